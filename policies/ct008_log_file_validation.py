@@ -1,0 +1,45 @@
+"""CT008: log file validation (tamper evidence for delivered logs)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.engine import Fail, Outcome, Pass, Unknown, policy
+from scanner.model import Model
+
+
+@policy(
+    id="CT008",
+    name="log-file-validation",
+    severity="HIGH",
+    controls={"CIS AWS Foundations v3.0": "3.2", "AWS Security Hub": "CloudTrail.4"},
+    aliases=("CKV_AWS_36", "AVD-AWS-0016"),
+)
+def log_file_validation(model: Model) -> Iterable[Outcome]:
+    """Trails must enable log file validation
+
+    ## Why is this bad?
+    Without log file validation CloudTrail writes no signed digest files, so nobody can
+    prove that a delivered log file was not modified or deleted after delivery. An
+    attacker with write access to the bucket can then rewrite history undetected.
+
+    ## How to fix
+    Terraform: set `enable_log_file_validation = true` on the `aws_cloudtrail`.
+    CloudFormation: set `EnableLogFileValidation: true` on the `AWS::CloudTrail::Trail`.
+
+    ## References
+    - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-intro.html
+    """
+    for trail in model.trails:
+        attr = trail.log_file_validation
+        if attr.truth() is None:
+            yield Unknown(subject=trail.ref, span=attr.span, reason=attr.reason)
+        elif attr.is_false():
+            how = "is set to false" if attr.origin.value == "explicit" else "is not enabled (default false)"
+            yield Fail(
+                subject=trail.ref,
+                span=attr.span,
+                message=f"Log file validation {how} on trail {trail.ref}: delivered logs are not tamper-evident.",
+            )
+        else:
+            yield Pass(subject=trail.ref, span=attr.span)

@@ -1,0 +1,210 @@
+"""Project configuration: ``[tool.trailscan]`` in ``pyproject.toml`` or ``.trailscan.toml``.
+
+The file is found by walking up from the scanned path to the repository root, so running
+trailscan from any directory of a repository gives the same verdicts. Unknown keys are an
+error with a suggestion, because a misspelt key that is silently ignored is a control
+that silently does not apply.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from scanner.limits import Limits
+from scanner.model import Severity
+
+
+class ConfigError(ValueError):
+    """A configuration problem the user must fix (exit code 2)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConfigSuppression:
+    """A suppression that lives in the config file (for findings with no line to annotate)."""
+
+    id: str
+    paths: tuple[str, ...] = ("**",)  # globs matched against the finding's path
+    resource: str = ""  # optional: only this resource (fnmatch pattern)
+    reason: str = ""
+    until: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    # Policy ids or prefixes to run (empty = all) / to skip.
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    # Lowest severity that makes the exit code 1.
+    fail_on: Severity = Severity.LOW
+    # Account grouping: {} = the whole scan is one account; "per-unit" = every root
+    # module / template is its own account; or {name: [path globs]}.
+    accounts: dict[str, tuple[str, ...]] | str = field(default_factory=dict)
+    # Fail CT003 when an account defines no trail at all.
+    require_trail: bool = False
+    # Minimum days an S3 lifecycle expiration must keep trail logs (CT102).
+    min_retention_days: int = 365
+    # Minimum CloudWatch Logs retention for the trail's log group (CT301).
+    min_log_group_retention_days: int = 365
+    # "all" = the 18 EC2/ElastiCache/RDS/Redshift security-group events; "ec2" = CIS's 6.
+    security_group_events: str = "all"
+    suppressions: tuple[ConfigSuppression, ...] = ()
+    # Path of a baseline file (relative to the config file).
+    baseline: str = ""
+    limits: Limits = field(default_factory=Limits)
+    # Where the configuration was read from ("" = built-in defaults).
+    source: str = ""
+
+    def settings(self) -> tuple[tuple[str, object], ...]:
+        """What policies may read through ``Model.setting``."""
+        return (
+            ("require_trail", self.require_trail),
+            ("min_retention_days", self.min_retention_days),
+            ("min_log_group_retention_days", self.min_log_group_retention_days),
+            ("security_group_events", self.security_group_events),
+        )
+
+
+KEYS: tuple[str, ...] = tuple(f.name for f in fields(Config) if f.name != "source")
+
+
+def _did_you_mean(key: str, options: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, options, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _str_tuple(value: Any, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ConfigError(f"{key} must be a string or a list of strings")
+
+
+def _int(value: Any, key: str, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(f"{key} must be an integer >= {minimum}")
+    return value
+
+
+def _suppressions(value: Any) -> tuple[ConfigSuppression, ...]:
+    if not isinstance(value, list):
+        raise ConfigError("suppressions must be a list of tables ([[tool.trailscan.suppressions]])")
+    allowed = ("id", "paths", "path", "resource", "reason", "until")
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise ConfigError(f"suppressions[{i}] must be a table")
+        for k in item:
+            if k not in allowed:
+                raise ConfigError(f"suppressions[{i}]: unknown key {k!r}{_did_you_mean(k, allowed)}")
+        if "id" not in item or not isinstance(item["id"], str):
+            raise ConfigError(f"suppressions[{i}]: 'id' is required")
+        paths = item.get("paths", item.get("path", "**"))
+        until = item.get("until", "")
+        out.append(
+            ConfigSuppression(
+                id=item["id"].strip().upper(),
+                paths=_str_tuple(paths, f"suppressions[{i}].paths"),
+                resource=str(item.get("resource", "")),
+                reason=str(item.get("reason", "")).strip(),
+                until=str(until),
+            )
+        )
+    return tuple(out)
+
+
+def parse_config(data: dict[str, Any], source: str = "") -> Config:
+    """Validate a ``[tool.trailscan]`` table."""
+    for key in data:
+        if key not in KEYS:
+            raise ConfigError(f"{source or 'config'}: unknown key {key!r}{_did_you_mean(key, KEYS)}")
+    kwargs: dict[str, Any] = {"source": source}
+    if "select" in data:
+        kwargs["select"] = _str_tuple(data["select"], "select")
+    if "ignore" in data:
+        kwargs["ignore"] = _str_tuple(data["ignore"], "ignore")
+    if "fail_on" in data:
+        try:
+            kwargs["fail_on"] = Severity.parse(str(data["fail_on"]))
+        except ValueError as exc:
+            raise ConfigError(f"fail_on: {exc}") from None
+    if "accounts" in data:
+        acc = data["accounts"]
+        if acc == "per-unit":
+            kwargs["accounts"] = "per-unit"
+        elif isinstance(acc, dict):
+            kwargs["accounts"] = {
+                str(k): _str_tuple(v, f"accounts.{k}") for k, v in sorted(acc.items())
+            }
+        else:
+            raise ConfigError('accounts must be "per-unit" or a table of name = [path globs]')
+    if "require_trail" in data:
+        if not isinstance(data["require_trail"], bool):
+            raise ConfigError("require_trail must be true or false")
+        kwargs["require_trail"] = data["require_trail"]
+    for key in ("min_retention_days", "min_log_group_retention_days"):
+        if key in data:
+            kwargs[key] = _int(data[key], key, 1)
+    if "security_group_events" in data:
+        value = str(data["security_group_events"]).lower()
+        if value not in ("all", "ec2"):
+            raise ConfigError('security_group_events must be "all" or "ec2"')
+        kwargs["security_group_events"] = value
+    if "suppressions" in data:
+        kwargs["suppressions"] = _suppressions(data["suppressions"])
+    if "baseline" in data:
+        kwargs["baseline"] = str(data["baseline"])
+    if "limits" in data:
+        limits = data["limits"]
+        if not isinstance(limits, dict):
+            raise ConfigError("limits must be a table")
+        for k in limits:
+            if k not in Limits.keys():
+                raise ConfigError(f"limits: unknown key {k!r}{_did_you_mean(k, Limits.keys())}")
+        kwargs["limits"] = Limits(**{k: _int(v, f"limits.{k}", 1) for k, v in limits.items()})
+    return Config(**kwargs)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def find_config(start: Path) -> Path | None:
+    """Nearest ``.trailscan.toml`` or ``pyproject.toml`` with a trailscan table."""
+    current = start.resolve()
+    if current.is_file():
+        current = current.parent
+    for directory in (current, *current.parents):
+        candidate = directory / ".trailscan.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            data = _read_toml(pyproject)
+            if "trailscan" in data.get("tool", {}):
+                return pyproject
+        if (directory / ".git").exists():
+            break
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    """Read a config file (``None`` = defaults)."""
+    if path is None:
+        return Config()
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("trailscan", {})
+    elif "tool" in data and "trailscan" in data.get("tool", {}):
+        data = data["tool"]["trailscan"]
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: [tool.trailscan] must be a table")
+    return parse_config(data, source=str(path))

@@ -1,0 +1,223 @@
+"""Find what to scan: Terraform root modules and CloudFormation templates.
+
+Discovery decides *which* files are ours, never whether they are compliant. It is
+conservative about the file system: it never follows a symlink out of the scan root,
+never loops, and reports every file it could not read instead of skipping it silently.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scanner.limits import Limits
+from scanner.model import ParseProblem, Span
+
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".terraform",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".hypothesis",
+        ".terragrunt-cache",
+    }
+)
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+TERRAFORM_SUFFIXES = (".tf", ".tf.json")
+# `source = "./x"` / `"../x"` in a module block: a directory called as a module is not a root.
+_MODULE_SOURCE_RE = re.compile(r'''\bsource\s*=\s*"(\.{1,2}/[^"]*)"''')
+_JSON_MODULE_SOURCE_RE = re.compile(r'''"source"\s*:\s*"(\.{1,2}/[^"]*)"''')
+# TemplateURL / Location of a nested stack given as a local path.
+_NESTED_RE = re.compile(r'''(?:TemplateURL|Location)["']?\s*:\s*["']?([^\s"',}]+)''')
+
+
+@dataclass(slots=True)
+class Discovery:
+    terraform_dirs: list[Path] = field(default_factory=list)
+    templates: list[Path] = field(default_factory=list)
+    # Files looked at that are not infrastructure code we read (POSIX, relative to root).
+    not_ours: list[str] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+
+
+def relpath(path: Path, root: Path) -> str:
+    """POSIX path of ``path`` relative to ``root`` (``.`` for the root itself)."""
+    try:
+        rel = path.resolve().relative_to(root.resolve())
+    except ValueError:
+        rel = Path(os.path.relpath(path.resolve(), root.resolve()))
+    text = rel.as_posix()
+    return text or "."
+
+
+def is_within(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def _is_terraform(name: str) -> bool:
+    return name.endswith(TERRAFORM_SUFFIXES)
+
+
+def _is_template_candidate(name: str) -> bool:
+    return name.lower().endswith(TEMPLATE_SUFFIXES) and not name.endswith(".tf.json")
+
+
+class _Walker:
+    def __init__(self, root: Path, limits: Limits) -> None:
+        self.root = root
+        self.limits = limits
+        self.result = Discovery()
+        self.tf_dirs: set[Path] = set()
+        self.candidates: set[Path] = set()
+        self.seen_dirs: set[Path] = set()
+
+    def problem(self, path: Path, message: str) -> None:
+        self.result.problems.append(ParseProblem(span=Span(path=relpath(path, self.root)), message=message))
+
+    def add_file(self, path: Path, explicit: bool) -> None:
+        if path.is_symlink() and not is_within(path, self.root):
+            self.problem(path, "symlink points outside the scanned root; not read")
+            return
+        name = path.name
+        if _is_terraform(name):
+            self.tf_dirs.add(path.resolve().parent)
+        elif _is_template_candidate(name):
+            self.candidates.add(path.resolve() if is_within(path, self.root) else path)
+        elif explicit and name.endswith((".tfvars", ".tfvars.json")):
+            self.tf_dirs.add(path.resolve().parent)
+        elif explicit:
+            self.result.not_ours.append(relpath(path, self.root))
+
+    def walk(self, directory: Path) -> None:
+        try:
+            real = directory.resolve(strict=True)
+        except (OSError, RuntimeError):
+            self.problem(directory, "directory cannot be resolved (broken symlink or loop)")
+            return
+        if not is_within(real, self.root):
+            self.problem(directory, "symlink points outside the scanned root; not read")
+            return
+        if real in self.seen_dirs:
+            return  # a symlink loop or a second path to the same directory
+        self.seen_dirs.add(real)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            self.problem(directory, f"directory cannot be read: {exc.strerror or exc}")
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+                is_file = entry.is_file(follow_symlinks=True)
+            except OSError as exc:
+                self.problem(path, f"cannot be read: {exc.strerror or exc}")
+                continue
+            if entry.is_symlink() and not path.exists():
+                self.problem(path, "broken symlink or symlink loop; not read")
+                continue
+            if is_dir:
+                if entry.name in SKIP_DIRS or (entry.name.startswith("asset.") and directory.name == "cdk.out"):
+                    continue
+                self.walk(path)
+            elif is_file:
+                self.add_file(path, explicit=False)
+
+
+def _local_sources(directory: Path, limits: Limits) -> set[Path]:
+    """Directories that the Terraform files in ``directory`` call as local modules."""
+    called: set[Path] = set()
+    for path in sorted(directory.iterdir()) if directory.is_dir() else []:
+        if not _is_terraform(path.name) or not path.is_file():
+            continue
+        try:
+            if path.stat().st_size > limits.max_file_bytes:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        pattern = _JSON_MODULE_SOURCE_RE if path.name.endswith(".json") else _MODULE_SOURCE_RE
+        for source in pattern.findall(text):
+            try:
+                called.add((directory / source).resolve())
+            except (OSError, RuntimeError):
+                continue
+    return called
+
+
+def discover(paths: list[Path], root: Path, limits: Limits, sniff) -> Discovery:  # noqa: ANN001
+    """Walk ``paths`` and classify what is found.
+
+    ``sniff(text) -> bool`` tells whether a YAML/JSON text looks like a CloudFormation
+    template (passed in so that discovery does not import the CloudFormation parser).
+    """
+    walker = _Walker(root, limits)
+    for given in paths:
+        if not given.exists() and not given.is_symlink():
+            walker.problem(given, "path does not exist")
+            continue
+        if given.is_dir():
+            walker.walk(given)
+        else:
+            walker.add_file(given, explicit=True)
+    result = walker.result
+
+    # Terraform: a directory called as a local module by another scanned directory is
+    # part of that caller's unit, not a root of its own.
+    called: set[Path] = set()
+    for directory in sorted(walker.tf_dirs):
+        called |= _local_sources(directory, limits)
+    result.terraform_dirs = sorted(d for d in walker.tf_dirs if d not in called)
+
+    # CloudFormation: sniff the content; nested templates belong to their parent.
+    templates: list[Path] = []
+    nested: set[Path] = set()
+    for path in sorted(walker.candidates):
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            walker.problem(path, f"cannot be read: {exc.strerror or exc}")
+            continue
+        if size > limits.max_file_bytes:
+            # Too big to sniff safely: only report it when the name says it is a template.
+            if path.name.endswith(".template") or ".template." in path.name:
+                walker.problem(
+                    path, f"file is {size} bytes, over the max_file_bytes limit ({limits.max_file_bytes}); not read"
+                )
+            else:
+                result.not_ours.append(relpath(path, root))
+            continue
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            walker.problem(path, f"cannot be read: {exc.strerror or exc}")
+            continue
+        text = raw.decode("utf-8", errors="replace")
+        if sniff(text):
+            templates.append(path)
+            for target in _NESTED_RE.findall(text):
+                if "://" in target or target.startswith(("s3:", "{", "!")):
+                    continue
+                nested.add((path.parent / target).resolve())
+        else:
+            result.not_ours.append(relpath(path, root))
+    result.templates = [t for t in templates if t.resolve() not in nested]
+    result.not_ours.sort()
+    result.problems.sort(key=lambda p: (p.span.path, p.span.line, p.message))
+    return result

@@ -1,0 +1,482 @@
+"""The common trail model: what both IaC front ends produce and all policies read.
+
+Parsers do all the source-level work (values, defaults, spans); policies only ever see
+these records. Every checked attribute is an ``Attr`` so that a policy can tell a value
+written in the source from a provider default and from something that cannot be known
+before apply. UNKNOWN is never true and never false: a policy must not fail on it.
+
+Symbolic values
+---------------
+Some values are known by identity but not by content before deploy: the name of a bucket
+created with ``bucket_prefix``, ``${AWS::AccountId}``, the ARN of a KMS key. Parsers write
+such values as strings containing ``${TOKEN}`` placeholders, with one spelling per thing:
+
+* pseudo parameters: ``${AWS::AccountId}``, ``${AWS::Region}``, ``${AWS::StackName}``,
+  ``${AWS::URLSuffix}``; ``${AWS::Partition}`` is always replaced by ``aws``. Terraform's
+  ``data.aws_caller_identity.*.account_id`` and ``data.aws_region.*.name`` map to the same
+  tokens, ``data.aws_partition.*.partition`` to ``aws``.
+* a resource whose identifying name is not written in the source: ``${<ref>}`` (e.g.
+  ``${aws_s3_bucket.logs}`` or ``${LogBucket}``), so that its id, name and ARN are built
+  consistently from the same token (``arn:aws:s3:::${aws_s3_bucket.logs}``).
+
+Such a value is EXPLICIT: it was written, it is just symbolic. Links and IAM matching
+compare tokens literally (see ``scanner.analysis``).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Origin(enum.Enum):
+    """Where an attribute's value comes from."""
+
+    EXPLICIT = "explicit"
+    DEFAULT = "default"
+    UNKNOWN = "unknown"
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that ``>=`` compares blocking thresholds."""
+
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.name.lower() for s in cls)
+            raise ValueError(f"unknown severity {text!r} (expected one of: {names})") from None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, order=True)
+class Span:
+    """A 1-based source range; ``path`` is POSIX and relative to the scan root."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+    end_line: int = 0
+    end_column: int = 0
+
+    def __post_init__(self) -> None:
+        if self.line < 1:
+            object.__setattr__(self, "line", 1)
+        if self.column < 1:
+            object.__setattr__(self, "column", 1)
+        if self.end_line < self.line:
+            object.__setattr__(self, "end_line", self.line)
+        if self.end_line == self.line and self.end_column < self.column:
+            object.__setattr__(self, "end_column", self.column)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Attr(Generic[T]):
+    """A checked attribute: value, where it came from, and where it is (or would be)."""
+
+    value: T | None
+    origin: Origin
+    span: Span
+    # Why the value is UNKNOWN (``var.x has no default``); empty otherwise.
+    reason: str = ""
+
+    @staticmethod
+    def explicit(value: T, span: Span) -> Attr[T]:
+        return Attr(value=value, origin=Origin.EXPLICIT, span=span)
+
+    @staticmethod
+    def default(value: T | None, span: Span) -> Attr[T]:
+        return Attr(value=value, origin=Origin.DEFAULT, span=span)
+
+    @staticmethod
+    def unknown(span: Span, reason: str) -> Attr[T]:
+        return Attr(value=None, origin=Origin.UNKNOWN, span=span, reason=reason)
+
+    @property
+    def known(self) -> bool:
+        return self.origin is not Origin.UNKNOWN
+
+    def truth(self) -> bool | None:
+        """Three-valued truth: None when unknown, else ``bool(value)``."""
+        if self.origin is Origin.UNKNOWN:
+            return None
+        return bool(self.value)
+
+    def is_true(self) -> bool:
+        return self.truth() is True
+
+    def is_false(self) -> bool:
+        return self.truth() is False
+
+    def is_set(self) -> bool | None:
+        """Three-valued 'has a non-empty value' (None when unknown)."""
+        if self.origin is Origin.UNKNOWN:
+            return None
+        return self.value not in (None, "", (), [], {})
+
+
+# ---------------------------------------------------------------------------
+# Suppressions and parse problems (collected by parsers, applied by the engine)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Suppression:
+    """One suppression written next to a resource (comment or CFN Metadata).
+
+    ``source`` is ``trailscan`` or ``checkov``; a checkov suppression names checkov ids
+    (``CKV_AWS_35``) that the engine maps to policies through their aliases.
+    """
+
+    ids: tuple[str, ...]
+    reason: str
+    span: Span
+    until: str = ""  # ISO date; after it the suppression stops working
+    source: str = "trailscan"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParseProblem:
+    """A file (or part of one) that could not be read; becomes a CT901 finding."""
+
+    span: Span
+    message: str
+    # "CT901" for parse problems; a limit that was hit is also a CT901 with its message.
+    id: str = "CT901"
+
+
+# ---------------------------------------------------------------------------
+# IAM policy documents
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Principal:
+    """``kind`` is ``AWS``, ``Service``, ``Federated``, ``CanonicalUser`` or ``*``."""
+
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Condition:
+    operator: str  # e.g. StringEquals, ArnLike, StringEqualsIfExists, ForAnyValue:StringLike
+    key: str  # e.g. aws:SourceArn (case kept as written)
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Statement:
+    """One IAM statement. ``None`` for a field means the element is absent.
+
+    ``unknown`` names the parts that could not be resolved statically (empty when the
+    statement is fully known); IAM analysis treats such a statement as UNKNOWN rather
+    than guessing.
+    """
+
+    sid: str = ""
+    effect: str  # "Allow" | "Deny"
+    principals: tuple[Principal, ...] | None = None
+    not_principals: tuple[Principal, ...] | None = None
+    actions: tuple[str, ...] | None = None
+    not_actions: tuple[str, ...] | None = None
+    resources: tuple[str, ...] | None = None
+    not_resources: tuple[str, ...] | None = None
+    conditions: tuple[Condition, ...] = ()
+    span: Span
+    unknown: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicyDocument:
+    statements: tuple[Statement, ...]
+    span: Span
+    # Non-empty when the document as a whole could not be resolved (then statements may
+    # be partial or empty).
+    unknown: str = ""
+
+
+# ---------------------------------------------------------------------------
+# Records
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Record:
+    """Common fields of every model record.
+
+    ``ref`` is the Terraform address (``module.audit.aws_cloudtrail.this[0]``) or the
+    CloudFormation logical id (prefixed by the nested-stack path, ``Audit.Trail``).
+    ``unit`` is the unit's id (root module directory or template path). ``label`` is a
+    friendlier name for messages (CDK construct path), empty when ``ref`` is enough.
+    """
+
+    ref: str
+    span: Span
+    unit: str
+    kind: str = ""  # resource type as written: aws_cloudtrail / AWS::CloudTrail::Trail
+    label: str = ""
+    suppressions: tuple[Suppression, ...] = ()
+    # refs this record explicitly or implicitly depends on (DependsOn, depends_on,
+    # references in its expressions); used by CT011.
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DataResource:
+    type: str  # AWS::S3::Object, AWS::Lambda::Function, ...
+    values: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventSelector:
+    """A classic event selector."""
+
+    read_write_type: Attr[str]  # All | ReadOnly | WriteOnly (default All)
+    include_management_events: Attr[bool]  # default True
+    data_resources: tuple[DataResource, ...]
+    exclude_management_event_sources: tuple[str, ...]
+    span: Span
+    # The whole selector comes from a ``dynamic`` block whose iteration is unknown.
+    maybe: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldSelector:
+    field: str  # eventCategory, readOnly, resources.type, resources.ARN, eventSource, ...
+    equals: tuple[str, ...] = ()
+    not_equals: tuple[str, ...] = ()
+    starts_with: tuple[str, ...] = ()
+    not_starts_with: tuple[str, ...] = ()
+    ends_with: tuple[str, ...] = ()
+    not_ends_with: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdvancedEventSelector:
+    name: str
+    field_selectors: tuple[FieldSelector, ...]
+    span: Span
+    maybe: bool = False
+    # Some part of the selector could not be resolved.
+    unknown: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Trail(Record):
+    name: Attr[str]
+    s3_bucket_name: Attr[str]
+    s3_key_prefix: Attr[str]  # DEFAULT None when absent
+    is_multi_region: Attr[bool]  # default False
+    include_global_service_events: Attr[bool]  # default True
+    enable_logging: Attr[bool]  # TF default True; CFN IsLogging is required (no default)
+    log_file_validation: Attr[bool]  # default False
+    kms_key_id: Attr[str]  # DEFAULT None when absent
+    cloud_watch_logs_group_arn: Attr[str]  # DEFAULT None when absent
+    cloud_watch_logs_role_arn: Attr[str]  # DEFAULT None when absent
+    sns_topic_name: Attr[str]  # DEFAULT None when absent
+    is_organization_trail: Attr[bool]  # default False
+    # DEFAULT () when absent (then CloudTrail records all management events, read+write).
+    event_selectors: Attr[tuple[EventSelector, ...]]
+    advanced_event_selectors: Attr[tuple[AdvancedEventSelector, ...]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LifecycleTransition:
+    storage_class: str
+    days: Attr[int]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LifecycleRule:
+    id: str
+    enabled: Attr[bool]
+    # Key prefix the rule applies to; "" = whole bucket. UNKNOWN when a filter cannot be
+    # resolved. Tag / size filters narrow further: ``narrowed`` is True then.
+    prefix: Attr[str]
+    narrowed: bool
+    transitions: tuple[LifecycleTransition, ...]
+    expiration_days: Attr[int]  # DEFAULT None when the rule does not expire objects
+    span: Span
+    maybe: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PublicAccessBlock:
+    block_public_acls: Attr[bool]
+    block_public_policy: Attr[bool]
+    ignore_public_acls: Attr[bool]
+    restrict_public_buckets: Attr[bool]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Bucket(Record):
+    name: Attr[str]  # concrete or symbolic (``${aws_s3_bucket.x}``)
+    arn: Attr[str]
+    policy: Attr[PolicyDocument]  # DEFAULT None when the bucket has no policy
+    public_access_block: Attr[PublicAccessBlock]  # DEFAULT None when none is attached
+    acl: Attr[str]  # canned ACL; DEFAULT "private"
+    # Grants from ``access_control_policy`` / ACL grants: grantee URIs or ids.
+    acl_grantees: tuple[str, ...] = ()
+    lifecycle_rules: Attr[tuple[LifecycleRule, ...]]  # DEFAULT () when none
+    logging_target: Attr[str]  # target bucket of server access logging; DEFAULT None
+    versioning: Attr[str]  # Enabled | Suspended | Disabled; DEFAULT "Disabled"
+    mfa_delete: Attr[bool]  # DEFAULT False
+    object_lock: Attr[bool]  # object lock enabled; DEFAULT False
+    object_lock_retention_days: Attr[int]  # DEFAULT None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountPublicAccessBlock(Record):
+    """``aws_s3_account_public_access_block`` (applies to every bucket of the account)."""
+
+    settings: PublicAccessBlock
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KmsKey(Record):
+    key_id: Attr[str]  # concrete or symbolic
+    arn: Attr[str]
+    aliases: tuple[str, ...]  # "alias/name" of every alias pointing at this key
+    policy: Attr[PolicyDocument]  # DEFAULT None: the default key policy (root only)
+    rotation: Attr[bool]  # default False
+    enabled: Attr[bool]  # default True
+    key_spec: Attr[str]  # default SYMMETRIC_DEFAULT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LogGroup(Record):
+    name: Attr[str]
+    arn: Attr[str]  # without the ``:*`` suffix
+    retention_days: Attr[int]  # DEFAULT None = never expire
+    kms_key_id: Attr[str]  # DEFAULT None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MetricFilter(Record):
+    log_group_name: Attr[str]
+    pattern: Attr[str]  # the raw pattern text; analysis parses it
+    metric_name: Attr[str]
+    metric_namespace: Attr[str]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Alarm(Record):
+    metric_name: Attr[str]
+    namespace: Attr[str]
+    actions_enabled: Attr[bool]  # default True
+    # alarm_actions (+ ok/insufficient-data actions are not counted): ARNs or symbols
+    actions: Attr[tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Topic(Record):
+    name: Attr[str]
+    arn: Attr[str]
+    subscriptions: tuple[str, ...] = ()  # refs of subscriptions in scope
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventRule(Record):
+    name: Attr[str]
+    pattern: Attr[dict]  # decoded EventBridge event pattern
+    enabled: Attr[bool]  # default True (TF: is_enabled / state; CFN: State)
+    targets: tuple[str, ...] = ()  # target ARNs or refs
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Role(Record):
+    name: Attr[str]
+    arn: Attr[str]
+    trust_policy: Attr[PolicyDocument]
+    # Every identity policy attached (inline, aws_iam_role_policy, attachments of
+    # customer-managed policies in scope). An attached managed policy outside the scan
+    # makes ``permissions_complete`` False.
+    permission_policies: tuple[PolicyDocument, ...] = ()
+    permissions_complete: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unit:
+    """A root module directory or a CloudFormation template (with nested stacks)."""
+
+    id: str  # POSIX path relative to the scan root
+    format: str  # "terraform" | "cloudformation"
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Model:
+    """One account: everything policies may look at."""
+
+    account: str = "default"
+    units: tuple[Unit, ...] = ()
+    trails: tuple[Trail, ...] = ()
+    buckets: tuple[Bucket, ...] = ()
+    account_public_access_blocks: tuple[AccountPublicAccessBlock, ...] = ()
+    kms_keys: tuple[KmsKey, ...] = ()
+    log_groups: tuple[LogGroup, ...] = ()
+    metric_filters: tuple[MetricFilter, ...] = ()
+    alarms: tuple[Alarm, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    event_rules: tuple[EventRule, ...] = ()
+    roles: tuple[Role, ...] = ()
+    problems: tuple[ParseProblem, ...] = ()
+    # Settings policies read (from config), e.g. min_retention_days.
+    settings: tuple[tuple[str, object], ...] = field(default=())
+
+    def setting(self, key: str, default: object = None) -> object:
+        for k, v in self.settings:
+            if k == key:
+                return v
+        return default
+
+    def records(self) -> tuple[Record, ...]:
+        """Every record, in a stable order."""
+        return (
+            *self.trails,
+            *self.buckets,
+            *self.account_public_access_blocks,
+            *self.kms_keys,
+            *self.log_groups,
+            *self.metric_filters,
+            *self.alarms,
+            *self.topics,
+            *self.event_rules,
+            *self.roles,
+        )
+
+    @staticmethod
+    def merge(parts: list[Model] | tuple[Model, ...], account: str = "default") -> Model:
+        """Combine unit models into one account model, keeping a deterministic order."""
+
+        def cat(name: str) -> tuple:
+            items = [x for p in parts for x in getattr(p, name)]
+            return tuple(items)
+
+        return Model(
+            account=account,
+            units=tuple(sorted(cat("units"), key=lambda u: u.id)),
+            trails=cat("trails"),
+            buckets=cat("buckets"),
+            account_public_access_blocks=cat("account_public_access_blocks"),
+            kms_keys=cat("kms_keys"),
+            log_groups=cat("log_groups"),
+            metric_filters=cat("metric_filters"),
+            alarms=cat("alarms"),
+            topics=cat("topics"),
+            event_rules=cat("event_rules"),
+            roles=cat("roles"),
+            problems=cat("problems"),
+            settings=parts[0].settings if parts else (),
+        )

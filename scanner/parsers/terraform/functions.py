@@ -1,0 +1,338 @@
+"""Terraform built-in functions that can be computed without touching the outside world.
+
+Anything that reads files, the clock or randomness, and any function not listed here,
+yields an ``UnknownValue`` naming the function, never a guess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from scanner.parsers.terraform.values import (
+    EvalError,
+    JsonText,
+    Lazy,
+    UnknownValue,
+    first_unknown,
+    json_encode,
+)
+
+Value = Any
+
+
+def _num(value: Value) -> int | float:
+    from scanner.parsers.terraform.expressions import to_number
+
+    return to_number(value)
+
+
+def _str(value: Value) -> str:
+    from scanner.parsers.terraform.expressions import to_string
+
+    return to_string(value)
+
+
+def _list(value: Value, fname: str) -> list[Value]:
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return [value[k] for k in sorted(value)]
+    raise EvalError(f"{fname}() expects a list, got {type(value).__name__}")
+
+
+def _format(fmt: Value, *args: Value) -> Value:
+    """``format`` verbs %s %d %f %v %q %t and %%; width/precision best effort."""
+    text = _str(fmt)
+    out: list[str] = []
+    pos = 0
+    arg_i = 0
+    for match in re.finditer(r"%([-+# 0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])", text):
+        out.append(text[pos : match.start()])
+        pos = match.end()
+        verb = match.group(4)
+        if verb == "%":
+            out.append("%")
+            continue
+        if arg_i >= len(args):
+            raise EvalError("format(): not enough arguments")
+        arg = args[arg_i]
+        arg_i += 1
+        if verb in ("s", "v"):
+            rendered = _str(arg) if not isinstance(arg, list | dict) else json.dumps(arg)
+        elif verb == "d":
+            rendered = str(int(_num(arg)))
+        elif verb == "f":
+            prec = int(match.group(3)) if match.group(3) else 6
+            rendered = f"{float(_num(arg)):.{prec}f}"
+        elif verb == "q":
+            rendered = json.dumps(_str(arg))
+        elif verb == "t":
+            rendered = "true" if arg is True else "false"
+        else:
+            raise EvalError(f"format(): unsupported verb %{verb}")
+        width = match.group(2)
+        if width:
+            flags = match.group(1)
+            rendered = rendered.ljust(int(width)) if "-" in flags else rendered.rjust(int(width))
+        out.append(rendered)
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _join(sep: Value, *lists: Value) -> Value:
+    items = [item for lst in lists for item in _list(lst, "join")]
+    for item in items:
+        if isinstance(item, UnknownValue):
+            return item
+    return _str(sep).join(_str(i) for i in items)
+
+
+def _concat(*lists: Value) -> Value:
+    return [item for lst in lists for item in _list(lst, "concat")]
+
+
+def _merge(*maps: Value) -> Value:
+    out: dict[str, Value] = {}
+    for m in maps:
+        if m is None:
+            continue
+        if not isinstance(m, dict):
+            raise EvalError("merge() expects maps or objects")
+        out.update(m)
+    return out
+
+
+def _lookup(mapping: Value, key: Value, *default: Value) -> Value:
+    if not isinstance(mapping, dict):
+        raise EvalError("lookup() expects a map")
+    skey = _str(key)
+    if skey in mapping:
+        return mapping[skey]
+    if default:
+        return default[0]
+    raise EvalError(f"lookup(): key {skey!r} not found and no default")
+
+
+def _coalesce(*args: Value) -> Value:
+    for arg in args:
+        if isinstance(arg, UnknownValue):
+            return arg
+        if arg is not None and arg != "":
+            return arg
+    raise EvalError("coalesce(): no non-null, non-empty argument")
+
+
+def _jsondecode(text: Value) -> Value:
+    if isinstance(text, JsonText):
+        return text.data
+    try:
+        return json.loads(_str(text))
+    except ValueError as exc:
+        raise EvalError(f"jsondecode(): invalid JSON: {exc}") from None
+
+
+def _tostring(value: Value) -> Value:
+    if value is None:
+        return None
+    if isinstance(value, list | dict):
+        raise EvalError("tostring(): cannot convert a collection")
+    return _str(value)
+
+
+def _tobool(value: Value) -> Value:
+    from scanner.parsers.terraform.expressions import to_bool
+
+    return None if value is None else to_bool(value)
+
+
+def _distinct(lst: Value) -> Value:
+    out: list[Value] = []
+    for item in _list(lst, "distinct"):
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _toset(lst: Value) -> Value:
+    items = _distinct(lst)
+    if all(isinstance(i, str) for i in items):
+        return sorted(items)
+    return items
+
+
+def _tomap(value: Value) -> Value:
+    if not isinstance(value, dict):
+        raise EvalError("tomap() expects an object or map")
+    return dict(value)
+
+
+def _length(value: Value) -> Value:
+    if isinstance(value, str | list | dict):
+        return len(value)
+    raise EvalError(f"length() of a {type(value).__name__}")
+
+
+def _element(lst: Value, index: Value) -> Value:
+    items = _list(lst, "element")
+    if not items:
+        raise EvalError("element() of an empty list")
+    return items[int(_num(index)) % len(items)]
+
+
+def _replace(text: Value, search: Value, repl: Value) -> Value:
+    s, pattern, r = _str(text), _str(search), _str(repl)
+    if len(pattern) > 1 and pattern.startswith("/") and pattern.endswith("/"):
+        try:
+            return re.sub(pattern[1:-1], re.sub(r"\$(\d+)", r"\\\1", r), s)
+        except re.error as exc:
+            raise EvalError(f"replace(): bad regex: {exc}") from None
+    return s.replace(pattern, r)
+
+
+def _split(sep: Value, text: Value) -> Value:
+    s = _str(text)
+    if s == "":
+        return [""]
+    return s.split(_str(sep))
+
+
+def _contains(lst: Value, value: Value) -> Value:
+    items = _list(lst, "contains")
+    if any(isinstance(i, UnknownValue) for i in items):
+        return UnknownValue("contains() over a list with unknown elements")
+    from scanner.parsers.terraform.expressions import tf_equal
+
+    return any(tf_equal(i, value) for i in items)
+
+
+def _keys(mapping: Value) -> Value:
+    if not isinstance(mapping, dict):
+        raise EvalError("keys() expects a map")
+    return sorted(mapping)
+
+
+def _values(mapping: Value) -> Value:
+    if not isinstance(mapping, dict):
+        raise EvalError("values() expects a map")
+    return [mapping[k] for k in sorted(mapping)]
+
+
+def _flatten(lst: Value) -> Value:
+    out: list[Value] = []
+    for item in _list(lst, "flatten"):
+        if isinstance(item, list):
+            out.extend(_flatten(item))
+        else:
+            out.append(item)
+    return out
+
+
+def _compact(lst: Value) -> Value:
+    return [i for i in _list(lst, "compact") if i is not None and i != ""]
+
+
+def _substr(text: Value, offset: Value, length: Value) -> Value:
+    s, off, n = _str(text), int(_num(offset)), int(_num(length))
+    if off < 0:
+        off += len(s)
+    return s[off:] if n < 0 else s[off : off + n]
+
+
+def _one(lst: Value) -> Value:
+    items = _list(lst, "one")
+    if len(items) > 1:
+        raise EvalError("one() of a list with more than one element")
+    return items[0] if items else None
+
+
+def _zipmap(keys: Value, values: Value) -> Value:
+    ks, vs = _list(keys, "zipmap"), _list(values, "zipmap")
+    return {_str(k): v for k, v in zip(ks, vs, strict=False)}
+
+
+def _range(*args: Value) -> Value:
+    nums = [int(_num(a)) for a in args]
+    if len(nums) == 1:
+        return list(range(nums[0]))
+    return list(range(*nums))
+
+
+_FUNCTIONS: dict[str, Callable[..., Value]] = {
+    "format": _format,
+    "join": _join,
+    "concat": _concat,
+    "merge": _merge,
+    "lookup": _lookup,
+    "coalesce": _coalesce,
+    "coalescelist": lambda *ls: next((item for item in ls if item), []),
+    "jsonencode": json_encode,
+    "jsondecode": _jsondecode,
+    "tostring": _tostring,
+    "tonumber": lambda v: None if v is None else _num(v),
+    "tobool": _tobool,
+    "tolist": lambda v: list(_list(v, "tolist")),
+    "toset": _toset,
+    "tomap": _tomap,
+    "length": _length,
+    "element": _element,
+    "lower": lambda s: _str(s).lower(),
+    "upper": lambda s: _str(s).upper(),
+    "title": lambda s: _str(s).title(),
+    "replace": _replace,
+    "split": _split,
+    "trimspace": lambda s: _str(s).strip(),
+    "trim": lambda s, cs: _str(s).strip(_str(cs)),
+    "trimprefix": lambda s, p: _str(s).removeprefix(_str(p)),
+    "trimsuffix": lambda s, p: _str(s).removesuffix(_str(p)),
+    "startswith": lambda s, p: _str(s).startswith(_str(p)),
+    "endswith": lambda s, p: _str(s).endswith(_str(p)),
+    "substr": _substr,
+    "contains": _contains,
+    "keys": _keys,
+    "values": _values,
+    "flatten": _flatten,
+    "distinct": _distinct,
+    "compact": _compact,
+    "one": _one,
+    "zipmap": _zipmap,
+    "range": _range,
+    "min": lambda *a: min(_num(x) for x in a),
+    "max": lambda *a: max(_num(x) for x in a),
+    "abs": lambda a: abs(_num(a)),
+    "tolower": lambda s: _str(s).lower(),
+}
+
+# Functions that look at partially unknown collections themselves.
+_SEES_UNKNOWN = {"join", "concat", "merge", "coalesce", "contains", "jsonencode", "length",
+                 "flatten", "compact", "tolist", "element", "lookup", "keys", "values",
+                 "one", "distinct", "toset", "tomap", "coalescelist", "zipmap"}
+
+
+def call(name: str, args: list[Value]) -> Value:
+    """Call a built-in; unknown functions and unknown arguments give UnknownValue."""
+    func = _FUNCTIONS.get(name)
+    if func is None:
+        return UnknownValue(f"function {name}() is not evaluated statically")
+    for arg in args:
+        if isinstance(arg, UnknownValue):
+            return arg
+        if isinstance(arg, Lazy):
+            return UnknownValue(f"{arg.describe()} passed to {name}()")
+    if name not in _SEES_UNKNOWN:
+        for arg in args:
+            hit = first_unknown(arg)
+            if hit is not None:
+                return hit
+    if name == "length":
+        hit = first_unknown(args[0]) if args and isinstance(args[0], str) else None
+        if hit is not None:
+            return hit
+    try:
+        return func(*args)
+    except EvalError:
+        raise
+    except (TypeError, ValueError, IndexError, KeyError, OverflowError) as exc:
+        raise EvalError(f"{name}(): {exc}") from None

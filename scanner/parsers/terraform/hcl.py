@@ -1,0 +1,314 @@
+"""Read ``.tf`` and ``.tf.json`` files into a small block/attribute syntax tree.
+
+Expressions stay as python-hcl2 lark nodes (so every attribute keeps its exact span);
+only the block structure is lifted out. Terraform JSON is parsed with the same grammar:
+a JSON document is a valid HCL object expression, and its strings are templates, which is
+exactly Terraform's JSON semantics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import hcl2
+from lark import Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from scanner.model import ParseProblem, Span
+from scanner.parsers.terraform.templates import unescape
+
+
+@dataclass(slots=True)
+class Attribute:
+    name: str
+    expr: Tree | Token
+    span: Span
+
+
+@dataclass(slots=True)
+class Block:
+    type: str
+    labels: tuple[str, ...]
+    span: Span
+    header: Span
+    attributes: dict[str, Attribute] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+    def children(self, block_type: str) -> list[Block]:
+        return [b for b in self.blocks if b.type == block_type]
+
+
+@dataclass(slots=True)
+class SourceFile:
+    path: str  # relative to the scan root
+    body: Block
+    text: str
+
+
+def _last_token(node: Tree | Token) -> Token | None:
+    if isinstance(node, Token):
+        return node if node.type != "NL_OR_COMMENT" else None
+    for child in reversed(node.children):
+        if isinstance(child, Tree) and child.data == "new_line_or_comment":
+            continue
+        hit = _last_token(child)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _first_token(node: Tree | Token) -> Token | None:
+    if isinstance(node, Token):
+        return node if node.type != "NL_OR_COMMENT" else None
+    for child in node.children:
+        if isinstance(child, Tree) and child.data == "new_line_or_comment":
+            continue
+        hit = _first_token(child)
+        if hit is not None:
+            return hit
+    return None
+
+
+def node_span(path: str, node: Tree | Token, end: Tree | Token | None = None) -> Span:
+    """Span from the first to the last meaningful token of ``node`` (or ``end``)."""
+    first = _first_token(node)
+    last = _last_token(end if end is not None else node)
+    if first is None or last is None:
+        return Span(path=path)
+    end_line = last.end_line or last.line or 1
+    end_column = last.end_column or last.column or 1
+    if last.type in ("HEREDOC_TEMPLATE", "HEREDOC_TEMPLATE_TRIM") and str(last).endswith("\n"):
+        # the heredoc token swallows the newline after its closing marker
+        marker = str(last).rstrip("\n").split("\n")[-1]
+        end_line -= 1
+        end_column = len(marker) + 1
+    return Span(
+        path=path,
+        line=first.line or 1,
+        column=first.column or 1,
+        end_line=end_line,
+        end_column=end_column,
+    )
+
+
+def _label(node: Tree) -> str:
+    if node.data == "string":
+        return "".join(
+            unescape(str(tok))
+            for part in node.children
+            if isinstance(part, Tree)
+            for tok in part.children
+            if isinstance(tok, Token)
+        )
+    return str(node.children[0])
+
+
+def _meaningful(children: list[object]) -> list[Tree]:
+    return [c for c in children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+
+
+def _hcl_block(path: str, node: Tree) -> Block:
+    parts = _meaningful(node.children)
+    body = next(p for p in parts if p.data == "body")
+    names = [p for p in parts if p is not body]
+    block_type = str(names[0].children[0])
+    labels = tuple(_label(n) for n in names[1:])
+    lbrace = next(c for c in node.children if isinstance(c, Token) and c.type == "LBRACE")
+    header = Span(
+        path=path,
+        line=node.meta.line,
+        column=node.meta.column,
+        end_line=lbrace.end_line or node.meta.line,
+        end_column=lbrace.end_column or node.meta.column,
+    )
+    block = Block(type=block_type, labels=labels, span=node_span(path, node), header=header)
+    _fill_hcl_body(path, body, block)
+    return block
+
+
+def _fill_hcl_body(path: str, body: Tree, block: Block) -> None:
+    for child in _meaningful(body.children):
+        if child.data == "attribute":
+            parts = _meaningful(child.children)
+            name = str(parts[0].children[0])
+            expr = parts[-1]
+            block.attributes[name] = Attribute(
+                name=name, expr=expr, span=node_span(path, child, expr)
+            )
+        elif child.data == "block":
+            block.blocks.append(_hcl_block(path, child))
+
+
+# -- Terraform JSON ------------------------------------------------------------
+
+# Keys that are nested blocks (not object-valued attributes) inside a JSON resource:
+# Terraform decides this from the provider schema; these are the blocks the scanner maps.
+JSON_BLOCK_KEYS = frozenset(
+    {
+        "event_selector", "data_resource", "advanced_event_selector", "field_selector",
+        "insight_selector", "versioning", "logging", "lifecycle_rule", "transition",
+        "expiration", "noncurrent_version_transition", "noncurrent_version_expiration",
+        "rule", "filter", "and", "tag", "grant", "grantee", "owner", "access_control_policy",
+        "versioning_configuration", "object_lock_configuration", "default_retention",
+        "statement", "principals", "not_principals", "condition", "inline_policy",
+        "metric_transformation", "server_side_encryption_configuration",
+        "apply_server_side_encryption_by_default", "abort_incomplete_multipart_upload",
+        "lifecycle", "validation", "content", "target_grant", "target_object_key_format",
+    }
+)
+_JSON_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1,
+                "provider": 1, "locals": 0, "terraform": 0, "moved": 0, "import": 0,
+                "check": 1, "removed": 0}
+
+
+def _object_elems(node: Tree | Token) -> list[tuple[str, Tree, Tree]] | None:
+    """(key, elem node, value node) of a literal object expression, else None."""
+    if isinstance(node, Token):
+        return None
+    while node.data == "expr_term" and len(_meaningful(node.children)) == 1:
+        node = _meaningful(node.children)[0]
+    if node.data != "object":
+        return None
+    out = []
+    for elem in _meaningful(node.children):
+        key_node, value = _meaningful(elem.children)
+        key_tree = _meaningful(key_node.children)
+        key_expr = key_tree[0] if key_tree else key_node
+        while key_expr.data == "expr_term" and _meaningful(key_expr.children):
+            key_expr = _meaningful(key_expr.children)[0]
+        if key_expr.data in ("string", "identifier", "keyword"):
+            out.append((_label(key_expr), elem, value))
+    return out
+
+
+def _tuple_items(node: Tree) -> list[Tree] | None:
+    while node.data == "expr_term" and len(_meaningful(node.children)) == 1:
+        node = _meaningful(node.children)[0]
+    if node.data != "tuple":
+        return None
+    return _meaningful(node.children)
+
+
+def _json_body(path: str, block: Block, value: Tree, nested_blocks: bool) -> None:
+    elems = _object_elems(value)
+    if elems is None:
+        return
+    for key, elem, val in elems:
+        if key == "dynamic" and nested_blocks:
+            for label, sub_elem, sub_val in _object_elems(val) or []:
+                for item in _tuple_items(sub_val) or [sub_val]:
+                    _json_child(path, block, "dynamic", (label,), sub_elem, item)
+            continue
+        if nested_blocks and key in JSON_BLOCK_KEYS:
+            items = _tuple_items(val)
+            if items is not None and all(_object_elems(i) is not None for i in items):
+                for item in items:
+                    _json_child(path, block, key, (), elem, item)
+                continue
+            if _object_elems(val) is not None:
+                _json_child(path, block, key, (), elem, val)
+                continue
+        block.attributes[key] = Attribute(name=key, expr=val, span=node_span(path, elem))
+
+
+def _json_child(
+    path: str, parent: Block, block_type: str, labels: tuple[str, ...], elem: Tree, value: Tree
+) -> None:
+    span = node_span(path, elem)
+    header = Span(path=path, line=span.line, column=span.column)
+    child = Block(type=block_type, labels=labels, span=span, header=header)
+    _json_body(path, child, value, nested_blocks=block_type not in ("locals", "variable"))
+    parent.blocks.append(child)
+
+
+def _json_file(path: str, tree: Tree, root: Block) -> None:
+    attribute = _meaningful(tree.children[0].children)[0]
+    for top_key, top_elem, top_val in _object_elems(attribute.children[-1]) or []:
+        depth = _JSON_LABELS.get(top_key)
+        if depth is None:
+            continue
+        values = _tuple_items(top_val) or [top_val]
+        for value in values:
+            _json_level(path, root, top_key, (), depth, top_elem, value)
+
+
+def _json_level(
+    path: str, root: Block, block_type: str, labels: tuple[str, ...], depth: int,
+    elem: Tree, value: Tree,
+) -> None:
+    if depth == 0:
+        _json_child(path, root, block_type, labels, elem, value)
+        return
+    for key, sub_elem, sub_val in _object_elems(value) or []:
+        for item in _tuple_items(sub_val) or [sub_val]:
+            _json_level(path, root, block_type, (*labels, key), depth - 1, sub_elem, item)
+
+
+# -- entry point -------------------------------------------------------------------
+
+
+def problem_from_exception(path: str, exc: Exception) -> ParseProblem:
+    line = getattr(exc, "line", 1)
+    column = getattr(exc, "column", 1)
+    line = line if isinstance(line, int) and line > 0 else 1
+    column = column if isinstance(column, int) and column > 0 else 1
+    if isinstance(exc, UnexpectedCharacters):
+        message = f"unexpected character {exc.char!r}"
+    elif isinstance(exc, UnexpectedToken):
+        expected = ", ".join(sorted(exc.expected)[:8])
+        message = f"unexpected {exc.token.type} {str(exc.token)!r} (expected one of: {expected})"
+    elif isinstance(exc, UnexpectedEOF):
+        message = "unexpected end of file"
+    elif isinstance(exc, UnexpectedInput):
+        message = str(exc).splitlines()[0]
+    else:
+        message = f"{type(exc).__name__}: {exc}"
+    return ParseProblem(
+        span=Span(path=path, line=line, column=column),
+        message=f"cannot parse Terraform file: {message}",
+    )
+
+
+def parse_source(path: str, text: str) -> SourceFile | ParseProblem:
+    """Parse one file's text; a syntax error becomes a ParseProblem, never an exception."""
+    is_json = path.endswith(".json")
+    try:
+        if is_json:
+            stripped = text.lstrip()
+            lead = "\n" * text[: len(text) - len(stripped)].count("\n")
+            tree = hcl2.parses_to_tree(lead + "__json__ = " + stripped.rstrip() + "\n")
+        else:
+            tree = hcl2.parses_to_tree(text)
+        root = Block(type="", labels=(), span=Span(path=path), header=Span(path=path))
+        if is_json:
+            _json_file(path, tree, root)
+        else:
+            _fill_hcl_body(path, tree.children[0], root)
+    except RecursionError:
+        return ParseProblem(span=Span(path=path), message="file is nested too deeply to parse")
+    except Exception as exc:  # lark and anything unexpected: report, never crash
+        if is_json and isinstance(exc, UnexpectedInput):
+            # the synthetic prefix sits on line 1
+            line = getattr(exc, "line", 1)
+            column = getattr(exc, "column", 1)
+            if isinstance(column, int) and line == text[: len(text) - len(text.lstrip())].count(
+                "\n"
+            ) + 1:
+                exc.column = max(1, column - len("__json__ = "))
+        return problem_from_exception(path, exc)
+    return SourceFile(path=path, body=root, text=text)
+
+
+def read_source(file: Path, rel: str, max_bytes: int) -> SourceFile | ParseProblem:
+    try:
+        size = file.stat().st_size
+        if size > max_bytes:
+            return ParseProblem(
+                span=Span(path=rel),
+                message=f"file too large ({size} bytes > max_file_bytes {max_bytes})",
+            )
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return ParseProblem(span=Span(path=rel), message=f"cannot read file: {exc}")
+    return parse_source(rel, text)

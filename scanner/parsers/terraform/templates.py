@@ -1,0 +1,294 @@
+"""Template structure of HCL strings and heredocs.
+
+Quoted strings arrive from the lark tree already split into literal text, ``${...}``
+interpolations and flat ``%{...}`` directive markers; heredocs arrive as one raw token.
+Both are turned into the same small tree (literal / interpolation / if / for) so one
+evaluator renders them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import hcl2
+from lark import Token, Tree
+
+_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def unescape(text: str) -> str:
+    """Resolve the escape sequences of an HCL quoted string."""
+
+    def repl(match: re.Match[str]) -> str:
+        seq = match.group(1)
+        if seq[0] in "uU" and len(seq) > 1:
+            return chr(int(seq[1:], 16))
+        return _SIMPLE_ESCAPES.get(seq, "\\" + seq)
+
+    return _ESCAPE_RE.sub(repl, text) if "\\" in text else text
+
+
+@dataclass(slots=True)
+class Literal:
+    text: str
+
+
+@dataclass(slots=True)
+class Interp:
+    expr: Tree | Token
+
+
+@dataclass(slots=True)
+class IfPart:
+    cond: Tree | Token
+    then: list[Part] = field(default_factory=list)
+    otherwise: list[Part] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ForPart:
+    key_name: str | None
+    value_name: str
+    collection: Tree | Token
+    body: list[Part] = field(default_factory=list)
+
+
+Part = Literal | Interp | IfPart | ForPart
+
+
+class TemplateSyntaxError(ValueError):
+    """Unbalanced or malformed template directives."""
+
+
+@dataclass(slots=True)
+class _Flat:
+    """One flat marker before nesting: kind is lit/interp/if/else/endif/for/endfor."""
+
+    kind: str
+    text: str = ""
+    expr: Tree | Token | None = None
+    names: tuple[str, ...] = ()
+    strip_left: bool = False
+    strip_right: bool = False
+
+
+def _nest(flat: list[_Flat]) -> list[Part]:
+    """Apply strip markers, then fold if/for markers into a tree."""
+    for i, item in enumerate(flat):
+        if item.kind == "lit":
+            continue
+        if item.strip_left and i > 0 and flat[i - 1].kind == "lit":
+            flat[i - 1].text = flat[i - 1].text.rstrip()
+        if item.strip_right and i + 1 < len(flat) and flat[i + 1].kind == "lit":
+            flat[i + 1].text = flat[i + 1].text.lstrip()
+    root: list[Part] = []
+    stack: list[tuple[IfPart | ForPart, list[Part]]] = []
+    current = root
+    for item in flat:
+        if item.kind == "lit":
+            if item.text:
+                current.append(Literal(item.text))
+        elif item.kind == "interp":
+            assert item.expr is not None
+            current.append(Interp(item.expr))
+        elif item.kind == "if":
+            assert item.expr is not None
+            part = IfPart(cond=item.expr)
+            current.append(part)
+            stack.append((part, current))
+            current = part.then
+        elif item.kind == "else":
+            if not stack or not isinstance(stack[-1][0], IfPart):
+                raise TemplateSyntaxError("%{else} without %{if}")
+            current = stack[-1][0].otherwise
+        elif item.kind == "endif":
+            if not stack or not isinstance(stack[-1][0], IfPart):
+                raise TemplateSyntaxError("%{endif} without %{if}")
+            current = stack.pop()[1]
+        elif item.kind == "for":
+            assert item.expr is not None
+            key = item.names[0] if len(item.names) == 2 else None
+            part = ForPart(key_name=key, value_name=item.names[-1], collection=item.expr)
+            current.append(part)
+            stack.append((part, current))
+            current = part.body
+        elif item.kind == "endfor":
+            if not stack or not isinstance(stack[-1][0], ForPart):
+                raise TemplateSyntaxError("%{endfor} without %{for}")
+            current = stack.pop()[1]
+    if stack:
+        raise TemplateSyntaxError("unclosed template directive")
+    return root
+
+
+def _expr_child(tree: Tree) -> Tree | Token:
+    for child in tree.children:
+        if isinstance(child, Tree) and child.data not in ("identifier", "new_line_or_comment"):
+            return child
+    raise TemplateSyntaxError(f"directive {tree.data} has no expression")
+
+
+def _strip_flags(tree: Tree) -> tuple[bool, bool]:
+    tokens = [c for c in tree.children if isinstance(c, Token)]
+    left = len(tokens) > 1 and tokens[1].type == "STRIP_MARKER"
+    right = len(tokens) > 1 and tokens[-2].type == "STRIP_MARKER"
+    return left, right
+
+
+def parts_from_string_tree(node: Tree) -> list[Part]:
+    """Template parts of a quoted ``string`` node."""
+    flat: list[_Flat] = []
+    for part in node.children:
+        if not isinstance(part, Tree):
+            continue  # the quotes
+        for child in part.children:
+            if isinstance(child, Token):
+                if child.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
+                    flat.append(_Flat("lit", text=str(child)[1:]))
+                else:
+                    flat.append(_Flat("lit", text=unescape(str(child))))
+                continue
+            left, right = _strip_flags(child)
+            if child.data == "interpolation":
+                flat.append(_Flat("interp", expr=_expr_child(child)))
+            elif child.data == "template_if_start":
+                flat.append(_Flat("if", expr=_expr_child(child), strip_left=left,
+                                  strip_right=right))
+            elif child.data == "template_else":
+                flat.append(_Flat("else", strip_left=left, strip_right=right))
+            elif child.data == "template_endif":
+                flat.append(_Flat("endif", strip_left=left, strip_right=right))
+            elif child.data == "template_for_start":
+                names = tuple(
+                    str(c.children[0])
+                    for c in child.children
+                    if isinstance(c, Tree) and c.data == "identifier"
+                )
+                # the collection is the last tree child that is not an identifier
+                trees = [
+                    c for c in child.children
+                    if isinstance(c, Tree) and c.data not in ("new_line_or_comment",)
+                ]
+                flat.append(_Flat("for", expr=trees[-1], names=names[: len(trees) - 1],
+                                  strip_left=left, strip_right=right))
+            elif child.data == "template_endfor":
+                flat.append(_Flat("endfor", strip_left=left, strip_right=right))
+    return _nest(flat)
+
+
+@lru_cache(maxsize=4096)
+def parse_expression(text: str) -> Tree | Token:
+    """Parse a stand-alone expression (heredoc interpolation, ``--var`` value)."""
+    tree = hcl2.parses_to_tree(f"__expr__ = {text}\n")
+    for child in tree.children[0].children:
+        if isinstance(child, Tree) and child.data == "attribute":
+            return child.children[-1]
+    raise TemplateSyntaxError(f"not an expression: {text!r}")
+
+
+def _find_close(text: str, start: int) -> int:
+    """Index of the ``}`` closing a ``${``/``%{`` opened just before ``start``."""
+    depth = 0
+    i = start
+    in_string = False
+    while i < len(text):
+        ch = text[i]
+        if in_string:
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    return -1
+
+
+_FOR_RE = re.compile(r"^for\s+([A-Za-z_][\w-]*)\s*(?:,\s*([A-Za-z_][\w-]*)\s*)?in\s+(.*)$",
+                     re.DOTALL)
+
+
+def _directive(inner: str, left: bool, right: bool) -> _Flat:
+    body = inner.strip()
+    if body == "else":
+        return _Flat("else", strip_left=left, strip_right=right)
+    if body == "endif":
+        return _Flat("endif", strip_left=left, strip_right=right)
+    if body == "endfor":
+        return _Flat("endfor", strip_left=left, strip_right=right)
+    if body.startswith("if ") or body.startswith("if("):
+        return _Flat("if", expr=parse_expression(body[2:].strip()), strip_left=left,
+                     strip_right=right)
+    match = _FOR_RE.match(body)
+    if match:
+        names = tuple(n for n in (match.group(1), match.group(2)) if n)
+        return _Flat("for", expr=parse_expression(match.group(3).strip()), names=names,
+                     strip_left=left, strip_right=right)
+    raise TemplateSyntaxError(f"unknown template directive %{{{body}}}")
+
+
+def parts_from_text(text: str) -> list[Part]:
+    """Template parts of raw template text (a heredoc body)."""
+    flat: list[_Flat] = []
+    buf: list[str] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        if text.startswith("$${", i) or text.startswith("%%{", i):
+            buf.append(text[i + 1 : i + 3])
+            i += 3
+            continue
+        if text.startswith("${", i) or text.startswith("%{", i):
+            close = _find_close(text, i + 2)
+            if close < 0:
+                raise TemplateSyntaxError("unterminated template sequence")
+            inner = text[i + 2 : close]
+            left = inner.startswith("~")
+            right = inner.endswith("~")
+            inner = inner[1 if left else 0 : len(inner) - (1 if right else 0)]
+            if buf:
+                flat.append(_Flat("lit", text="".join(buf)))
+                buf = []
+            if text[i] == "$":
+                item = _Flat("interp", expr=parse_expression(inner.strip()),
+                             strip_left=left, strip_right=right)
+            else:
+                item = _directive(inner, left, right)
+            flat.append(item)
+            i = close + 1
+            continue
+        buf.append(text[i])
+        i += 1
+    if buf:
+        flat.append(_Flat("lit", text="".join(buf)))
+    return _nest(flat)
+
+
+_HEREDOC_HEAD_RE = re.compile(r"^<<-?([A-Za-z][\w.-]*)\r?\n")
+
+
+def heredoc_body(token_text: str, trim: bool) -> str:
+    """The body of a heredoc token, with ``<<-`` indentation removed."""
+    head = _HEREDOC_HEAD_RE.match(token_text)
+    rest = token_text[head.end():] if head else token_text
+    lines = rest.split("\n")
+    # drop the closing marker line (and the empty string after its newline)
+    while lines and lines[-1].strip() == "":
+        lines.pop()
+    if lines:
+        lines.pop()
+    if trim:
+        indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
+        cut = min(indents) if indents else 0
+        lines = [line[cut:] for line in lines]
+    return "".join(line.rstrip("\r") + "\n" for line in lines)

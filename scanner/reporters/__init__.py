@@ -1,0 +1,32 @@
+"""Report formats. Each module exposes ``render(result, options) -> str``.
+
+Reporters only format a ``ScanResult``; they never re-evaluate anything, so every format
+tells the same story. They must be deterministic: the same result gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scanner.scan import ScanResult
+
+FORMATS: tuple[str, ...] = ("text", "json", "sarif", "junit", "github", "markdown")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenderOptions:
+    color: bool = False
+    quiet: bool = False
+    show_suppressed: bool = False
+    # GitHub annotations per step are capped; the github reporter stops there.
+    max_annotations: int = 10
+
+
+def render(fmt: str, result: ScanResult, options: RenderOptions) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+    module = importlib.import_module(f"scanner.reporters.{fmt}_report")
+    return module.render(result, options)

@@ -1,0 +1,76 @@
+"""The JSON report (``--format json``), shaped as in the design (version 1)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from scanner.engine import Finding
+from scanner.reporters import RenderOptions
+from scanner.reporters.common import summary
+
+if TYPE_CHECKING:
+    from scanner.scan import ScanResult
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "name": f.name,
+        "severity": f.severity.name,
+        "title": f.title,
+        "message": f.message,
+        "resource": f.resource,
+        "account": f.account,
+        "path": f.span.path,
+        "line": f.span.line,
+        "end_line": f.span.end_line,
+        "column": f.span.column,
+        "end_column": f.span.end_column,
+        "related": [
+            {"label": r.label, "resource": r.ref, "path": r.span.path, "line": r.span.line}
+            for r in f.related
+        ],
+        "fix": f.fix,
+        "suppressed": f.suppressed,
+        "suppression": f.suppression,
+        "fingerprint": f.fingerprint,
+    }
+
+
+def report_dict(result: ScanResult, options: RenderOptions) -> dict[str, Any]:
+    # JSON keeps suppressed findings (flagged) so an audit sees every decision.
+    findings = result.findings
+    return {
+        "version": 1,
+        "tool": {"name": "trailscan", "version": result.version},
+        "findings": [finding_dict(f) for f in findings],
+        "evaluations": [
+            {
+                "policy": e.policy,
+                "account": e.account,
+                "subject": e.subject,
+                "status": e.status,
+                "path": e.span.path if e.span else None,
+                "line": e.span.line if e.span else None,
+                "reason": e.reason,
+            }
+            for e in result.evaluations
+        ],
+        "errors": [
+            {"id": f.id, "path": f.span.path, "line": f.span.line, "message": f.message}
+            for f in result.findings
+            if f.id in ("CT900", "CT901")
+        ],
+        "files": {
+            "scanned": result.files.scanned,
+            "not_ours": result.files.not_ours,
+            "failed": result.files.failed,
+        },
+        "stale_baseline": result.stale_baseline,
+        "summary": summary(result),
+    }
+
+
+def render(result: ScanResult, options: RenderOptions) -> str:
+    return json.dumps(report_dict(result, options), indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,272 @@
+"""One scan, end to end: discover, parse into units, group into accounts, evaluate.
+
+This module owns the order of the pipeline and its failure isolation: a parser that
+raises on one unit costs that unit a CT901 finding, never the scan; a policy that raises
+costs that policy a CT900 finding (see ``scanner.engine``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import fnmatch
+import os
+import traceback
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from scanner import __version__
+from scanner.config import Config
+from scanner.discovery import Discovery, discover, relpath
+from scanner.engine import (
+    EngineResult,
+    Evaluation,
+    Finding,
+    PolicySpec,
+    evaluate,
+    load_policies,
+    problem_findings,
+    select_policies,
+)
+from scanner.model import Model, ParseProblem, Severity, Span, Unit
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanOptions:
+    paths: tuple[Path, ...] = (Path("."),)
+    root: Path | None = None
+    variables: tuple[tuple[str, str], ...] = ()
+    var_files: tuple[Path, ...] = ()
+    parameters: tuple[tuple[str, str], ...] = ()
+    parameter_files: tuple[Path, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    strict: bool = False
+    debug: bool = False
+    cfn_lint: bool = False
+    baseline: Path | None = None
+    config: Config = field(default_factory=Config)
+    today: _dt.date | None = None  # for suppression expiry; None = today
+
+
+@dataclass(slots=True)
+class FileSummary:
+    scanned: list[str] = field(default_factory=list)
+    not_ours: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ScanResult:
+    root: Path
+    version: str
+    policies: tuple[PolicySpec, ...]
+    findings: list[Finding]
+    evaluations: list[Evaluation]
+    files: FileSummary
+    units: list[Unit]
+    accounts: list[str]
+    config: Config
+    fail_on: Severity
+    stale_baseline: list[dict[str, str]] = field(default_factory=list)
+    nothing_to_scan: bool = False
+
+    def active(self) -> list[Finding]:
+        return [f for f in self.findings if not f.suppressed]
+
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.active() if f.severity >= self.fail_on or f.id == "CT901"]
+
+    def exit_code(self) -> int:
+        if self.nothing_to_scan:
+            return 2
+        if self.units == [] and self.files.failed:
+            return 2  # nothing at all could be scanned
+        return 1 if self.blocking() else 0
+
+
+def scan_root(paths: tuple[Path, ...], explicit: Path | None = None) -> Path:
+    """Paths in reports are relative to this: the working directory when every path is
+    inside it (so SARIF URIs are repository-relative in CI), else their common ancestor."""
+    if explicit is not None:
+        return explicit.resolve()
+    cwd = Path.cwd().resolve()
+    resolved = [p.resolve() if p.exists() else p.absolute() for p in paths]
+    if all(p == cwd or cwd in p.parents for p in resolved):
+        return cwd
+    common = Path(os.path.commonpath([str(p) for p in resolved]))
+    return common if common.is_dir() else common.parent
+
+
+def _crash_problem(path: Path, root: Path, exc: BaseException, debug: bool) -> ParseProblem:
+    detail = "".join(traceback.format_exception(exc)) if debug else f"{type(exc).__name__}: {exc}"
+    return ParseProblem(
+        span=Span(path=relpath(path, root)),
+        message=f"internal parser error, file not checked: {detail}".strip(),
+    )
+
+
+def _load_units(found: Discovery, root: Path, options: ScanOptions) -> tuple[list[Model], list[str]]:
+    limits = options.config.limits
+    models: list[Model] = []
+    not_ours: list[str] = []
+    if found.terraform_dirs:
+        from scanner.parsers.terraform import load_terraform
+
+        for directory in found.terraform_dirs:
+            try:
+                models.append(
+                    load_terraform(
+                        directory,
+                        root,
+                        variables=dict(options.variables),
+                        var_files=list(options.var_files),
+                        limits=limits,
+                    )
+                )
+            except Exception as exc:  # never lose the rest of the scan
+                models.append(Model(problems=(_crash_problem(directory, root, exc, options.debug),)))
+    if found.templates:
+        from scanner.parsers.cloudformation import load_cloudformation
+
+        for template in found.templates:
+            try:
+                model = load_cloudformation(
+                    template,
+                    root,
+                    parameters=dict(options.parameters),
+                    parameter_files=list(options.parameter_files),
+                    limits=limits,
+                )
+            except Exception as exc:
+                model = Model(problems=(_crash_problem(template, root, exc, options.debug),))
+            if model is None:
+                not_ours.append(relpath(template, root))
+            else:
+                models.append(model)
+    return models, not_ours
+
+
+def _account_of(unit_id: str, config: Config) -> str:
+    if config.accounts == "per-unit":
+        return unit_id
+    if isinstance(config.accounts, dict):
+        for name, globs in config.accounts.items():
+            if any(fnmatch.fnmatch(unit_id, g) or fnmatch.fnmatch(unit_id + "/", g) for g in globs):
+                return name
+    return "default"
+
+
+def group_accounts(models: list[Model], config: Config) -> dict[str, list[Model]]:
+    groups: dict[str, list[Model]] = {}
+    for model in models:
+        unit_id = model.units[0].id if model.units else (
+            model.problems[0].span.path if model.problems else "."
+        )
+        groups.setdefault(_account_of(unit_id, config), []).append(model)
+    return dict(sorted(groups.items()))
+
+
+def _cfn_lint_findings(templates: list[Path], root: Path) -> list[Finding]:
+    from scanner.parsers.cloudformation import run_cfn_lint
+
+    severity = {"error": Severity.HIGH, "warning": Severity.MEDIUM}
+    out = []
+    for rule_id, level, span, message in run_cfn_lint(templates, root):
+        out.append(
+            Finding(
+                id=rule_id,
+                name="cfn-lint",
+                severity=severity.get(level, Severity.LOW),
+                title=f"cfn-lint {rule_id}",
+                message=message,
+                resource=span.path,
+                span=span,
+                fix="See the cfn-lint rule documentation for this id.",
+            )
+        )
+    return out
+
+
+def run_scan(options: ScanOptions) -> ScanResult:
+    config = options.config
+    root = scan_root(options.paths, options.root)
+    specs = select_policies(
+        load_policies(),
+        select=options.select or config.select,
+        ignore=(*config.ignore, *options.ignore),
+    )
+
+    def sniff(text: str) -> bool:
+        from scanner.parsers.cloudformation import looks_like_template
+
+        return looks_like_template(text)
+
+    found = discover(list(options.paths), root, config.limits, sniff)
+    models, not_ours = _load_units(found, root, options)
+    files = FileSummary(not_ours=sorted({*found.not_ours, *not_ours}))
+
+    settings = config.settings()
+    engine = EngineResult()
+    accounts: list[str] = []
+    units: list[Unit] = []
+    all_models: list[Model] = []
+    discovery_problems = Model(problems=tuple(found.problems))
+    groups = group_accounts(models, config)
+    if found.problems and not groups:
+        groups = {"default": []}
+    for index, (account, parts) in enumerate(groups.items()):
+        extra = [discovery_problems] if index == 0 and found.problems else []
+        model = replace(Model.merge([*parts, *extra], account=account), settings=settings)
+        all_models.append(model)
+        accounts.append(account)
+        units.extend(model.units)
+        result = evaluate(specs, model, strict=options.strict, debug=options.debug)
+        engine.findings.extend(result.findings)
+        engine.findings.extend(problem_findings(model))
+        engine.evaluations.extend(result.evaluations)
+
+    if options.cfn_lint and found.templates:
+        engine.findings.extend(_cfn_lint_findings(found.templates, root))
+
+    scanned = sorted({f for u in units for f in u.files})
+    failed = sorted({p.span.path for m in all_models for p in m.problems})
+    files.scanned = [f for f in scanned if f not in failed]
+    files.failed = failed
+
+    findings = engine.findings
+    stale: list[dict[str, str]] = []
+    try:
+        from scanner import suppressions as _suppressions
+    except ImportError:  # pragma: no cover - during bootstrap only
+        _suppressions = None  # type: ignore[assignment]
+    if _suppressions is not None:
+        findings = _suppressions.apply(
+            findings, all_models, config, today=options.today or _dt.date.today()
+        )
+    baseline_path = options.baseline or (
+        (Path(config.source).parent / config.baseline) if config.baseline and config.source else None
+    )
+    if baseline_path is not None:
+        from scanner import baseline as _baseline
+
+        findings, stale = _baseline.apply(findings, _baseline.load(baseline_path))
+
+    findings = sorted(findings, key=Finding.sort_key)
+    evaluations = sorted(engine.evaluations, key=Evaluation.sort_key)
+    # Directories with nothing of ours in them are a usage error (exit 2); explicit files
+    # that are not ours (a pre-commit run on other files) are simply nothing to do.
+    nothing = not units and not files.failed and any(p.is_dir() for p in options.paths)
+    return ScanResult(
+        root=root,
+        version=__version__,
+        policies=specs,
+        findings=findings,
+        evaluations=evaluations,
+        files=files,
+        units=sorted(units, key=lambda u: u.id),
+        accounts=accounts,
+        config=config,
+        fail_on=config.fail_on,
+        stale_baseline=stale,
+        nothing_to_scan=nothing,
+    )
