@@ -202,6 +202,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
     write_reports(result, args)
     if result.nothing_to_scan:
         print("trailscan: nothing to scan (no Terraform or CloudFormation found)", file=sys.stderr)
+    if result.stale_baseline:
+        from scanner.baseline import stale_note
+
+        print(stale_note(result.stale_baseline), file=sys.stderr)
     return result.exit_code()
 
 

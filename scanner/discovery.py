@@ -52,14 +52,30 @@ class Discovery:
     problems: list[ParseProblem] = field(default_factory=list)
 
 
+def _real(path: Path) -> Path:
+    """``path.resolve()`` that survives symlink loops (Python 3.11 raises RuntimeError)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
 def relpath(path: Path, root: Path) -> str:
     """POSIX path of ``path`` relative to ``root`` (``.`` for the root itself)."""
+    real, real_root = _real(path), _real(root)
     try:
-        rel = path.resolve().relative_to(root.resolve())
+        rel = real.relative_to(real_root)
     except ValueError:
-        rel = Path(os.path.relpath(path.resolve(), root.resolve()))
+        rel = Path(os.path.relpath(real, real_root))
     text = rel.as_posix()
     return text or "."
+
+
+def link_relpath(path: Path, root: Path) -> str:
+    """Where a (possibly symlinked, looping or escaping) entry sits under ``root``: its
+    parent directory resolved, its own name kept, so a problem with a link is reported
+    at the link and never at the file outside the root that it points to."""
+    return relpath(_real(path.parent) / path.name, root) if path.name else relpath(path, root)
 
 
 def is_within(path: Path, root: Path) -> bool:
@@ -88,9 +104,13 @@ class _Walker:
         self.seen_dirs: set[Path] = set()
 
     def problem(self, path: Path, message: str) -> None:
-        self.result.problems.append(ParseProblem(span=Span(path=relpath(path, self.root)), message=message))
+        where = link_relpath(path, self.root)
+        self.result.problems.append(ParseProblem(span=Span(path=where), message=message))
 
     def add_file(self, path: Path, explicit: bool) -> None:
+        if path.is_symlink() and not path.exists():
+            self.problem(path, "broken symlink or symlink loop; not read")
+            return
         if path.is_symlink() and not is_within(path, self.root):
             self.problem(path, "symlink points outside the scanned root; not read")
             return

@@ -324,6 +324,10 @@ class Bucket(Record):
     name: Attr[str]  # concrete or symbolic (``${aws_s3_bucket.x}``)
     arn: Attr[str]
     policy: Attr[PolicyDocument]  # DEFAULT None when the bucket has no policy
+    # Ref of the resource that carries the policy: the split policy resource
+    # (``aws_s3_bucket_policy.x`` / ``BucketPolicy``) or the bucket itself for an inline
+    # policy; "" when there is no policy or the parser could not tell (used by CT011).
+    policy_ref: str = ""
     public_access_block: Attr[PublicAccessBlock]  # DEFAULT None when none is attached
     acl: Attr[str]  # canned ACL; DEFAULT "private"
     # Grants from ``access_control_policy`` / ACL grants: grantee URIs or ids.

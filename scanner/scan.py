@@ -69,6 +69,8 @@ class ScanResult:
     fail_on: Severity
     stale_baseline: list[dict[str, str]] = field(default_factory=list)
     nothing_to_scan: bool = False
+    # The account models the policies ran over (``trailscan diff`` compares their trails).
+    models: list[Model] = field(default_factory=list)
 
     def active(self) -> list[Finding]:
         return [f for f in self.findings if not f.suppressed]
@@ -241,7 +243,12 @@ def run_scan(options: ScanOptions) -> ScanResult:
         _suppressions = None  # type: ignore[assignment]
     if _suppressions is not None:
         findings = _suppressions.apply(
-            findings, all_models, config, today=options.today or _dt.date.today()
+            findings,
+            all_models,
+            config,
+            today=options.today or _dt.date.today(),
+            policy_ids=[s.id for s in specs],
+            root=root,
         )
     baseline_path = options.baseline or (
         (Path(config.source).parent / config.baseline) if config.baseline and config.source else None
@@ -249,7 +256,13 @@ def run_scan(options: ScanOptions) -> ScanResult:
     if baseline_path is not None:
         from scanner import baseline as _baseline
 
-        findings, stale = _baseline.apply(findings, _baseline.load(baseline_path))
+        findings, stale = _baseline.apply(
+            findings,
+            _baseline.load(baseline_path),
+            scanned={*files.scanned, *files.failed},
+            policy_ids=[s.id for s in specs],
+            root=root,
+        )
 
     findings = sorted(findings, key=Finding.sort_key)
     evaluations = sorted(engine.evaluations, key=Evaluation.sort_key)
@@ -269,4 +282,5 @@ def run_scan(options: ScanOptions) -> ScanResult:
         fail_on=config.fail_on,
         stale_baseline=stale,
         nothing_to_scan=nothing,
+        models=all_models,
     )

@@ -32,12 +32,21 @@ Tri = bool | None
 _MISSING = object()
 _TOKEN_RE = re.compile(r"\$\{[^{}]*\}")
 
-# detail-type by CloudTrail eventType (EventBridge User Guide, "Events from AWS services").
+# detail-type by CloudTrail eventType (EventBridge User Guide, "AWS service events
+# delivered via AWS CloudTrail").
+SIGN_IN_DETAIL_TYPE = "AWS Console Sign In via CloudTrail"
 _DETAIL_TYPES = {
     "AwsApiCall": "AWS API Call via CloudTrail",
-    "AwsConsoleSignIn": "AWS Console Sign In via CloudTrail",
+    "AwsConsoleSignIn": SIGN_IN_DETAIL_TYPE,
     "AwsConsoleAction": "AWS Console Action via CloudTrail",
     "AwsServiceEvent": "AWS Service Event via CloudTrail",
+}
+# The guide spells the sign-in detail-type "AWS Console Signin via CloudTrail", while
+# widely deployed rules use "AWS Console Sign In via CloudTrail". Which one EventBridge
+# sends cannot be settled here, so a rule is evaluated against both spellings and only
+# an answer that holds for both is definite.
+_DETAIL_TYPE_SPELLINGS: dict[str, tuple[str, ...]] = {
+    SIGN_IN_DETAIL_TYPE: (SIGN_IN_DETAIL_TYPE, "AWS Console Signin via CloudTrail"),
 }
 
 
@@ -145,7 +154,7 @@ def _numeric(spec: object, value: object) -> Tri:
     if not _is_number(value):
         return False
     checks: list[bool] = []
-    for op, bound in zip(spec[::2], spec[1::2]):
+    for op, bound in zip(spec[::2], spec[1::2], strict=True):
         if not _is_number(bound):
             return None
         x, b = float(value), float(bound)  # type: ignore[arg-type]
@@ -251,12 +260,7 @@ def _match(pattern: Mapping[str, Any], event: object, depth: int) -> Tri:
             if not isinstance(spec, list) or len(spec) < 2:
                 return None
             results.append(
-                _or(
-                    [
-                        _match(sub, event, depth + 1) if isinstance(sub, Mapping) else None
-                        for sub in spec
-                    ]
-                )
+                _or([_match(sub, event, depth + 1) if isinstance(sub, Mapping) else None for sub in spec])
             )
             continue
         value = event.get(key, _MISSING) if isinstance(event, Mapping) else _MISSING
@@ -283,7 +287,10 @@ def event_rule_matches(pattern: Mapping[str, Any], event: Mapping[str, Any]) -> 
     """Whether an EventBridge ``pattern`` matches ``event`` (None: cannot tell)."""
     if not isinstance(pattern, Mapping) or not isinstance(event, Mapping):
         return None
+    spellings = _DETAIL_TYPE_SPELLINGS.get(str(event.get("detail-type")), ())
+    variants = [{**event, "detail-type": s} for s in spellings] if spellings else [event]
     try:
-        return _match(pattern, event, 0)
+        results = {_match(pattern, variant, 0) for variant in variants}
     except (TypeError, ValueError, RecursionError):
         return None
+    return results.pop() if len(results) == 1 else None

@@ -143,7 +143,7 @@ Node = MatchAll | And | Or | Not | Compare | IsValue | NotExists | Terms | Delim
 
 _NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _PROP_RE = re.compile(r"[A-Za-z0-9_\-]+")
-_UNQUOTED_STOP = set(" \t\r\n(){}&|\"!=<>%")
+_UNQUOTED_STOP = set(' \t\r\n(){}&|"!=<>%')
 
 
 class _Parser:
@@ -242,9 +242,7 @@ class _Parser:
             return self.parse_comparison()
         if self.pos >= len(self.text):
             raise self.error("unexpected end of pattern; expected a selector such as $.eventName")
-        raise self.error(
-            f"unexpected {self.text[self.pos]!r}; expected a selector such as $.eventName"
-        )
+        raise self.error(f"unexpected {self.text[self.pos]!r}; expected a selector such as $.eventName")
 
     def parse_selector(self) -> Selector:
         start = self.pos
@@ -294,9 +292,10 @@ class _Parser:
                 f"expected an operator (=, !=, <, >, <=, >=, IS, NOT EXISTS) after {selector.text}"
             )
         self.skip_ws()
+        value_start = self.pos
         value = self.parse_value()
         if op in ("<", ">", "<=", ">=") and value.kind != "number":
-            raise self.error(f"operator {op} needs a number")
+            raise self.error(f"operator {op} needs a number", value_start)
         return Compare(selector, op, value)
 
     def parse_value(self) -> Value:
@@ -378,7 +377,7 @@ class _Parser:
             else:
                 start = self.pos
                 while self.pos < len(self.text) and not self.text[self.pos].isspace():
-                    if self.text[self.pos] in "\"{}[]":
+                    if self.text[self.pos] in '"{}[]':
                         raise self.error(f"unexpected {self.text[self.pos]!r} in a term")
                     self.pos += 1
                 term = self.text[start : self.pos]

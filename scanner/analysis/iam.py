@@ -296,10 +296,13 @@ def _arn_match(pattern: str, value: str) -> Tri:
     p_parts = _normalise(pattern).split(":", 5)
     v_parts = _normalise(value).split(":", 5)
     if len(p_parts) == 6 and len(v_parts) == 6:
-        return _and(match_value(a, b, case_sensitive=True) for a, b in zip(p_parts, v_parts))
+        return _and(match_value(a, b, case_sensitive=True) for a, b in zip(p_parts, v_parts, strict=True))
     whole = match_value(pattern, value, case_sensitive=True)
-    if whole is False and (_TOKEN_RE.search(pattern) or _TOKEN_RE.search(value)):
-        return None
+    if _TOKEN_RE.search(pattern) or _TOKEN_RE.search(value):
+        # A token may stand for several ARN parts: only a sure match is sure.
+        return True if whole is True else None
+    if len(p_parts) != len(v_parts):
+        return False
     return whole
 
 
@@ -444,9 +447,7 @@ def statement_applies(statement: Statement, request: Request, *, identity: bool 
     return _statement_applies(statement, request, identity=identity, context_known=True)
 
 
-def _statement_applies(
-    statement: Statement, request: Request, *, identity: bool, context_known: bool
-) -> Tri:
+def _statement_applies(statement: Statement, request: Request, *, identity: bool, context_known: bool) -> Tri:
     parts: list[Tri] = []
     if not identity:
         parts.append(_principal_matches(statement, request)[0])
@@ -549,9 +550,7 @@ def evaluate(document: PolicyDocument | None, request: Request) -> Decision:
     if document is None:
         return Decision(allowed=False, reason="there is no policy")
     incomplete = f"the policy is partly unknown ({document.unknown})" if document.unknown else ""
-    return _decide(
-        document.statements, request, identity=False, context_known=True, incomplete=incomplete
-    )
+    return _decide(document.statements, request, identity=False, context_known=True, incomplete=incomplete)
 
 
 def service_can(
@@ -564,9 +563,7 @@ def service_can(
     """Shorthand for a service principal request against a resource policy."""
     return evaluate(
         document,
-        Request(
-            principal_service=service, action=action, resource=resource, context=context or {}
-        ),
+        Request(principal_service=service, action=action, resource=resource, context=context or {}),
     )
 
 
@@ -618,9 +615,7 @@ def _limits_callers(condition: Condition) -> bool:
     if condition.key.lower() not in LIMITING_CONDITION_KEYS:
         return False
     if base == "ipaddress":
-        return all(v not in ("0.0.0.0/0", "::/0") for v in condition.values) and bool(
-            condition.values
-        )
+        return all(v not in ("0.0.0.0/0", "::/0") for v in condition.values) and bool(condition.values)
     if base not in _POSITIVE_STRING_OPS:
         return False
     return bool(condition.values) and all(v.strip("*?") for v in condition.values)

@@ -1,11 +1,17 @@
-"""Pieces every reporter shares: one summary, one ordering, one severity vocabulary."""
+"""Pieces every reporter shares: one summary, one ordering, one severity vocabulary.
+
+Keeping these in one place is what makes every format tell the same story: the text
+summary line, the Markdown headline and the GitHub closing line all count the same way.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scanner.engine import Finding
-from scanner.model import Severity
+from scanner.engine import BUILTIN_SPECS, Finding, PolicySpec
+from scanner.model import Severity, Span
 
 if TYPE_CHECKING:
     from scanner.scan import ScanResult
@@ -17,17 +23,55 @@ SEVERITY_ORDER: tuple[Severity, ...] = (
     Severity.LOW,
 )
 
+# Source files larger than this are not read for snippets or fingerprints.
+MAX_SOURCE_BYTES = 10 * 1024 * 1024
+
 
 def visible_findings(result: ScanResult, show_suppressed: bool) -> list[Finding]:
     return [f for f in result.findings if show_suppressed or not f.suppressed]
 
 
+def by_severity(findings: list[Finding]) -> list[Finding]:
+    """Most severe first, then the usual (path, line, id) order: what a reader with
+    limited room (annotations, a PR comment) should see first."""
+    return sorted(findings, key=lambda f: (-int(f.severity), f.sort_key()))
+
+
+def is_blocking(result: ScanResult, finding: Finding) -> bool:
+    return not finding.suppressed and (finding.severity >= result.fail_on or finding.id == "CT901")
+
+
+def has_file(span: Span) -> bool:
+    """Account-level findings may carry no real file (``.``); they get no file location."""
+    return bool(span.path) and span.path != "."
+
+
+def message_with_resource(finding: Finding) -> str:
+    """The finding's message, naming its resource when the message does not already."""
+    text = (finding.message.strip() or finding.title).rstrip()
+    resource = finding.resource
+    if resource and resource not in text and resource != finding.span.path:
+        text = f"{text.rstrip('.')} ({resource})."
+    return text
+
+
+def spec_index(result: ScanResult) -> dict[str, PolicySpec]:
+    """Every id a report may mention: enabled policies plus the engine's own ids."""
+    specs = {s.id: s for s in BUILTIN_SPECS}
+    specs.update({s.id: s for s in result.policies})
+    return specs
+
+
+def severity_counts(findings: list[Finding]) -> dict[str, int]:
+    counts = {s.name.lower(): 0 for s in SEVERITY_ORDER}
+    for f in findings:
+        counts[f.severity.name.lower()] += 1
+    return counts
+
+
 def summary(result: ScanResult) -> dict[str, Any]:
     """The numbers every format reports (scanned / not ours / failed files included)."""
     active = result.active()
-    by_severity = {s.name.lower(): 0 for s in SEVERITY_ORDER}
-    for f in active:
-        by_severity[f.severity.name.lower()] += 1
     statuses: dict[str, int] = {}
     for e in result.evaluations:
         statuses[e.status] = statuses.get(e.status, 0) + 1
@@ -37,7 +81,7 @@ def summary(result: ScanResult) -> dict[str, Any]:
         "findings": len(active),
         "blocking": len(result.blocking()),
         "suppressed": sum(1 for f in result.findings if f.suppressed),
-        "by_severity": by_severity,
+        "by_severity": severity_counts(active),
         "evaluations": dict(sorted(statuses.items())),
         "files": {
             "scanned": len(result.files.scanned),
@@ -48,3 +92,81 @@ def summary(result: ScanResult) -> dict[str, Any]:
         "accounts": list(result.accounts),
         "stale_baseline": len(result.stale_baseline),
     }
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def summary_line(result: ScanResult) -> str:
+    """One line that a CI log reader can trust: what was found, what blocks, what was not
+    looked at. The 'not ours' and 'failed' counts are there so that a silently skipped
+    file is never mistaken for a clean one."""
+    data = summary(result)
+    active = result.active()
+    counts = ", ".join(
+        f"{n} {sev}" for sev, n in data["by_severity"].items() if n
+    )
+    files_with = len({f.span.path for f in active if has_file(f.span)})
+    head = _plural(data["findings"], "finding")
+    if counts:
+        head += f" ({counts})"
+    head += f" in {_plural(files_with, 'file')}"
+    parts = [
+        head,
+        f"{data['blocking']} blocking at or above {data['fail_on']}",
+        f"{data['suppressed']} suppressed",
+    ]
+    unknown = data["evaluations"].get("unknown", 0)
+    if unknown:
+        parts.append(f"{unknown} undecidable statically (unknown)")
+    if data["stale_baseline"]:
+        n = data["stale_baseline"]
+        parts.append(f"{n} stale baseline {'entry' if n == 1 else 'entries'}")
+    files = data["files"]
+    parts.append(
+        f"scanned {_plural(files['scanned'], 'file')}, {files['not_ours']} not ours, "
+        f"{files['failed']} failed"
+    )
+    return "; ".join(parts)
+
+
+@dataclass(slots=True)
+class SourceFiles:
+    """Scanned files read back (once each) for snippets and line fingerprints.
+
+    Reporters must never fail because a file moved or is binary: anything that cannot
+    be read gives ``None`` and the report simply goes without the snippet.
+    """
+
+    root: Path
+    _cache: dict[str, list[str] | None] = field(default_factory=dict)
+
+    def lines(self, path: str) -> list[str] | None:
+        if path in self._cache:
+            return self._cache[path]
+        self._cache[path] = self._read(path)
+        return self._cache[path]
+
+    def line(self, path: str, number: int) -> str | None:
+        lines = self.lines(path)
+        if lines is None or not 1 <= number <= len(lines):
+            return None
+        return lines[number - 1]
+
+    def _read(self, path: str) -> list[str] | None:
+        if not path or path == "." or Path(path).is_absolute():
+            return None
+        target = self.root / path
+        try:
+            if not target.is_file() or target.stat().st_size > MAX_SOURCE_BYTES:
+                return None
+            data = target.read_bytes()
+        except (OSError, ValueError):
+            return None
+        if b"\x00" in data:
+            return None
+        text = data.decode("utf-8", errors="replace")
+        # splitlines() also splits on form feeds and other exotic separators, which
+        # would disagree with the parsers' line numbers; split on newlines only.
+        return [line.rstrip("\r") for line in text.split("\n")]

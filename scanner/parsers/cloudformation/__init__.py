@@ -1,0 +1,12 @@
+"""CloudFormation front end: templates (plain, SAM, CDK-synthesised) to model records.
+
+Public API used by discovery and the scan driver; everything else in this package is an
+implementation detail.
+"""
+
+from __future__ import annotations
+
+from scanner.parsers.cloudformation.cfnlint_adapter import run_cfn_lint
+from scanner.parsers.cloudformation.loader import load_cloudformation, looks_like_template
+
+__all__ = ["load_cloudformation", "looks_like_template", "run_cfn_lint"]

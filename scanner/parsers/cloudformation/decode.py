@@ -10,6 +10,7 @@ event loop is iterative, which keeps a deeply nested file from exhausting the C 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,8 +67,23 @@ SHORT_TAGS: dict[str, str] = {
     **{
         f"!{name}": f"Fn::{name}"
         for name in (
-            "GetAtt", "Sub", "Join", "If", "Select", "Split", "FindInMap", "ImportValue",
-            "Base64", "Equals", "And", "Or", "Not", "GetAZs", "Cidr", "Transform", "Length",
+            "GetAtt",
+            "Sub",
+            "Join",
+            "If",
+            "Select",
+            "Split",
+            "FindInMap",
+            "ImportValue",
+            "Base64",
+            "Equals",
+            "And",
+            "Or",
+            "Not",
+            "GetAZs",
+            "Cidr",
+            "Transform",
+            "Length",
             "ToJsonString",
         )
     },
@@ -76,7 +92,16 @@ SHORT_TAGS: dict[str, str] = {
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _resolver = Resolver()
+_SURROGATE_PAIR = re.compile(
+    r"(?<!\\)((?:\\\\)*)\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", re.IGNORECASE
+)
 _constructor = SafeConstructor()
+
+
+def _join_surrogates(match: re.Match[str]) -> str:
+    high, low = int(match.group(2), 16), int(match.group(3), 16)
+    code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+    return f"{match.group(1)}\\U{code:08x}"
 
 
 def _pos(start: Any, end: Any) -> Pos:
@@ -120,8 +145,11 @@ def _scalar(event: Any, json_mode: bool) -> Any:
             return _constructor.construct_yaml_bool(node)
         if kind == "null":
             return None
-    except (ConstructorError, ValueError, KeyError):
-        return value
+    except (ConstructorError, ValueError, KeyError, IndexError, TypeError):
+        mark = event.start_mark
+        raise DecodeError(
+            f"invalid !!{kind} value {value!r}", mark.line + 1, mark.column + 1
+        ) from None
     # str and timestamp: CloudFormation treats dates (AWSTemplateFormatVersion) as text.
     return value
 
@@ -177,6 +205,8 @@ def decode(text: str, *, max_aliases: int = 1000, max_depth: int = 200) -> Any:
         # JSON allows tabs between tokens, YAML does not; outside strings (where JSON
         # forbids raw tabs) a space is equivalent and keeps every column.
         text = text.replace("\t", " ")
+        # YAML has no surrogate-pair escapes; JSON writes astral characters that way.
+        text = _SURROGATE_PAIR.sub(_join_surrogates, text)
     try:
         return _build(yaml.parse(text, Loader=_Loader), json_mode, max_aliases, max_depth)
     except yaml.MarkedYAMLError as exc:
@@ -296,7 +326,8 @@ def _build(events: Any, json_mode: bool, max_aliases: int, max_depth: int) -> An
                     raise _refuse_tag(tag, event.start_mark)
             start_pos = _pos(event.start_mark, event.end_mark)
             box: PosDict | PosList = (
-                PosDict(start_pos) if isinstance(event, yaml.MappingStartEvent)
+                PosDict(start_pos)
+                if isinstance(event, yaml.MappingStartEvent)
                 else PosList(start_pos)
             )
             stack.append(_Frame(box, tag if tag in SHORT_TAGS else None, event.start_mark))

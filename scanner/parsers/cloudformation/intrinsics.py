@@ -45,9 +45,7 @@ PSEUDO: dict[str, Any] = {
     "AWS::URLSuffix": "${AWS::URLSuffix}",
     "AWS::Partition": "aws",
     "AWS::NoValue": NO_VALUE,
-    "AWS::NotificationARNs": UnknownValue(
-        "AWS::NotificationARNs is set when the stack is created"
-    ),
+    "AWS::NotificationARNs": UnknownValue("AWS::NotificationARNs is set when the stack is created"),
 }
 
 # Resource type → the property that sets its physical name.
@@ -150,7 +148,14 @@ class Resolver:
 
     def parameter(self, name: str) -> Any:
         if name not in self._params:
-            self._params[name] = self._parameter(name)
+            key = f"parameter:{name}"
+            if key in self._busy:
+                return UnknownValue(f"the Default of parameter {name} refers to itself")
+            self._busy.add(key)
+            try:
+                self._params[name] = self._parameter(name)
+            finally:
+                self._busy.discard(key)
         return self._params[name]
 
     def _parameter(self, name: str) -> Any:
@@ -167,8 +172,7 @@ class Resolver:
             value = self.resolve(decl["Default"])
         else:
             return UnknownValue(
-                f"parameter {name} has no Default and no value was given "
-                f"(--parameter {name}=...)"
+                f"parameter {name} has no Default and no value was given (--parameter {name}=...)"
             )
         if isinstance(value, UnknownValue):
             return value
@@ -264,7 +268,9 @@ class Resolver:
                 items.item_pos.append(raw.item_pos[index] if index < len(raw.item_pos) else raw.pos)
             return items
         if isinstance(raw, dict):
-            return {k: v for k, v in ((k, self.resolve(v)) for k, v in raw.items()) if v is not NO_VALUE}
+            return {
+                k: v for k, v in ((k, self.resolve(v)) for k, v in raw.items()) if v is not NO_VALUE
+            }
         if isinstance(raw, list):
             return [v for v in (self.resolve(x) for x in raw) if v is not NO_VALUE]
         return raw
@@ -290,9 +296,7 @@ class Resolver:
                 when_false
             ):
                 return arg[1]
-            return UnknownValue(
-                f"Fn::If: condition {arg[0]} cannot be evaluated statically"
-            )
+            return UnknownValue(f"Fn::If: condition {arg[0]} cannot be evaluated statically")
         return arg[1] if truth else arg[2]
 
     def _call(self, fn: str, arg: Any) -> Any:
@@ -347,8 +351,10 @@ class Resolver:
         if value is NO_VALUE:
             return self.token(logical)
         if isinstance(value, UnknownValue) or isinstance(value, list | dict):
-            return value if isinstance(value, UnknownValue) else UnknownValue(
-                f"{logical}.{prop} is not a string"
+            return (
+                value
+                if isinstance(value, UnknownValue)
+                else UnknownValue(f"{logical}.{prop} is not a string")
             )
         return _text(value)
 
@@ -403,9 +409,13 @@ class Resolver:
                     found.add(target)
         elif fn == "Fn::Sub":
             arg = raw[fn]
-            template, variables = (arg[0], arg[1]) if isinstance(arg, list) and len(arg) == 2 else (
-                arg,
-                {},
+            template, variables = (
+                (arg[0], arg[1])
+                if isinstance(arg, list) and len(arg) == 2
+                else (
+                    arg,
+                    {},
+                )
             )
             if isinstance(template, str):
                 local = set(variables) if isinstance(variables, dict) else set()

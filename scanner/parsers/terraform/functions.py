@@ -76,7 +76,13 @@ def _format(fmt: Value, *args: Value) -> Value:
         width = match.group(2)
         if width:
             flags = match.group(1)
-            rendered = rendered.ljust(int(width)) if "-" in flags else rendered.rjust(int(width))
+            if "-" in flags:
+                rendered = rendered.ljust(int(width))
+            elif "0" in flags and verb in ("d", "f"):
+                sign = "-" if rendered.startswith("-") else ""
+                rendered = sign + rendered.lstrip("-").rjust(int(width) - len(sign), "0")
+            else:
+                rendered = rendered.rjust(int(width))
         out.append(rendered)
     out.append(text[pos:])
     return "".join(out)

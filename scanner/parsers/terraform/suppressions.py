@@ -11,7 +11,7 @@ import re
 
 from scanner.model import Span, Suppression
 
-_TRAILSCAN_RE = re.compile(r"(?:#|//)\s*trailscan:ignore\s+([A-Za-z0-9_,\s]*?[A-Za-z0-9_])(?=\s|$)(.*)$")
+_TRAILSCAN_RE = re.compile(r"(?:#|//)\s*trailscan:ignore\s+([A-Za-z0-9_,]+)(.*)$")
 _CHECKOV_RE = re.compile(r"(?:#|//)\s*checkov:skip=([A-Za-z0-9_,]+)(?::(.*))?$")
 _UNTIL_RE = re.compile(r"\buntil=(\S+)")
 _COMMENT_LINE_RE = re.compile(r"^\s*(#|//)")
@@ -29,10 +29,8 @@ def scan_comments(path: str, text: str) -> dict[int, Suppression]:
     for number, line in enumerate(text.splitlines(), start=1):
         match = _TRAILSCAN_RE.search(line)
         if match:
-            ids_text = match.group(1)
-            # ids are the leading comma-separated tokens; the rest is the reason
-            first, _, rest = ids_text.partition(" ")
-            reason = (rest + match.group(2)).strip()
+            first = match.group(1)
+            reason = match.group(2).strip()
             until = ""
             until_match = _UNTIL_RE.search(reason)
             if until_match:

@@ -1,0 +1,65 @@
+"""CT001: every trail records all regions, not only its home region."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.analysis.trails import attr_name, describe, is_multi_region, sorted_trails
+from scanner.engine import Fail, Outcome, Pass, Related, Unknown, policy
+from scanner.model import Model
+
+
+@policy(
+    id="CT001",
+    name="multi-region-trail",
+    severity="HIGH",
+    controls={"CIS AWS Foundations v3.0": "3.1", "AWS Security Hub": "CloudTrail.1"},
+    aliases=("CKV_AWS_67", "AVD-AWS-0014"),
+)
+def multi_region_trail(model: Model) -> Iterable[Outcome]:
+    """Trails must record events in every region
+
+    ## Why is this bad?
+    A single-region trail records only its home region. An attacker (or a mistake) in any
+    other enabled region leaves no trace: resources can be created, used and deleted
+    there unseen. Since November 2021 a single-region trail outside us-east-1 no longer
+    receives IAM, STS and CloudFront events either. Every trail is judged on its own; when
+    another trail of the account is multi-region the message says so, and a deliberate
+    single-region trail (for example one that only records data events) can be suppressed
+    with a reason.
+
+    ## How to fix
+    Terraform: set `is_multi_region_trail = true` on the `aws_cloudtrail`.
+    CloudFormation: set `IsMultiRegionTrail: true` on the `AWS::CloudTrail::Trail`.
+
+    ## References
+    - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-multi-region-trails.html
+    """
+    trails = sorted_trails(model.trails)
+    for trail in trails:
+        attr = trail.is_multi_region
+        multi = is_multi_region(trail)
+        if multi is None:
+            yield Unknown(subject=trail.ref, span=attr.span, reason=attr.reason or "unresolved")
+            continue
+        if multi:
+            yield Pass(subject=trail.ref, span=attr.span)
+            continue
+        others = [t for t in trails if t is not trail and is_multi_region(t) is True]
+        message = (
+            f"Trail {trail.ref} records only its home region "
+            f"({describe(attr, attr_name(trail, 'is_multi_region'))}): "
+            "activity in every other region is not logged."
+        )
+        if others:
+            names = ", ".join(t.ref for t in others)
+            message += (
+                f" The account also has the multi-region trail {names}; if this trail is a "
+                "deliberate single-region trail, suppress this finding with the reason."
+            )
+        yield Fail(
+            subject=trail.ref,
+            span=attr.span,
+            message=message,
+            related=tuple(Related(label="multi-region trail", ref=t.ref, span=t.span) for t in others),
+        )

@@ -1,0 +1,113 @@
+"""CT002: the account has one trail that records every management event everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.analysis.trails import (
+    attr_name,
+    is_logging,
+    is_multi_region,
+    k_and,
+    management_coverage,
+    sorted_trails,
+)
+from scanner.engine import Fail, Outcome, Pass, Related, Unknown, policy
+from scanner.model import Model, Trail
+
+
+def _shortfalls(trail: Trail) -> tuple[list[str], list[str]]:
+    """(why the trail falls short, what cannot be told) for a readable account message."""
+    short: list[str] = []
+    unknown: list[str] = []
+    multi = is_multi_region(trail)
+    if multi is False:
+        short.append("single-region")
+    elif multi is None:
+        unknown.append(f"{attr_name(trail, 'is_multi_region')} unresolved")
+    logging = is_logging(trail)
+    if logging is False:
+        short.append("not logging")
+    elif logging is None:
+        unknown.append(f"{attr_name(trail, 'enable_logging')} unresolved")
+    cov = management_coverage(trail)
+    if cov.read is False and cov.write is False:
+        short.append("records no management events")
+    elif cov.read is False:
+        short.append("records only write management events")
+    elif cov.write is False:
+        short.append("records only read management events")
+    elif cov.excluded and k_and(cov.read_all, cov.write_all) is False:
+        short.append("excludes management events from " + ", ".join(cov.excluded))
+    elif k_and(cov.read_all, cov.write_all) is False:
+        short.append("records management events of some event sources only")
+    if k_and(cov.read_all, cov.write_all) is None:
+        unknown.append(cov.reason or "event selectors unresolved")
+    return short, unknown
+
+
+@policy(
+    id="CT002",
+    name="account-trail-coverage",
+    severity="HIGH",
+    controls={"CIS AWS Foundations v3.0": "3.1", "AWS Security Hub": "CloudTrail.1"},
+    aliases=(),
+)
+def account_trail_coverage(model: Model) -> Iterable[Outcome]:
+    """One trail must record all read and write management events everywhere
+
+    ## Why is this bad?
+    Trails exist, but none of them is multi-region, logging, and recording every read and
+    write management event from every event source. Each trail may look fine on its own
+    (a data-events trail, a regional trail, a write-only trail), yet together they leave
+    regions, read calls (reconnaissance such as `ListBuckets`, `GetSecretValue`) or whole
+    services (excluded KMS events) unrecorded. This is judged over the whole account.
+
+    ## How to fix
+    Terraform: on one `aws_cloudtrail` set `is_multi_region_trail = true`, keep logging on, and drop `event_selector` blocks that narrow management events (or use `read_write_type = "All"`, `include_management_events = true`, no `exclude_management_event_sources`).
+    CloudFormation: on one `AWS::CloudTrail::Trail` set `IsMultiRegionTrail: true`, `IsLogging: true` and leave `EventSelectors` out or use `ReadWriteType: All`, `IncludeManagementEvents: true`.
+
+    ## References
+    - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html
+    - https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-1
+    """
+    trails = sorted_trails(model.trails)
+    if not trails:
+        return  # CT003 decides whether an account without trails is acceptable
+    subject = f"account:{model.account}"
+    verdicts = [
+        (t, k_and(is_multi_region(t), is_logging(t), k_and(*_all(t)))) for t in trails
+    ]
+    good = [t for t, v in verdicts if v is True]
+    if good:
+        yield Pass(subject=subject, span=good[0].span)
+        return
+    details = {t.ref: _shortfalls(t) for t in trails}
+    related = tuple(Related(label="trail", ref=t.ref, span=t.span) for t in trails)
+    undecided = [t for t, v in verdicts if v is None]
+    if undecided:
+        reasons = "; ".join(
+            f"{t.ref}: {', '.join(details[t.ref][1]) or 'unresolved'}" for t in undecided
+        )
+        yield Unknown(
+            subject=subject,
+            span=undecided[0].span,
+            reason=f"whether a trail records every management event in all regions: {reasons}",
+            related=related,
+        )
+        return
+    listing = "; ".join(f"{t.ref} ({', '.join(details[t.ref][0])})" for t in trails)
+    yield Fail(
+        subject=subject,
+        span=trails[0].span,
+        message=(
+            f"No trail of account {model.account!r} is multi-region, logging and records all read "
+            f"and write management events: {listing}."
+        ),
+        related=related,
+    )
+
+
+def _all(trail: Trail) -> tuple[bool | None, bool | None]:
+    cov = management_coverage(trail)
+    return cov.read_all, cov.write_all

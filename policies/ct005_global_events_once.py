@@ -1,0 +1,92 @@
+"""CT005: exactly one trail delivers global service events (no duplicates)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.analysis.trails import (
+    attr_name,
+    global_events_unknown_reason,
+    is_multi_region,
+    records_global_events,
+    sorted_trails,
+)
+from scanner.engine import Fail, Outcome, Pass, Related, Unknown, policy
+from scanner.model import Model, Trail
+
+
+def _keeper(trails: list[Trail]) -> Trail:
+    """The trail that keeps global events: the first multi-region one, else the first.
+
+    A multi-region trail cannot drop global service events (CloudTrail rejects it with
+    InvalidParameterCombinationException), so it is the natural one to keep.
+    """
+    multi = [t for t in trails if is_multi_region(t) is True]
+    return (multi or trails)[0]
+
+
+@policy(
+    id="CT005",
+    name="global-events-once",
+    severity="MEDIUM",
+    controls={},
+    aliases=(),
+)
+def global_events_once(model: Model) -> Iterable[Outcome]:
+    """Only one trail should record global service events
+
+    ## Why is this bad?
+    Every logging trail that includes global service events delivers its own copy of each
+    IAM, STS and CloudFront event. Two such trails double the events that alarms and
+    SIEM rules count, inflate the bill, and make "how many times did this happen" wrong.
+    The default is to include them, so two plain trails in one account are already
+    duplicates. One trail is kept (the first multi-region one by address, else the first
+    by address); every other one is reported, and each message lists all of them.
+    Trails that only record data events deliver no global events and do not count.
+
+    ## How to fix
+    Terraform: set `include_global_service_events = false` on every single-region `aws_cloudtrail` except the one that should deliver IAM/STS events (a multi-region trail must keep them: make extra multi-region trails record data events only, or merge them).
+    CloudFormation: set `IncludeGlobalServiceEvents: false` on the other single-region `AWS::CloudTrail::Trail` resources.
+
+    ## References
+    - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events
+    """
+    trails = sorted_trails(model.trails)
+    verdicts = [(t, records_global_events(t)) for t in trails]
+    recording = [t for t, v in verdicts if v is True]
+    undecided = [t for t, v in verdicts if v is None]
+    keeper = _keeper(recording) if recording else None
+    names = ", ".join(t.ref for t in recording)
+    for trail, verdict in verdicts:
+        span = trail.include_global_service_events.span
+        if verdict is None:
+            if len(recording) + len(undecided) > 1:
+                yield Unknown(
+                    subject=trail.ref,
+                    span=span,
+                    reason="whether this trail records global service events cannot be resolved ("
+                    + global_events_unknown_reason(trail)
+                    + "); it would duplicate "
+                    + (names or "another trail's events"),
+                )
+            else:
+                yield Pass(subject=trail.ref, span=span)
+        elif verdict is False or trail is keeper:
+            yield Pass(subject=trail.ref, span=span)
+        else:
+            if is_multi_region(trail) is True:
+                fix = "a multi-region trail must include them, so make it record data events only or merge it"
+            else:
+                fix = f"set {attr_name(trail, 'include_global_service_events')} = false on it"
+            yield Fail(
+                subject=trail.ref,
+                span=span,
+                message=(
+                    f"Trail {trail.ref} duplicates the global service events (IAM, STS, CloudFront) "
+                    f"already delivered by {keeper.ref if keeper else ''}: {len(recording)} logging trails record them "
+                    f"({names}); {fix}."
+                ),
+                related=tuple(
+                    Related(label="trail", ref=t.ref, span=t.span) for t in recording if t is not trail
+                ),
+            )

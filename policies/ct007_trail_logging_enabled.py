@@ -1,0 +1,46 @@
+"""CT007: the trail is switched on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.analysis.trails import attr_name, is_logging, sorted_trails
+from scanner.engine import Fail, Outcome, Pass, Unknown, policy
+from scanner.model import Model
+
+
+@policy(
+    id="CT007",
+    name="trail-logging-enabled",
+    severity="CRITICAL",
+    controls={"AWS Security Hub": "CloudTrail.3"},
+    aliases=("CKV_AWS_251",),
+)
+def trail_logging_enabled(model: Model) -> Iterable[Outcome]:
+    """Trails must have logging turned on
+
+    ## Why is this bad?
+    A trail with logging turned off exists, looks configured, and records nothing. Every
+    other control on it (encryption, validation, alarms) then protects an empty stream.
+
+    ## How to fix
+    Terraform: remove `enable_logging = false` (the default is true) from the `aws_cloudtrail`.
+    CloudFormation: set `IsLogging: true` on the `AWS::CloudTrail::Trail` (the property is required).
+
+    ## References
+    - https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_StopLogging.html
+    """
+    for trail in sorted_trails(model.trails):
+        attr = trail.enable_logging
+        logging = is_logging(trail)
+        if logging is None:
+            yield Unknown(subject=trail.ref, span=attr.span, reason=attr.reason or "unresolved")
+        elif logging:
+            yield Pass(subject=trail.ref, span=attr.span)
+        else:
+            name = attr_name(trail, "enable_logging")
+            yield Fail(
+                subject=trail.ref,
+                span=attr.span,
+                message=f"Trail {trail.ref} has logging turned off ({name} = false): it records no events.",
+            )

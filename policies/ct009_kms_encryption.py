@@ -1,0 +1,52 @@
+"""CT009: the trail's log files are encrypted with a customer-managed KMS key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.analysis.trails import attr_name, sorted_trails
+from scanner.engine import Fail, Outcome, Pass, Unknown, policy
+from scanner.model import Model, Origin
+
+
+@policy(
+    id="CT009",
+    name="kms-encryption",
+    severity="HIGH",
+    controls={"CIS AWS Foundations v3.0": "3.5", "AWS Security Hub": "CloudTrail.2"},
+    aliases=("CKV_AWS_35", "AVD-AWS-0015"),
+)
+def kms_encryption(model: Model) -> Iterable[Outcome]:
+    """Trails must encrypt their log files with a customer-managed KMS key
+
+    ## Why is this bad?
+    Without a KMS key CloudTrail log files get only the bucket's default SSE-S3
+    encryption: anyone who can read the bucket can read the logs. With SSE-KMS, reading
+    also needs `kms:Decrypt` on the key, a second, separately audited permission, and
+    disabling the key is itself logged.
+
+    ## How to fix
+    Terraform: set `kms_key_id` on the `aws_cloudtrail` to the ARN of an `aws_kms_key` whose policy lets CloudTrail use it.
+    CloudFormation: set `KMSKeyId` on the `AWS::CloudTrail::Trail` (note the spelling: `KMSKeyId`, not `KmsKeyId`).
+
+    ## References
+    - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html
+    """
+    for trail in sorted_trails(model.trails):
+        attr = trail.kms_key_id
+        is_set = attr.is_set()
+        if is_set is None:
+            yield Unknown(subject=trail.ref, span=attr.span, reason=attr.reason or "unresolved")
+        elif is_set:
+            yield Pass(subject=trail.ref, span=attr.span)
+        else:
+            name = attr_name(trail, "kms_key_id")
+            how = f"{name} is empty" if attr.origin is Origin.EXPLICIT else f"no {name}"
+            yield Fail(
+                subject=trail.ref,
+                span=attr.span,
+                message=(
+                    f"Trail {trail.ref} is not encrypted with a customer-managed KMS key (SSE-KMS); "
+                    f"logs get only the default SSE-S3 ({how})."
+                ),
+            )

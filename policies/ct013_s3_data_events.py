@@ -1,0 +1,95 @@
+"""CT013: some trail records S3 object-level read and write events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.analysis.trails import (
+    is_logging,
+    k_and,
+    k_any,
+    s3_data_coverage,
+    sorted_trails,
+)
+from scanner.engine import Fail, Outcome, Pass, Related, Unknown, policy
+from scanner.model import Model, Trail
+
+
+def _what(trail: Trail) -> str:
+    cov = s3_data_coverage(trail)
+    logging = is_logging(trail)
+    parts = []
+    if logging is False:
+        parts.append("not logging")
+    if cov.read is True and cov.write is True:
+        parts.append("all buckets, read and write")
+    elif cov.read is True:
+        parts.append("all buckets, read only")
+    elif cov.write is True:
+        parts.append("all buckets, write only")
+    if cov.partial:
+        parts.append("only " + ", ".join(cov.partial))
+    if cov.read is None or cov.write is None:
+        parts.append(cov.reason or "unresolved")
+    return ", ".join(parts) or "no S3 data events"
+
+
+@policy(
+    id="CT013",
+    name="s3-data-events",
+    severity="LOW",
+    controls={"CIS AWS Foundations v3.0": "3.8, 3.9"},
+    aliases=("AVD-AWS-0171", "AVD-AWS-0172"),
+)
+def s3_data_events(model: Model) -> Iterable[Outcome]:
+    """A trail should record S3 object-level read and write events
+
+    ## Why is this bad?
+    Management events show who changed a bucket, not who read or wrote its objects. When
+    data is exfiltrated or overwritten (`GetObject`, `PutObject`, `DeleteObject`) only
+    object-level data events tell which principal did it and from where. A trail that
+    records them for a list of buckets only does not count: a bucket created tomorrow
+    would not be covered. Read and write events may come from different trails. Judged
+    over the whole account.
+
+    ## How to fix
+    Terraform: add `event_selector { read_write_type = "All" data_resource { type = "AWS::S3::Object" values = ["arn:aws:s3"] } }` to a logging `aws_cloudtrail` (or an `advanced_event_selector` with `eventCategory = Data` and `resources.type = AWS::S3::Object`).
+    CloudFormation: add `EventSelectors: [{ReadWriteType: All, DataResources: [{Type: AWS::S3::Object, Values: ["arn:aws:s3"]}]}]` to a logging `AWS::CloudTrail::Trail`.
+
+    ## References
+    - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html
+    """
+    trails = sorted_trails(model.trails)
+    if not trails:
+        return
+    subject = f"account:{model.account}"
+    covs = [(t, s3_data_coverage(t), is_logging(t)) for t in trails]
+    read = k_any(k_and(cov.read, logging) for _, cov, logging in covs)
+    write = k_any(k_and(cov.write, logging) for _, cov, logging in covs)
+    related = tuple(Related(label="trail", ref=t.ref, span=t.span) for t in trails)
+    if read is True and write is True:
+        first = next(t for t, cov, lg in covs if k_and(cov.read, lg) or k_and(cov.write, lg))
+        yield Pass(subject=subject, span=first.span)
+        return
+    if read is False or write is False:
+        missing = " and ".join(
+            d for d, v in (("read", read), ("write", write)) if v is False
+        )
+        listing = "; ".join(f"{t.ref} ({_what(t)})" for t in trails)
+        yield Fail(
+            subject=subject,
+            span=trails[0].span,
+            message=(
+                f"No logging trail of account {model.account!r} records S3 object-level {missing} "
+                f"events for all buckets: {listing}."
+            ),
+            related=related,
+        )
+        return
+    yield Unknown(
+        subject=subject,
+        span=trails[0].span,
+        reason="whether a trail records S3 object-level events cannot be resolved: "
+        + "; ".join(f"{t.ref} ({_what(t)})" for t in trails),
+        related=related,
+    )

@@ -1,0 +1,155 @@
+"""CT102: the trail's bucket archives or expires logs, and keeps them long enough."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.analysis import delivery, iam
+from scanner.engine import Fail, Outcome, Pass, Unknown, policy
+from scanner.model import Bucket, LifecycleRule, Model, Origin, Trail
+
+ARCHIVE_CLASSES = frozenset({"GLACIER", "DEEP_ARCHIVE", "GLACIER_IR"})
+
+Tri = delivery.Tri
+
+
+def _covers(rule: LifecycleRule, log_path: str) -> Tri:
+    """Whether the rule applies to objects under ``log_path`` ("" = unknown path)."""
+    if rule.maybe or rule.narrowed:
+        return None  # a dynamic rule, or tag/size filters: cannot tell statically
+    if rule.prefix.origin is Origin.UNKNOWN:
+        return None
+    prefix = str(rule.prefix.value or "")
+    if not prefix:
+        return True
+    if not log_path:
+        return None
+    if log_path.startswith(prefix):
+        return True
+    # A narrower rule prefix still covers this account's logs when it is a prefix of
+    # ``<prefix>AWSLogs/<account>/``; tokens may make that undecidable.
+    if "*" in prefix or "?" in prefix:
+        return None  # literal in S3, a wildcard to the matcher
+    return iam.match_value(prefix + "*", log_path + "object", case_sensitive=True)
+
+
+def _acts(rule: LifecycleRule) -> Tri:
+    archives = any(t.storage_class.upper() in ARCHIVE_CLASSES for t in rule.transitions)
+    if archives:
+        return True
+    expiry = rule.expiration_days
+    if expiry.origin is Origin.UNKNOWN:
+        return None
+    return expiry.value is not None
+
+
+@policy(
+    id="CT102",
+    name="bucket-lifecycle",
+    severity="MEDIUM",
+    controls={},
+    aliases=("CKV2_AWS_61",),
+)
+def bucket_lifecycle(model: Model) -> Iterable[Outcome]:
+    """The trail's bucket must archive or expire logs after the retention period
+
+    ## Why is this bad?
+    Trail logs accumulate forever in S3 Standard unless a lifecycle rule moves them to an
+    archive class or expires them, so storage cost grows without bound and teams end up
+    deleting logs by hand. The opposite mistake is worse: a rule that expires the log
+    prefix after a few days destroys the evidence an investigation needs (most standards
+    ask for one year or more; `min_retention_days`, default 365).
+
+    ## How to fix
+    Terraform: add an `aws_s3_bucket_lifecycle_configuration` rule (status `Enabled`, no filter or a prefix covering `AWSLogs/`) with a `transition` to `GLACIER`/`DEEP_ARCHIVE` and/or an `expiration` of at least `min_retention_days`.
+    CloudFormation: add a `LifecycleConfiguration` rule (`Status: Enabled`) with `Transitions` to `GLACIER`/`DEEP_ARCHIVE` and/or `ExpirationInDays` of at least `min_retention_days`.
+
+    ## References
+    - https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html
+    """
+    minimum = int(model.setting("min_retention_days", 365))  # type: ignore[call-overload]
+    used, unknowns = delivery.used_records(
+        list(delivery.bucket_links(model)), "bucket", lambda b: b.ref
+    )
+    yield from unknowns
+    for use in used:
+        yield from _check_bucket(use.record, use.trails, minimum)
+
+
+def _check_bucket(bucket: Bucket, trails: tuple[Trail, ...], minimum: int) -> Iterable[Outcome]:
+    related = delivery.trail_related(trails)
+    rules_attr = bucket.lifecycle_rules
+    if rules_attr.origin is Origin.UNKNOWN:
+        yield Unknown(
+            subject=bucket.ref,
+            span=rules_attr.span,
+            reason=f"the lifecycle rules of bucket {bucket.ref} cannot be resolved: {rules_attr.reason}",
+            related=related,
+        )
+        return
+    rules = tuple(rules_attr.value or ())
+    paths: list[str] = []  # "" = the prefix cannot be resolved
+    for trail in trails:
+        prefix = delivery.key_prefix(trail)
+        path = "" if prefix is None else f"{prefix}AWSLogs/{delivery.ACCOUNT_ID}/"
+        if path not in paths:
+            paths.append(path)
+    failed = False
+    undecided: list[str] = []
+    short_seen: set[int] = set()
+    for path in paths:
+        contributions: list[Tri] = []
+        for index, rule in enumerate(rules):
+            enabled = rule.enabled.truth()
+            applies = delivery.all_of((enabled, _covers(rule, path)))
+            if applies is False:
+                continue
+            acts = _acts(rule)
+            expiry = rule.expiration_days
+            if (
+                applies is True
+                and expiry.origin is not Origin.UNKNOWN
+                and isinstance(expiry.value, int)
+                and expiry.value < minimum
+                and index not in short_seen
+            ):
+                short_seen.add(index)
+                failed = True
+                label = f"rule {rule.id!r}" if rule.id else "a lifecycle rule"
+                yield Fail(
+                    subject=bucket.ref,
+                    span=expiry.span,
+                    message=(
+                        f"Bucket {bucket.ref} expires trail logs after {expiry.value} days "
+                        f"({label}), less than the required {minimum} days."
+                    ),
+                    related=related,
+                )
+            contributions.append(delivery.all_of((applies, acts)))
+        acting = delivery.any_of(contributions)
+        where = path.replace(f"{delivery.ACCOUNT_ID}/", "") or "AWSLogs/ (under an unresolved prefix)"
+        if acting is False:
+            failed = True
+            yield Fail(
+                subject=bucket.ref,
+                span=rules_attr.span,
+                message=(
+                    f"Bucket {bucket.ref} has no enabled lifecycle rule covering {where} that "
+                    "archives (GLACIER, DEEP_ARCHIVE, GLACIER_IR) or expires trail logs."
+                ),
+                related=related,
+            )
+        elif acting is None:
+            undecided.append(f"whether a lifecycle rule of bucket {bucket.ref} covers {where}")
+    if failed:
+        return
+    if undecided:
+        yield Unknown(
+            subject=bucket.ref,
+            span=rules_attr.span,
+            reason="cannot tell " + "; ".join(undecided),
+            related=related,
+        )
+    else:
+        yield Pass(subject=bucket.ref, span=rules_attr.span)
+

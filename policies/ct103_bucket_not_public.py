@@ -1,0 +1,140 @@
+"""CT103: the trail's bucket is not public."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.analysis import delivery, iam
+from scanner.engine import Fail, Outcome, Pass, Related, Unknown, policy
+from scanner.model import Attr, Bucket, Model, Origin, PublicAccessBlock, Span, Trail
+
+PUBLIC_ACLS = frozenset(
+    {
+        "public-read",
+        "public-read-write",
+        "authenticated-read",
+        "publicread",
+        "publicreadwrite",
+        "authenticatedread",
+    }
+)
+PUBLIC_GRANTEES = (
+    "http://acs.amazonaws.com/groups/global/AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+)
+FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+
+
+@policy(
+    id="CT103",
+    name="bucket-not-public",
+    severity="CRITICAL",
+    controls={"CIS AWS Foundations v1.4": "3.3", "AWS Security Hub": "CloudTrail.6"},
+    aliases=("AVD-AWS-0161", "CKV_AWS_70", "CKV_AWS_20", "CKV_AWS_57", "CKV2_AWS_6"),
+)
+def bucket_not_public(model: Model) -> Iterable[Outcome]:
+    """The trail's bucket must not be publicly accessible
+
+    ## Why is this bad?
+    Trail logs describe every API call of the account: who did what, from where, on which
+    resource. A bucket readable by everyone (a public canned ACL, an `AllUsers` grant, a
+    bucket policy granting `*` without a condition that limits the callers) hands that map
+    to attackers; a writable one lets them plant or overwrite evidence. The S3 public
+    access block is the guard rail that keeps a later mistake from exposing it: all four
+    settings must be on, on the bucket or for the whole account.
+
+    ## How to fix
+    Terraform: add an `aws_s3_bucket_public_access_block` with all four settings `true` (or an `aws_s3_account_public_access_block`), keep the ACL `private`, and give `Principal: "*"` statements only with a limiting condition (`aws:SourceArn`, `aws:PrincipalOrgID`...).
+    CloudFormation: set `PublicAccessBlockConfiguration` with all four settings `true`, remove public `AccessControl` values, and limit `Principal: "*"` statements in the `AWS::S3::BucketPolicy` with a condition.
+
+    ## References
+    - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+    - https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+    """
+    used, unknowns = delivery.used_records(
+        list(delivery.bucket_links(model)), "bucket", lambda b: b.ref
+    )
+    yield from unknowns
+    for use in used:
+        yield from _check_bucket(model, use.record, use.trails)
+
+
+def _account_flag(model: Model, flag: str) -> tuple[bool | None, Related | None]:
+    """The account-level setting of ``flag`` (True wins over any other block)."""
+    result: bool | None = False
+    source: Related | None = None
+    for block in model.account_public_access_blocks:
+        value = getattr(block.settings, flag).truth()
+        if value is True:
+            return True, Related(label="account public access block", ref=block.ref, span=block.span)
+        if value is None:
+            result = None
+            source = Related(label="account public access block", ref=block.ref, span=block.span)
+    return result, source
+
+
+def _check_bucket(model: Model, bucket: Bucket, trails: tuple[Trail, ...]) -> Iterable[Outcome]:
+    related = (Related(label="bucket", ref=bucket.ref, span=bucket.span), *delivery.trail_related(trails))
+    fails: list[Fail] = []
+    unknown: list[str] = []
+
+    def fail(span: Span, message: str) -> None:
+        fails.append(Fail(subject=bucket.ref, span=span, message=message, related=related))
+
+    # -- public access block ------------------------------------------------
+    pab_attr: Attr[PublicAccessBlock] = bucket.public_access_block
+    account = {flag: _account_flag(model, flag) for flag in FLAGS}
+    if pab_attr.origin is Origin.UNKNOWN:
+        if not all(account[f][0] is True for f in FLAGS):
+            unknown.append(f"the public access block of {bucket.ref} cannot be resolved: {pab_attr.reason}")
+    elif pab_attr.value is None:
+        missing = [f for f in FLAGS if account[f][0] is not True]
+        if any(account[f][0] is None for f in missing):
+            unknown.append("the account public access block cannot be resolved")
+        elif missing:
+            fail(
+                pab_attr.span,
+                f"Bucket {bucket.ref} has no public access block (and the account-level block "
+                f"does not set {', '.join(missing)}): nothing stops it from being made public.",
+            )
+    else:
+        for flag in FLAGS:
+            attr: Attr[bool] = getattr(pab_attr.value, flag)
+            value = delivery.any_of((attr.truth(), account[flag][0]))
+            if value is False:
+                fail(attr.span, f"Bucket {bucket.ref} does not set {flag} in its public access block.")
+            elif value is None:
+                unknown.append(f"{flag} of {bucket.ref} cannot be resolved: {attr.reason}")
+
+    # -- ACL ----------------------------------------------------------------
+    acl = bucket.acl
+    if acl.origin is Origin.UNKNOWN:
+        unknown.append(f"the ACL of {bucket.ref} cannot be resolved: {acl.reason}")
+    elif isinstance(acl.value, str) and acl.value.replace("_", "-").lower() in PUBLIC_ACLS:
+        fail(acl.span, f"Bucket {bucket.ref} has the public canned ACL {acl.value!r}.")
+    for grantee in bucket.acl_grantees:
+        if grantee.rstrip("/") in PUBLIC_GRANTEES:
+            fail(acl.span, f"Bucket {bucket.ref} grants access to {grantee.rsplit('/', 1)[-1]} in its ACL.")
+
+    # -- bucket policy ------------------------------------------------------
+    policy_attr = bucket.policy
+    if policy_attr.origin is Origin.UNKNOWN:
+        unknown.append(f"the policy of {bucket.ref} cannot be resolved: {policy_attr.reason}")
+    elif policy_attr.value is not None:
+        public, statements = iam.allows_public_access(policy_attr.value)
+        if public is True:
+            for st in statements:
+                fail(
+                    st.span,
+                    f"Bucket {bucket.ref}: {delivery.statement_label(st)} of its policy allows any "
+                    "principal (*) without a condition that limits the callers.",
+                )
+        elif public is None:
+            unknown.append(f"whether the policy of {bucket.ref} allows public access cannot be decided")
+
+    if fails:
+        yield from fails
+    elif unknown:
+        yield Unknown(subject=bucket.ref, span=bucket.span, reason="; ".join(unknown), related=related)
+    else:
+        yield Pass(subject=bucket.ref, span=bucket.span)

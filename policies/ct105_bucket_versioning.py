@@ -1,0 +1,69 @@
+"""CT105: versioning or object lock protects delivered logs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.analysis import delivery
+from scanner.engine import Fail, Outcome, Pass, Unknown, policy
+from scanner.model import Model, Origin
+
+
+@policy(
+    id="CT105",
+    name="bucket-versioning",
+    severity="LOW",
+    controls={},
+    aliases=("CKV_AWS_21", "CKV_AWS_143", "AVD-AWS-0090"),
+)
+def bucket_versioning(model: Model) -> Iterable[Outcome]:
+    """The trail's bucket must use versioning or object lock
+
+    ## Why is this bad?
+    Without versioning, a log file that is overwritten or deleted is gone: anyone who can
+    write to the bucket can erase the record of what they did. Versioning keeps every
+    earlier version (log file validation then shows what changed), and object lock
+    prevents deletion outright for the retention period.
+
+    ## How to fix
+    Terraform: add an `aws_s3_bucket_versioning` with `status = "Enabled"` (or enable object lock with `object_lock_enabled = true`).
+    CloudFormation: set `VersioningConfiguration: {Status: Enabled}` (or `ObjectLockEnabled: true`) on the trail's `AWS::S3::Bucket`.
+
+    ## References
+    - https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html
+    - https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+    """
+    used, unknowns = delivery.used_records(
+        list(delivery.bucket_links(model)), "bucket", lambda b: b.ref
+    )
+    yield from unknowns
+    for use in used:
+        bucket = use.record
+        versioning, lock = bucket.versioning, bucket.object_lock
+        related = delivery.trail_related(use.trails)
+        versioned: bool | None = None
+        if versioning.origin is not Origin.UNKNOWN:
+            versioned = str(versioning.value or "").lower() == "enabled"
+        protected = delivery.any_of((versioned, lock.truth()))
+        if protected is True:
+            yield Pass(subject=bucket.ref, span=versioning.span)
+        elif protected is None:
+            reasons = [a.reason for a in (versioning, lock) if a.origin is Origin.UNKNOWN]
+            yield Unknown(
+                subject=bucket.ref,
+                span=versioning.span,
+                reason=f"versioning / object lock of bucket {bucket.ref} cannot be resolved: "
+                + "; ".join(r for r in reasons if r),
+                related=related,
+            )
+        else:
+            state = versioning.value or "Disabled"
+            yield Fail(
+                subject=bucket.ref,
+                span=versioning.span,
+                message=(
+                    f"Bucket {bucket.ref} has versioning {state} and no object lock: "
+                    "trail logs can be overwritten or deleted without a trace."
+                ),
+                related=related,
+            )

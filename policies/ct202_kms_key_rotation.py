@@ -1,0 +1,60 @@
+"""CT202: rotation of the trail's KMS key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.analysis import delivery
+from scanner.engine import Fail, Outcome, Pass, Unknown, policy
+from scanner.model import Model
+
+
+@policy(
+    id="CT202",
+    name="kms-key-rotation",
+    severity="MEDIUM",
+    controls={"CIS AWS Foundations v3.0": "3.6", "AWS Security Hub": "KMS.4"},
+    aliases=("CKV_AWS_7", "AVD-AWS-0065"),
+)
+def kms_key_rotation(model: Model) -> Iterable[Outcome]:
+    """The trail's KMS key must have automatic rotation enabled
+
+    ## Why is this bad?
+    Every log file of the trail is encrypted under this key. Without rotation the same
+    key material protects years of audit logs, so one exposure of it (or a weakness
+    found later) compromises all of them; automatic rotation limits how much any single
+    key version protects, without re-encrypting anything.
+
+    ## How to fix
+    Terraform: set `enable_key_rotation = true` on the `aws_kms_key`.
+    CloudFormation: set `EnableKeyRotation: true` on the `AWS::KMS::Key`.
+
+    ## References
+    - https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html
+    """
+    used, unknowns = delivery.used_records(list(delivery.key_links(model)), "KMS key", lambda k: k.ref)
+    yield from unknowns
+    for use in used:
+        key = use.record
+        spec = key.key_spec
+        if spec.known and spec.value and str(spec.value) != "SYMMETRIC_DEFAULT":
+            continue  # automatic rotation exists only for symmetric keys (CT201 fails these)
+        attr = key.rotation
+        related = delivery.trail_related(use.trails)
+        if attr.truth() is None:
+            yield Unknown(
+                subject=key.ref,
+                span=attr.span,
+                reason=f"rotation of KMS key {key.ref} cannot be resolved: {attr.reason}",
+                related=related,
+            )
+        elif attr.is_true():
+            yield Pass(subject=key.ref, span=attr.span)
+        else:
+            how = "is disabled" if attr.origin.value == "explicit" else "is not enabled (default off)"
+            yield Fail(
+                subject=key.ref,
+                span=attr.span,
+                message=f"Automatic rotation {how} on KMS key {key.ref}, which encrypts the trail's logs.",
+                related=related,
+            )

@@ -1,0 +1,56 @@
+"""CT203: the trail's KMS key is enabled."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.analysis import delivery
+from scanner.engine import Fail, Outcome, Pass, Unknown, policy
+from scanner.model import Model
+
+
+@policy(
+    id="CT203",
+    name="kms-key-enabled",
+    severity="HIGH",
+    controls={},
+    aliases=("CKV_AWS_227",),
+)
+def kms_key_enabled(model: Model) -> Iterable[Outcome]:
+    """The trail's KMS key must be enabled
+
+    ## Why is this bad?
+    CloudTrail cannot generate data keys with a disabled key, so every delivery fails and
+    the trail writes nothing. Logs already written stay unreadable until the key is
+    enabled again.
+
+    ## How to fix
+    Terraform: set `is_enabled = true` (or remove `is_enabled = false`) on the `aws_kms_key`.
+    CloudFormation: set `Enabled: true` (or remove `Enabled: false`) on the `AWS::KMS::Key`.
+
+    ## References
+    - https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html
+    """
+    used, unknowns = delivery.used_records(list(delivery.key_links(model)), "KMS key", lambda k: k.ref)
+    yield from unknowns
+    for use in used:
+        key = use.record
+        attr = key.enabled
+        related = delivery.trail_related(use.trails)
+        if attr.truth() is None:
+            yield Unknown(
+                subject=key.ref,
+                span=attr.span,
+                reason=f"whether KMS key {key.ref} is enabled cannot be resolved: {attr.reason}",
+                related=related,
+            )
+        elif attr.is_true():
+            yield Pass(subject=key.ref, span=attr.span)
+        else:
+            trails = ", ".join(t.ref for t in use.trails)
+            yield Fail(
+                subject=key.ref,
+                span=attr.span,
+                message=f"KMS key {key.ref} is disabled: CloudTrail cannot encrypt, so {trails} delivers no logs.",
+                related=related,
+            )

@@ -1,0 +1,63 @@
+"""CT301: retention of the trail's CloudWatch Logs group."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.analysis import delivery
+from scanner.engine import Fail, Outcome, Pass, Unknown, policy
+from scanner.model import Model, Origin
+
+
+@policy(
+    id="CT301",
+    name="log-group-retention",
+    severity="LOW",
+    controls={"AWS Security Hub": "CloudWatch.16"},
+    aliases=("CKV_AWS_338", "CKV_AWS_66"),
+)
+def log_group_retention(model: Model) -> Iterable[Outcome]:
+    """The trail's log group must keep events at least the minimum retention
+
+    ## Why is this bad?
+    The CloudWatch Logs copy of the trail is what metric filters, alarms and Logs Insights
+    queries search. A short retention (a default of 7 or 30 days copied from an example)
+    silently deletes the events an investigation looks for, long before anyone asks.
+    Absent retention means "never expire" and passes; `min_log_group_retention_days`
+    (default 365) sets the floor.
+
+    ## How to fix
+    Terraform: set `retention_in_days` on the `aws_cloudwatch_log_group` to at least `min_log_group_retention_days` (or remove it: never expire).
+    CloudFormation: set `RetentionInDays` on the `AWS::Logs::LogGroup` to at least `min_log_group_retention_days` (or remove it).
+
+    ## References
+    - https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html#SettingLogRetention
+    """
+    minimum = int(model.setting("min_log_group_retention_days", 365))  # type: ignore[call-overload]
+    used, unknowns = delivery.used_records(
+        list(delivery.log_group_links(model)), "log group", lambda g: g.ref
+    )
+    yield from unknowns
+    for use in used:
+        group = use.record
+        attr = group.retention_days
+        related = delivery.trail_related(use.trails)
+        if attr.origin is Origin.UNKNOWN:
+            yield Unknown(
+                subject=group.ref,
+                span=attr.span,
+                reason=f"retention of log group {group.ref} cannot be resolved: {attr.reason}",
+                related=related,
+            )
+        elif not isinstance(attr.value, int) or attr.value == 0 or attr.value >= minimum:
+            yield Pass(subject=group.ref, span=attr.span)  # absent or 0: never expire
+        else:
+            yield Fail(
+                subject=group.ref,
+                span=attr.span,
+                message=(
+                    f"Log group {group.ref} keeps the trail's events {attr.value} days, less "
+                    f"than the required {minimum}."
+                ),
+                related=related,
+            )

@@ -1,0 +1,58 @@
+"""CT302: KMS encryption of the trail's CloudWatch Logs group."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.analysis import delivery
+from scanner.engine import Fail, Outcome, Pass, Unknown, policy
+from scanner.model import Model, Origin
+
+
+@policy(
+    id="CT302",
+    name="log-group-encryption",
+    severity="LOW",
+    controls={},
+    aliases=("CKV_AWS_158", "AVD-AWS-0017"),
+)
+def log_group_encryption(model: Model) -> Iterable[Outcome]:
+    """The trail's log group must be encrypted with a KMS key
+
+    ## Why is this bad?
+    The log group holds a full copy of the trail's management events. Encrypting the
+    trail's S3 logs with KMS but not this copy leaves the same data readable to anyone
+    with `logs:GetLogEvents`; a customer managed key puts reads of it under the key
+    policy, like the S3 copy.
+
+    ## How to fix
+    Terraform: set `kms_key_id` on the `aws_cloudwatch_log_group` (the key policy must allow `logs.<region>.amazonaws.com`).
+    CloudFormation: set `KmsKeyId` on the `AWS::Logs::LogGroup`.
+
+    ## References
+    - https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+    """
+    used, unknowns = delivery.used_records(
+        list(delivery.log_group_links(model)), "log group", lambda g: g.ref
+    )
+    yield from unknowns
+    for use in used:
+        group = use.record
+        attr = group.kms_key_id
+        related = delivery.trail_related(use.trails)
+        if attr.origin is Origin.UNKNOWN:
+            yield Unknown(
+                subject=group.ref,
+                span=attr.span,
+                reason=f"the KMS key of log group {group.ref} cannot be resolved: {attr.reason}",
+                related=related,
+            )
+        elif attr.is_set():
+            yield Pass(subject=group.ref, span=attr.span)
+        else:
+            yield Fail(
+                subject=group.ref,
+                span=attr.span,
+                message=f"Log group {group.ref}, which receives the trail's events, is not encrypted with a KMS key.",
+                related=related,
+            )

@@ -1,0 +1,4 @@
+resource "aws_cloudtrail" "main" { # expect: CT010
+  name           = "main"
+  s3_bucket_name = "audit-logs"
+}

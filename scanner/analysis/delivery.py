@@ -1,0 +1,348 @@
+"""What CloudTrail must be allowed to do on a trail's bucket, key, log group and role.
+
+CloudTrail delivers as the service principal ``cloudtrail.amazonaws.com``; when a resource
+policy (or the delivery role) does not let it, delivery fails silently at run time -- the
+trail shows ``LatestDeliveryError`` and no log is written. This module turns "the trail
+``T`` delivers to ``B``" into the concrete IAM requests CloudTrail makes, with the request
+context CloudTrail sends, so that the policies ask ``scanner.analysis.iam`` one precise
+question each instead of pattern-matching policy text.
+
+It also owns the walk from each trail to the records it really uses (``trail_links``),
+so that the bucket, key and log-group policies (CT1xx-CT3xx) treat a trail whose resource
+is not in the scan the same way:
+
+* ``unset`` -- the trail does not use such a resource: nothing to check (other policies,
+  CT009/CT010, say whether it should).
+* ``unknown`` -- the reference cannot be resolved: ``Unknown``.
+* ``external`` -- it names a resource outside the scan (a central logging account's
+  bucket, a key of another stack): ``Unknown`` with "... is not defined in the scanned
+  code", so that ``--strict`` surfaces it. It is never a pass: nobody checked it.
+
+Organization trails also write under ``AWSLogs/<organization id>/``. The organization id is
+not known statically; the request uses the id the policy itself names when it names one
+(``AWSLogs/o-abc123/*`` in a statement for CloudTrail), else the token
+``${AWS::OrganizationId}``. A policy that covers ``AWSLogs/*`` then allows it surely; one
+that names only the account path cannot be decided and the check stays UNKNOWN.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from scanner.analysis import iam, links
+from scanner.analysis.links import Link
+from scanner.engine import Related, Unknown
+from scanner.model import Attr, Bucket, KmsKey, LogGroup, Model, Origin, PolicyDocument, Role, Span, Trail
+
+CLOUDTRAIL = "cloudtrail.amazonaws.com"
+ACCOUNT_ID = "${AWS::AccountId}"
+REGION = "${AWS::Region}"
+ORGANIZATION_ID = "${AWS::OrganizationId}"
+
+R = TypeVar("R")
+
+_ORG_PATH_RE = re.compile(r"/AWSLogs/(o-[a-z0-9]{10,32})/")
+
+
+# ---------------------------------------------------------------------------
+# Trail -> records
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TrailLink(Generic[R]):
+    """A trail and what one of its references leads to."""
+
+    trail: Trail
+    link: Link[R]
+    attr: Attr[str]  # the trail attribute that was followed (anchor when not linked)
+
+
+def trail_links(
+    model: Model, follow: Callable[[Model, Trail], Link[R]], attr: Callable[[Trail], Attr[str]]
+) -> Iterator[TrailLink[R]]:
+    """Every trail with the link ``follow`` finds for it (``unset`` links are skipped)."""
+    for trail in model.trails:
+        link = follow(model, trail)
+        if link.status == "unset":
+            continue
+        yield TrailLink(trail, link, attr(trail))
+
+
+def bucket_links(model: Model) -> Iterator[TrailLink[Bucket]]:
+    return trail_links(model, links.bucket_of, lambda t: t.s3_bucket_name)
+
+
+def key_links(model: Model) -> Iterator[TrailLink[KmsKey]]:
+    return trail_links(model, links.kms_key_of, lambda t: t.kms_key_id)
+
+
+def log_group_links(model: Model) -> Iterator[TrailLink[LogGroup]]:
+    return trail_links(model, links.log_group_of, lambda t: t.cloud_watch_logs_group_arn)
+
+
+def role_links(model: Model) -> Iterator[TrailLink[Role]]:
+    return trail_links(model, links.role_of, lambda t: t.cloud_watch_logs_role_arn)
+
+
+def unlinked(item: TrailLink[R], what: str) -> Unknown:
+    """The ``Unknown`` for a trail whose ``what`` (bucket, KMS key...) is not in scope."""
+    trail = item.trail
+    related = (Related(label="trail", ref=trail.ref, span=trail.span),)
+    if item.link.status == "unknown":
+        reason = f"the {what} of trail {trail.ref} cannot be resolved: {item.link.reason}"
+    else:
+        reason = (
+            f"{what} {item.link.value} of trail {trail.ref} is not defined in the scanned code"
+        )
+    return Unknown(subject=trail.ref, span=item.attr.span, reason=reason, related=related)
+
+
+@dataclass(frozen=True, slots=True)
+class Used(Generic[R]):
+    """A record in scope and the trails that use it (in model order)."""
+
+    record: R
+    trails: tuple[Trail, ...]
+
+
+def used_records(
+    items: Sequence[TrailLink[R]], what: str, ref: Callable[[R], str]
+) -> tuple[list[Used[R]], list[Unknown]]:
+    """Group linked trails by record (one verdict per bucket/key/group, not per trail)."""
+    order: list[str] = []
+    by_ref: dict[str, tuple[R, list[Trail]]] = {}
+    unknowns: list[Unknown] = []
+    for item in items:
+        record = item.link.record
+        if record is None:
+            unknowns.append(unlinked(item, what))
+            continue
+        key = ref(record)
+        if key not in by_ref:
+            order.append(key)
+            by_ref[key] = (record, [])
+        by_ref[key][1].append(item.trail)
+    return [Used(by_ref[k][0], tuple(by_ref[k][1])) for k in order], unknowns
+
+
+def trail_related(trails: Sequence[Trail]) -> tuple[Related, ...]:
+    return tuple(Related(label="trail", ref=t.ref, span=t.span) for t in trails)
+
+
+# ---------------------------------------------------------------------------
+# Identities
+# ---------------------------------------------------------------------------
+
+
+def trail_arn(trail: Trail) -> str:
+    """The trail's ARN; a token stands for a name that cannot be resolved."""
+    candidates = links.trail_arn_candidates(trail)
+    if candidates:
+        return candidates[0]
+    return f"arn:aws:cloudtrail:{REGION}:{ACCOUNT_ID}:trail/${{{trail.ref}.name}}"
+
+
+def bucket_arn(bucket: Bucket) -> str:
+    if bucket.arn.known and bucket.arn.value:
+        return str(bucket.arn.value)
+    if bucket.name.known and bucket.name.value:
+        return f"arn:aws:s3:::{bucket.name.value}"
+    return f"arn:aws:s3:::${{{bucket.ref}}}"
+
+
+def key_prefix(trail: Trail) -> str | None:
+    """The trail's ``s3_key_prefix`` as a path part (``"team/"``), ``""`` when absent.
+
+    ``None`` when the prefix cannot be resolved.
+    """
+    attr = trail.s3_key_prefix
+    if attr.origin is Origin.UNKNOWN:
+        return None
+    value = str(attr.value or "").strip("/")
+    return f"{value}/" if value else ""
+
+
+def log_prefix(trail: Trail) -> str | None:
+    """Where the trail's log objects live in the bucket: ``<prefix/>AWSLogs/``."""
+    prefix = key_prefix(trail)
+    return None if prefix is None else f"{prefix}AWSLogs/"
+
+
+def key_arn(key: KmsKey) -> str:
+    if key.arn.known and key.arn.value:
+        return str(key.arn.value)
+    if key.key_id.known and key.key_id.value:
+        return f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/{key.key_id.value}"
+    return f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/${{{key.ref}}}"
+
+
+def log_group_arn(trail: Trail, group: LogGroup | None) -> str | None:
+    """The group's ARN without ``:*`` (from the record, else from the trail's value)."""
+    if group is not None and group.arn.known and group.arn.value:
+        return str(group.arn.value).removesuffix(":*")
+    if group is not None and group.name.known and group.name.value:
+        return f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:{group.name.value}"
+    attr = trail.cloud_watch_logs_group_arn
+    if attr.known and attr.value:
+        return str(attr.value).removesuffix(":*")
+    return None
+
+
+# ---------------------------------------------------------------------------
+# The requests CloudTrail makes
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One request CloudTrail must be allowed to make, and what it means when it is not."""
+
+    what: str  # "s3:GetBucketAcl", "s3:PutObject under AWSLogs/<account>/"
+    request: iam.Request
+
+
+def _source_context(trail: Trail) -> dict[str, str]:
+    return {
+        "aws:SourceArn": trail_arn(trail),
+        "aws:SourceAccount": ACCOUNT_ID,
+    }
+
+
+def _org_id_in(document: PolicyDocument | None) -> str:
+    """The organization id a CloudTrail statement names in ``AWSLogs/o-.../``, if any."""
+    if document is None:
+        return ORGANIZATION_ID
+    for statement in document.statements:
+        for resource in statement.resources or ():
+            m = _ORG_PATH_RE.search(resource)
+            if m:
+                return m.group(1)
+    return ORGANIZATION_ID
+
+
+def bucket_checks(trail: Trail, bucket: Bucket, prefix: str) -> list[Check]:
+    """The S3 requests of one delivery (``prefix`` from ``key_prefix``)."""
+    arn = bucket_arn(bucket)
+    base = {**_source_context(trail), "aws:SecureTransport": "true"}
+    put_context = {**base, "s3:x-amz-acl": "bucket-owner-full-control"}
+    obj = "CloudTrail/us-east-1/2024/01/01/object.json.gz"
+    checks = [
+        Check(
+            "s3:GetBucketAcl",
+            iam.Request(
+                principal_service=CLOUDTRAIL, action="s3:GetBucketAcl", resource=arn, context=base
+            ),
+        ),
+        Check(
+            f"s3:PutObject on {prefix}AWSLogs/{ACCOUNT_ID}/*",
+            iam.Request(
+                principal_service=CLOUDTRAIL,
+                action="s3:PutObject",
+                resource=f"{arn}/{prefix}AWSLogs/{ACCOUNT_ID}/{obj}",
+                context=put_context,
+            ),
+        ),
+    ]
+    if trail.is_organization_trail.truth() is not False:
+        document = bucket.policy.value if bucket.policy.known else None
+        org = _org_id_in(document)
+        checks.append(
+            Check(
+                f"s3:PutObject on {prefix}AWSLogs/{org}/* (organization trail)",
+                iam.Request(
+                    principal_service=CLOUDTRAIL,
+                    action="s3:PutObject",
+                    resource=f"{arn}/{prefix}AWSLogs/{org}/{ACCOUNT_ID}/{obj}",
+                    context=put_context,
+                ),
+            )
+        )
+    return checks
+
+
+def key_check(trail: Trail, key: KmsKey) -> Check:
+    """``kms:GenerateDataKey*`` with the encryption context CloudTrail sends."""
+    arn = trail_arn(trail)
+    return Check(
+        "kms:GenerateDataKey*",
+        iam.Request(
+            principal_service=CLOUDTRAIL,
+            action="kms:GenerateDataKey",
+            resource=key_arn(key),
+            context={
+                **_source_context(trail),
+                "kms:EncryptionContext:aws:cloudtrail:arn": arn,
+            },
+        ),
+    )
+
+
+def trust_check(trail: Trail, role: Role) -> Check:
+    role_arn = str(role.arn.value) if role.arn.known and role.arn.value else f"${{{role.ref}}}"
+    return Check(
+        "sts:AssumeRole",
+        iam.Request(
+            principal_service=CLOUDTRAIL,
+            action="sts:AssumeRole",
+            resource=role_arn,
+            context=_source_context(trail),
+        ),
+    )
+
+
+def log_stream_arn(group_arn: str) -> str:
+    """The stream CloudTrail writes to: ``<account>_CloudTrail_<region>``."""
+    return f"{group_arn}:log-stream:{ACCOUNT_ID}_CloudTrail_{REGION}"
+
+
+LOG_ACTIONS: tuple[str, ...] = ("logs:CreateLogStream", "logs:PutLogEvents")
+
+
+def statement_span(statements: Sequence[object], fallback: Span) -> Span:
+    """The span of the first statement (a Deny to blame), else ``fallback``."""
+    for st in statements:
+        span = getattr(st, "span", None)
+        if isinstance(span, Span):
+            return span
+    return fallback
+
+
+def statement_label(statement: object) -> str:
+    sid = getattr(statement, "sid", "")
+    span = getattr(statement, "span", None)
+    if sid:
+        return f"statement {sid!r}"
+    return f"the statement at line {span.line}" if isinstance(span, Span) else "a statement"
+
+
+# ---------------------------------------------------------------------------
+# Three-valued logic (Kleene), for verdicts combined from several facts
+# ---------------------------------------------------------------------------
+
+Tri = bool | None
+
+
+def all_of(values: Iterable[Tri]) -> Tri:
+    """False wins, then None."""
+    result: Tri = True
+    for v in values:
+        if v is False:
+            return False
+        if v is None:
+            result = None
+    return result
+
+
+def any_of(values: Iterable[Tri]) -> Tri:
+    """True wins, then None."""
+    result: Tri = False
+    for v in values:
+        if v is True:
+            return True
+        if v is None:
+            result = None
+    return result

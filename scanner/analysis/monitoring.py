@@ -1,0 +1,353 @@
+"""The CIS monitoring items (CT401-CT415): are these CloudTrail events watched?
+
+One engine for fifteen policies: each policy only names its event set (the sample
+CloudTrail records in ``scanner.analysis.cloudtrail_events``) and calls ``monitor``.
+
+An event is *watched* when either
+
+* a trail that is logging and records it (management events, the event's read/write
+  kind, its source not excluded) sends it to a CloudWatch Logs group in scope, a metric
+  filter on that group matches it, and the filter's metric (name + namespace) has an
+  alarm with at least one action (``actions_enabled`` not false); or
+* an enabled EventBridge rule with at least one target matches it (as EventBridge wraps
+  the record) and some logging trail records it -- EventBridge only receives "AWS API
+  Call via CloudTrail" events when a trail does.
+
+The item is satisfied when, for one trail, every required event is watched; several
+filters (and rules) may share the work. Everything is three-valued: a filter pattern that
+cannot be decided, a filter whose log group is unresolved, an alarm whose only action is
+an SNS topic without a subscription in scope (CIS requires a subscriber, which may be
+confirmed outside the code) all make an event *maybe* watched, which gives ``Unknown``
+rather than a pass or a failure. A pattern that does not parse matches nothing
+(CloudWatch Logs rejects it) and is named in the message, never guessed at.
+
+Verdicts (one per account): ``Pass`` for the first trail (model order) that watches
+everything; otherwise the trail closest to it (fewest missing, then fewest undecided
+events) gives ``Fail`` listing the events nothing matches, or ``Unknown``. No trail at all
+gives nothing (CT003's job). No trail sending to CloudWatch Logs and no rule covering the
+events gives ``Fail`` at the first trail's ``cloud_watch_logs_group_arn``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanner.analysis import cloudtrail_events, links, trails
+from scanner.analysis.delivery import Tri, all_of, any_of
+from scanner.analysis.event_pattern import as_eventbridge_event, event_rule_matches
+from scanner.analysis.filter_pattern import FilterPatternError, Node, matches, parse
+from scanner.engine import Fail, Outcome, Pass, Related, Unknown
+from scanner.model import Alarm, EventRule, LogGroup, MetricFilter, Model, Origin, Span, Trail
+
+Event = Mapping[str, Any]
+
+MAX_LISTED = 20  # events named in one message before "and N more"
+
+
+# ---------------------------------------------------------------------------
+# Building blocks
+# ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4096)
+def parsed_pattern(text: str) -> Node | FilterPatternError:
+    """Parse once per distinct pattern text (15 policies ask about the same filters)."""
+    try:
+        return parse(text)
+    except FilterPatternError as exc:
+        return exc
+
+
+def trail_records(trail: Trail, event: Event) -> Tri:
+    """Whether the trail delivers this management event at all."""
+    coverage = trails.management_coverage(trail)
+    kind = coverage.read if event.get("readOnly") is True else coverage.write
+    source = str(event.get("eventSource", ""))
+    not_excluded = source not in coverage.excluded
+    return all_of((trails.is_logging(trail), kind, not_excluded))
+
+
+@dataclass(slots=True)
+class Notes:
+    """Why something that looks like monitoring does not count; kept in first-seen order."""
+
+    items: list[str] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        if text not in self.items:
+            self.items.append(text)
+
+
+def _action_ok(model: Model, alarm: Alarm, notes: Notes) -> Tri:
+    """Whether the alarm notifies someone when it fires."""
+    if alarm.actions_enabled.is_false():
+        notes.add(f"alarm {alarm.ref} has actions_enabled = false")
+        return False
+    if alarm.actions.origin is Origin.UNKNOWN:
+        return None
+    if not alarm.actions.value:
+        notes.add(f"alarm {alarm.ref} has no alarm actions")
+        return False
+    results: list[Tri] = []
+    for link in links.topics_of_alarm(model, alarm):
+        if link.record is None:
+            # an ARN outside the scan (SNS in another account, an SSM / Lambda action)
+            results.append(None if link.status == "unknown" else True)
+        elif link.record.subscriptions:
+            results.append(True)
+        else:
+            notes.add(
+                f"SNS topic {link.record.ref} (alarm {alarm.ref}) has no subscription in the "
+                "scanned code (CIS requires a subscriber)"
+            )
+            results.append(None)
+    return all_of((alarm.actions_enabled.truth() is not False, any_of(results)))
+
+
+def _alarm_ok(model: Model, metric_filter: MetricFilter, notes: Notes) -> Tri:
+    """Whether the filter's metric has an alarm with an action."""
+    if not (metric_filter.metric_name.known and metric_filter.metric_namespace.known):
+        return None
+    alarms = links.alarms_for(model, metric_filter)
+    results = [_action_ok(model, alarm, notes) for alarm in alarms]
+    undecided = [a for a in model.alarms if not (a.metric_name.known and a.namespace.known)]
+    if undecided:
+        results.append(None)  # an alarm whose metric cannot be resolved may be on this one
+    if not alarms:
+        notes.add(
+            f"metric {metric_filter.metric_namespace.value}/{metric_filter.metric_name.value} "
+            f"of filter {metric_filter.ref} has no alarm"
+        )
+    return any_of(results)
+
+
+def _filter_matcher(metric_filter: MetricFilter, notes: Notes) -> Any:
+    """``event -> Tri`` for the filter's pattern (a broken pattern matches nothing)."""
+    pattern = metric_filter.pattern
+    if pattern.origin is Origin.UNKNOWN:
+        return lambda event: None
+    node = parsed_pattern(str(pattern.value or ""))
+    if isinstance(node, FilterPatternError):
+        notes.add(f"pattern of filter {metric_filter.ref} does not parse: {node}")
+        return lambda event: False
+    return lambda event: matches(node, event)
+
+
+def _rule_usable(rule: EventRule, notes: Notes) -> Tri:
+    if rule.enabled.is_false():
+        notes.add(f"EventBridge rule {rule.ref} is disabled")
+        return False
+    if not rule.targets:
+        notes.add(f"EventBridge rule {rule.ref} has no target")
+        return False
+    return rule.enabled.truth()
+
+
+# ---------------------------------------------------------------------------
+# Coverage per trail
+# ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Coverage:
+    """How one trail (and the account's rules) watch each required event."""
+
+    trail: Trail
+    group: LogGroup | None
+    span: Span
+    subject: str
+    results: list[Tri]
+    notes: Notes
+    reason: str = ""  # why the group cannot be followed
+
+    def labels(self, events: Sequence[Event], value: Tri) -> list[str]:
+        out: list[str] = []
+        for event, result in zip(events, self.results, strict=True):
+            label = cloudtrail_events.event_label(event)
+            if result is value and label not in out:
+                out.append(label)
+        return out
+
+    def rank(self) -> tuple[int, int]:
+        return (sum(r is False for r in self.results), sum(r is None for r in self.results))
+
+
+def _rule_coverage(model: Model, events: Sequence[Event], notes: Notes) -> tuple[list[Tri], list[EventRule]]:
+    """Per event: some usable rule matches it (recording by a trail checked separately)."""
+    per_event: list[Tri] = [False] * len(events)
+    used: list[EventRule] = []
+    wrapped = [as_eventbridge_event(e) for e in events]
+    for rule in model.event_rules:
+        if rule.pattern.origin is Origin.UNKNOWN:
+            hits: list[Tri] = [None] * len(events)
+        elif not isinstance(rule.pattern.value, dict):
+            continue
+        else:
+            hits = [event_rule_matches(rule.pattern.value, w) for w in wrapped]
+        if not any(h is not False for h in hits):
+            continue
+        usable = _rule_usable(rule, notes)
+        contributed = False
+        for i, hit in enumerate(hits):
+            value = all_of((usable, hit))
+            per_event[i] = any_of((per_event[i], value))
+            contributed = contributed or value is True
+        if contributed:
+            used.append(rule)
+    return per_event, used
+
+
+def _filter_coverage(
+    model: Model, group: LogGroup, events: Sequence[Event], notes: Notes
+) -> list[Tri]:
+    per_event: list[Tri] = [False] * len(events)
+    on_group = [(f, True) for f in links.filters_on(model, group)]
+    maybe_group = [(f, None) for f in links.filters_with_unknown_group(model)]
+    for metric_filter, placed in (*on_group, *maybe_group):
+        local = Notes()
+        matcher = _filter_matcher(metric_filter, local)
+        hits = [matcher(e) for e in events]
+        if any(h is not False for h in hits):
+            alarm = _alarm_ok(model, metric_filter, local)
+            for i, hit in enumerate(hits):
+                per_event[i] = any_of((per_event[i], all_of((placed, hit, alarm))))
+        # Notes about filters that watch nothing of this item are noise, except a pattern
+        # that does not parse: it may have been meant for this item.
+        broken = any("does not parse" in text for text in local.items)
+        if any(h is not False for h in hits) or (broken and placed is True):
+            for text in local.items:
+                notes.add(text)
+    return per_event
+
+
+def _trail_coverage(
+    model: Model, trail: Trail, events: Sequence[Event], rules: list[Tri], rule_notes: Notes
+) -> Coverage | None:
+    link = links.log_group_of(model, trail)
+    recorded = [trail_records(trail, e) for e in events]
+    notes = Notes(list(rule_notes.items))
+    if link.status == "unset":
+        return None
+    if link.record is None:
+        reason = (
+            f"log group {link.value} of trail {trail.ref} is not defined in the scanned code"
+            if link.status == "external"
+            else f"the log group of trail {trail.ref} cannot be resolved: {link.reason}"
+        )
+        results = [any_of((all_of((rec, None)), all_of((rec, r)))) for rec, r in zip(recorded, rules, strict=True)]
+        return Coverage(trail, None, trail.cloud_watch_logs_group_arn.span, trail.ref, results, notes, reason)
+    group = link.record
+    filters = _filter_coverage(model, group, events, notes)
+    results = [
+        all_of((rec, any_of((f, r)))) for rec, f, r in zip(recorded, filters, rules, strict=True)
+    ]
+    if trails.is_logging(trail) is False:
+        notes.add(f"trail {trail.ref} is not logging")
+    elif any(rec is False for rec in recorded):
+        notes.add(f"trail {trail.ref} does not record all of these management events")
+    return Coverage(trail, group, group.span, group.ref, results, notes)
+
+
+def _listing(labels: list[str]) -> str:
+    shown = labels[:MAX_LISTED]
+    more = len(labels) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def _related(model: Model, coverage: Coverage) -> tuple[Related, ...]:
+    out = [Related(label="trail", ref=coverage.trail.ref, span=coverage.trail.span)]
+    if coverage.group is not None:
+        out.extend(
+            Related(label="metric filter", ref=f.ref, span=f.span)
+            for f in links.filters_on(model, coverage.group)
+        )
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------
+# The policy body
+# ---------------------------------------------------------------------------
+
+
+def required_events(model: Model, policy_id: str) -> tuple[Event, ...]:
+    return tuple(
+        cloudtrail_events.required_events(
+            policy_id, security_group_events=str(model.setting("security_group_events", "all"))
+        )
+    )
+
+
+def monitor(model: Model, policy_id: str) -> Iterator[Outcome]:
+    """The verdict of monitoring item ``policy_id`` (CT401-CT415) for the account."""
+    if not model.trails:
+        return
+    events = required_events(model, policy_id)
+    what = cloudtrail_events.item(policy_id).title
+    rule_notes = Notes()
+    rules, used_rules = _rule_coverage(model, events, rule_notes)
+    recorded_somewhere = [any_of(trail_records(t, e) for t in model.trails) for e in events]
+    rule_only = [all_of((r, rec)) for r, rec in zip(rules, recorded_somewhere, strict=True)]
+
+    coverages = [
+        c
+        for c in (_trail_coverage(model, t, events, rules, rule_notes) for t in model.trails)
+        if c is not None
+    ]
+    for coverage in coverages:
+        if all(r is True for r in coverage.results):
+            yield Pass(subject=coverage.subject, span=coverage.span)
+            return
+    if all(r is True for r in rule_only) and used_rules:
+        rule = used_rules[0]
+        yield Pass(subject=rule.ref, span=rule.span)
+        return
+
+    if not coverages:
+        first = model.trails[0]
+        missing = [
+            cloudtrail_events.event_label(e) for e, r in zip(events, rule_only, strict=True) if r is not True
+        ]
+        extra = f" EventBridge rules do not match: {_listing(missing)}." if used_rules else ""
+        notes = f" ({'; '.join(rule_notes.items)})" if rule_notes.items else ""
+        yield Fail(
+            subject=first.ref,
+            span=first.cloud_watch_logs_group_arn.span,
+            message=(
+                f"No trail delivers management events to CloudWatch Logs, so {what} cannot be "
+                f"monitored with metric filters and alarms (trail {first.ref} has no log group)."
+                f"{extra}{notes}"
+            ),
+            related=tuple(Related(label="trail", ref=t.ref, span=t.span) for t in model.trails),
+        )
+        return
+
+    best = min(coverages, key=lambda c: c.rank())
+    missing = best.labels(events, False)
+    undecided = best.labels(events, None)
+    notes = f" Notes: {'; '.join(best.notes.items)}." if best.notes.items else ""
+    if missing:
+        where = (
+            f"log group {best.group.ref} (trail {best.trail.ref})"
+            if best.group is not None
+            else f"the log group of trail {best.trail.ref}"
+        )
+        yield Fail(
+            subject=best.subject,
+            span=best.span,
+            message=(
+                f"No metric filter with an alarm action on {where} (nor an EventBridge rule "
+                f"with a target) watches {what}: nothing matches {_listing(missing)}.{notes}"
+            ),
+            related=_related(model, best),
+        )
+        return
+    reason = best.reason or f"cannot tell whether {_listing(undecided)} are watched"
+    yield Unknown(
+        subject=best.subject,
+        span=best.span,
+        reason=f"{reason}.{notes}".replace("..", "."),
+        related=_related(model, best),
+    )

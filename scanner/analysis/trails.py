@@ -1,0 +1,471 @@
+"""What a trail actually records, in three-valued logic, decided once for every policy.
+
+Several policies ask the same questions of a trail -- is it logging, does it record read and
+write management events, global service events, S3 object-level events? -- and the answers
+depend on CloudTrail semantics that are easy to get subtly wrong (defaults, selector unions,
+exclusions, ``dynamic`` blocks). They live here so every policy gives the same answer.
+
+Every answer is ``True``, ``False`` or ``None`` ("cannot be told before deploy"); ``None``
+propagates with Kleene logic (``False`` wins an AND, ``True`` wins an OR), so an UNKNOWN
+value never becomes a finding nor a pass by accident.
+
+CloudTrail semantics followed (CloudTrail User Guide, "Logging management events",
+"Logging data events", and the PutEventSelectors API reference):
+
+* A trail without event selectors records all management events, read and write, from all
+  event sources, and no data events.
+* Classic event selectors: an event is recorded when it matches *any* selector (union).
+  ``IncludeManagementEvents`` (default true) and ``ReadWriteType`` (default ``All``) decide
+  management events; ``ExcludeManagementEventSources`` (only ``kms.amazonaws.com`` and
+  ``rdsdata.amazonaws.com`` are accepted by AWS) leaves those sources out. ``DataResources``
+  of type ``AWS::S3::Object`` with value ``arn:aws:s3`` or ``arn:aws:s3:::`` record object
+  events of every bucket; any other value names specific buckets or prefixes.
+* Advanced event selectors replace classic ones. A selector is an AND of its field
+  selectors, selectors OR together. ``eventCategory = Management`` selects management
+  events, ``readOnly = true|false`` narrows to read or write, ``eventSource NotEquals``
+  excludes sources. ``eventCategory = Data`` with ``resources.type = AWS::S3::Object``
+  selects S3 object events; a ``resources.ARN`` (or any other) condition narrows it.
+* A selector that may not exist (``maybe``: a ``dynamic`` block whose iteration is unknown)
+  or that has unresolved parts can only make a positive answer ``None``; it never makes a
+  negative answer positive.
+
+Decision on partial S3 data events: a trail that records object events for a *list of
+buckets* is not counted as recording S3 data events (``records_s3_data_events`` gives
+``False`` for that direction). CIS 3.8/3.9 ask for object-level logging of every bucket, and
+a bucket created tomorrow would not be covered. ``s3_data_coverage`` still reports the
+buckets, so messages can say what is recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from scanner.model import AdvancedEventSelector, Attr, EventSelector, FieldSelector, Origin, Trail
+
+Tri = bool | None
+
+# Values of an ``AWS::S3::Object`` data resource that mean "every bucket".
+ALL_S3_OBJECTS: frozenset[str] = frozenset({"arn:aws:s3", "arn:aws:s3:::"})
+S3_OBJECT = "AWS::S3::Object"
+
+
+# ---------------------------------------------------------------------------
+# Kleene logic
+# ---------------------------------------------------------------------------
+
+
+def k_and(*values: Tri) -> Tri:
+    """Three-valued AND: False if any is False, else None if any is None, else True."""
+    if any(v is False for v in values):
+        return False
+    if any(v is None for v in values):
+        return None
+    return True
+
+
+def k_or(*values: Tri) -> Tri:
+    """Three-valued OR: True if any is True, else None if any is None, else False."""
+    if any(v is True for v in values):
+        return True
+    if any(v is None for v in values):
+        return None
+    return False
+
+
+def k_any(values: Iterable[Tri]) -> Tri:
+    return k_or(*tuple(values))
+
+
+def _maybe(value: Tri, uncertain: bool) -> Tri:
+    """A positive answer from a selector that may not exist is only a possibility."""
+    return None if (uncertain and value is True) else value
+
+
+# ---------------------------------------------------------------------------
+# Attribute names per format (for messages)
+# ---------------------------------------------------------------------------
+
+_CFN_NAMES: dict[str, str] = {
+    "name": "TrailName",
+    "s3_bucket_name": "S3BucketName",
+    "s3_key_prefix": "S3KeyPrefix",
+    "is_multi_region": "IsMultiRegionTrail",
+    "include_global_service_events": "IncludeGlobalServiceEvents",
+    "enable_logging": "IsLogging",
+    "log_file_validation": "EnableLogFileValidation",
+    "kms_key_id": "KMSKeyId",
+    "cloud_watch_logs_group_arn": "CloudWatchLogsLogGroupArn",
+    "cloud_watch_logs_role_arn": "CloudWatchLogsRoleArn",
+    "sns_topic_name": "SnsTopicName",
+    "is_organization_trail": "IsOrganizationTrail",
+    "event_selectors": "EventSelectors",
+    "advanced_event_selectors": "AdvancedEventSelectors",
+}
+_TF_NAMES: dict[str, str] = {
+    "is_multi_region": "is_multi_region_trail",
+    "log_file_validation": "enable_log_file_validation",
+    "event_selectors": "event_selector",
+    "advanced_event_selectors": "advanced_event_selector",
+}
+
+
+def is_cloudformation(trail: Trail) -> bool:
+    return trail.kind.startswith("AWS::") or (
+        not trail.kind and not trail.ref.startswith(("aws_", "module.", "data."))
+    )
+
+
+def attr_name(trail: Trail, field_name: str) -> str:
+    """The source spelling of a ``Trail`` field (``IsLogging`` vs ``enable_logging``)."""
+    if is_cloudformation(trail):
+        return _CFN_NAMES.get(field_name, field_name)
+    return _TF_NAMES.get(field_name, field_name)
+
+
+def describe(attr: Attr[object], name: str) -> str:
+    """``IsLogging = false`` / ``is_multi_region_trail not set, default false``."""
+    if attr.origin is Origin.DEFAULT:
+        shown = "false" if attr.value is False else ("true" if attr.value is True else "none")
+        return f"{name} not set, default {shown}"
+    if attr.origin is Origin.UNKNOWN:
+        return f"{name} cannot be resolved ({attr.reason or 'unknown value'})"
+    value = attr.value
+    shown = str(value).lower() if isinstance(value, bool) else repr(value)
+    return f"{name} = {shown}"
+
+
+# ---------------------------------------------------------------------------
+# Simple trail facts
+# ---------------------------------------------------------------------------
+
+
+def is_logging(trail: Trail) -> Tri:
+    """Whether the trail delivers anything at all (``enable_logging`` / ``IsLogging``)."""
+    return trail.enable_logging.truth()
+
+
+def is_multi_region(trail: Trail) -> Tri:
+    return trail.is_multi_region.truth()
+
+
+def sorted_trails(trails: Iterable[Trail]) -> list[Trail]:
+    """Trails in the deterministic order account-wide policies report in (by ref)."""
+    return sorted(trails, key=lambda t: (t.ref, t.span.path, t.span.line))
+
+
+# ---------------------------------------------------------------------------
+# Management events
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ManagementCoverage:
+    """Which management events a trail records.
+
+    ``read``/``write``: records at least some read / write management events.
+    ``read_all``/``write_all``: records them from every event source (nothing excluded,
+    nothing narrowed). ``excluded`` lists the event sources left out by a selector that
+    otherwise records management events (``kms.amazonaws.com``, ...). ``reason`` says why
+    an answer is ``None``.
+    """
+
+    read: Tri
+    write: Tri
+    read_all: Tri
+    write_all: Tri
+    excluded: tuple[str, ...] = ()
+    reason: str = ""
+
+
+_ALL = ManagementCoverage(read=True, write=True, read_all=True, write_all=True)
+_NONE = ManagementCoverage(read=False, write=False, read_all=False, write_all=False)
+
+
+def _rw_from_type(rw: Attr[str]) -> tuple[Tri, Tri]:
+    if rw.origin is Origin.UNKNOWN:
+        return None, None
+    value = str(rw.value or "All").strip().lower()
+    if value == "all":
+        return True, True
+    if value == "readonly":
+        return True, False
+    if value == "writeonly":
+        return False, True
+    return None, None  # a value CloudTrail rejects: do not guess
+
+
+def _classic_management(selector: EventSelector) -> tuple[Tri, Tri, bool]:
+    """(read, write, full) for one classic selector; ``full`` = no sources excluded."""
+    include = selector.include_management_events
+    included: Tri = True if include.origin is Origin.DEFAULT and include.value is None else include.truth()
+    read, write = _rw_from_type(selector.read_write_type)
+    read, write = k_and(included, read), k_and(included, write)
+    read, write = _maybe(read, selector.maybe), _maybe(write, selector.maybe)
+    return read, write, not selector.exclude_management_event_sources
+
+
+def _fields(selector: AdvancedEventSelector, name: str) -> list[FieldSelector]:
+    return [f for f in selector.field_selectors if f.field.strip().lower() == name.lower()]
+
+
+def _lower(values: Iterable[str]) -> set[str]:
+    return {str(v).strip().lower() for v in values}
+
+
+def _category_matches(selector: AdvancedEventSelector, category: str) -> Tri:
+    """Does the selector's ``eventCategory`` condition select ``category``?"""
+    cats = _fields(selector, "eventCategory")
+    if not cats:
+        return None  # CloudTrail requires eventCategory; an absent one is unresolved input
+    result: Tri = True
+    for f in cats:
+        wanted = category.lower()
+        if f.equals and wanted not in _lower(f.equals):
+            result = False
+        if f.not_equals and wanted in _lower(f.not_equals):
+            result = False
+        if f.starts_with or f.ends_with or f.not_starts_with or f.not_ends_with:
+            result = k_and(result, None)
+        if not (f.equals or f.not_equals or f.starts_with or f.ends_with or f.not_starts_with
+                or f.not_ends_with):
+            result = k_and(result, None)
+    return result
+
+
+def _read_only_split(selector: AdvancedEventSelector) -> tuple[Tri, Tri]:
+    """(selects read events, selects write events) from the ``readOnly`` field."""
+    read: Tri = True
+    write: Tri = True
+    for f in _fields(selector, "readOnly"):
+        eq, ne = _lower(f.equals), _lower(f.not_equals)
+        if f.starts_with or f.ends_with or f.not_starts_with or f.not_ends_with:
+            return None, None
+        if eq:
+            if not eq <= {"true", "false"}:
+                return None, None
+            read = k_and(read, "true" in eq)
+            write = k_and(write, "false" in eq)
+        if ne:
+            if not ne <= {"true", "false"}:
+                return None, None
+            read = k_and(read, "true" not in ne)
+            write = k_and(write, "false" not in ne)
+    return read, write
+
+
+def _advanced_management(selector: AdvancedEventSelector) -> tuple[Tri, Tri, Tri, tuple[str, ...]]:
+    """(read, write, full, excluded sources) for one advanced selector."""
+    category = _category_matches(selector, "Management")
+    read, write = _read_only_split(selector)
+    read, write = k_and(category, read), k_and(category, write)
+    excluded: list[str] = []
+    full: Tri = True
+    for f in selector.field_selectors:
+        name = f.field.strip().lower()
+        if name in ("eventcategory", "readonly"):
+            continue
+        if name == "eventsource" and f.not_equals and not (
+            f.equals or f.starts_with or f.ends_with or f.not_starts_with or f.not_ends_with
+        ):
+            excluded.extend(f.not_equals)
+        full = False  # any other condition narrows the selector to some events only
+    uncertain = selector.maybe or bool(selector.unknown)
+    read, write = _maybe(read, uncertain), _maybe(write, uncertain)
+    return read, write, full, tuple(excluded)
+
+
+def _advanced(trail: Trail) -> tuple[AdvancedEventSelector, ...]:
+    value = trail.advanced_event_selectors.value
+    return tuple(value) if trail.advanced_event_selectors.known and value else ()
+
+
+def _classic(trail: Trail) -> tuple[EventSelector, ...]:
+    value = trail.event_selectors.value
+    return tuple(value) if trail.event_selectors.known and value else ()
+
+
+def _selectors_unknown(trail: Trail) -> str:
+    """Why the trail's selector configuration as a whole cannot be known ('' if it can)."""
+    adv, cls = trail.advanced_event_selectors, trail.event_selectors
+    if adv.origin is Origin.UNKNOWN:
+        return f"{attr_name(trail, 'advanced_event_selectors')}: {adv.reason or 'unresolved'}"
+    if not _advanced(trail) and cls.origin is Origin.UNKNOWN:
+        return f"{attr_name(trail, 'event_selectors')}: {cls.reason or 'unresolved'}"
+    return ""
+
+
+def management_coverage(trail: Trail) -> ManagementCoverage:
+    """Which management events the trail records (see ``ManagementCoverage``).
+
+    Ignores whether the trail is logging and whether it is multi-region: combine with
+    ``is_logging`` / ``is_multi_region`` as the question requires.
+    """
+    unknown = _selectors_unknown(trail)
+    if unknown:
+        return ManagementCoverage(None, None, None, None, reason=unknown)
+    advanced = _advanced(trail)
+    if advanced:
+        parts = [_advanced_management(s) for s in advanced]
+        excluded = sorted({src for r, w, _, ex in parts if k_or(r, w) is not False for src in ex})
+        read = k_any(r for r, _, _, _ in parts)
+        write = k_any(w for _, w, _, _ in parts)
+        read_all = k_any(k_and(r, full) for r, _, full, _ in parts)
+        write_all = k_any(k_and(w, full) for _, w, full, _ in parts)
+        reason = "; ".join(s.unknown for s in advanced if s.unknown) or (
+            "an advanced event selector may not exist (dynamic block)" if any(s.maybe for s in advanced)
+            else ""
+        )
+        return ManagementCoverage(read, write, read_all, write_all, tuple(excluded), reason)
+    classic = _classic(trail)
+    if not classic:
+        return _ALL
+    parts_c = [(s, *_classic_management(s)) for s in classic]
+    excluded = sorted({
+        src for s, r, w, _ in parts_c if k_or(r, w) is not False
+        for src in s.exclude_management_event_sources
+    })
+    read = k_any(r for _, r, _, _ in parts_c)
+    write = k_any(w for _, _, w, _ in parts_c)
+    read_all = k_any(k_and(r, full) for _, r, _, full in parts_c)
+    write_all = k_any(k_and(w, full) for _, _, w, full in parts_c)
+    reasons = []
+    for s in classic:
+        if s.maybe:
+            reasons.append("an event selector may not exist (dynamic block)")
+        for a in (s.read_write_type, s.include_management_events):
+            if a.origin is Origin.UNKNOWN:
+                reasons.append(a.reason or "an event selector value cannot be resolved")
+    return ManagementCoverage(read, write, read_all, write_all, tuple(excluded), "; ".join(reasons))
+
+
+def records_management_events(trail: Trail) -> tuple[Tri, Tri]:
+    """(read, write): does the trail record read / write management events at all?
+
+    Sources excluded with ``ExcludeManagementEventSources`` do not make this False (the
+    trail still records management events); use ``records_all_management_events`` for
+    "every read and write management event".
+    """
+    cov = management_coverage(trail)
+    return cov.read, cov.write
+
+
+def records_all_management_events(trail: Trail) -> Tri:
+    """Every read and write management event from every source (CIS 3.1 / CloudTrail.1)."""
+    cov = management_coverage(trail)
+    return k_and(cov.read_all, cov.write_all)
+
+
+def records_global_events(trail: Trail) -> Tri:
+    """Does the trail deliver global service events (IAM, STS, CloudFront)?
+
+    True only when ``include_global_service_events`` is on, the trail is logging, and it
+    records management events (global service events are management events, so a trail
+    recording only data events delivers none).
+    """
+    read, write = records_management_events(trail)
+    return k_and(trail.include_global_service_events.truth(), is_logging(trail), k_or(read, write))
+
+
+def global_events_unknown_reason(trail: Trail) -> str:
+    """Why ``records_global_events`` is None for this trail ('' when it is not)."""
+    reasons = []
+    glob, logging = trail.include_global_service_events, trail.enable_logging
+    if glob.origin is Origin.UNKNOWN:
+        reasons.append(f"{attr_name(trail, 'include_global_service_events')}: {glob.reason or 'unresolved'}")
+    if logging.origin is Origin.UNKNOWN:
+        reasons.append(f"{attr_name(trail, 'enable_logging')}: {logging.reason or 'unresolved'}")
+    cov = management_coverage(trail)
+    if k_or(cov.read, cov.write) is None:
+        reasons.append(cov.reason or "event selectors unresolved")
+    return "; ".join(reasons)
+
+
+# ---------------------------------------------------------------------------
+# S3 data events
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class S3DataCoverage:
+    """S3 object-level events a trail records.
+
+    ``read``/``write``: object events of *every* bucket in that direction. ``partial``:
+    the ARNs (or selector names) of a narrower selection, recorded in some direction.
+    """
+
+    read: Tri
+    write: Tri
+    partial: tuple[str, ...] = ()
+    reason: str = ""
+
+
+def _norm_arn(value: str) -> str:
+    return value.replace("${AWS::Partition}", "aws").strip()
+
+
+def _classic_s3(selector: EventSelector) -> tuple[Tri, Tri, list[str]]:
+    read, write = _rw_from_type(selector.read_write_type)
+    everything = False
+    partial: list[str] = []
+    for res in selector.data_resources:
+        if res.type.strip() != S3_OBJECT:
+            continue
+        for value in res.values:
+            if _norm_arn(value) in ALL_S3_OBJECTS:
+                everything = True
+            else:
+                partial.append(_norm_arn(value))
+    read, write = k_and(read, everything), k_and(write, everything)
+    return _maybe(read, selector.maybe), _maybe(write, selector.maybe), partial
+
+
+def _advanced_s3(selector: AdvancedEventSelector) -> tuple[Tri, Tri, list[str]]:
+    category = _category_matches(selector, "Data")
+    types = _fields(selector, "resources.type")
+    if not types:
+        is_s3: Tri = None if category is not False else False
+    else:
+        is_s3 = all(S3_OBJECT.lower() in _lower(f.equals) for f in types)
+    selected = k_and(category, is_s3)
+    read, write = _read_only_split(selector)
+    narrowing = [
+        f for f in selector.field_selectors
+        if f.field.strip().lower() not in ("eventcategory", "resources.type", "readonly")
+    ]
+    uncertain = selector.maybe or bool(selector.unknown)
+    if narrowing:
+        partial = [selector.name or "advanced event selector"] if selected is not False else []
+        full: Tri = False
+    else:
+        partial, full = [], True
+    read = _maybe(k_and(selected, read, full), uncertain)
+    write = _maybe(k_and(selected, write, full), uncertain)
+    return read, write, partial
+
+
+def s3_data_coverage(trail: Trail) -> S3DataCoverage:
+    """S3 object-level events the trail records (logging state not considered)."""
+    unknown = _selectors_unknown(trail)
+    if unknown:
+        return S3DataCoverage(None, None, reason=unknown)
+    advanced = _advanced(trail)
+    if advanced:
+        parts = [_advanced_s3(s) for s in advanced]
+        reason = "; ".join(s.unknown for s in advanced if s.unknown)
+    else:
+        classic = _classic(trail)
+        parts = [_classic_s3(s) for s in classic]
+        reason = "; ".join(
+            "an event selector may not exist (dynamic block)" for s in classic if s.maybe
+        )
+    read = k_any(r for r, _, _ in parts)
+    write = k_any(w for _, w, _ in parts)
+    partial = tuple(sorted({p for _, _, ps in parts for p in ps}))
+    return S3DataCoverage(read, write, partial, reason)
+
+
+def records_s3_data_events(trail: Trail) -> tuple[Tri, Tri]:
+    """(read, write): S3 object-level events of every bucket (a bucket list is False)."""
+    cov = s3_data_coverage(trail)
+    return cov.read, cov.write

@@ -1,0 +1,320 @@
+"""Load one CloudFormation template, its parameters and its local nested stacks as a unit.
+
+Detection is by content: a YAML/JSON file is ours when it has typed ``Resources`` (or
+claims to be a template with ``AWSTemplateFormatVersion`` or the SAM transform). Any
+other YAML/JSON (workflows, manifests, ``package.json``) is silently not ours, and so is a
+file that fails to decode unless its text looks like a template.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scanner.analysis.policy_document import UnknownValue
+from scanner.limits import Limits
+from scanner.model import Model, ParseProblem, Span, Unit
+from scanner.parsers.cloudformation.decode import DecodeError, PosDict, decode
+from scanner.parsers.cloudformation.intrinsics import NO_VALUE, Resolver
+from scanner.parsers.cloudformation.resources import UnitBuilder, resources_of
+from scanner.parsers.cloudformation.values import Values
+
+_RESOURCES = re.compile(r"""(?:^|[\s{,])["']?Resources["']?\s*:""")
+_TYPE = re.compile(r"""\bType["']?\s*:\s*["']?(AWS|Custom|Alexa)::""")
+_REMOTE = ("http://", "https://", "s3://")
+
+
+def looks_like_template(text: str) -> bool:
+    """Cheap content sniff: typed ``Resources`` or an explicit template marker."""
+    if "AWSTemplateFormatVersion" in text or "AWS::Serverless-2016-10-31" in text:
+        return True
+    if "Resources" not in text or "::" not in text:
+        return False
+    return bool(_RESOURCES.search(text)) and bool(_TYPE.search(text))
+
+
+def _classify(doc: Any) -> str | None:
+    """``template``, ``claims`` (says it is one but has no typed resources) or None."""
+    if not isinstance(doc, PosDict):
+        return None
+    resources = doc.get("Resources")
+    if isinstance(resources, PosDict) and any(
+        isinstance(v, PosDict) and isinstance(v.get("Type"), str) for v in resources.values()
+    ):
+        return "template"
+    transform = doc.get("Transform")
+    transforms = transform if isinstance(transform, list) else [transform]
+    if "AWSTemplateFormatVersion" in doc or any(
+        isinstance(t, str) and t.startswith("AWS::Serverless") for t in transforms
+    ):
+        return "template" if isinstance(resources, PosDict) else "claims"
+    return None
+
+
+def rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _read(path: Path, limits: Limits) -> tuple[str | None, str]:
+    """The text of a file, or None and why not."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            return (
+                None,
+                f"file too large ({size} bytes; limit max_file_bytes = {limits.max_file_bytes})",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror or exc}"
+    try:
+        return data.decode("utf-8-sig"), ""
+    except UnicodeDecodeError as exc:
+        return None, f"file is not UTF-8 text (byte {exc.start})"
+
+
+def _sniff_bytes(path: Path) -> bool:
+    try:
+        return looks_like_template(path.read_bytes().decode("utf-8", "replace"))
+    except OSError:
+        return False
+
+
+def _decode(text: str, limits: Limits) -> Any:
+    return decode(text, max_aliases=limits.max_yaml_aliases, max_depth=limits.max_nesting_depth)
+
+
+def read_parameter_files(
+    files: list[Path], root: Path, limits: Limits
+) -> tuple[dict[str, str], list[ParseProblem]]:
+    """Both shapes: ``[{"ParameterKey", "ParameterValue"}]`` and ``{"Parameters": {...}}``."""
+    values: dict[str, str] = {}
+    problems: list[ParseProblem] = []
+    for path in files:
+        where = rel(path, root)
+        text, why = _read(path, limits)
+        if text is None:
+            problems.append(ParseProblem(span=Span(path=where), message=why))
+            continue
+        try:
+            doc = _decode(text, limits)
+        except DecodeError as exc:
+            problems.append(
+                ParseProblem(
+                    span=Span(path=where, line=exc.line, column=exc.column), message=exc.message
+                )
+            )
+            continue
+        if isinstance(doc, list):
+            for item in doc:
+                if isinstance(item, dict) and "ParameterKey" in item:
+                    values[str(item["ParameterKey"])] = _as_text(item.get("ParameterValue"))
+            continue
+        if isinstance(doc, dict) and isinstance(doc.get("Parameters"), dict):
+            for key, value in doc["Parameters"].items():
+                values[str(key)] = _as_text(value)
+            continue
+        problems.append(
+            ParseProblem(
+                span=Span(path=where),
+                message="parameter file is neither a list of ParameterKey/ParameterValue "
+                "nor a mapping with Parameters",
+            )
+        )
+    return values, problems
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(_as_text(v) for v in value)
+    return "" if value is None else str(value)
+
+
+@dataclass
+class _Unit:
+    root: Path
+    limits: Limits
+    files: list[str] = field(default_factory=list)
+    resolvers: list[Resolver] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+
+
+def _load_nested(unit: _Unit, parent: Resolver, parent_file: Path, chain: tuple[Path, ...]) -> None:
+    """Load local templates of nested stacks (never a URL: nothing is fetched)."""
+    values = Values(parent)
+    for logical, body in parent.resources.items():
+        if not isinstance(body, PosDict) or parent.exists(logical) is False:
+            continue
+        kind = body.get("Type")
+        prop = {
+            "AWS::CloudFormation::Stack": "TemplateURL",
+            "AWS::Serverless::Application": "Location",
+        }.get(kind if isinstance(kind, str) else "")
+        props = body.get("Properties")
+        if prop is None or not isinstance(props, PosDict) or prop not in props:
+            continue
+        location = parent.resolve(props[prop])
+        span = values.key_span(props, prop)
+        if not isinstance(location, str) or location.startswith(_REMOTE) or not location.strip():
+            continue  # remote or unresolvable: outside what a static scan can see
+        target = (parent_file.parent / location).resolve()
+        if not target.is_relative_to(unit.root.resolve()):
+            unit.problems.append(
+                ParseProblem(
+                    span=span,
+                    message=f"nested template {location} is outside the scan root; not loaded",
+                )
+            )
+            continue
+        if not target.is_file():
+            unit.problems.append(
+                ParseProblem(span=span, message=f"nested template {location} not found; not loaded")
+            )
+            continue
+        if target in chain:
+            unit.problems.append(
+                ParseProblem(span=span, message=f"nested stack cycle: {location} includes itself")
+            )
+            continue
+        if len(chain) > unit.limits.max_module_depth:
+            unit.problems.append(
+                ParseProblem(
+                    span=span,
+                    message=f"nested stacks deeper than {unit.limits.max_module_depth} "
+                    "(limit max_module_depth); not loaded",
+                )
+            )
+            continue
+        raw_params = props.get("Parameters")
+        params = parent.resolve(raw_params) if raw_params is not None else {}
+        if isinstance(params, UnknownValue) or not isinstance(params, dict):
+            params = {}
+        overrides = {str(k): v for k, v in params.items() if v is not NO_VALUE}
+        child = _load_file(
+            unit, target, parent.prefix + logical + ".", overrides, chain + (target,)
+        )
+        if child is not None:
+            parent.stacks[logical] = child
+
+
+def _load_file(
+    unit: _Unit, path: Path, prefix: str, overrides: dict[str, Any], chain: tuple[Path, ...]
+) -> Resolver | None:
+    where = rel(path, unit.root)
+    text, why = _read(path, unit.limits)
+    if text is None:
+        unit.problems.append(ParseProblem(span=Span(path=where), message=why))
+        return None
+    try:
+        doc = _decode(text, unit.limits)
+    except DecodeError as exc:
+        unit.problems.append(
+            ParseProblem(
+                span=Span(path=where, line=exc.line, column=exc.column), message=exc.message
+            )
+        )
+        return None
+    kind = _classify(doc)
+    if kind != "template":
+        unit.problems.append(
+            ParseProblem(
+                span=Span(path=where), message="not a CloudFormation template: no typed Resources"
+            )
+        )
+        return None
+    if where not in unit.files:
+        unit.files.append(where)
+    resolver = Resolver(path=where, template=doc, prefix=prefix, overrides=overrides)
+    unit.resolvers.append(resolver)
+    _load_nested(unit, resolver, path, chain)
+    return resolver
+
+
+def load_cloudformation(
+    path: Path,
+    root: Path,
+    *,
+    parameters: dict[str, str] | None = None,
+    parameter_files: list[Path] | None = None,
+    limits: Limits | None = None,
+) -> Model | None:
+    """Load a template as a unit model; None when the file is not a template at all."""
+    limits = limits or Limits()
+    where = rel(path, root)
+    unit_of = Unit(id=where, format="cloudformation", files=(where,))
+    text, why = _read(path, limits)
+    if text is None:
+        if "UTF-8" in why and not _sniff_bytes(path):
+            return None  # binary or foreign-encoded, and nothing claims it is a template
+        return Model(units=(unit_of,), problems=(ParseProblem(span=Span(path=where), message=why),))
+    try:
+        doc = _decode(text, limits)
+    except DecodeError as exc:
+        if not looks_like_template(text):
+            return None
+        problem = ParseProblem(
+            span=Span(path=where, line=exc.line, column=exc.column), message=exc.message
+        )
+        return Model(units=(unit_of,), problems=(problem,))
+    kind = _classify(doc)
+    if kind is None:
+        if isinstance(doc, PosDict) or not looks_like_template(text):
+            return None
+        message = "the document is not a mapping, but the file looks like a template"
+        return Model(
+            units=(unit_of,), problems=(ParseProblem(span=Span(path=where), message=message),)
+        )
+    if kind == "claims":
+        message = "the template has no Resources section with typed resources"
+        return Model(
+            units=(unit_of,), problems=(ParseProblem(span=Span(path=where), message=message),)
+        )
+
+    file_values, problems = read_parameter_files(list(parameter_files or []), root, limits)
+    overrides: dict[str, Any] = {**file_values, **(parameters or {})}
+    try:
+        return _build_unit(path, root, where, doc, overrides, limits, problems)
+    except RecursionError:
+        message = "expressions nest too deeply to resolve (lower max_nesting_depth)"
+        return Model(
+            units=(unit_of,), problems=(ParseProblem(span=Span(path=where), message=message),)
+        )
+
+
+def _build_unit(
+    path: Path,
+    root: Path,
+    where: str,
+    doc: PosDict,
+    overrides: dict[str, Any],
+    limits: Limits,
+    problems: list[ParseProblem],
+) -> Model:
+    unit = _Unit(root=root, limits=limits, problems=problems)
+    unit.files.append(where)
+    resolver = Resolver(path=where, template=doc, overrides=overrides)
+    unit.resolvers.append(resolver)
+    _load_nested(unit, resolver, path, (path.resolve(),))
+    final_unit = Unit(id=where, format="cloudformation", files=tuple(unit.files))
+    builder = UnitBuilder(final_unit, resources_of(unit.resolvers, unit.problems))
+    model = builder.build()
+    return Model(
+        units=model.units,
+        trails=model.trails,
+        buckets=model.buckets,
+        kms_keys=model.kms_keys,
+        log_groups=model.log_groups,
+        metric_filters=model.metric_filters,
+        alarms=model.alarms,
+        topics=model.topics,
+        event_rules=model.event_rules,
+        roles=model.roles,
+        problems=(*unit.problems, *model.problems),
+    )

@@ -1,0 +1,119 @@
+"""An evaluated view of one block: attribute values with their spans, nested blocks
+with ``dynamic`` blocks expanded (or kept once as ``maybe`` when the iteration is
+unknown)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from scanner.model import Span
+from scanner.parsers.terraform.attributes import MISSING
+from scanner.parsers.terraform.expressions import ChildScope, Scope, iterate
+from scanner.parsers.terraform.hcl import Attribute, Block
+from scanner.parsers.terraform.values import UnknownValue
+
+Value = Any
+AttrEvaluator = Callable[[Attribute, Scope], Value]
+
+
+class BodyView:
+    def __init__(
+        self,
+        block: Block,
+        scope: Scope,
+        evaluate: AttrEvaluator,
+        *,
+        maybe: bool = False,
+        max_instances: int = 1000,
+    ) -> None:
+        self.block = block
+        self.scope = scope
+        self._evaluate = evaluate
+        self.maybe = maybe
+        self._max = max_instances
+        self._cache: dict[str, Value] = {}
+
+    @property
+    def span(self) -> Span:
+        return self.block.span
+
+    @property
+    def header(self) -> Span:
+        return self.block.header
+
+    def has(self, name: str) -> bool:
+        return name in self.block.attributes
+
+    def value(self, name: str) -> Value:
+        """The evaluated attribute, or ``MISSING`` when it is not written."""
+        attribute = self.block.attributes.get(name)
+        if attribute is None:
+            return MISSING
+        if name not in self._cache:
+            self._cache[name] = self._evaluate(attribute, self.scope)
+        return self._cache[name]
+
+    def attr_span(self, name: str) -> Span:
+        attribute = self.block.attributes.get(name)
+        return attribute.span if attribute is not None else self.block.header
+
+    def blocks(self, block_type: str) -> list[BodyView]:
+        out: list[BodyView] = []
+        for child in self.block.blocks:
+            if child.type == block_type:
+                out.append(self._child(child, self.scope, self.maybe))
+            elif child.type == "dynamic" and child.labels and child.labels[0] == block_type:
+                out.extend(self._dynamic(child))
+        return out
+
+    def _child(self, block: Block, scope: Scope, maybe: bool) -> BodyView:
+        return BodyView(block, scope, self._evaluate, maybe=maybe, max_instances=self._max)
+
+    def _dynamic(self, block: Block) -> list[BodyView]:
+        content = block.children("content")
+        if not content:
+            return []
+        iterator = block.labels[0]
+        it_attr = block.attributes.get("iterator")
+        if it_attr is not None:
+            name = _bare_name(it_attr)
+            if name:
+                iterator = name
+        for_each = block.attributes.get("for_each")
+        collection: Value = (
+            self._evaluate(for_each, self.scope)
+            if for_each is not None
+            else UnknownValue("dynamic block without for_each")
+        )
+        if isinstance(collection, dict | list):
+            try:
+                pairs = iterate(collection)
+            except Exception:  # noqa: BLE001 - odd collections become unknown
+                pairs = None
+            if pairs is not None:
+                views = []
+                for key, value in pairs[: self._max]:
+                    scope = ChildScope(self.scope, {iterator: {"key": key, "value": value}})
+                    views.append(self._child(content[0], scope, self.maybe))
+                return views
+        reason = (
+            collection.reason
+            if isinstance(collection, UnknownValue)
+            else f"dynamic {block.labels[0]} iterates over a non-collection"
+        )
+        unknown = UnknownValue(reason)
+        scope = ChildScope(self.scope, {iterator: {"key": unknown, "value": unknown}})
+        return [self._child(content[0], scope, True)]
+
+
+def _bare_name(attribute: Attribute) -> str:
+    node = attribute.expr
+    while hasattr(node, "data") and node.data == "expr_term" and len(node.children) == 1:
+        node = node.children[0]
+    if hasattr(node, "data") and node.data == "identifier":
+        return str(node.children[0])
+    if hasattr(node, "data") and node.data == "string":
+        parts = [c for c in node.children if hasattr(c, "children")]
+        return "".join(str(t) for p in parts for t in p.children)
+    return ""

@@ -1,0 +1,115 @@
+"""Human console output (``--format text``), shaped like a modern linter.
+
+The first line of every finding is exactly ``path:line:col: ID [SEVERITY] message
+(resource)`` so that editors and ``grep`` can jump to it; the source lines, the underline
+and the fix hint follow, indented, for the human. Colour (ANSI) only when the CLI says the
+stream is a terminal and colour is not disabled; the bytes are otherwise plain.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scanner.engine import Finding
+from scanner.model import Severity, Span
+from scanner.reporters import RenderOptions
+from scanner.reporters.common import SourceFiles, has_file, summary_line, visible_findings
+
+if TYPE_CHECKING:
+    from scanner.scan import ScanResult
+
+# Spans longer than this (a whole resource block) show their first lines only.
+MAX_SNIPPET_LINES = 4
+
+RESET = "\x1b[0m"
+BOLD = "\x1b[1m"
+DIM = "\x1b[2m"
+COLOR: dict[Severity, str] = {
+    Severity.CRITICAL: "\x1b[1;35m",  # bold magenta
+    Severity.HIGH: "\x1b[1;31m",  # bold red
+    Severity.MEDIUM: "\x1b[33m",  # yellow
+    Severity.LOW: "\x1b[36m",  # cyan
+}
+
+
+class _Paint:
+    """Wraps text in ANSI codes only when colour is on, so the plain path stays simple."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, code: str, text: str) -> str:
+        return f"{code}{text}{RESET}" if self.enabled and text else text
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def header(finding: Finding, paint: _Paint) -> str:
+    span = finding.span
+    first = (finding.message.strip().splitlines() or [finding.title])[0]
+    sev = finding.severity
+    return (
+        f"{paint(BOLD, span.path)}:{span.line}:{span.column}: "
+        f"{paint(COLOR[sev], f'{finding.id} [{sev.name}]')} {_one_line(first)} ({finding.resource})"
+    )
+
+
+def snippet(span: Span, sources: SourceFiles, paint: _Paint, color: str) -> list[str]:
+    """Numbered source lines of the span with a caret underline under a one-line span."""
+    lines = sources.lines(span.path) if has_file(span) else None
+    if lines is None or not 1 <= span.line <= len(lines):
+        return []
+    last = min(max(span.end_line, span.line), len(lines))
+    shown = list(range(span.line, min(last, span.line + MAX_SNIPPET_LINES - 1) + 1))
+    width = len(str(shown[-1]))
+    blank = paint(DIM, " " * width + " |")
+    out = []
+    for number in shown:
+        code = lines[number - 1].replace("\t", " ")
+        out.append(f"  {paint(DIM, f'{number:>{width}} |')} {code}".rstrip())
+    if last > shown[-1]:
+        more = last - shown[-1]
+        out.append(f"  {blank} ... ({more} more line{'s' if more != 1 else ''})")
+    if span.line == last:
+        code = lines[span.line - 1].replace("\t", " ")
+        start = min(span.column, len(code) + 1)
+        end = span.end_column if span.end_column > span.column else len(code.rstrip()) + 1
+        length = max(min(end, len(code) + 1) - start, 1)
+        marks = paint(color, "^" * length)
+        out.append(f"  {blank} {' ' * (start - 1)}{marks}")
+    return out
+
+
+def _block(finding: Finding, sources: SourceFiles, paint: _Paint) -> list[str]:
+    out = [header(finding, paint)]
+    rest = finding.message.strip().splitlines()[1:]
+    out += [f"    {line}" for line in rest]
+    out += snippet(finding.span, sources, paint, COLOR[finding.severity])
+    for rel in finding.related:
+        where = f"{rel.span.path}:{rel.span.line}" if has_file(rel.span) else "(no file)"
+        out.append(f"  {paint(DIM, 'related:')} {rel.label} {rel.ref} ({where})")
+    if finding.account != "default":
+        out.append(f"  {paint(DIM, 'account:')} {finding.account}")
+    if finding.suppressed:
+        out.append(f"  {paint(DIM, 'suppressed:')} {finding.suppression or 'yes'}")
+    if finding.fix:
+        fix_lines = [line.strip() for line in finding.fix.strip().splitlines() if line.strip()]
+        out.append(f"  {paint(BOLD, 'fix:')} {fix_lines[0]}")
+        out += [f"       {line}" for line in fix_lines[1:]]
+    return out
+
+
+def render(result: ScanResult, options: RenderOptions) -> str:
+    paint = _Paint(options.color)
+    lines: list[str] = []
+    if not options.quiet:
+        sources = SourceFiles(result.root)
+        for finding in visible_findings(result, options.show_suppressed):
+            lines += _block(finding, sources, paint)
+            lines.append("")
+    blocking = result.blocking()
+    verdict = paint(COLOR[Severity.HIGH], "FAIL") if blocking else paint(BOLD, "ok")
+    lines.append(f"{verdict}: {summary_line(result)}")
+    return "\n".join(lines) + "\n"

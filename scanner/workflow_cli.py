@@ -1,0 +1,105 @@
+"""The ``baseline`` and ``diff`` commands (hooked into ``scanner.cli``).
+
+``trailscan baseline PATH...`` prints a baseline of today's unsuppressed findings (or
+writes it with ``--write FILE``); regenerating it is also how it is updated, because the
+output is deterministic and sorted. It ignores any configured baseline: a baseline built
+through another baseline would forget the findings that the old one hid.
+
+``trailscan diff --base REF [PATH...]`` reports only what the working tree makes worse
+than REF (see ``scanner.regressions``); exit 1 when there is such a regression.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+DIFF_FORMATS = ("text", "json")
+
+
+def add_commands(subparsers: Any) -> None:  # noqa: ANN401 - argparse's private action type
+    from scanner.cli import add_scan_options
+
+    baseline = subparsers.add_parser(
+        "baseline",
+        help="print a baseline of the current findings (redirect it to .trailscan-baseline.json)",
+    )
+    add_scan_options(baseline)
+    baseline.add_argument("--write", "-w", type=Path, metavar="FILE", help="write the baseline to FILE")
+
+    diff = subparsers.add_parser(
+        "diff",
+        help="report only what the working tree makes worse than a git revision",
+    )
+    add_scan_options(diff)
+    diff.add_argument("--base", required=True, metavar="REF", help="git revision to compare with")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.command == "baseline":
+        return cmd_baseline(args)
+    return cmd_diff(args)
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    from scanner import baseline
+    from scanner.cli import UsageError, resolve_config, scan_options_from_args
+    from scanner.scan import run_scan
+
+    config = replace(resolve_config(args), baseline="")
+    options = replace(scan_options_from_args(args, config), baseline=None)
+    result = run_scan(options)
+    if result.nothing_to_scan:
+        print("trailscan: nothing to scan (no Terraform or CloudFormation found)", file=sys.stderr)
+        return 2
+    text = baseline.dumps(baseline.entries_for(result.findings))
+    skipped = sum(1 for f in result.active() if f.id in baseline.NEVER_BASELINED)
+    if args.write is not None:
+        try:
+            args.write.parent.mkdir(parents=True, exist_ok=True)
+            args.write.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write baseline to {args.write}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    if skipped:
+        print(
+            f"trailscan: {skipped} parse/internal error(s) are not baselined; fix them "
+            "(run `trailscan scan` to see them)",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from scanner import regressions
+    from scanner.cli import UsageError, resolve_config, scan_options_from_args
+
+    if args.format not in DIFF_FORMATS:
+        raise UsageError(f"diff supports --format {' or '.join(DIFF_FORMATS)}, not {args.format!r}")
+    for fmt, _ in args.output:
+        if fmt not in DIFF_FORMATS:
+            raise UsageError(f"diff supports --output {'/'.join(DIFF_FORMATS)}=FILE, not {fmt!r}")
+    config = resolve_config(args)
+    options = scan_options_from_args(args, config)
+    try:
+        diff, base, head = regressions.run_diff(options, args.base)
+    except regressions.GitError as exc:
+        raise UsageError(str(exc)) from None
+    if head.nothing_to_scan and base.nothing_to_scan:
+        print("trailscan: nothing to scan (no Terraform or CloudFormation found)", file=sys.stderr)
+        return 2
+    render = {"text": regressions.render_text, "json": regressions.render_json}
+    for fmt, path in args.output:
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).write_text(render[fmt](diff), encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {fmt} report to {path}: {exc.strerror or exc}") from None
+    sys.stdout.write(render[args.format](diff))
+    sys.stdout.flush()
+    return diff.exit_code()
