@@ -51,7 +51,7 @@ def _acts(rule: LifecycleRule) -> Tri:
     aliases=("CKV2_AWS_61",),
 )
 def bucket_lifecycle(model: Model) -> Iterable[Outcome]:
-    """The trail's bucket must archive or expire logs after the retention period
+    """The trail's bucket must archive or expire logs, never too early
 
     ## Why is this bad?
     Trail logs accumulate forever in S3 Standard unless a lifecycle rule moves them to an

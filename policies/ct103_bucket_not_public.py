@@ -40,8 +40,10 @@ def bucket_not_public(model: Model) -> Iterable[Outcome]:
     resource. A bucket readable by everyone (a public canned ACL, an `AllUsers` grant, a
     bucket policy granting `*` without a condition that limits the callers) hands that map
     to attackers; a writable one lets them plant or overwrite evidence. The S3 public
-    access block is the guard rail that keeps a later mistake from exposing it: all four
-    settings must be on, on the bucket or for the whole account.
+    access block is the guard rail that keeps a later mistake from exposing it: a block
+    written in the code must have all four settings on (on the bucket or for the whole
+    account). A bucket without any block gets S3's default for new buckets (all four on,
+    since April 2023), which is not a finding.
 
     ## How to fix
     Terraform: add an `aws_s3_bucket_public_access_block` with all four settings `true` (or an `aws_s3_account_public_access_block`), keep the ACL `private`, and give `Principal: "*"` statements only with a limiting condition (`aws:SourceArn`, `aws:PrincipalOrgID`...).
@@ -50,6 +52,7 @@ def bucket_not_public(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
     - https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+    - https://aws.amazon.com/about-aws/whats-new/2022/12/amazon-s3-automatically-enable-block-public-access-disable-access-control-lists-buckets-april-2023/
     """
     used, unknowns = delivery.used_records(
         list(delivery.bucket_links(model)), "bucket", lambda b: b.ref
@@ -88,15 +91,10 @@ def _check_bucket(model: Model, bucket: Bucket, trails: tuple[Trail, ...]) -> It
         if not all(account[f][0] is True for f in FLAGS):
             unknown.append(f"the public access block of {bucket.ref} cannot be resolved: {pab_attr.reason}")
     elif pab_attr.value is None:
-        missing = [f for f in FLAGS if account[f][0] is not True]
-        if any(account[f][0] is None for f in missing):
-            unknown.append("the account public access block cannot be resolved")
-        elif missing:
-            fail(
-                pab_attr.span,
-                f"Bucket {bucket.ref} has no public access block (and the account-level block "
-                f"does not set {', '.join(missing)}): nothing stops it from being made public.",
-            )
+        # No block attached: since April 2023 S3 turns all four settings on for every new
+        # bucket, so the absence alone is not exposure. A public ACL or policy below still
+        # fails (and would be rejected at deploy time under those defaults).
+        pass
     else:
         for flag in FLAGS:
             attr: Attr[bool] = getattr(pab_attr.value, flag)

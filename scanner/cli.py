@@ -87,6 +87,12 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
     parser.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
     parser.add_argument("--root", type=Path, help="paths in reports are relative to this")
+    parser.add_argument(
+        "--sarif-category",
+        default="trailscan/",
+        metavar="ID",
+        help="SARIF automationDetails.id (distinct per analysis of one repository; '' = none)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,7 +181,11 @@ def write_reports(result, args: argparse.Namespace) -> None:  # noqa: ANN001
     from scanner.reporters import RenderOptions, render
 
     for fmt, path in args.output:
-        text = render(fmt, result, RenderOptions(show_suppressed=args.show_suppressed))
+        text = render(
+            fmt,
+            result,
+            RenderOptions(show_suppressed=args.show_suppressed, sarif_category=args.sarif_category),
+        )
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             Path(path).write_text(text, encoding="utf-8")
@@ -188,6 +198,7 @@ def write_reports(result, args: argparse.Namespace) -> None:  # noqa: ANN001
             color=use_color(args, sys.stdout) and args.format == "text",
             quiet=args.quiet,
             show_suppressed=args.show_suppressed,
+            sarif_category=args.sarif_category,
         ),
     )
     sys.stdout.write(console)

@@ -8,6 +8,7 @@ that silently does not apply.
 
 from __future__ import annotations
 
+import datetime as _dt
 import difflib
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -101,17 +102,28 @@ def _suppressions(value: Any) -> tuple[ConfigSuppression, ...]:
         for k in item:
             if k not in allowed:
                 raise ConfigError(f"suppressions[{i}]: unknown key {k!r}{_did_you_mean(k, allowed)}")
-        if "id" not in item or not isinstance(item["id"], str):
-            raise ConfigError(f"suppressions[{i}]: 'id' is required")
+        if not isinstance(item.get("id"), str) or not item["id"].strip():
+            raise ConfigError(f"suppressions[{i}]: 'id' is required (a policy id, alias or pattern)")
+        for k in ("resource", "reason", "until"):
+            if k in item and not isinstance(item[k], str | _dt.date):
+                raise ConfigError(f"suppressions[{i}].{k} must be a string")
         paths = item.get("paths", item.get("path", "**"))
-        until = item.get("until", "")
+        # TOML has a date type: accept `until = 2027-03-31` as well as the quoted form.
+        until = str(item.get("until", "")).strip()
+        if until:
+            try:
+                _dt.date.fromisoformat(until)
+            except ValueError:
+                raise ConfigError(
+                    f"suppressions[{i}].until must be a date YYYY-MM-DD, not {until!r}"
+                ) from None
         out.append(
             ConfigSuppression(
                 id=item["id"].strip().upper(),
                 paths=_str_tuple(paths, f"suppressions[{i}].paths"),
                 resource=str(item.get("resource", "")),
                 reason=str(item.get("reason", "")).strip(),
-                until=str(until),
+                until=until,
             )
         )
     return tuple(out)
@@ -150,14 +162,17 @@ def parse_config(data: dict[str, Any], source: str = "") -> Config:
         if key in data:
             kwargs[key] = _int(data[key], key, 1)
     if "security_group_events" in data:
-        value = str(data["security_group_events"]).lower()
+        value = data["security_group_events"]
+        value = value.lower() if isinstance(value, str) else value
         if value not in ("all", "ec2"):
             raise ConfigError('security_group_events must be "all" or "ec2"')
         kwargs["security_group_events"] = value
     if "suppressions" in data:
         kwargs["suppressions"] = _suppressions(data["suppressions"])
     if "baseline" in data:
-        kwargs["baseline"] = str(data["baseline"])
+        if not isinstance(data["baseline"], str):
+            raise ConfigError("baseline must be a path (string), relative to the config file")
+        kwargs["baseline"] = data["baseline"]
     if "limits" in data:
         limits = data["limits"]
         if not isinstance(limits, dict):

@@ -75,7 +75,9 @@ def link_relpath(path: Path, root: Path) -> str:
     """Where a (possibly symlinked, looping or escaping) entry sits under ``root``: its
     parent directory resolved, its own name kept, so a problem with a link is reported
     at the link and never at the file outside the root that it points to."""
-    return relpath(_real(path.parent) / path.name, root) if path.name else relpath(path, root)
+    if not path.name:
+        return relpath(path, root)
+    return f"{relpath(path.parent, root)}/{path.name}".removeprefix("./")
 
 
 def is_within(path: Path, root: Path) -> bool:
@@ -181,6 +183,33 @@ def _local_sources(directory: Path, limits: Limits) -> set[Path]:
     return called
 
 
+def _terraform_roots(tf_dirs: set[Path], limits: Limits) -> list[Path]:
+    """Directories not called as a module by another one, plus, for modules that only
+    call each other in a cycle, the first of each cycle (so that no file is silently
+    dropped: its loader then reports the cycle)."""
+    calls = {d: _local_sources(d, limits) - {d} for d in sorted(tf_dirs)}
+    called = set().union(*calls.values()) if calls else set()
+    roots = [d for d in calls if d not in called]
+    reached: set[Path] = set()
+
+    def reach(start: Path) -> None:
+        stack = [start]
+        while stack:
+            current = stack.pop()
+            if current in reached:
+                continue
+            reached.add(current)
+            stack.extend(sorted(calls.get(current, ())))
+
+    for directory in roots:
+        reach(directory)
+    for directory in calls:  # sorted: the choice of cycle representative is stable
+        if directory not in reached:
+            roots.append(directory)
+            reach(directory)
+    return sorted(roots)
+
+
 def discover(paths: list[Path], root: Path, limits: Limits, sniff) -> Discovery:  # noqa: ANN001
     """Walk ``paths`` and classify what is found.
 
@@ -200,10 +229,7 @@ def discover(paths: list[Path], root: Path, limits: Limits, sniff) -> Discovery:
 
     # Terraform: a directory called as a local module by another scanned directory is
     # part of that caller's unit, not a root of its own.
-    called: set[Path] = set()
-    for directory in sorted(walker.tf_dirs):
-        called |= _local_sources(directory, limits)
-    result.terraform_dirs = sorted(d for d in walker.tf_dirs if d not in called)
+    result.terraform_dirs = _terraform_roots(walker.tf_dirs, limits)
 
     # CloudFormation: sniff the content; nested templates belong to their parent.
     templates: list[Path] = []

@@ -60,7 +60,11 @@ class DiffResult:
     fail_on: Severity = Severity.LOW
 
     def blocking(self) -> list[Regression]:
-        return [r for r in self.regressions if r.finding.severity >= self.fail_on or r.finding.id == "CT901"]
+        return [
+            r
+            for r in self.regressions
+            if r.finding.severity >= self.fail_on or r.finding.id == "CT901"
+        ]
 
     def exit_code(self) -> int:
         return 1 if self.removed_trails or self.blocking() else 0
@@ -75,7 +79,9 @@ def _key(f: Finding) -> tuple[str, str, str]:
     return (f.id, f.span.path, f.resource)
 
 
-def compare(base: ScanResult, head: ScanResult, *, base_ref: str = "", base_commit: str = "") -> DiffResult:
+def compare(
+    base: ScanResult, head: ScanResult, *, base_ref: str = "", base_commit: str = ""
+) -> DiffResult:
     """Regressions of ``head`` against ``base`` (both scanned with the same options)."""
     result = DiffResult(base_ref=base_ref, base_commit=base_commit, fail_on=head.fail_on)
 
@@ -98,7 +104,9 @@ def compare(base: ScanResult, head: ScanResult, *, base_ref: str = "", base_comm
     result.regressions.sort(key=lambda r: (r.finding.sort_key(), r.kind))
 
     head_keys = {_key(f) for f in head.active()}
-    result.fixed = sorted((f for f in base.active() if _key(f) not in head_keys), key=Finding.sort_key)
+    result.fixed = sorted(
+        (f for f in base.active() if _key(f) not in head_keys), key=Finding.sort_key
+    )
     return result
 
 
@@ -141,7 +149,9 @@ def resolve_ref(top: Path, ref: str) -> str:
     if not ref.strip() or ref.startswith("-"):
         raise GitError(f"invalid revision {ref!r}")
     try:
-        return _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], top)
+        return _git(
+            ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], top
+        )
     except GitError:
         raise GitError(f"unknown revision {ref!r} (not a commit in {top})") from None
 
@@ -226,18 +236,22 @@ def render_text(diff: DiffResult) -> str:
     head = f"trailscan diff against {diff.base_ref} ({short}): "
     lines = [head + (f"{n} regression{'s' if n != 1 else ''}" if n else "no regressions")]
     for t in diff.removed_trails:
-        lines.append(f"  REMOVED     trail {t.ref} ({_where(t.span)} in {diff.base_ref}) no longer exists")
+        lines.append(
+            f"  REMOVED     trail {t.ref} ({_where(t.span)} in {diff.base_ref}) no longer exists"
+        )
     for r in diff.regressions:
         f = r.finding
         label = "PASS->FAIL" if r.kind == "pass->fail" else "NEW"
         note = "" if id(r) in blocking else f"  (below --fail-on {diff.fail_on.name.lower()})"
-        lines.append(
-            f"  {label:<10}  {f.id} {f.severity.name:<8} {_where(f.span)}  {f.resource}: {f.message}{note}"
-        )
+        where = f"{f.id} {f.severity.name:<8} {_where(f.span)}"
+        lines.append(f"  {label:<10}  {where}  {f.resource}: {f.message}{note}")
     if diff.fixed:
-        lines.append(f"  fixed by this change: {len(diff.fixed)} finding{'s' if len(diff.fixed) != 1 else ''}")
+        plural = "s" if len(diff.fixed) != 1 else ""
+        lines.append(f"  fixed by this change: {len(diff.fixed)} finding{plural}")
         for f in diff.fixed:
-            lines.append(f"  FIXED       {f.id} {f.severity.name:<8} {_where(f.span)}  {f.resource}")
+            lines.append(
+                f"  FIXED       {f.id} {f.severity.name:<8} {_where(f.span)}  {f.resource}"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -255,11 +269,18 @@ def render_json(diff: DiffResult) -> str:
         "version": 1,
         "base": {"ref": diff.base_ref, "commit": diff.base_commit},
         "removed_trails": [
-            {"resource": t.ref, "unit": t.unit, "account": t.account, "path": t.span.path, "line": t.span.line}
+            {
+                "resource": t.ref,
+                "unit": t.unit,
+                "account": t.account,
+                "path": t.span.path,
+                "line": t.span.line,
+            }
             for t in diff.removed_trails
         ],
         "regressions": [
-            {"kind": r.kind, "blocking": id(r) in blocking, **_finding(r.finding)} for r in diff.regressions
+            {"kind": r.kind, "blocking": id(r) in blocking, **_finding(r.finding)}
+            for r in diff.regressions
         ],
         "fixed": [_finding(f) for f in diff.fixed],
         "summary": {

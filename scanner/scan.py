@@ -81,8 +81,8 @@ class ScanResult:
     def exit_code(self) -> int:
         if self.nothing_to_scan:
             return 2
-        if self.units == [] and self.files.failed:
-            return 2  # nothing at all could be scanned
+        if not self.files.scanned and self.files.failed:
+            return 2  # nothing at all could be scanned (a unit that failed to parse counts not)
         return 1 if self.blocking() else 0
 
 

@@ -53,7 +53,9 @@ class Catalogue:
             for alias in spec.aliases:
                 aliases.setdefault(alias.strip().upper(), set()).add(spec.id)
         known = frozenset({s.id for s in specs} | {b.id for b in BUILTIN_SPECS})
-        ran_ids = frozenset(i.upper() for i in ran) if ran is not None else frozenset(s.id for s in specs)
+        ran_ids = (
+            frozenset(i.upper() for i in ran) if ran is not None else frozenset(s.id for s in specs)
+        )
         return Catalogue(
             known=known,
             ran=ran_ids,
@@ -124,7 +126,9 @@ def _owner(refs: Collection[str]) -> str:
 class _InlineIndex:
     """Records by (account, ref), and which records carry each distinct suppression."""
 
-    records: dict[tuple[str, str], list[tuple[Record, frozenset[str]]]] = field(default_factory=dict)
+    records: dict[tuple[str, str], list[tuple[Record, frozenset[str]]]] = field(
+        default_factory=dict
+    )
     owners: dict[Suppression, tuple[str, set[str]]] = field(default_factory=dict)
 
     @staticmethod
@@ -253,9 +257,7 @@ def apply(
     index = _InlineIndex.build(models)
 
     # Which suppressions are usable at all.
-    inline_ok = {
-        s: bool(s.reason.strip()) and _valid_until(s.until) for s in index.owners
-    }
+    inline_ok = {s: bool(s.reason.strip()) and _valid_until(s.until) for s in index.owners}
     config_ok = [bool(c.reason.strip()) and _valid_until(c.until) for c in config.suppressions]
 
     used_inline: set[tuple[Suppression, str]] = set()  # (suppression, policy id)
@@ -388,7 +390,7 @@ def _config_hygiene(
                 builtin_finding(
                     "CT902",
                     message=f"config suppression #{i + 1} of {sup.id} has no reason, so it does "
-                    "not suppress anything; add `reason = \"...\"`.",
+                    'not suppress anything; add `reason = "..."`.',
                     resource=resource,
                     span=span,
                     account=account,
@@ -408,7 +410,11 @@ def _config_hygiene(
             )
             continue
         targets = _config_ids(sup, catalogue)
-        if i in used or (targets and not targets & catalogue.ran) or (targets <= _HYGIENE_IDS and targets):
+        if (
+            i in used
+            or (targets and not targets & catalogue.ran)
+            or (targets <= _HYGIENE_IDS and targets)
+        ):
             continue
         if targets and not any(_path_matches(f, sup.paths) for f in scanned):
             continue  # none of its files were part of this scan
@@ -437,7 +443,11 @@ def _suppress_hygiene(
     for finding in hygiene:
         how = ""
         for i, sup in enumerate(config.suppressions):
-            if ok[i] and not _expired(sup.until, today) and _config_matches(sup, finding, catalogue):
+            if (
+                ok[i]
+                and not _expired(sup.until, today)
+                and _config_matches(sup, finding, catalogue)
+            ):
                 how = f"config: {sup.reason.strip()}"
                 break
         out.append(replace(finding, suppressed=True, suppression=how) if how else finding)

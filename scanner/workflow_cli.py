@@ -28,7 +28,9 @@ def add_commands(subparsers: Any) -> None:  # noqa: ANN401 - argparse's private 
         help="print a baseline of the current findings (redirect it to .trailscan-baseline.json)",
     )
     add_scan_options(baseline)
-    baseline.add_argument("--write", "-w", type=Path, metavar="FILE", help="write the baseline to FILE")
+    baseline.add_argument(
+        "--write", "-w", type=Path, metavar="FILE", help="write the baseline to FILE"
+    )
 
     diff = subparsers.add_parser(
         "diff",
@@ -62,7 +64,9 @@ def cmd_baseline(args: argparse.Namespace) -> int:
             args.write.parent.mkdir(parents=True, exist_ok=True)
             args.write.write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise UsageError(f"cannot write baseline to {args.write}: {exc.strerror or exc}") from None
+            raise UsageError(
+                f"cannot write baseline to {args.write}: {exc.strerror or exc}"
+            ) from None
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -99,7 +103,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             Path(path).write_text(render[fmt](diff), encoding="utf-8")
         except OSError as exc:
-            raise UsageError(f"cannot write {fmt} report to {path}: {exc.strerror or exc}") from None
+            raise UsageError(
+                f"cannot write {fmt} report to {path}: {exc.strerror or exc}"
+            ) from None
     sys.stdout.write(render[args.format](diff))
     sys.stdout.flush()
     return diff.exit_code()

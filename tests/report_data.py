@@ -128,8 +128,11 @@ def _finding(pid: str, message: str, resource: str, span: Span, **extra: object)
 
 
 def synthetic_result(root: Path = FIXTURES, fail_on: Severity = Severity.HIGH) -> ScanResult:
-    bucket = Related(label="bucket", ref="aws_s3_bucket.logs", span=Span(path=TF, line=3, column=1,
-                                                                      end_line=5, end_column=2))
+    bucket = Related(
+        label="bucket",
+        ref="aws_s3_bucket.logs",
+        span=Span(path=TF, line=3, column=1, end_line=5, end_column=2),
+    )
     findings = [
         _finding(
             "CT008",
@@ -141,7 +144,7 @@ def synthetic_result(root: Path = FIXTURES, fail_on: Severity = Severity.HIGH) -
         ),
         _finding(
             "CT007",
-            'Trail aws_cloudtrail.regional has enable_logging = false: it records nothing '
+            "Trail aws_cloudtrail.regional has enable_logging = false: it records nothing "
             '(name "regional | \\"quoted\\", 100% <weird>").',
             "aws_cloudtrail.regional",
             Span(path=TF, line=23, column=3, end_line=23, end_column=25),
@@ -152,8 +155,11 @@ def synthetic_result(root: Path = FIXTURES, fail_on: Severity = Severity.HIGH) -
             "aws_cloudtrail.regional",
             Span(path=TF, line=20, column=1, end_line=24, end_column=2),
             related=(
-                Related(label="bucket", ref="aws_s3_bucket.logs[0]",
-                        span=Span(path=TF, line=3, column=1)),
+                Related(
+                    label="bucket",
+                    ref="aws_s3_bucket.logs[0]",
+                    span=Span(path=TF, line=3, column=1),
+                ),
             ),
         ),
         _finding(
@@ -216,35 +222,105 @@ def synthetic_result(root: Path = FIXTURES, fail_on: Severity = Severity.HIGH) -
         ),
     ]
     evaluations = [
-        Evaluation(policy="CT001", subject="aws_cloudtrail.main", status="pass",
-                   span=Span(path=TF, line=15, column=3)),
-        Evaluation(policy="CT001", subject="aws_cloudtrail.regional", status="fail",
-                   span=findings[2].span, reason=findings[2].message),
-        Evaluation(policy="CT001", subject="QuietTrail", status="pass",
-                   span=Span(path=CFN, line=23, column=7), account="prod"),
-        Evaluation(policy="CT001", subject="Trail", status="fail", span=findings[3].span,
-                   account="prod", reason=findings[3].message),
-        Evaluation(policy="CT007", subject="aws_cloudtrail.main", status="pass",
-                   span=Span(path=TF, line=12, column=1)),
-        Evaluation(policy="CT007", subject="aws_cloudtrail.regional", status="fail",
-                   span=findings[1].span, reason=findings[1].message),
-        Evaluation(policy="CT007", subject="Trail", status="pass",
-                   span=Span(path=CFN, line=10, column=7), account="prod"),
-        Evaluation(policy="CT008", subject="aws_cloudtrail.main", status="fail",
-                   span=findings[0].span, reason=findings[0].message),
-        Evaluation(policy="CT008", subject="aws_cloudtrail.regional", status="unknown",
-                   span=Span(path=TF, line=20, column=1),
-                   reason="enable_log_file_validation comes from var.validation (no default)"),
-        Evaluation(policy="CT008", subject="QuietTrail", status="suppressed",
-                   span=findings[5].span, account="prod", reason=findings[5].message),
-        Evaluation(policy="CT008", subject="Trail", status="fail", span=findings[4].span,
-                   account="prod", reason=findings[4].message),
-        Evaluation(policy="CT013", subject="account:default", status="fail",
-                   span=Span(path="."), reason=findings[7].message),
-        Evaluation(policy="CT013", subject="account:prod", status="not_applicable", span=None,
-                   account="prod"),
-        Evaluation(policy="CT202", subject="aws_kms_key.trail", status="fail",
-                   span=findings[6].span, reason=findings[6].message),
+        Evaluation(
+            policy="CT001",
+            subject="aws_cloudtrail.main",
+            status="pass",
+            span=Span(path=TF, line=15, column=3),
+        ),
+        Evaluation(
+            policy="CT001",
+            subject="aws_cloudtrail.regional",
+            status="fail",
+            span=findings[2].span,
+            reason=findings[2].message,
+        ),
+        Evaluation(
+            policy="CT001",
+            subject="QuietTrail",
+            status="pass",
+            span=Span(path=CFN, line=23, column=7),
+            account="prod",
+        ),
+        Evaluation(
+            policy="CT001",
+            subject="Trail",
+            status="fail",
+            span=findings[3].span,
+            account="prod",
+            reason=findings[3].message,
+        ),
+        Evaluation(
+            policy="CT007",
+            subject="aws_cloudtrail.main",
+            status="pass",
+            span=Span(path=TF, line=12, column=1),
+        ),
+        Evaluation(
+            policy="CT007",
+            subject="aws_cloudtrail.regional",
+            status="fail",
+            span=findings[1].span,
+            reason=findings[1].message,
+        ),
+        Evaluation(
+            policy="CT007",
+            subject="Trail",
+            status="pass",
+            span=Span(path=CFN, line=10, column=7),
+            account="prod",
+        ),
+        Evaluation(
+            policy="CT008",
+            subject="aws_cloudtrail.main",
+            status="fail",
+            span=findings[0].span,
+            reason=findings[0].message,
+        ),
+        Evaluation(
+            policy="CT008",
+            subject="aws_cloudtrail.regional",
+            status="unknown",
+            span=Span(path=TF, line=20, column=1),
+            reason="enable_log_file_validation comes from var.validation (no default)",
+        ),
+        Evaluation(
+            policy="CT008",
+            subject="QuietTrail",
+            status="suppressed",
+            span=findings[5].span,
+            account="prod",
+            reason=findings[5].message,
+        ),
+        Evaluation(
+            policy="CT008",
+            subject="Trail",
+            status="fail",
+            span=findings[4].span,
+            account="prod",
+            reason=findings[4].message,
+        ),
+        Evaluation(
+            policy="CT013",
+            subject="account:default",
+            status="fail",
+            span=Span(path="."),
+            reason=findings[7].message,
+        ),
+        Evaluation(
+            policy="CT013",
+            subject="account:prod",
+            status="not_applicable",
+            span=None,
+            account="prod",
+        ),
+        Evaluation(
+            policy="CT202",
+            subject="aws_kms_key.trail",
+            status="fail",
+            span=findings[6].span,
+            reason=findings[6].message,
+        ),
     ]
     return ScanResult(
         root=root,

@@ -9,11 +9,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from test_suppressions import CT008, model, trail
 
 from scanner.baseline import BaselineError, Entry, apply, dumps, entries_for, key, load, loads
 from scanner.engine import builtin_finding, evaluate
 from scanner.model import Span
-from test_suppressions import CT008, model, trail
 
 
 def findings(*trails):
@@ -34,7 +34,9 @@ def test_key_includes_path() -> None:
 
 
 def test_dump_is_sorted_one_entry_per_line_and_round_trips() -> None:
-    fs = findings(trail(ref="aws_cloudtrail.z", path="b.tf"), trail(ref="aws_cloudtrail.a", path="a.tf"))
+    fs = findings(
+        trail(ref="aws_cloudtrail.z", path="b.tf"), trail(ref="aws_cloudtrail.a", path="a.tf")
+    )
     text = dumps(entries_for(fs))
     assert text == (
         "{\n"
@@ -55,7 +57,9 @@ def test_empty_baseline() -> None:
 
 def test_entries_skip_suppressed_and_parse_errors() -> None:
     (f,) = findings(trail())
-    parse = builtin_finding("CT901", message="bad", resource="x.tf", span=Span(path="x.tf"), account="default")
+    parse = builtin_finding(
+        "CT901", message="bad", resource="x.tf", span=Span(path="x.tf"), account="default"
+    )
     assert entries_for([replace(f, suppressed=True, suppression="inline: r"), parse]) == []
 
 
@@ -71,7 +75,9 @@ def test_apply_hides_exactly_the_entries() -> None:
 
 
 def test_parse_errors_are_never_hidden() -> None:
-    parse = builtin_finding("CT901", message="bad", resource="x.tf", span=Span(path="x.tf"), account="default")
+    parse = builtin_finding(
+        "CT901", message="bad", resource="x.tf", span=Span(path="x.tf"), account="default"
+    )
     out, _ = apply([parse], [Entry(path="x.tf", resource="x.tf", id="CT901")])
     assert out[0].suppressed is False
 
@@ -150,15 +156,6 @@ resource "aws_cloudtrail" "main" {
 """
 
 
-def _parsers_ready() -> bool:
-    try:
-        from scanner.parsers.terraform import load_terraform  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _parsers_ready(), reason="Terraform parser not available yet")
 def test_cli_baseline_round_trip(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(TF_BAD, encoding="utf-8")
     made = _cli("baseline", ".", "--select", "CT008", cwd=tmp_path)
@@ -168,7 +165,9 @@ def test_cli_baseline_round_trip(tmp_path: Path) -> None:
 
     # Lines move: still hidden.
     (tmp_path / "main.tf").write_text("\n\n# moved\n" + TF_BAD, encoding="utf-8")
-    clean = _cli("scan", ".", "--select", "CT008", "--baseline", ".trailscan-baseline.json", cwd=tmp_path)
+    clean = _cli(
+        "scan", ".", "--select", "CT008", "--baseline", ".trailscan-baseline.json", cwd=tmp_path
+    )
     assert clean.returncode == 0, clean.stdout + clean.stderr
 
     # Written with --write too, and the config key works the same way.

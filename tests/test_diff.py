@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from scanner.engine import load_policies
 from scanner.regressions import GitError, base_worktree, compare, repo_root, resolve_ref, run_diff
 from scanner.scan import ScanOptions, run_scan
 
@@ -38,7 +37,9 @@ def trail_tf(name: str, validation: bool = True, logging: bool = True) -> str:
 
 
 def git(repo: Path, *args: str) -> str:
-    proc = subprocess.run(["git", *args], cwd=repo, env=ENV, capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        ["git", *args], cwd=repo, env=ENV, capture_output=True, text=True, check=True
+    )
     return proc.stdout
 
 
@@ -66,7 +67,11 @@ def cli(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def worktrees(repo: Path) -> list[str]:
-    return [line for line in git(repo, "worktree", "list", "--porcelain").splitlines() if line.startswith("worktree ")]
+    return [
+        line
+        for line in git(repo, "worktree", "list", "--porcelain").splitlines()
+        if line.startswith("worktree ")
+    ]
 
 
 def test_no_change_no_regression(repo: Path) -> None:
@@ -88,7 +93,9 @@ def test_pass_to_fail_is_a_regression(repo: Path) -> None:
 def test_existing_finding_is_not_a_regression(repo: Path) -> None:
     (repo / "infra" / "main.tf").write_text(trail_tf("main", validation=False), encoding="utf-8")
     git(repo, "commit", "--quiet", "-am", "already bad")
-    (repo / "infra" / "main.tf").write_text("# moved\n" + trail_tf("main", validation=False), encoding="utf-8")
+    (repo / "infra" / "main.tf").write_text(
+        "# moved\n" + trail_tf("main", validation=False), encoding="utf-8"
+    )
     proc = cli(repo, "--base", "HEAD", "--select", "CT008")
     assert proc.returncode == 0, proc.stdout
     # ...but a new non-compliant trail is.
@@ -119,7 +126,6 @@ def test_fix_is_reported_as_fixed_not_regression(repo: Path) -> None:
     assert [f["id"] for f in data["fixed"]] == ["CT008"]
 
 
-@pytest.mark.skipif("CT007" not in {s.id for s in load_policies()}, reason="CT007 not written yet")
 def test_cloudtrail_disabled_caught_in_review(repo: Path) -> None:
     """The seed's scenario: a change flips enable_logging to false."""
     (repo / "infra" / "main.tf").write_text(trail_tf("main", logging=False), encoding="utf-8")
@@ -202,7 +208,9 @@ def test_compare_is_pure_and_deterministic(tmp_path: Path) -> None:
     for d in (a, b):
         d.mkdir()
     (a / "main.tf").write_text(trail_tf("main") + trail_tf("gone"), encoding="utf-8")
-    (b / "main.tf").write_text(trail_tf("main", validation=False) + trail_tf("new", validation=False))
+    (b / "main.tf").write_text(
+        trail_tf("main", validation=False) + trail_tf("new", validation=False)
+    )
     base = run_scan(ScanOptions(paths=(a,), root=a, select=("CT008",)))
     head = run_scan(ScanOptions(paths=(b,), root=b, select=("CT008",)))
     diff = compare(base, head, base_ref="x", base_commit="0" * 40)
@@ -214,7 +222,9 @@ def test_compare_is_pure_and_deterministic(tmp_path: Path) -> None:
     assert diff.exit_code() == 1
     assert compare(base, head, base_ref="x", base_commit="0" * 40) == diff
     # Suppressed findings in the head are not regressions.
-    quiet = replace(head, findings=[replace(f, suppressed=True, suppression="inline: r") for f in head.findings])
+    quiet = replace(
+        head, findings=[replace(f, suppressed=True, suppression="inline: r") for f in head.findings]
+    )
     assert compare(base, quiet).regressions == []
 
 

@@ -544,3 +544,14 @@ def test_ct011_trail_after_bucket_policy() -> None:
     assert kinds(run(trail_after_bucket_policy, model(trail(depends_on=("module.logs",)), buckets=(in_module,)))) == [
         "Pass"
     ]
+
+
+def test_describe_and_unknown_reasons() -> None:
+    assert T.describe(df(False), "is_multi_region_trail") == "is_multi_region_trail not set, default false"
+    assert T.describe(ex(False), "IsLogging") == "IsLogging = false"
+    assert "var.x has no default" in T.describe(unk(), "kms_key_id")
+    t = cfn_trail(enable_logging=unk(1, "IsLogging is required and missing"))
+    assert T.global_events_unknown_reason(t) == "IsLogging: IsLogging is required and missing"
+    assert T.global_events_unknown_reason(trail()) == ""
+    out = run(global_events_recorded, model(t))
+    assert kinds(out) == ["Unknown"] and "IsLogging is required and missing" in out[0].reason

@@ -126,35 +126,55 @@ def test_hooks_block_bad_changes_and_pass_good_ones(tmp_path: Path) -> None:
     git(user, "add", "-A")
 
     # try-repo, exactly as a hook author would try it, on the compliant module.
-    tried = pre_commit(user, home, "try-repo", str(hooks), "trailscan", "--ref", rev, "--files", "infra/main.tf")
+    tried = pre_commit(
+        user, home, "try-repo", str(hooks), "trailscan", "--ref", rev, "--files", "infra/main.tf"
+    )
     assert tried.returncode == 0, tried.stdout + tried.stderr
     assert "trailscan (CloudTrail IaC checks)" in tried.stdout and "Passed" in tried.stdout
 
     # The real flow: install the git hook and commit.
     installed = pre_commit(user, home, "install")
     assert installed.returncode == 0, installed.stdout + installed.stderr
-    ok = subprocess.run(["git", "commit", "-m", "good"], cwd=user, env={**ENV, "PRE_COMMIT_HOME": str(home)},
-                        capture_output=True, text=True, timeout=1800)
+    ok = subprocess.run(
+        ["git", "commit", "-m", "good"],
+        cwd=user,
+        env={**ENV, "PRE_COMMIT_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert ok.returncode == 0, ok.stdout + ok.stderr
 
     # A bad change is blocked, with the finding and its location in the output.
     (user / "infra" / "main.tf").write_text(BAD, encoding="utf-8")
     git(user, "add", "infra/main.tf")
-    blocked = subprocess.run(["git", "commit", "-m", "bad"], cwd=user, env={**ENV, "PRE_COMMIT_HOME": str(home)},
-                             capture_output=True, text=True, timeout=1800)
+    blocked = subprocess.run(
+        ["git", "commit", "-m", "bad"],
+        cwd=user,
+        env={**ENV, "PRE_COMMIT_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     out = blocked.stdout + blocked.stderr
     assert blocked.returncode != 0, out
     assert "CT008" in out and "infra/main.tf" in out
     assert git(user, "rev-list", "--count", "HEAD") == "1"
 
     # Only the staged content counts: an unstaged fix does not unblock the commit...
-    (user / "infra" / "main.tf").write_text(GOOD, encoding="utf-8")
+    (user / "infra" / "main.tf").write_text("# validated\n" + GOOD, encoding="utf-8")
     still = pre_commit(user, home, "run", "trailscan")
     assert still.returncode != 0 and "CT008" in still.stdout
     # ...staging it does.
     git(user, "add", "infra/main.tf")
-    fixed = subprocess.run(["git", "commit", "-m", "fixed"], cwd=user, env={**ENV, "PRE_COMMIT_HOME": str(home)},
-                           capture_output=True, text=True, timeout=1800)
+    fixed = subprocess.run(
+        ["git", "commit", "-m", "fixed"],
+        cwd=user,
+        env={**ENV, "PRE_COMMIT_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
 
     # Files that are not ours (a YAML that is not a template) are nothing to do: exit 0.

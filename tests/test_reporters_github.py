@@ -18,8 +18,13 @@ def parse_props(text: str) -> dict[str, str]:
 
 
 def unescape(text: str) -> str:
-    return (text.replace("%2C", ",").replace("%3A", ":").replace("%0A", "\n")
-            .replace("%0D", "\r").replace("%25", "%"))
+    return (
+        text.replace("%2C", ",")
+        .replace("%3A", ":")
+        .replace("%0A", "\n")
+        .replace("%0D", "\r")
+        .replace("%25", "%")
+    )
 
 
 def test_escaping_follows_actions_core() -> None:
@@ -50,9 +55,14 @@ def test_annotation_properties_and_message_round_trip() -> None:
 
 
 def test_multi_line_span_uses_end_line_not_columns() -> None:
-    finding = next(f for f in synthetic_result().findings
-                   if f.id == "CT001" and f.resource == "aws_cloudtrail.regional")
-    props = parse_props(COMMAND_RE.match(annotation(finding)).group("props"))  # type: ignore[union-attr]
+    finding = next(
+        f
+        for f in synthetic_result().findings
+        if f.id == "CT001" and f.resource == "aws_cloudtrail.regional"
+    )
+    m = COMMAND_RE.match(annotation(finding))
+    assert m is not None
+    props = parse_props(m.group("props"))
     assert props["line"] == "20" and props["endLine"] == "24"
     assert "col" not in props and "endColumn" not in props
 

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,12 @@ def fixture_scan() -> ScanResult:
     return run_scan(ScanOptions(paths=(FIXTURES,), root=FIXTURES, config=config))
 
 
+@cache
+def fixture_scan_once() -> ScanResult:
+    return fixture_scan()
+
+
+@cache
 def samples_scan() -> ScanResult:
     return run_scan(
         ScanOptions(paths=(SAMPLES,), root=SAMPLES, config=load_config(find_config(SAMPLES)))
@@ -69,21 +76,25 @@ def test_golden_synthetic(fmt: str, update_golden: bool) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_golden_fixtures(fmt: str, update_golden: bool) -> None:
-    result = fixture_scan()
+    result = fixture_scan_once()
     assert result.findings, "the fixture tree must produce findings"
-    check_golden(f"fixtures.{fmt}.{EXTENSION[fmt]}", render(fmt, result, RenderOptions()), update_golden)
+    check_golden(
+        f"fixtures.{fmt}.{EXTENSION[fmt]}", render(fmt, result, RenderOptions()), update_golden
+    )
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_golden_samples(fmt: str, update_golden: bool) -> None:
     result = samples_scan()
-    check_golden(f"samples.{fmt}.{EXTENSION[fmt]}", render(fmt, result, RenderOptions()), update_golden)
+    check_golden(
+        f"samples.{fmt}.{EXTENSION[fmt]}", render(fmt, result, RenderOptions()), update_golden
+    )
 
 
 def test_fixture_scan_covers_the_interesting_cases() -> None:
     """The fixture tree is meant to exercise several files, both formats and a parse error;
     if a parser change stops that, the golden files silently lose their value."""
-    result = fixture_scan()
+    result = fixture_scan_once()
     paths = {f.span.path for f in result.findings}
     assert "terraform/audit/main.tf" in paths
     assert "cloudformation/trail.yaml" in paths
@@ -96,7 +107,9 @@ def test_fixture_scan_covers_the_interesting_cases() -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_two_runs_in_process_are_identical(fmt: str) -> None:
-    assert render(fmt, fixture_scan(), RenderOptions()) == render(fmt, fixture_scan(), RenderOptions())
+    assert render(fmt, fixture_scan(), RenderOptions()) == render(
+        fmt, fixture_scan(), RenderOptions()
+    )
 
 
 def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -149,7 +162,7 @@ def test_several_outputs_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixtur
         capsys,
     )
     assert code == 1
-    result = fixture_scan()
+    result = fixture_scan_once()
     # Each file holds exactly what --format would have printed for the same scan.
     assert sarif.read_text(encoding="utf-8") == render("sarif", result, RenderOptions())
     assert junit.read_text(encoding="utf-8") == render("junit", result, RenderOptions())

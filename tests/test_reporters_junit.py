@@ -12,7 +12,9 @@ from scanner.scan import ScanResult
 
 
 def parse(result: ScanResult | None = None, **options: object) -> ET.Element:
-    text = render("junit", synthetic_result() if result is None else result, RenderOptions(**options))
+    text = render(
+        "junit", synthetic_result() if result is None else result, RenderOptions(**options)
+    )
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
     return ET.fromstring(text.encode("utf-8"))
 
@@ -46,8 +48,13 @@ def test_one_testcase_per_evaluation_grouped_by_policy() -> None:
     root = parse(result)
     policy_suites = [s for s in root.findall("testsuite") if s.get("name") != "trailscan"]
     names = [s.get("name") for s in policy_suites]
-    assert names == ["CT001 multi-region-trail", "CT007 trail-logging-enabled",
-                     "CT008 log-file-validation", "CT013 s3-data-events", "CT202 kms-key-rotation"]
+    assert names == [
+        "CT001 multi-region-trail",
+        "CT007 trail-logging-enabled",
+        "CT008 log-file-validation",
+        "CT013 s3-data-events",
+        "CT202 kms-key-rotation",
+    ]
     assert sum(len(s.findall("testcase")) for s in policy_suites) == len(result.evaluations)
 
 
@@ -98,7 +105,10 @@ def test_strict_unknown_finding_is_a_failure() -> None:
     unknown = next(e for e in result.evaluations if e.status == "unknown")
     strict = replace(
         result.findings[0],
-        id="CT008", resource=unknown.subject, span=unknown.span, related=(),
+        id="CT008",
+        resource=unknown.subject,
+        span=unknown.span,
+        related=(),
         message=f"cannot be verified statically: {unknown.reason} (--strict)",
     )
     result.findings.append(strict)

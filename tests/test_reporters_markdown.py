@@ -17,8 +17,12 @@ def md(**options: object) -> str:
 
 def test_headline_verdict() -> None:
     assert md().startswith("## ❌ trailscan: 6 blocking findings (at or above high)\n")
-    clean = replace(synthetic_result(), findings=[f for f in synthetic_result().findings
-                                                  if f.severity < Severity.HIGH and f.id != "CT901"])
+    clean = replace(
+        synthetic_result(),
+        findings=[
+            f for f in synthetic_result().findings if f.severity < Severity.HIGH and f.id != "CT901"
+        ],
+    )
     out = render("markdown", clean, RenderOptions())
     assert out.startswith("## ✅ trailscan: no blocking findings (at or above high)\n")
     assert "### Blocking findings" not in out
@@ -44,8 +48,12 @@ def test_every_blocking_finding_has_a_relative_link() -> None:
 
 def test_details_are_collapsed() -> None:
     out = md(show_suppressed=True)
-    for summary in ("How to fix (6)", "Non-blocking findings (2)", "Suppressed findings (2)",
-                    "What was checked"):
+    for summary in (
+        "How to fix (6)",
+        "Non-blocking findings (2)",
+        "Suppressed findings (2)",
+        "What was checked",
+    ):
         assert f"<details>\n<summary>{summary}</summary>\n\n" in out
     assert out.count("<details>") == out.count("</details>") == 4
     assert "| unknown | 1 |" in out

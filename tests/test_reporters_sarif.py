@@ -81,7 +81,16 @@ def test_top_level_and_driver() -> None:
     assert driver["semanticVersion"] == "0.1.0"
     uri = urlsplit(driver["informationUri"])
     assert uri.scheme == "https" and uri.netloc
-    assert run_of(doc)["automationDetails"]["id"].endswith("/")
+    assert run_of(doc)["automationDetails"]["id"] == "trailscan/"
+
+
+def test_category_is_configurable_and_can_be_left_to_upload_sarif() -> None:
+    assert run_of(sarif(sarif_category="trailscan-prod"))["automationDetails"] == {
+        "id": "trailscan-prod/"
+    }
+    doc = sarif(sarif_category="")
+    assert "automationDetails" not in run_of(doc)
+    assert schema_errors(doc) == []
 
 
 def test_rules_list_enabled_policies_engine_ids_and_foreign_ids() -> None:
@@ -186,8 +195,11 @@ def test_account_level_finding_is_anchored_on_a_scanned_file() -> None:
 
 
 def test_related_locations_are_linked_from_the_message() -> None:
-    res = next(r for r in run_of(sarif())["results"] if r["ruleId"] == "CT001"
-               and r["properties"]["resource"] == "aws_cloudtrail.regional")
+    res = next(
+        r
+        for r in run_of(sarif())["results"]
+        if r["ruleId"] == "CT001" and r["properties"]["resource"] == "aws_cloudtrail.regional"
+    )
     related = res["relatedLocations"]
     assert [r["id"] for r in related] == [1]
     assert related[0]["message"]["text"] == "bucket aws_s3_bucket.logs[0]"
@@ -231,8 +243,11 @@ def test_line_hash_is_omitted_when_the_file_is_gone(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES, tmp_path / "tree")
     (tmp_path / "tree" / TF).unlink()
     run = run_of(sarif(synthetic_result(root=tmp_path / "tree")))
-    tf = [r for r in run["results"] if r["locations"][0]["physicalLocation"]
-          ["artifactLocation"]["uri"] == TF]
+    tf = [
+        r
+        for r in run["results"]
+        if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == TF
+    ]
     assert tf and all("primaryLocationLineHash" not in r["partialFingerprints"] for r in tf)
     assert all("trailscan/v1" in r["partialFingerprints"] for r in tf)
     assert schema_errors({"$schema": "x", "version": "2.1.0", "runs": [run]}) == []
@@ -247,7 +262,9 @@ def test_suppressed_results_are_left_out_by_default() -> None:
 
 def test_suppressed_results_carry_suppressions_when_shown() -> None:
     results = run_of(sarif(show_suppressed=True))["results"]
-    suppressed = {r["properties"]["resource"]: r["suppressions"] for r in results if "suppressions" in r}
+    suppressed = {
+        r["properties"]["resource"]: r["suppressions"] for r in results if "suppressions" in r
+    }
     assert suppressed["QuietTrail"] == [
         {
             "kind": "inSource",
@@ -271,10 +288,13 @@ def test_parse_errors_are_results_and_tool_notifications() -> None:
 def test_internal_error_marks_execution_unsuccessful() -> None:
     result = synthetic_result()
     crash = Finding(
-        id="CT900", name="internal-error", severity=Severity.HIGH,
+        id="CT900",
+        name="internal-error",
+        severity=Severity.HIGH,
         title="A policy failed with an internal error",
         message="policy CT008 failed on account 'default': KeyError: 'x'",
-        resource="account:default", span=Span(path=TF),
+        resource="account:default",
+        span=Span(path=TF),
     )
     result.findings.append(crash)
     doc = sarif(result)

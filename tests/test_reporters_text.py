@@ -26,7 +26,12 @@ def test_every_finding_starts_with_a_parsable_header() -> None:
     assert len(headers) == len(result.active())
     for m, f in zip(headers, result.active(), strict=True):
         assert (m["path"], int(m["line"]), int(m["col"]), m["id"], m["sev"], m["res"]) == (
-            f.span.path, f.span.line, f.span.column, f.id, f.severity.name, f.resource
+            f.span.path,
+            f.span.line,
+            f.span.column,
+            f.id,
+            f.severity.name,
+            f.resource,
         )
 
 

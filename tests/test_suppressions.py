@@ -10,8 +10,6 @@ import datetime as _dt
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
 from scanner.config import Config, ConfigSuppression, load_config
 from scanner.engine import evaluate, load_policies, select_policies
 from scanner.model import Attr, Model, Span, Suppression, Trail, Unit
@@ -200,9 +198,18 @@ def test_unknown_id_is_ct903() -> None:
 
 def test_module_suppression_on_many_records_reported_once_against_module() -> None:
     s = sup("CT008", line=2)
-    t1 = trail(ref="module.audit.aws_cloudtrail.a", path="modules/audit/main.tf", validation=True, suppressions=(s,))
+    t1 = trail(
+        ref="module.audit.aws_cloudtrail.a",
+        path="modules/audit/main.tf",
+        validation=True,
+        suppressions=(s,),
+    )
     t2 = trail(
-        ref="module.audit.aws_cloudtrail.b", path="modules/audit/main.tf", line=20, validation=True, suppressions=(s,)
+        ref="module.audit.aws_cloudtrail.b",
+        path="modules/audit/main.tf",
+        line=20,
+        validation=True,
+        suppressions=(s,),
     )
     out = run([model(t1, t2)])
     (ct903,) = out
@@ -256,7 +263,9 @@ def test_config_suppression_resource_pattern() -> None:
     config = Config(
         suppressions=(ConfigSuppression(id="CT008", resource="aws_cloudtrail.old*", reason="r"),)
     )
-    out = run([model(trail(ref="aws_cloudtrail.old1"), trail(ref="aws_cloudtrail.main", line=30))], config)
+    out = run(
+        [model(trail(ref="aws_cloudtrail.old1"), trail(ref="aws_cloudtrail.main", line=30))], config
+    )
     assert {f.resource: f.suppressed for f in out} == {
         "aws_cloudtrail.old1": True,
         "aws_cloudtrail.main": False,
@@ -274,7 +283,9 @@ def test_config_suppression_without_reason_is_ct902_at_config_file(tmp_path: Pat
     cfg.write_text('fail_on = "high"\n\n[[suppressions]]\nid = "CT008"\n', encoding="utf-8")
     config = load_config(cfg)
     findings = [f for f in evaluate(CT008, model(trail())).findings]
-    out = apply(findings, [model(trail())], config, today=TODAY, policy_ids=("CT008",), root=tmp_path)
+    out = apply(
+        findings, [model(trail())], config, today=TODAY, policy_ids=("CT008",), root=tmp_path
+    )
     assert by_id(out, "CT008")[0].suppressed is False
     (ct902,) = by_id(out, "CT902")
     assert ct902.span.path == ".trailscan.toml"
@@ -302,7 +313,9 @@ def test_unused_config_suppression_is_ct903_unless_out_of_scope() -> None:
 
 def test_config_can_waive_hygiene_findings() -> None:
     config = Config(suppressions=(ConfigSuppression(id="CT902", reason="legacy checkov skips"),))
-    out = run([model(trail(suppressions=(sup("CKV_AWS_36", reason="", source="checkov"),)))], config)
+    out = run(
+        [model(trail(suppressions=(sup("CKV_AWS_36", reason="", source="checkov"),)))], config
+    )
     (ct902,) = by_id(out, "CT902")
     assert ct902.suppressed and ct902.suppression == "config: legacy checkov skips"
 
@@ -314,14 +327,19 @@ def test_inline_wins_over_config_in_the_suppression_text() -> None:
 
 
 def test_already_suppressed_findings_pass_through() -> None:
-    findings = [replace(f, suppressed=True, suppression="baseline") for f in evaluate(CT008, model(trail())).findings]
+    findings = [
+        replace(f, suppressed=True, suppression="baseline")
+        for f in evaluate(CT008, model(trail())).findings
+    ]
     out = apply(findings, [model(trail())], Config(), today=TODAY, policy_ids=("CT008",))
     assert [f.suppression for f in out] == ["baseline"]
 
 
 def test_deterministic() -> None:
     sups = (sup("CT008", line=5), sup("CTX1", line=4), sup("CT008", reason="", line=3))
-    models = [model(trail(suppressions=sups), trail(ref="aws_cloudtrail.b", line=40, suppressions=sups))]
+    models = [
+        model(trail(suppressions=sups), trail(ref="aws_cloudtrail.b", line=40, suppressions=sups))
+    ]
     first = run(models)
     for _ in range(5):
         assert run(models) == first
@@ -338,17 +356,6 @@ def test_default_policy_ids_follow_config_selection() -> None:
 # End to end (real parsers)
 # ---------------------------------------------------------------------------
 
-
-def _parsers_ready() -> bool:
-    try:
-        from scanner.parsers.cloudformation import load_cloudformation  # noqa: F401
-        from scanner.parsers.terraform import load_terraform  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_parsers = pytest.mark.skipif(not _parsers_ready(), reason="parsers not available yet")
 
 TF = """\
 resource "aws_cloudtrail" "main" {
@@ -415,7 +422,6 @@ def _scan(path: Path):
     return run_scan(ScanOptions(paths=(path,), root=path, select=("CT008",), today=TODAY))
 
 
-@needs_parsers
 def test_end_to_end_terraform_comments(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(TF, encoding="utf-8")
     result = _scan(tmp_path)
@@ -429,7 +435,6 @@ def test_end_to_end_terraform_comments(tmp_path: Path) -> None:
     ]
 
 
-@needs_parsers
 def test_end_to_end_cloudformation_metadata(tmp_path: Path) -> None:
     (tmp_path / "template.yaml").write_text(CFN, encoding="utf-8")
     result = _scan(tmp_path)
@@ -439,3 +444,47 @@ def test_end_to_end_cloudformation_metadata(tmp_path: Path) -> None:
     expired = got[("CT008", "Expired")]
     assert not expired.suppressed
     assert "(suppression expired 2024-01-01)" in expired.message
+
+
+def test_end_to_end_module_suppression_and_account_level_config(tmp_path: Path) -> None:
+    (tmp_path / "modules" / "audit").mkdir(parents=True)
+    (tmp_path / "main.tf").write_text(
+        "# trailscan:ignore CT008 the audit module is replaced in Q3 until=2027-03-31\n"
+        'module "audit" {\n  source = "./modules/audit"\n}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "modules" / "audit" / "main.tf").write_text(
+        'resource "aws_cloudtrail" "this" {\n  name           = "audit"\n'
+        '  s3_bucket_name = "logs"\n}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / ".trailscan.toml").write_text(
+        '[[suppressions]]\nid = "CT002"\nreason = "the organization trail covers this account"\n',
+        encoding="utf-8",
+    )
+    from scanner.scan import ScanOptions, run_scan
+
+    config = load_config(tmp_path / ".trailscan.toml")
+    result = run_scan(
+        ScanOptions(
+            paths=(tmp_path,), root=tmp_path, select=("CT002", "CT008"), today=TODAY, config=config
+        )
+    )
+    got = {(f.id, f.resource): f.suppression for f in result.findings}
+    assert got == {
+        ("CT002", "account:default"): "config: the organization trail covers this account",
+        ("CT008", "module.audit.aws_cloudtrail.this"): "inline: the audit module is replaced in Q3",
+    }
+    assert result.exit_code() == 0
+    # After the date the module's suppression expires and the finding is back.
+    later = run_scan(
+        ScanOptions(
+            paths=(tmp_path,),
+            root=tmp_path,
+            select=("CT008",),
+            today=_dt.date(2027, 4, 1),
+            config=config,
+        )
+    )
+    (f,) = later.findings
+    assert not f.suppressed and f.message.endswith("(suppression expired 2027-03-31)")

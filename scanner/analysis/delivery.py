@@ -238,7 +238,7 @@ def bucket_checks(trail: Trail, bucket: Bucket, prefix: str) -> list[Check]:
             ),
         ),
         Check(
-            f"s3:PutObject on {prefix}AWSLogs/{ACCOUNT_ID}/*",
+            f"s3:PutObject on {prefix}AWSLogs/<account-id>/*",
             iam.Request(
                 principal_service=CLOUDTRAIL,
                 action="s3:PutObject",
@@ -250,9 +250,10 @@ def bucket_checks(trail: Trail, bucket: Bucket, prefix: str) -> list[Check]:
     if trail.is_organization_trail.truth() is not False:
         document = bucket.policy.value if bucket.policy.known else None
         org = _org_id_in(document)
+        shown = "<organization-id>" if org == ORGANIZATION_ID else org
         checks.append(
             Check(
-                f"s3:PutObject on {prefix}AWSLogs/{org}/* (organization trail)",
+                f"s3:PutObject on {prefix}AWSLogs/{shown}/* (organization trail)",
                 iam.Request(
                     principal_service=CLOUDTRAIL,
                     action="s3:PutObject",

@@ -330,7 +330,7 @@ def monitor(model: Model, policy_id: str) -> Iterator[Outcome]:
     notes = f" Notes: {'; '.join(best.notes.items)}." if best.notes.items else ""
     if missing:
         where = (
-            f"log group {best.group.ref} (trail {best.trail.ref})"
+            f"log group {best.group.ref} of trail {best.trail.ref}"
             if best.group is not None
             else f"the log group of trail {best.trail.ref}"
         )
@@ -338,8 +338,8 @@ def monitor(model: Model, policy_id: str) -> Iterator[Outcome]:
             subject=best.subject,
             span=best.span,
             message=(
-                f"No metric filter with an alarm action on {where} (nor an EventBridge rule "
-                f"with a target) watches {what}: nothing matches {_listing(missing)}.{notes}"
+                f"No metric filter with an alarm action on {where}, nor an EventBridge rule "
+                f"with a target, watches {what}: nothing matches {_listing(missing)}.{notes}"
             ),
             related=_related(model, best),
         )

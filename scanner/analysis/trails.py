@@ -179,7 +179,6 @@ class ManagementCoverage:
 
 
 _ALL = ManagementCoverage(read=True, write=True, read_all=True, write_all=True)
-_NONE = ManagementCoverage(read=False, write=False, read_all=False, write_all=False)
 
 
 def _rw_from_type(rw: Attr[str]) -> tuple[Tri, Tri]:

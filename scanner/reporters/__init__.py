@@ -23,6 +23,10 @@ class RenderOptions:
     show_suppressed: bool = False
     # GitHub annotations per step are capped; the github reporter stops there.
     max_annotations: int = 10
+    # SARIF ``run.automationDetails.id``. upload-sarif's ``category`` input only fills this
+    # when it is absent, so two trailscan analyses of one repository need distinct values
+    # here; "" leaves it out (then upload-sarif's ``category`` / job key applies).
+    sarif_category: str = "trailscan/"
 
 
 def render(fmt: str, result: ScanResult, options: RenderOptions) -> str:

@@ -104,9 +104,7 @@ def summary_line(result: ScanResult) -> str:
     file is never mistaken for a clean one."""
     data = summary(result)
     active = result.active()
-    counts = ", ".join(
-        f"{n} {sev}" for sev, n in data["by_severity"].items() if n
-    )
+    counts = ", ".join(f"{n} {sev}" for sev, n in data["by_severity"].items() if n)
     files_with = len({f.span.path for f in active if has_file(f.span)})
     head = _plural(data["findings"], "finding")
     if counts:

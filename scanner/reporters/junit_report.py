@@ -86,7 +86,9 @@ def _outcome(case: ET.Element, finding: Finding | None, evaluation: Evaluation |
     return "skipped"
 
 
-def _match(evaluation: Evaluation, pool: dict[tuple[str, str, str], list[Finding]]) -> Finding | None:
+def _match(
+    evaluation: Evaluation, pool: dict[tuple[str, str, str], list[Finding]]
+) -> Finding | None:
     """The finding an evaluation produced (the same span first, then any for the subject)."""
     candidates = pool.get((evaluation.policy, evaluation.account, evaluation.subject), [])
     for i, f in enumerate(candidates):
@@ -140,7 +142,12 @@ def build_tree(result: ScanResult, options: RenderOptions) -> ET.Element:
             totals[k] += v
 
     leftovers = sorted(
-        (f for group in pool.values() for f in group if options.show_suppressed or not f.suppressed),
+        (
+            f
+            for group in pool.values()
+            for f in group
+            if options.show_suppressed or not f.suppressed
+        ),
         key=Finding.sort_key,
     )
     if leftovers:

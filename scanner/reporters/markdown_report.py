@@ -80,7 +80,9 @@ def _fixes(findings: list[Finding]) -> list[str]:
     out = []
     for f in findings[:MAX_ROWS]:
         where = (
-            code(f"{f.span.path}:{f.span.line}") if has_file(f.span) else f"account {code(f.account)}"
+            code(f"{f.span.path}:{f.span.line}")
+            if has_file(f.span)
+            else f"account {code(f.account)}"
         )
         out.append(f"- {code(f.id)} {code(f.resource)} at {where}: {text(f.message)}")
         if f.fix:
@@ -136,13 +138,17 @@ def render(result: ScanResult, options: RenderOptions) -> str:
     for sev in SEVERITY_ORDER:
         name = sev.name.lower()
         n_block = sum(1 for f in blocking if f.severity is sev)
-        lines.append(f"| {ICON[name]} {sev.name.title()} | {data['by_severity'][name]} | {n_block} |")
+        lines.append(
+            f"| {ICON[name]} {sev.name.title()} | {data['by_severity'][name]} | {n_block} |"
+        )
     lines.append("")
     if blocking:
         lines += ["### Blocking findings", "", *_table(blocking), ""]
         lines += _details(f"How to fix ({len(blocking)})", _fixes(blocking))
     if other:
-        lines += _details(f"Non-blocking findings ({len(other)})", [*_table(other), "", *_fixes(other)])
+        lines += _details(
+            f"Non-blocking findings ({len(other)})", [*_table(other), "", *_fixes(other)]
+        )
     suppressed = [f for f in result.findings if f.suppressed]
     if suppressed and options.show_suppressed:
         body = [
@@ -154,7 +160,9 @@ def render(result: ScanResult, options: RenderOptions) -> str:
     specs = spec_index(result)
     enabled = sorted(s for s in specs if specs[s].func is not None)
     if enabled:
-        lines.append(f"<sub>trailscan {text(result.version)} · {len(enabled)} policies enabled</sub>")
+        lines.append(
+            f"<sub>trailscan {text(result.version)} · {len(enabled)} policies enabled</sub>"
+        )
     else:
         lines.append(f"<sub>trailscan {text(result.version)}</sub>")
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -31,10 +31,11 @@ from scanner.reporters.common import (
 if TYPE_CHECKING:
     from scanner.scan import ScanResult
 
-SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 INFORMATION_URI = "https://github.com/trailscan/trailscan"
 SRCROOT = "%SRCROOT%"
-CATEGORY = "trailscan/"
 FINGERPRINT_KEY = "trailscan/v1"
 MAX_DESCRIPTION = 1024
 MAX_TAGS = 20
@@ -73,7 +74,10 @@ def _rule_from_spec(spec: PolicySpec) -> dict[str, Any]:
         "name": spec.name,
         "shortDescription": {"text": _clip(spec.title)},
         "fullDescription": {"text": _clip(spec.why or spec.title)},
-        "help": {"text": f"{spec.title}\n\n{spec.doc.strip()}".strip(), "markdown": spec.help_markdown},
+        "help": {
+            "text": f"{spec.title}\n\n{spec.doc.strip()}".strip(),
+            "markdown": spec.help_markdown,
+        },
         "defaultConfiguration": {"level": LEVEL[spec.severity]},
         "properties": {
             "tags": tags[:MAX_TAGS],
@@ -284,7 +288,6 @@ def report_dict(result: ScanResult, options: RenderOptions) -> dict[str, Any]:
     crashed = any(f.id == "CT900" for f in result.findings)
     run: dict[str, Any] = {
         "tool": {"driver": driver},
-        "automationDetails": {"id": CATEGORY},
         "originalUriBaseIds": {
             SRCROOT: {
                 "description": {
@@ -300,10 +303,11 @@ def report_dict(result: ScanResult, options: RenderOptions) -> dict[str, Any]:
                 "toolExecutionNotifications": _notifications(result.findings, sources),
             }
         ],
-        "results": [
-            build_result(f, index[f.id], sources, anchor(f, result)) for f in findings
-        ],
+        "results": [build_result(f, index[f.id], sources, anchor(f, result)) for f in findings],
     }
+    if options.sarif_category:
+        category = options.sarif_category
+        run["automationDetails"] = {"id": category if category.endswith("/") else category + "/"}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 

@@ -117,7 +117,9 @@ def _big_yaml(root: Path) -> None:
 
 def _deep_hcl(root: Path) -> None:
     depth = 10_000
-    text = "locals {\n  deep = " + "[" * depth + "1" + "]" * depth + "\n}\n" + _TRAIL_TF
+    text = "locals {\n  deep = " + "[" * depth + "1" + "]" * depth + "\n}\n" + _TRAIL_TF.replace(
+        "  name ", "  tags = { deep = jsonencode(local.deep) }\n  name "
+    )
     dest = _bad(root) / "deep" / "main.tf"
     dest.parent.mkdir(parents=True)
     dest.write_text(text)
@@ -173,9 +175,8 @@ def _outside_module(root: Path) -> None:
     outside = root.parent / "outside"
     outside.mkdir(exist_ok=True)
     (outside / "main.tf").write_text(OUTSIDE_TRAIL_TF)
-    dest = _bad(root) / "caller"
-    dest.mkdir()
-    shutil.copyfile(HERE / "tf_module_outside_root.tf", dest / "main.tf")
+    # bad/../../outside is <root>/../outside: exactly one level above the scan root.
+    shutil.copyfile(HERE / "tf_module_outside_root.tf", _bad(root) / "main.tf")
 
 
 def _symlink_loop(root: Path) -> None:
@@ -198,6 +199,9 @@ def _symlink_escape(root: Path) -> None:
     os.symlink(outside / "tf", bad / "escape_dir")
     (bad / "tfdir").mkdir()
     os.symlink(outside / "tf" / "main.tf", bad / "tfdir" / "main.tf")
+    # A real file next to the link makes tfdir a Terraform unit: the link must still be
+    # refused by the Terraform loader, not only by discovery.
+    (bad / "tfdir" / "versions.tf").write_text('terraform {\n  required_version = ">= 1.0"\n}\n')
 
 
 def _unreadable(root: Path) -> None:
@@ -232,19 +236,19 @@ CASES: tuple[Case, ...] = (
     # --- malformed HCL -------------------------------------------------------------
     Case("hcl_unclosed_block", "a resource block without its closing brace",
          _copy("hcl_unclosed_block.tf", "unclosed/main.tf"),
-         (Expected("bad/unclosed/main.tf", 3, ""),), tags=("cli",)),
+         (Expected("bad/unclosed/main.tf", 4, "expected one of: RBRACE"),), tags=("cli",)),
     Case("hcl_bad_heredoc", "a heredoc whose closing marker never comes",
          _copy("hcl_bad_heredoc.tf", "heredoc/main.tf"),
-         (Expected("bad/heredoc/main.tf", 3, ""),)),
+         (Expected("bad/heredoc/main.tf", 3, "<<POLICY"),)),
     Case("hcl_stray_chars", "junk characters after a valid block",
          _copy("hcl_stray_chars.tf", "stray/main.tf"),
-         (Expected("bad/stray/main.tf", 4, ""),)),
+         (Expected("bad/stray/main.tf", 4, "unexpected"),)),
     Case("hcl_invalid_utf8", "bytes that are not UTF-8 inside a string",
          _tf("utf8", b'resource "aws_cloudtrail" "t" {\n  name = "\xff\xfe\xc3("\n}\n'),
-         (Expected("bad/utf8/main.tf", None, "UTF-8"),)),
+         (Expected("bad/utf8/main.tf", None, "utf-8"),)),
     Case("hcl_utf16_bom", "a .tf file saved as UTF-16 with a BOM",
          _tf("utf16", b"\xff\xfe" + _TRAIL_TF.encode("utf-16-le")),
-         (Expected("bad/utf16/main.tf", None, "UTF-8"),)),
+         (Expected("bad/utf16/main.tf", None, "utf-8"),)),
     Case("hcl_utf8_bom", "a .tf file with a UTF-8 BOM (must parse)",
          _tf("bom", b"\xef\xbb\xbf" + _TRAIL_TF.encode()), clean=True,
          scanned=("bad/bom/main.tf",)),
@@ -252,16 +256,16 @@ CASES: tuple[Case, ...] = (
          scanned=("bad/crlf/main.tf",)),
     Case("hcl_nul_bytes", "NUL bytes in the middle of a block",
          _tf("nul", _TRAIL_TF.encode().replace(b'"enc" {', b'"enc" {\x00\x00')),
-         (Expected("bad/nul/main.tf", None, ""),)),
+         (Expected("bad/nul/main.tf", 1, "cannot parse Terraform file"),)),
     Case("hcl_50mb", "a 50 MB .tf file (generated)", _big_tf,
          (Expected("bad/big/main.tf", None, "max_file_bytes"),), tags=("cli", "slow")),
     Case("hcl_deep_nesting", "an expression nested 10,000 brackets deep (generated)",
-         _deep_hcl, (Expected("bad/deep/main.tf", None, "nest"),), tags=("cli",)),
+         _deep_hcl, scanned=("bad/deep/main.tf",), tags=("cli",)),
     Case("hcl_deep_blocks", "blocks nested 10,000 deep (generated)",
-         _deep_hcl_blocks, (Expected("bad/deepblocks/main.tf", None, "nest"),)),
+         _deep_hcl_blocks, (Expected("bad/deepblocks/main.tf", None, "nested too deeply"),)),
     # --- malformed YAML / JSON templates ------------------------------------------
     Case("cfn_tabs", "YAML indented with tabs", _copy("cfn_tabs.yaml", "tabs.yaml"),
-         (Expected("bad/tabs.yaml", 3, ""),), tags=("cli",)),
+         (Expected("bad/tabs.yaml", 3, "YAML syntax error"),), tags=("cli",)),
     Case("cfn_duplicate_keys", "a mapping with the same key twice",
          _copy("cfn_duplicate_keys.yaml", "dupes.yaml"),
          (Expected("bad/dupes.yaml", 9, "EnableLogFileValidation"),)),
@@ -277,38 +281,51 @@ CASES: tuple[Case, ...] = (
     Case("cfn_100k_list", "a 100,000-element Tags list (generated; parsed or limited)",
          _long_list, ()),
     Case("cfn_deep_yaml", "flow sequences nested 10,000 deep (generated)", _deep_yaml,
-         (Expected("bad/deep.yaml", None, "max_nesting_depth"),)),
+         (Expected("bad/deep.yaml", None, "nesting depth"),)),
     Case("cfn_deep_json", "JSON arrays nested 10,000 deep (generated)", _deep_json,
-         (Expected("bad/deep.json", None, "max_nesting_depth"),)),
+         (Expected("bad/deep.json", None, "nesting deeper than"),)),
     Case("cfn_50mb", "a 50 MB *.template.yaml (generated)", _big_yaml,
          (Expected("bad/big.template.yaml", None, "max_file_bytes"),), tags=("slow",)),
     # --- templates that decode but are nonsense -----------------------------------
     Case("cfn_resources_list", "Resources is a list, not a mapping",
          _copy("cfn_resources_list.yaml", "res_list.yaml"),
-         (Expected("bad/res_list.yaml", None, "Resources"),)),
+         (Expected("bad/res_list.yaml", None, "no Resources section with typed"),)),
     Case("cfn_type_not_string", "resource Type is a list / a number",
-         _copy("cfn_type_not_string.yaml", "type.yaml"), ()),
+         _copy("cfn_type_not_string.yaml", "type.yaml"),
+         (Expected("bad/type.yaml", 3, "has no Type"), Expected("bad/type.yaml", 7, "has no Type"))),
     Case("cfn_properties_scalar", "Properties is a string",
-         _copy("cfn_properties_scalar.yaml", "props.yaml"), ()),
+         _copy("cfn_properties_scalar.yaml", "props.yaml"), (), clean=True,
+         scanned=("bad/props.yaml",)),
     Case("cfn_trail_wrong_types", "a trail whose properties all have the wrong type",
-         _copy("cfn_trail_wrong_types.yaml", "wrong_types.yaml"), ()),
+         _copy("cfn_trail_wrong_types.yaml", "wrong_types.yaml"), (), clean=True,
+         scanned=("bad/wrong_types.yaml",)),
     # --- Terraform that parses but is nonsense ------------------------------------
     Case("tf_self_ref_locals", "locals that reference each other / themselves",
-         _copy("tf_self_ref_locals.tf", "selfref/main.tf"), ()),
-    Case("tf_cyclic_modules", "module a calls b, b calls a", _cyclic_modules, ()),
+         _copy("tf_self_ref_locals.tf", "selfref/main.tf"), (), clean=True,
+         scanned=("bad/selfref/main.tf",)),
+    Case("tf_cyclic_modules", "module a calls b, b calls a", _cyclic_modules,
+         (Expected("bad/b/main.tf", 2, "module cycle"),), scanned=("bad/a/main.tf",)),
     Case("tf_module_outside_root", "module source = ../../outside (a decoy trail there)",
-         _outside_module, ()),
+         _outside_module,
+         (Expected("bad/main.tf", 2, "outside the scanned root"),)),
     Case("tf_module_missing", "module source that does not exist",
-         _copy("tf_module_missing.tf", "missing/main.tf"), ()),
+         _copy("tf_module_missing.tf", "missing/main.tf"), (), clean=True,
+         scanned=("bad/missing/main.tf",)),
     Case("tf_count_unknown_var", "count from a variable without a value",
-         _copy("tf_count_unknown_var.tf", "count/main.tf"), ()),
+         _copy("tf_count_unknown_var.tf", "count/main.tf"), (), clean=True,
+         scanned=("bad/count/main.tf",)),
     # --- file system ----------------------------------------------------------------
-    Case("fs_symlink_loop", "directory and file symlink loops", _symlink_loop, (),
+    Case("fs_symlink_loop", "directory and file symlink loops", _symlink_loop,
+         tuple(Expected(f"bad/{n}", None, "cannot be read") for n in ("ping.yaml", "pong.yaml",
+                                                                     "self.tf")),
          needs_symlinks=True, tags=("cli",)),
     Case("fs_symlink_escape", "symlinks to a file and a directory outside the root",
-         _symlink_escape, (), needs_symlinks=True),
+         _symlink_escape,
+         tuple(Expected(f"bad/{n}", None, "outside the scanned root")
+               for n in ("escape.yaml", "escape_dir", "tfdir/main.tf")), needs_symlinks=True),
     Case("fs_unreadable", "chmod 000 files (skipped as root)", _unreadable,
-         (Expected("bad/locked.yaml", None, "ermission"),), needs_non_root=True),
+         (Expected("bad/locked.yaml", None, "ermission"),
+          Expected("bad/locked/main.tf", None, "ermission")), needs_non_root=True),
     Case("fs_dirs_named_like_files", "directories named main.tf and template.yaml",
-         _dirs_named_like_files, ()),
+         _dirs_named_like_files, (), clean=True),
 )

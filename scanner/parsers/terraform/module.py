@@ -635,6 +635,11 @@ class Loader:
             if p.is_file() and (p.name.endswith(".tf") or p.name.endswith(".tf.json"))
         ) if directory.is_dir() else []
         for path in files:
+            if not self.inside_root(path):
+                # A symlinked .tf file pointing out of the scan root is never read.
+                where = f"{self.rel(directory)}/{path.name}".removeprefix("./")
+                self.problem(Span(path=where), "symlink points outside the scanned root; not read")
+                continue
             rel = self.rel(path)
             self.files_read.add(rel)
             parsed = read_source(path, rel, self.limits.max_file_bytes)

@@ -355,6 +355,8 @@ class Mapper:
                 if part is None:
                     continue
                 handler(part, inst.view)
+                if rtype == "aws_s3_bucket_policy":
+                    part.fields["policy_ref"] = inst.ref  # CT011 orders the trail after it
                 part.suppressions.extend(inst.module.source.suppressions(inst.block))
         return tuple(self._bucket(p) for p in parts)
 
@@ -370,6 +372,7 @@ class Mapper:
             name=part.name,
             arn=part.arn,
             policy=f.get("policy") or Attr.default(None, header),
+            policy_ref=f.get("policy_ref", ""),
             public_access_block=f.get("pab") or Attr.default(None, header),
             acl=f.get("acl") or Attr.default("private", header),
             acl_grantees=tuple(dict.fromkeys(part.grantees)),
@@ -386,6 +389,7 @@ class Mapper:
         f = part.fields
         if view.has("policy"):
             f["policy"] = policy_attr(view, "policy")
+            f["policy_ref"] = part.inst.ref
         if view.has("acl"):
             f["acl"] = str_attr(view, "acl", "private")
         for grant in view.blocks("grant"):

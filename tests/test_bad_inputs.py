@@ -1,0 +1,146 @@
+"""Every hostile input in ``tests/bad_inputs/`` costs exactly its own file a CT901 (or is
+parsed), and never the rest of the scan: the good sibling units still get their CT008."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from scanner.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
+
+def _load_cases() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "bad_input_cases", ROOT / "tests" / "bad_inputs" / "cases.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+cases = _load_cases()
+GOOD_CT008 = {
+    ("good_tf/main.tf", 4),
+    ("good_tf/main.tf", 7),
+    ("good_cfn.yaml", 8),
+    ("good_cfn.yaml", 9),
+}
+
+
+def build_tree(tmp_path: Path, case: cases.Case) -> Path:  # type: ignore[name-defined]
+    """The scan root: the bad case under ``bad/`` plus two good units that fail CT008."""
+    if case.needs_non_root and (os.geteuid() == 0 if hasattr(os, "geteuid") else False):
+        pytest.skip("running as root: a chmod 000 file is still readable")
+    root = tmp_path / "scan"
+    (root / "good_tf").mkdir(parents=True)
+    shutil.copyfile(SAMPLES / "terraform/CT008/fail/main.tf", root / "good_tf/main.tf")
+    shutil.copyfile(SAMPLES / "cloudformation/CT008/fail.yaml", root / "good_cfn.yaml")
+    try:
+        case.build(root)
+    except (OSError, NotImplementedError) as exc:
+        if case.needs_symlinks:
+            pytest.skip(f"symlinks not available here: {exc}")
+        raise
+    if case.needs_non_root:
+        locked = [p for p in (root / "bad").rglob("*") if p.is_file() and not p.is_symlink()]
+        if any(os.access(p, os.R_OK) for p in locked if p.stat().st_mode & 0o777 == 0):
+            pytest.skip("this user can read chmod 000 files")
+    return root
+
+
+def check_report(case: cases.Case, report: dict, code: int, stderr: str) -> None:  # type: ignore[name-defined]
+    assert "Traceback" not in stderr
+    findings = report["findings"]
+    ct008 = {(f["path"], f["line"]) for f in findings if f["id"] == "CT008"}
+    assert GOOD_CT008 <= ct008, "the good siblings were not fully scanned"
+    bad_901 = [f for f in findings if f["id"] == "CT901" and f["path"].startswith("bad/")]
+    assert not [f for f in findings if f["id"] == "CT900"]
+    # No report ever names a file outside the scan root.
+    for f in findings:
+        assert not f["path"].startswith(("..", "/")), f
+    for name in ("scanned", "not_ours", "failed"):
+        assert all(not p.startswith(("..", "/")) for p in report["files"][name])
+    if case.clean:
+        assert bad_901 == []
+    for expected in case.expect:
+        hits = [
+            f for f in bad_901
+            if f["path"] == expected.path
+            and (expected.line is None or f["line"] == expected.line)
+            and expected.fragment.lower() in f["message"].lower()
+        ]
+        assert hits, f"missing CT901 {expected} in {bad_901}"
+        assert expected.path in report["files"]["failed"]
+    for path in case.scanned:
+        assert path in report["files"]["scanned"]
+    # Nothing from the decoy outside the root ever shows up.
+    assert not any("outside" in (f["resource"] or "").lower() and f["id"] != "CT901"
+                   for f in findings)
+    assert code == 1
+    assert report["summary"]["exit_code"] == 1
+
+
+@pytest.mark.parametrize("case", cases.CASES, ids=lambda c: c.name)
+def test_bad_input_in_process(
+    case: cases.Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]  # type: ignore[name-defined]
+) -> None:
+    root = build_tree(tmp_path, case)
+    code = main(["scan", str(root), "--root", str(root), "--format", "json"])
+    out, err = capsys.readouterr()
+    check_report(case, json.loads(out), code, err)
+
+
+CLI_CASES = [c for c in cases.CASES if "cli" in c.tags]
+
+
+@pytest.mark.parametrize("case", CLI_CASES, ids=lambda c: c.name)
+def test_bad_input_cli_subprocess(case: cases.Case, tmp_path: Path) -> None:  # type: ignore[name-defined]
+    """The real entry point: exit code and a clean stderr (no traceback)."""
+    root = build_tree(tmp_path, case)
+    proc = subprocess.run(  # noqa: S603 - our own CLI, fixed argv
+        [sys.executable, "-m", "scanner", "scan", str(root), "--root", str(root),
+         "--format", "json"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300, check=False,
+    )
+    check_report(case, json.loads(proc.stdout), proc.returncode, proc.stderr)
+
+
+def test_python_object_tag_never_runs(tmp_path: Path) -> None:
+    marker = Path("/tmp/trailscan-pwned")
+    marker.unlink(missing_ok=True)
+    case = next(c for c in cases.CASES if c.name == "cfn_python_object")
+    root = build_tree(tmp_path, case)
+    main(["scan", str(root), "--root", str(root), "--format", "json", "--quiet"])
+    assert not marker.exists()
+
+
+def test_only_bad_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Nothing at all could be scanned: exit 2, still a CT901 and no traceback."""
+    root = tmp_path / "scan"
+    root.mkdir()
+    shutil.copyfile(ROOT / "tests/bad_inputs/cfn_tabs.yaml", root / "tabs.yaml")
+    code = main(["scan", str(root), "--root", str(root), "--format", "json"])
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert code == 2
+    assert [f["path"] for f in report["findings"] if f["id"] == "CT901"] == ["tabs.yaml"]
+    assert "Traceback" not in err
+
+
+def test_corpus_readme_lists_every_case() -> None:
+    readme = (ROOT / "tests/bad_inputs/README.md").read_text()
+    for case in cases.CASES:
+        assert f"`{case.name}`" in readme, case.name
