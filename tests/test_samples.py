@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from sample_harness import actual_markers, annotate, expected_markers, scan_sample
+
 from scanner.engine import load_policies
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
