@@ -28,12 +28,13 @@ that names only the account path cannot be decided and the check stays UNKNOWN.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from scanner.analysis import iam, links
 from scanner.analysis.links import Link
+from scanner.analysis.tri import Tri, all_of, any_of  # noqa: F401 - re-exported: policies combine verdicts with them
 from scanner.engine import Related, Unknown
 from scanner.model import Attr, Bucket, KmsKey, LogGroup, Model, Origin, PolicyDocument, Role, Span, Trail
 
@@ -323,27 +324,3 @@ def statement_label(statement: object) -> str:
 # ---------------------------------------------------------------------------
 # Three-valued logic (Kleene), for verdicts combined from several facts
 # ---------------------------------------------------------------------------
-
-Tri = bool | None
-
-
-def all_of(values: Iterable[Tri]) -> Tri:
-    """False wins, then None."""
-    result: Tri = True
-    for v in values:
-        if v is False:
-            return False
-        if v is None:
-            result = None
-    return result
-
-
-def any_of(values: Iterable[Tri]) -> Tri:
-    """True wins, then None."""
-    result: Tri = False
-    for v in values:
-        if v is True:
-            return True
-        if v is None:
-            result = None
-    return result

@@ -27,7 +27,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-Tri = bool | None
+from scanner.analysis.tri import Tri
+from scanner.analysis.tri import all_of as _and
+from scanner.analysis.tri import any_of as _or
 
 _MISSING = object()
 _TOKEN_RE = re.compile(r"\$\{[^{}]*\}")
@@ -74,26 +76,6 @@ def as_eventbridge_event(cloudtrail_record: Mapping[str, Any]) -> dict[str, Any]
         "resources": [],
         "detail": dict(cloudtrail_record),
     }
-
-
-def _and(values: list[Tri]) -> Tri:
-    result: Tri = True
-    for v in values:
-        if v is False:
-            return False
-        if v is None:
-            result = None
-    return result
-
-
-def _or(values: list[Tri]) -> Tri:
-    result: Tri = False
-    for v in values:
-        if v is True:
-            return True
-        if v is None:
-            result = None
-    return result
 
 
 def _is_number(v: object) -> bool:

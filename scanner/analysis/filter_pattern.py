@@ -43,7 +43,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-Tri = bool | None
+from scanner.analysis.tri import Tri
+from scanner.analysis.tri import all_of as _and
 
 MAX_PATTERN_LENGTH = 10_000
 MAX_DEPTH = 64
@@ -564,16 +565,6 @@ def _terms(node: Terms, event: Mapping[str, object]) -> Tri:
     for term in node.excluded:
         parts.append(False if _term_found(term, texts) else None)
     return _and(parts)
-
-
-def _and(values: list[Tri]) -> Tri:
-    result: Tri = True
-    for v in values:
-        if v is False:
-            return False
-        if v is None:
-            result = None
-    return result
 
 
 def matches(node: Node, event: Mapping[str, object]) -> bool | None:

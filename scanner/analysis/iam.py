@@ -39,12 +39,14 @@ variables (``${aws:username}``) look the same and are treated the same way, cons
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from scanner.analysis.tri import Tri
+from scanner.analysis.tri import all_of as _and
+from scanner.analysis.tri import any_of as _or
+from scanner.analysis.tri import negate as _not
 from scanner.model import Condition, PolicyDocument, Principal, Statement
-
-Tri = bool | None
 
 _TOKEN_RE = re.compile(r"\$\{[^{}]*\}")
 
@@ -132,30 +134,6 @@ class Decision:
 # ---------------------------------------------------------------------------
 # Three-valued helpers
 # ---------------------------------------------------------------------------
-
-
-def _and(values: Iterable[Tri]) -> Tri:
-    result: Tri = True
-    for v in values:
-        if v is False:
-            return False
-        if v is None:
-            result = None
-    return result
-
-
-def _or(values: Iterable[Tri]) -> Tri:
-    result: Tri = False
-    for v in values:
-        if v is True:
-            return True
-        if v is None:
-            result = None
-    return result
-
-
-def _not(value: Tri) -> Tri:
-    return None if value is None else not value
 
 
 # ---------------------------------------------------------------------------

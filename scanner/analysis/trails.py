@@ -41,9 +41,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from scanner.analysis.tri import Tri, all_of, any_of
 from scanner.model import AdvancedEventSelector, Attr, EventSelector, FieldSelector, Origin, Trail
-
-Tri = bool | None
 
 # Values of an ``AWS::S3::Object`` data resource that mean "every bucket".
 ALL_S3_OBJECTS: frozenset[str] = frozenset({"arn:aws:s3", "arn:aws:s3:::"})
@@ -56,25 +55,15 @@ S3_OBJECT = "AWS::S3::Object"
 
 
 def k_and(*values: Tri) -> Tri:
-    """Three-valued AND: False if any is False, else None if any is None, else True."""
-    if any(v is False for v in values):
-        return False
-    if any(v is None for v in values):
-        return None
-    return True
+    return all_of(values)
 
 
 def k_or(*values: Tri) -> Tri:
-    """Three-valued OR: True if any is True, else None if any is None, else False."""
-    if any(v is True for v in values):
-        return True
-    if any(v is None for v in values):
-        return None
-    return False
+    return any_of(values)
 
 
 def k_any(values: Iterable[Tri]) -> Tri:
-    return k_or(*tuple(values))
+    return any_of(values)
 
 
 def _maybe(value: Tri, uncertain: bool) -> Tri:
