@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis.trails import attr_name, is_logging, sorted_trails
-from scanner.engine import Fail, Outcome, Pass, Unknown, policy
+from scanner.engine import Outcome, judge, policy
 from scanner.model import Model
 
 
@@ -32,15 +32,11 @@ def trail_logging_enabled(model: Model) -> Iterable[Outcome]:
     """
     for trail in sorted_trails(model.trails):
         attr = trail.enable_logging
-        logging = is_logging(trail)
-        if logging is None:
-            yield Unknown(subject=trail.ref, span=attr.span, reason=attr.reason or "unresolved")
-        elif logging:
-            yield Pass(subject=trail.ref, span=attr.span)
-        else:
-            name = attr_name(trail, "enable_logging")
-            yield Fail(
-                subject=trail.ref,
-                span=attr.span,
-                message=f"Trail {trail.ref} has logging turned off ({name} = false): it records no events.",
-            )
+        name = attr_name(trail, "enable_logging")
+        yield judge(
+            subject=trail.ref,
+            span=attr.span,
+            verdict=is_logging(trail),
+            unknown=attr.reason,
+            fail=f"Trail {trail.ref} has logging turned off ({name} = false): it records no events.",
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanner.engine import Fail, Outcome, Pass, Unknown, policy
+from scanner.engine import Outcome, judge, policy
 from scanner.model import Model
 
 
@@ -32,14 +32,11 @@ def log_file_validation(model: Model) -> Iterable[Outcome]:
     """
     for trail in model.trails:
         attr = trail.log_file_validation
-        if attr.truth() is None:
-            yield Unknown(subject=trail.ref, span=attr.span, reason=attr.reason)
-        elif attr.is_false():
-            how = "is set to false" if attr.origin.value == "explicit" else "is not enabled (default false)"
-            yield Fail(
-                subject=trail.ref,
-                span=attr.span,
-                message=f"Log file validation {how} on trail {trail.ref}: delivered logs are not tamper-evident.",
-            )
-        else:
-            yield Pass(subject=trail.ref, span=attr.span)
+        how = "is set to false" if attr.origin.value == "explicit" else "is not enabled (default false)"
+        yield judge(
+            subject=trail.ref,
+            span=attr.span,
+            verdict=attr.truth(),
+            unknown=attr.reason,
+            fail=f"Log file validation {how} on trail {trail.ref}: delivered logs are not tamper-evident.",
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis.trails import attr_name, sorted_trails
-from scanner.engine import Fail, Outcome, Pass, Unknown, policy
+from scanner.engine import Outcome, judge, policy
 from scanner.model import Model, Origin
 
 
@@ -34,19 +34,15 @@ def kms_encryption(model: Model) -> Iterable[Outcome]:
     """
     for trail in sorted_trails(model.trails):
         attr = trail.kms_key_id
-        is_set = attr.is_set()
-        if is_set is None:
-            yield Unknown(subject=trail.ref, span=attr.span, reason=attr.reason or "unresolved")
-        elif is_set:
-            yield Pass(subject=trail.ref, span=attr.span)
-        else:
-            name = attr_name(trail, "kms_key_id")
-            how = f"{name} is empty" if attr.origin is Origin.EXPLICIT else f"no {name}"
-            yield Fail(
-                subject=trail.ref,
-                span=attr.span,
-                message=(
-                    f"Trail {trail.ref} is not encrypted with a customer-managed KMS key (SSE-KMS); "
-                    f"logs get only the default SSE-S3 ({how})."
-                ),
-            )
+        name = attr_name(trail, "kms_key_id")
+        how = f"{name} is empty" if attr.origin is Origin.EXPLICIT else f"no {name}"
+        yield judge(
+            subject=trail.ref,
+            span=attr.span,
+            verdict=attr.is_set(),
+            unknown=attr.reason,
+            fail=(
+                f"Trail {trail.ref} is not encrypted with a customer-managed KMS key (SSE-KMS); "
+                f"logs get only the default SSE-S3 ({how})."
+            ),
+        )

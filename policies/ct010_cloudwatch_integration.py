@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis.trails import attr_name, sorted_trails
-from scanner.engine import Fail, Outcome, Pass, Unknown, policy
+from scanner.engine import Outcome, judge, policy
 from scanner.model import Model
 
 
@@ -35,24 +35,19 @@ def cloudwatch_integration(model: Model) -> Iterable[Outcome]:
     """
     for trail in sorted_trails(model.trails):
         group, role = trail.cloud_watch_logs_group_arn, trail.cloud_watch_logs_role_arn
-        has_group = group.is_set()
-        if has_group is None:
-            yield Unknown(subject=trail.ref, span=group.span, reason=group.reason or "unresolved")
-        elif has_group:
-            yield Pass(subject=trail.ref, span=group.span)
+        group_name = attr_name(trail, "cloud_watch_logs_group_arn")
+        role_name = attr_name(trail, "cloud_watch_logs_role_arn")
+        if role.is_set() is False:
+            missing = f"neither {group_name} nor {role_name} is set"
         else:
-            group_name = attr_name(trail, "cloud_watch_logs_group_arn")
-            role_name = attr_name(trail, "cloud_watch_logs_role_arn")
-            has_role = role.is_set()
-            if has_role is False:
-                missing = f"neither {group_name} nor {role_name} is set"
-            else:
-                missing = f"{group_name} is not set ({role_name} alone delivers nothing)"
-            yield Fail(
-                subject=trail.ref,
-                span=group.span,
-                message=(
-                    f"Trail {trail.ref} does not deliver events to CloudWatch Logs: {missing}, "
-                    "so no metric filter or alarm can watch it."
-                ),
-            )
+            missing = f"{group_name} is not set ({role_name} alone delivers nothing)"
+        yield judge(
+            subject=trail.ref,
+            span=group.span,
+            verdict=group.is_set(),
+            unknown=group.reason,
+            fail=(
+                f"Trail {trail.ref} does not deliver events to CloudWatch Logs: {missing}, "
+                "so no metric filter or alarm can watch it."
+            ),
+        )

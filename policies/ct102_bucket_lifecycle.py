@@ -40,7 +40,10 @@ def _acts(rule: LifecycleRule) -> Tri:
     expiry = rule.expiration_days
     if expiry.origin is Origin.UNKNOWN:
         return None
-    return expiry.value is not None
+    if expiry.value is None:
+        return False
+    # A value that is not a number of days cannot be judged: unknown, not "expires".
+    return True if expiry.as_int() is not None else None
 
 
 @policy(
@@ -106,13 +109,8 @@ def _check_bucket(bucket: Bucket, trails: tuple[Trail, ...], minimum: int) -> It
                 continue
             acts = _acts(rule)
             expiry = rule.expiration_days
-            if (
-                applies is True
-                and expiry.origin is not Origin.UNKNOWN
-                and isinstance(expiry.value, int)
-                and expiry.value < minimum
-                and index not in short_seen
-            ):
+            days = expiry.as_int()
+            if applies is True and days is not None and days < minimum and index not in short_seen:
                 short_seen.add(index)
                 failed = True
                 label = f"rule {rule.id!r}" if rule.id else "a lifecycle rule"
@@ -120,7 +118,7 @@ def _check_bucket(bucket: Bucket, trails: tuple[Trail, ...], minimum: int) -> It
                     subject=bucket.ref,
                     span=expiry.span,
                     message=(
-                        f"Bucket {bucket.ref} expires trail logs after {expiry.value} days "
+                        f"Bucket {bucket.ref} expires trail logs after {days} days "
                         f"({label}), less than the required {minimum} days."
                     ),
                     related=related,

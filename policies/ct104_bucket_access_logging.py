@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis import delivery
-from scanner.engine import Fail, Outcome, Pass, Unknown, policy
-from scanner.model import Model, Origin
+from scanner.engine import Outcome, judge, policy
+from scanner.model import Model
 
 
 @policy(
@@ -40,24 +40,15 @@ def bucket_access_logging(model: Model) -> Iterable[Outcome]:
     for use in used:
         bucket = use.record
         attr = bucket.logging_target
-        related = delivery.trail_related(use.trails)
-        if attr.origin is Origin.UNKNOWN:
-            yield Unknown(
-                subject=bucket.ref,
-                span=attr.span,
-                reason=f"the logging target of bucket {bucket.ref} cannot be resolved: {attr.reason}",
-                related=related,
-            )
-        elif attr.is_set():
-            yield Pass(subject=bucket.ref, span=attr.span)
-        else:
-            trails = ", ".join(t.ref for t in use.trails)
-            yield Fail(
-                subject=bucket.ref,
-                span=attr.span,
-                message=(
-                    f"Bucket {bucket.ref} (logs of {trails}) has no server access logging: "
-                    "reads and deletions of the trail's logs are not recorded."
-                ),
-                related=related,
-            )
+        trails = ", ".join(t.ref for t in use.trails)
+        yield judge(
+            subject=bucket.ref,
+            span=attr.span,
+            verdict=attr.is_set(),
+            unknown=f"the logging target of bucket {bucket.ref} cannot be resolved: {attr.reason}",
+            fail=(
+                f"Bucket {bucket.ref} (logs of {trails}) has no server access logging: "
+                "reads and deletions of the trail's logs are not recorded."
+            ),
+            related=delivery.trail_related(use.trails),
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis import delivery
-from scanner.engine import Fail, Outcome, Pass, Unknown, policy
+from scanner.engine import Outcome, judge, policy
 from scanner.model import Model
 
 
@@ -40,21 +40,12 @@ def kms_key_rotation(model: Model) -> Iterable[Outcome]:
         if spec.known and spec.value and str(spec.value) != "SYMMETRIC_DEFAULT":
             continue  # automatic rotation exists only for symmetric keys (CT201 fails these)
         attr = key.rotation
-        related = delivery.trail_related(use.trails)
-        if attr.truth() is None:
-            yield Unknown(
-                subject=key.ref,
-                span=attr.span,
-                reason=f"rotation of KMS key {key.ref} cannot be resolved: {attr.reason}",
-                related=related,
-            )
-        elif attr.is_true():
-            yield Pass(subject=key.ref, span=attr.span)
-        else:
-            how = "is disabled" if attr.origin.value == "explicit" else "is not enabled (default off)"
-            yield Fail(
-                subject=key.ref,
-                span=attr.span,
-                message=f"Automatic rotation {how} on KMS key {key.ref}, which encrypts the trail's logs.",
-                related=related,
-            )
+        how = "is disabled" if attr.origin.value == "explicit" else "is not enabled (default off)"
+        yield judge(
+            subject=key.ref,
+            span=attr.span,
+            verdict=attr.truth(),
+            unknown=f"rotation of KMS key {key.ref} cannot be resolved: {attr.reason}",
+            fail=f"Automatic rotation {how} on KMS key {key.ref}, which encrypts the trail's logs.",
+            related=delivery.trail_related(use.trails),
+        )

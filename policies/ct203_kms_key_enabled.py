@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis import delivery
-from scanner.engine import Fail, Outcome, Pass, Unknown, policy
+from scanner.engine import Outcome, judge, policy
 from scanner.model import Model
 
 
@@ -36,21 +36,12 @@ def kms_key_enabled(model: Model) -> Iterable[Outcome]:
     for use in used:
         key = use.record
         attr = key.enabled
-        related = delivery.trail_related(use.trails)
-        if attr.truth() is None:
-            yield Unknown(
-                subject=key.ref,
-                span=attr.span,
-                reason=f"whether KMS key {key.ref} is enabled cannot be resolved: {attr.reason}",
-                related=related,
-            )
-        elif attr.is_true():
-            yield Pass(subject=key.ref, span=attr.span)
-        else:
-            trails = ", ".join(t.ref for t in use.trails)
-            yield Fail(
-                subject=key.ref,
-                span=attr.span,
-                message=f"KMS key {key.ref} is disabled: CloudTrail cannot encrypt, so {trails} delivers no logs.",
-                related=related,
-            )
+        trails = ", ".join(t.ref for t in use.trails)
+        yield judge(
+            subject=key.ref,
+            span=attr.span,
+            verdict=attr.truth(),
+            unknown=f"whether KMS key {key.ref} is enabled cannot be resolved: {attr.reason}",
+            fail=f"KMS key {key.ref} is disabled: CloudTrail cannot encrypt, so {trails} delivers no logs.",
+            related=delivery.trail_related(use.trails),
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis import delivery
-from scanner.engine import Fail, Outcome, Pass, Unknown, policy
+from scanner.engine import Outcome, judge, policy
 from scanner.model import Model, Origin
 
 
@@ -41,23 +41,24 @@ def log_group_retention(model: Model) -> Iterable[Outcome]:
     for use in used:
         group = use.record
         attr = group.retention_days
-        related = delivery.trail_related(use.trails)
+        days = attr.as_int()
         if attr.origin is Origin.UNKNOWN:
-            yield Unknown(
-                subject=group.ref,
-                span=attr.span,
-                reason=f"retention of log group {group.ref} cannot be resolved: {attr.reason}",
-                related=related,
-            )
-        elif not isinstance(attr.value, int) or attr.value == 0 or attr.value >= minimum:
-            yield Pass(subject=group.ref, span=attr.span)  # absent or 0: never expire
+            verdict, why = None, attr.reason
+        elif attr.value is None:
+            verdict, why = True, ""  # absent: the group never expires events
+        elif days is None:
+            verdict, why = None, f"{attr.value!r} is not a number of days"
         else:
-            yield Fail(
-                subject=group.ref,
-                span=attr.span,
-                message=(
-                    f"Log group {group.ref} keeps the trail's events {attr.value} days, less "
-                    f"than the required {minimum}."
-                ),
-                related=related,
-            )
+            verdict, why = days == 0 or days >= minimum, ""  # 0: never expire
+        yield judge(
+            subject=group.ref,
+            span=attr.span,
+            verdict=verdict,
+            unknown=f"retention of log group {group.ref} cannot be resolved: {why}",
+            fail=(
+                f"Log group {group.ref} keeps the trail's events {attr.value} days, less "
+                f"than the required {minimum}."
+            ),
+            related=delivery.trail_related(use.trails),
+        )
+

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis import delivery
-from scanner.engine import Fail, Outcome, Pass, Unknown, policy
-from scanner.model import Model, Origin
+from scanner.engine import Outcome, judge, policy
+from scanner.model import Model
 
 
 @policy(
@@ -39,20 +39,11 @@ def log_group_encryption(model: Model) -> Iterable[Outcome]:
     for use in used:
         group = use.record
         attr = group.kms_key_id
-        related = delivery.trail_related(use.trails)
-        if attr.origin is Origin.UNKNOWN:
-            yield Unknown(
-                subject=group.ref,
-                span=attr.span,
-                reason=f"the KMS key of log group {group.ref} cannot be resolved: {attr.reason}",
-                related=related,
-            )
-        elif attr.is_set():
-            yield Pass(subject=group.ref, span=attr.span)
-        else:
-            yield Fail(
-                subject=group.ref,
-                span=attr.span,
-                message=f"Log group {group.ref}, which receives the trail's events, is not encrypted with a KMS key.",
-                related=related,
-            )
+        yield judge(
+            subject=group.ref,
+            span=attr.span,
+            verdict=attr.is_set(),
+            unknown=f"the KMS key of log group {group.ref} cannot be resolved: {attr.reason}",
+            fail=f"Log group {group.ref}, which receives the trail's events, is not encrypted with a KMS key.",
+            related=delivery.trail_related(use.trails),
+        )

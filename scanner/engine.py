@@ -67,6 +67,27 @@ Outcome = Fail | Pass | Unknown
 PolicyFunc = Callable[[Model], Iterable[Outcome]]
 
 
+def judge(
+    *,
+    subject: str,
+    span: Span,
+    verdict: bool | None,
+    unknown: str,
+    fail: str | Callable[[], str],
+    related: tuple[Related, ...] = (),
+) -> Outcome:
+    """Turn one three-valued verdict into an outcome, the same way for every policy.
+
+    ``None`` (cannot be decided statically) is always ``Unknown`` with its reason, never a
+    pass or a fail; ``fail`` may be a callable so the message is only built when needed.
+    """
+    if verdict is None:
+        return Unknown(subject=subject, span=span, reason=unknown or "unresolved", related=related)
+    if verdict:
+        return Pass(subject=subject, span=span)
+    return Fail(subject=subject, span=span, message=fail() if callable(fail) else fail, related=related)
+
+
 # ---------------------------------------------------------------------------
 # Policy metadata
 # ---------------------------------------------------------------------------

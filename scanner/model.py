@@ -116,6 +116,18 @@ class Attr(Generic[T]):
     def is_false(self) -> bool:
         return self.truth() is False
 
+    def as_int(self) -> int | None:
+        """The value as a whole number (``30`` or ``"30"``, as a CloudFormation parameter
+        gives it); None when unknown, absent or not a number, so a caller can tell."""
+        value = self.value
+        if self.origin is Origin.UNKNOWN or isinstance(value, bool):
+            return None
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value.strip())
+        return None
+
     def is_set(self) -> bool | None:
         """Three-valued 'has a non-empty value' (None when unknown)."""
         if self.origin is Origin.UNKNOWN:

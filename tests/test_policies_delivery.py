@@ -468,6 +468,13 @@ def test_ct102_short_expiry_fails_at_expiration() -> None:
     assert kinds(run(bucket_lifecycle, lenient)) == ["Pass"]
 
 
+def test_ct102_expiry_written_as_text() -> None:
+    text = rule(transitions=(), expiration=ex("90", 55))
+    assert "after 90 days" in only(run(bucket_lifecycle, model(trail(), buckets=(lifecycle(text),))), Fail).message
+    odd = rule(transitions=(), expiration=ex("soon", 55))
+    assert kinds(run(bucket_lifecycle, model(trail(), buckets=(lifecycle(odd),)))) == ["Unknown"]
+
+
 def test_ct102_rules_that_do_not_apply() -> None:
     disabled = rule(enabled=ex(False, 51))
     other = rule(prefix=ex("access-logs/", 53))
@@ -655,6 +662,14 @@ def test_ct301_retention() -> None:
     assert kinds(run(log_group_retention, lenient)) == ["Pass"]
     assert kinds(run(log_group_retention, model(cwl_trail(), log_groups=(log_group(retention_days=unk(92)),)))) == ["Unknown"]
     assert run(log_group_retention, model(trail(), log_groups=(log_group(),))) == []
+
+
+def test_ct301_retention_written_as_text() -> None:
+    # A CloudFormation parameter gives "30": still 30 days, not a pass by type accident.
+    text = model(cwl_trail(), log_groups=(log_group(retention_days=ex("30", 92)),))
+    assert kinds(run(log_group_retention, text)) == ["Fail"]
+    odd = model(cwl_trail(), log_groups=(log_group(retention_days=ex("forever", 92)),))
+    assert kinds(run(log_group_retention, odd)) == ["Unknown"]
 
 
 def test_ct302_encryption() -> None:

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from scanner import arns
 from scanner.analysis import iam, links
 from scanner.analysis.links import Link
 from scanner.analysis.tri import Tri, all_of, any_of  # noqa: F401 - re-exported: policies combine verdicts with them
@@ -39,8 +40,8 @@ from scanner.engine import Related, Unknown
 from scanner.model import Attr, Bucket, KmsKey, LogGroup, Model, Origin, PolicyDocument, Role, Span, Trail
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
-ACCOUNT_ID = "${AWS::AccountId}"
-REGION = "${AWS::Region}"
+ACCOUNT_ID = arns.ACCOUNT
+REGION = arns.REGION
 ORGANIZATION_ID = "${AWS::OrganizationId}"
 
 R = TypeVar("R")
@@ -144,15 +145,15 @@ def trail_arn(trail: Trail) -> str:
     candidates = links.trail_arn_candidates(trail)
     if candidates:
         return candidates[0]
-    return f"arn:aws:cloudtrail:{REGION}:{ACCOUNT_ID}:trail/${{{trail.ref}.name}}"
+    return arns.cloudtrail_trail(f"${{{trail.ref}.name}}")
 
 
 def bucket_arn(bucket: Bucket) -> str:
     if bucket.arn.known and bucket.arn.value:
         return str(bucket.arn.value)
     if bucket.name.known and bucket.name.value:
-        return f"arn:aws:s3:::{bucket.name.value}"
-    return f"arn:aws:s3:::${{{bucket.ref}}}"
+        return arns.s3_bucket(str(bucket.name.value))
+    return arns.s3_bucket(f"${{{bucket.ref}}}")
 
 
 def key_prefix(trail: Trail) -> str | None:
@@ -177,8 +178,8 @@ def key_arn(key: KmsKey) -> str:
     if key.arn.known and key.arn.value:
         return str(key.arn.value)
     if key.key_id.known and key.key_id.value:
-        return f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/{key.key_id.value}"
-    return f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/${{{key.ref}}}"
+        return arns.kms_key(str(key.key_id.value))
+    return arns.kms_key(f"${{{key.ref}}}")
 
 
 def log_group_arn(trail: Trail, group: LogGroup | None) -> str | None:
@@ -186,7 +187,7 @@ def log_group_arn(trail: Trail, group: LogGroup | None) -> str | None:
     if group is not None and group.arn.known and group.arn.value:
         return str(group.arn.value).removesuffix(":*")
     if group is not None and group.name.known and group.name.value:
-        return f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:{group.name.value}"
+        return arns.log_group(str(group.name.value))
     attr = trail.cloud_watch_logs_group_arn
     if attr.known and attr.value:
         return str(attr.value).removesuffix(":*")

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from scanner import arns
 from scanner.model import (
     Alarm,
     Attr,
@@ -84,7 +85,7 @@ def _key_identifiers(key: KmsKey) -> list[str]:
     ids = _known(key.key_id, key.arn)
     for alias in key.aliases:
         ids.append(alias)
-        ids.append(f"arn:aws:kms:${{AWS::Region}}:${{AWS::AccountId}}:{alias}")
+        ids.append(arns.kms_alias(alias))
     return ids
 
 
@@ -215,4 +216,4 @@ def trail_arn_candidates(trail: Trail) -> tuple[str, ...]:
     name = str(trail.name.value)
     if name.startswith("arn:"):
         return (name,)
-    return (f"arn:aws:cloudtrail:${{AWS::Region}}:${{AWS::AccountId}}:trail/{name}",)
+    return (arns.cloudtrail_trail(name),)

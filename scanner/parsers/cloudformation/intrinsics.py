@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from scanner import arns
 from scanner.analysis.policy_document import UnknownValue, aws_string
 from scanner.parsers.cloudformation.decode import PosDict, PosList
 
@@ -35,8 +36,8 @@ class _NoValue:
 
 NO_VALUE = _NoValue()
 
-_ACCOUNT = "${AWS::AccountId}"
-_REGION = "${AWS::Region}"
+_ACCOUNT = arns.ACCOUNT
+_REGION = arns.REGION
 PSEUDO: dict[str, Any] = {
     "AWS::AccountId": _ACCOUNT,
     "AWS::Region": _REGION,
@@ -636,7 +637,7 @@ _HANDLERS: dict[str, Any] = {
 
 
 def _bucket_arn(r: Resolver, logical: str, name: Any) -> Any:
-    return f"arn:aws:s3:::{name}"
+    return arns.s3_bucket(name)
 
 
 def _key_id(r: Resolver, logical: str, name: Any) -> Any:
@@ -644,16 +645,16 @@ def _key_id(r: Resolver, logical: str, name: Any) -> Any:
 
 
 def _key_arn(r: Resolver, logical: str, name: Any) -> Any:
-    return f"arn:aws:kms:{_REGION}:{_ACCOUNT}:key/{r.token(logical)}"
+    return arns.kms_key(r.token(logical))
 
 
 def _log_group_arn(r: Resolver, logical: str, name: Any) -> Any:
     # CloudFormation's Arn attribute of a log group ends in ``:*`` (Terraform's does not).
-    return f"arn:aws:logs:{_REGION}:{_ACCOUNT}:log-group:{name}:*"
+    return arns.log_group(name) + ":*"
 
 
 def _topic_arn(r: Resolver, logical: str, name: Any) -> Any:
-    return f"arn:aws:sns:{_REGION}:{_ACCOUNT}:{name}"
+    return arns.sns_topic(name)
 
 
 def _iam_path(r: Resolver, logical: str) -> str:
@@ -662,23 +663,23 @@ def _iam_path(r: Resolver, logical: str) -> str:
 
 
 def _role_arn(r: Resolver, logical: str, name: Any) -> Any:
-    return f"arn:aws:iam::{_ACCOUNT}:role{_iam_path(r, logical)}{name}"
+    return arns.iam_role(name, _iam_path(r, logical))
 
 
 def _policy_arn(r: Resolver, logical: str, name: Any) -> Any:
-    return f"arn:aws:iam::{_ACCOUNT}:policy{_iam_path(r, logical)}{name}"
+    return arns.iam_policy(name, _iam_path(r, logical))
 
 
 def _trail_arn(r: Resolver, logical: str, name: Any) -> Any:
-    return f"arn:aws:cloudtrail:{_REGION}:{_ACCOUNT}:trail/{name}"
+    return arns.cloudtrail_trail(name)
 
 
 def _rule_arn(r: Resolver, logical: str, name: Any) -> Any:
-    return f"arn:aws:events:{_REGION}:{_ACCOUNT}:rule/{name}"
+    return arns.events_rule(name)
 
 
 def _alarm_arn(r: Resolver, logical: str, name: Any) -> Any:
-    return f"arn:aws:cloudwatch:{_REGION}:{_ACCOUNT}:alarm:{name}"
+    return arns.cloudwatch_alarm(name)
 
 
 def _same_name(r: Resolver, logical: str, name: Any) -> Any:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from scanner import arns
 from scanner.analysis.policy_document import UnknownValue
 from scanner.model import (
     AdvancedEventSelector,
@@ -359,7 +360,7 @@ class UnitBuilder:
     def bucket(self, res: Resource) -> Bucket:
         vals, props, dspan = self.values(res), res.props, self.default_span(res)
         name = self.name_attr(res, "BucketName")
-        arn = self.derived(res, name, f"arn:aws:s3:::{name.value}")
+        arn = self.derived(res, name, arns.s3_bucket(str(name.value)))
         policy: Attr[PolicyDocument] = Attr.default(None, dspan)
         policy_ref = ""
         if name.known and isinstance(name.value, str):
@@ -558,7 +559,7 @@ class UnitBuilder:
         vals, props, dspan = self.values(res), res.props, self.default_span(res)
         name = self.name_attr(res, "LogGroupName")
         arn = self.derived(
-            res, name, f"arn:aws:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{name.value}"
+            res, name, arns.log_group(str(name.value))
         )
         return LogGroup(
             **self.record_fields(res),

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from scanner import arns
+from scanner.arns import ACCOUNT, REGION
 from scanner.parsers.terraform.values import UnknownValue
 
 Value = Any
-ACCOUNT = "${AWS::AccountId}"
-REGION = "${AWS::Region}"
 
 
 class _Missing:
@@ -33,12 +33,12 @@ def _name(written: Written, symbol: str, key: str = "name") -> Value:
     return value
 
 
-def _fmt(template: str, name: Value) -> Value:
+def _fmt(build: Callable[[str], str], name: Value) -> Value:
     if isinstance(name, UnknownValue):
         return name
     if not isinstance(name, str):
         return UnknownValue("identifying name is not a string")
-    return template.replace("{name}", name)
+    return build(name)
 
 
 def _iam_path(written: Written) -> str:
@@ -46,70 +46,67 @@ def _iam_path(written: Written) -> str:
     return path if isinstance(path, str) and path else "/"
 
 
+def _same(name: str) -> str:
+    return name
+
+
+def _named(arn: Callable[[str], str], name_key: str = "name") -> dict[str, Callable[[str], str]]:
+    return {"id": _same, name_key: _same, "arn": arn}
+
+
 def computed(rtype: str, attr: str, written: Written, symbol: str) -> Value:
     """The statically known value of ``rtype.attr``, or ``NOT_COMPUTED``."""
+    table: dict[str, Callable[[str], str]]
     if rtype == "aws_s3_bucket":
         name = _name(written, symbol, "bucket")
         table = {
-            "id": "{name}",
-            "bucket": "{name}",
-            "arn": "arn:aws:s3:::{name}",
-            "bucket_domain_name": "{name}.s3.amazonaws.com",
-            "bucket_regional_domain_name": "{name}.s3." + REGION + ".amazonaws.com",
+            **_named(arns.s3_bucket, "bucket"),
+            "bucket_domain_name": lambda n: f"{n}.s3.amazonaws.com",
+            "bucket_regional_domain_name": lambda n: f"{n}.s3.{REGION}.amazonaws.com",
         }
     elif rtype == "aws_kms_key":
         name = symbol
-        table = {
-            "id": "{name}",
-            "key_id": "{name}",
-            "arn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{{name}}",
-        }
+        table = {**_named(arns.kms_key, "key_id")}
     elif rtype == "aws_kms_alias":
         name = _name(written, symbol)
         if attr == "target_key_id":
             return NOT_COMPUTED
-        table = {"id": "{name}", "name": "{name}",
-                 "arn": f"arn:aws:kms:{REGION}:{ACCOUNT}:{{name}}"}
+        table = _named(arns.kms_alias)
     elif rtype == "aws_cloudwatch_log_group":
         name = _name(written, symbol)
-        table = {"id": "{name}", "name": "{name}",
-                 "arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{{name}}"}
+        table = _named(arns.log_group)
     elif rtype == "aws_iam_role":
         name = _name(written, symbol)
-        table = {"id": "{name}", "name": "{name}",
-                 "arn": f"arn:aws:iam::{ACCOUNT}:role{_iam_path(written)}{{name}}"}
+        path = _iam_path(written)
+        table = _named(lambda n: arns.iam_role(n, path))
     elif rtype == "aws_iam_policy":
         name = _name(written, symbol)
-        arn = f"arn:aws:iam::{ACCOUNT}:policy{_iam_path(written)}{{name}}"
-        table = {"id": arn, "arn": arn, "name": "{name}"}
+        path = _iam_path(written)
+        table = {**_named(lambda n: arns.iam_policy(n, path)), "id": lambda n: arns.iam_policy(n, path)}
     elif rtype == "aws_sns_topic":
         name = _name(written, symbol)
-        arn = f"arn:aws:sns:{REGION}:{ACCOUNT}:{{name}}"
-        table = {"id": arn, "arn": arn, "name": "{name}"}
+        table = {**_named(arns.sns_topic), "id": arns.sns_topic}
     elif rtype == "aws_cloudtrail":
         name = _name(written, symbol)
-        table = {"id": "{name}", "name": "{name}",
-                 "arn": f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{{name}}"}
+        table = _named(arns.cloudtrail_trail)
     elif rtype == "aws_cloudwatch_event_rule":
         name = _name(written, symbol)
-        table = {"id": "{name}", "name": "{name}",
-                 "arn": f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{{name}}"}
+        table = _named(arns.events_rule)
     elif rtype == "aws_cloudwatch_metric_alarm":
         name = _name(written, symbol, "alarm_name")
-        table = {"id": "{name}", "alarm_name": "{name}",
-                 "arn": f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:{{name}}"}
+        table = _named(arns.cloudwatch_alarm, "alarm_name")
     elif rtype == "aws_cloudwatch_log_metric_filter":
         name = _name(written, symbol)
-        table = {"id": "{name}", "name": "{name}"}
+        table = {"id": _same, "name": _same}
     elif rtype.startswith("aws_s3_bucket_") and attr == "id":
         bucket = written("bucket")
         return symbol if bucket is MISSING else bucket
     else:
         return NOT_COMPUTED
-    template = table.get(attr)
-    if template is None:
+    build = table.get(attr)
+    if build is None:
         return NOT_COMPUTED
-    return _fmt(template, name)
+    return _fmt(build, name)
 
 
 def data_source(dtype: str, attr: str, written: Written, ref: str) -> Value:
