@@ -421,7 +421,14 @@ def problem_findings(model: Model) -> list[Finding]:
     """CT901 findings for every file problem the parsers recorded."""
     builtin = {b.id: b for b in BUILTIN_SPECS}
     out = []
+    seen: set[tuple[str, str, int, str]] = set()
     for p in model.problems:
+        # Discovery and a parser may both refuse the same file (a symlink out of the
+        # root): one finding per problem, not one per component that noticed it.
+        key = (p.id, p.span.path, p.span.line, p.message)
+        if key in seen:
+            continue
+        seen.add(key)
         spec = builtin.get(p.id, builtin["CT901"])
         out.append(
             Finding(

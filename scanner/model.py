@@ -244,9 +244,12 @@ class Record:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DataResource:
-    type: str  # AWS::S3::Object, AWS::Lambda::Function, ...
-    values: tuple[str, ...]
+    type: str  # AWS::S3::Object, AWS::Lambda::Function, ... ("" when unresolved)
+    values: tuple[str, ...]  # the values that could be resolved
     span: Span
+    # Non-empty when the type or some values could not be resolved: the resource exists,
+    # but what it selects is only partly known.
+    unknown: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

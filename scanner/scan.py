@@ -14,7 +14,7 @@ import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from scanner import __version__
+from scanner import __version__, suppressions
 from scanner.config import Config
 from scanner.discovery import Discovery, discover, relpath
 from scanner.engine import (
@@ -189,6 +189,20 @@ def _cfn_lint_findings(templates: list[Path], root: Path) -> list[Finding]:
     return out
 
 
+def _mark_suppressed(evaluations: list[Evaluation], findings: list[Finding]) -> list[Evaluation]:
+    """A failed evaluation whose findings are all suppressed (inline, config or baseline)
+    reads ``suppressed``, so the evaluations tell the same story as the findings."""
+    active = {(f.id, f.account, f.resource) for f in findings if not f.suppressed}
+    hidden = {(f.id, f.account, f.resource) for f in findings if f.suppressed}
+    out = []
+    for e in evaluations:
+        key = (e.policy, e.account, e.subject)
+        if e.status == "fail" and key in hidden and key not in active:
+            e = replace(e, status="suppressed")
+        out.append(e)
+    return out
+
+
 def run_scan(options: ScanOptions) -> ScanResult:
     config = options.config
     root = scan_root(options.paths, options.root)
@@ -237,19 +251,14 @@ def run_scan(options: ScanOptions) -> ScanResult:
 
     findings = engine.findings
     stale: list[dict[str, str]] = []
-    try:
-        from scanner import suppressions as _suppressions
-    except ImportError:  # pragma: no cover - during bootstrap only
-        _suppressions = None  # type: ignore[assignment]
-    if _suppressions is not None:
-        findings = _suppressions.apply(
-            findings,
-            all_models,
-            config,
-            today=options.today or _dt.date.today(),
-            policy_ids=[s.id for s in specs],
-            root=root,
-        )
+    findings = suppressions.apply(
+        findings,
+        all_models,
+        config,
+        today=options.today or _dt.date.today(),
+        policy_ids=[s.id for s in specs],
+        root=root,
+    )
     baseline_path = options.baseline or (
         (Path(config.source).parent / config.baseline) if config.baseline and config.source else None
     )
@@ -265,7 +274,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
         )
 
     findings = sorted(findings, key=Finding.sort_key)
-    evaluations = sorted(engine.evaluations, key=Evaluation.sort_key)
+    evaluations = sorted(_mark_suppressed(engine.evaluations, findings), key=Evaluation.sort_key)
     # Directories with nothing of ours in them are a usage error (exit 2); explicit files
     # that are not ours (a pre-commit run on other files) are simply nothing to do.
     nothing = not units and not files.failed and any(p.is_dir() for p in options.paths)

@@ -159,3 +159,15 @@ def test_terraform_only_scan_does_not_import_cfnlint(tmp_path: Path) -> None:
 @pytest.mark.parametrize("argv", [["--version"], ["--help"], ["scan", "--help"]])
 def test_help_and_version(argv, capsys) -> None:
     assert main(argv) == 0
+
+
+def test_suppressed_finding_shows_as_suppressed_evaluation(tmp_path: Path, capsys) -> None:
+    _write(
+        tmp_path,
+        "main.tf",
+        BAD_TRAIL.replace('  name           = "t"', '  # trailscan:ignore CT008 validated by the SIEM\n  name = "t"'),
+    )
+    assert main([str(tmp_path), "--select", "CT008", "--format", "json", "--root", str(tmp_path)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [f["suppressed"] for f in report["findings"]] == [True]
+    assert [e["status"] for e in report["evaluations"]] == ["suppressed"]

@@ -530,3 +530,29 @@ def test_odd_property_shapes_never_crash(tmp_path: Path) -> None:
         assert model is not None and len(model.trails) == 1
 
     check()
+
+
+def test_unresolved_data_resource_values_keep_the_selectors_known(tmp_path: Path) -> None:
+    model = load(
+        tmp_path,
+        """
+        Parameters:
+          Arn:
+            Type: String
+        Resources:
+          Trail:
+            Type: AWS::CloudTrail::Trail
+            Properties:
+              S3BucketName: b
+              IsLogging: true
+              EventSelectors:
+                - ReadWriteType: All
+                  DataResources:
+                    - Type: AWS::S3::Object
+                      Values: [!Ref Arn]
+        """,
+    )
+    selectors = model.trails[0].event_selectors
+    assert selectors.origin is Origin.EXPLICIT
+    (res,) = selectors.value[0].data_resources
+    assert res.type == "AWS::S3::Object" and res.values == () and "Arn" in res.unknown

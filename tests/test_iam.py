@@ -146,6 +146,15 @@ def test_literal_against_token_that_cannot_match_is_false() -> None:
     assert match_value("arn:aws:s3:::b/AWSLogs/*", value, case_sensitive=True) is False
 
 
+def test_pseudo_parameter_token_never_stands_for_a_separator() -> None:
+    group = "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:trail"
+    stream = f"{group}:log-stream:${{AWS::AccountId}}_CloudTrail_${{AWS::Region}}"
+    assert match_value(group, stream, case_sensitive=True) is False
+    assert match_value(f"{group}:*", stream, case_sensitive=True) is True
+    # A resource token may be anything (a name with "/" or an ARN): still undecided.
+    assert match_value("arn:aws:s3:::${aws_s3_bucket.b}", "arn:aws:s3:::x/y", case_sensitive=True) is None
+
+
 def test_partition_token_is_normalised() -> None:
     assert match_value("arn:${AWS::Partition}:s3:::b/*", "arn:aws:s3:::b/k", case_sensitive=True) is True
 

@@ -704,10 +704,10 @@ def test_ct303_permissions_on_the_group_arn_only_fail() -> None:
     assert "logs:CreateLogStream and logs:PutLogEvents" in out.message and out.span.line == 99
     wide = role(permission_policies=(logs_policy(f"{literal}:*"),))
     assert kinds(run(cloudwatch_delivery_role, model(t, log_groups=(group,), roles=(wide,)))) == ["Pass"]
-    # With symbolic region/account, scanner.analysis.iam treats the tokens of the two sides
-    # independently, so the same mistake cannot be decided (see the iam module docstring).
+    # With symbolic region/account the same mistake is still a sure one: a pseudo-parameter
+    # token never stands for an ARN separator (see scanner.analysis.iam).
     symbolic = role(permission_policies=(logs_policy(GROUP_ARN),))
-    assert kinds(run(cloudwatch_delivery_role, model(cwl_trail(), log_groups=(log_group(),), roles=(symbolic,)))) == ["Unknown"]
+    assert kinds(run(cloudwatch_delivery_role, model(cwl_trail(), log_groups=(log_group(),), roles=(symbolic,)))) == ["Fail"]
 
 
 def test_ct303_incomplete_permissions_are_unknown() -> None:

@@ -269,6 +269,18 @@ def test_s3_data_events_classic() -> None:
     assert T.records_s3_data_events(maybe) == (None, None)
 
 
+def test_unresolved_data_resource_is_unknown_coverage_not_an_uncertain_selector() -> None:
+    unresolved = DataResource(type="AWS::S3::Object", values=(), span=sp(7), unknown="data.aws_s3_bucket.x")
+    t = trail(event_selectors=classic(selector(data=(unresolved,))))
+    assert T.records_s3_data_events(t) == (None, None)
+    # The selector itself is certain: its management events still count.
+    assert T.records_management_events(t) == (True, True)
+    both = trail(event_selectors=classic(selector(data=(unresolved, s3("arn:aws:s3:::")))))
+    assert T.records_s3_data_events(both) == (True, True)
+    other = DataResource(type="AWS::Lambda::Function", values=(), span=sp(7), unknown="var.fn")
+    assert T.records_s3_data_events(trail(event_selectors=classic(selector(data=(other,))))) == (False, False)
+
+
 def test_s3_data_events_advanced() -> None:
     data = fs("eventCategory", equals=("Data",))
     obj = fs("resources.type", equals=("AWS::S3::Object",))

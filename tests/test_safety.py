@@ -171,6 +171,27 @@ def test_symlink_out_of_root_is_never_read(tmp_path: Path) -> None:
     assert "outside" not in report.replace("outside the scanned root", "")
 
 
+def test_symlinked_tfvars_out_of_root_is_never_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "terraform.tfvars").write_text('trail_name = "from-outside"\n')
+    unit = tmp_path / "scan" / "unit"
+    unit.mkdir(parents=True)
+    (unit / "main.tf").write_text(
+        'variable "trail_name" {\n  default = "inside"\n}\n'
+        'resource "aws_cloudtrail" "t" {\n  name = var.trail_name\n  s3_bucket_name = "b"\n}\n'
+    )
+    try:
+        os.symlink(outside / "terraform.tfvars", unit / "terraform.tfvars")
+    except OSError as exc:  # pragma: no cover - platforms without symlinks
+        pytest.skip(str(exc))
+    result = run_scan(ScanOptions(paths=(tmp_path / "scan",), root=tmp_path / "scan"))
+    names = {t.name.value for m in result.models for t in m.trails}
+    assert names == {"inside"}
+    problems = [(f.id, f.span.path) for f in result.findings if f.id == "CT901"]
+    assert problems == [("CT901", "unit/terraform.tfvars")]
+
+
 def test_module_source_outside_root_is_not_loaded(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()

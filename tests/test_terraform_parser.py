@@ -520,6 +520,24 @@ def test_dynamic_event_selector_unknown(tmp_path: Path) -> None:
     assert sel.include_management_events.value is True
 
 
+def test_unresolved_data_resource_values_keep_the_selector_certain(tmp_path: Path) -> None:
+    trail = one_trail(tmp_path, """
+  name           = "t"
+  s3_bucket_name = "b"
+  event_selector {
+    read_write_type = "All"
+    data_resource {
+      type   = "AWS::S3::Object"
+      values = ["${data.aws_s3_bucket.important.arn}/"]
+    }
+  }
+""")
+    (sel,) = trail.event_selectors.value
+    assert sel.maybe is False
+    (res,) = sel.data_resources
+    assert res.type == "AWS::S3::Object" and "aws_s3_bucket" in res.unknown
+
+
 def test_advanced_event_selector(tmp_path: Path) -> None:
     trail = one_trail(tmp_path, """
   name           = "t"

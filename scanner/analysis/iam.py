@@ -32,7 +32,9 @@ and the like stand for one fixed but unknown string. They match as whole units: 
 token on both sides matches, a policy ``*`` may span tokens, but a literal against a token
 (``.../AWSLogs/123456789012/*`` against ``.../AWSLogs/${AWS::AccountId}/x``) cannot be decided
 and yields ``None`` -- unless no value of the token could make them match, which yields
-``False``. ``${AWS::Partition}`` is normalised to ``aws`` on both sides. IAM policy
+``False``. Pseudo-parameter tokens (``${AWS::...}``) never contain ``:`` or ``/``, so they
+cannot stand for an ARN separator; other tokens may be anything. ``${AWS::Partition}`` is
+normalised to ``aws`` on both sides. IAM policy
 variables (``${aws:username}``) look the same and are treated the same way, conservatively.
 """
 
@@ -214,6 +216,13 @@ def _could_match(pattern: list[object], value: list[object]) -> bool:
     def is_any(u: object) -> bool:
         return u is _STAR or (isinstance(u, tuple) and u[0] == "tok")
 
+    def fits(token: object, unit: object) -> bool:
+        # Pseudo parameters (account id, region, partition, stack name, URL suffix) never
+        # contain ":" or "/", so such a token cannot stand for an ARN separator: this is
+        # what lets "...:log-group:X" be a sure mismatch for "...:log-group:X:log-stream:*".
+        pseudo = isinstance(token, tuple) and token[0] == "tok" and str(token[1]).startswith("${AWS::")
+        return not (pseudo and unit in (":", "/"))
+
     n, m = len(pattern), len(value)
     start = (0, 0)
     seen = {start}
@@ -231,7 +240,9 @@ def _could_match(pattern: list[object], value: list[object]) -> bool:
             p, v = pattern[i], value[j]
             pi = i if is_any(p) else i + 1
             vj = j if is_any(v) else j + 1
-            compatible = is_any(p) or is_any(v) or p is _QMARK or p == v
+            compatible = (
+                (is_any(p) and fits(p, v)) or (is_any(v) and fits(v, p)) or p is _QMARK or p == v
+            )
             if compatible and (pi, vj) != (i, j):
                 moves.append((pi, vj))
             elif compatible:

@@ -395,8 +395,11 @@ def _norm_arn(value: str) -> str:
 def _classic_s3(selector: EventSelector) -> tuple[Tri, Tri, list[str]]:
     read, write = _rw_from_type(selector.read_write_type)
     everything = False
+    unresolved = False
     partial: list[str] = []
     for res in selector.data_resources:
+        if res.unknown and res.type.strip() in ("", S3_OBJECT):
+            unresolved = True  # an unresolved value might be "every bucket"
         if res.type.strip() != S3_OBJECT:
             continue
         for value in res.values:
@@ -404,7 +407,8 @@ def _classic_s3(selector: EventSelector) -> tuple[Tri, Tri, list[str]]:
                 everything = True
             else:
                 partial.append(_norm_arn(value))
-    read, write = k_and(read, everything), k_and(write, everything)
+    covered: Tri = True if everything else (None if unresolved else False)
+    read, write = k_and(read, covered), k_and(write, covered)
     return _maybe(read, selector.maybe), _maybe(write, selector.maybe), partial
 
 

@@ -118,7 +118,7 @@ def _big_yaml(root: Path) -> None:
 def _deep_hcl(root: Path) -> None:
     depth = 10_000
     text = "locals {\n  deep = " + "[" * depth + "1" + "]" * depth + "\n}\n" + _TRAIL_TF.replace(
-        "  name ", "  tags = { deep = jsonencode(local.deep) }\n  name "
+        "  name ", "  s3_key_prefix = jsonencode(local.deep)\n  name "
     )
     dest = _bad(root) / "deep" / "main.tf"
     dest.parent.mkdir(parents=True)
@@ -260,7 +260,7 @@ CASES: tuple[Case, ...] = (
     Case("hcl_50mb", "a 50 MB .tf file (generated)", _big_tf,
          (Expected("bad/big/main.tf", None, "max_file_bytes"),), tags=("cli", "slow")),
     Case("hcl_deep_nesting", "an expression nested 10,000 brackets deep (generated)",
-         _deep_hcl, scanned=("bad/deep/main.tf",), tags=("cli",)),
+         _deep_hcl, (Expected("bad/deep/main.tf", 2, "max_nesting_depth"),), tags=("cli",)),
     Case("hcl_deep_blocks", "blocks nested 10,000 deep (generated)",
          _deep_hcl_blocks, (Expected("bad/deepblocks/main.tf", None, "nested too deeply"),)),
     # --- malformed YAML / JSON templates ------------------------------------------

@@ -260,13 +260,19 @@ class UnitBuilder:
                     if not isinstance(resource, PosDict):
                         raise Unresolved("a data resource is not a mapping")
                     kind = vals.scalar(resource, "Type", "str", "", data_span)
-                    if not kind.known:
-                        raise Unresolved(kind.reason)
+                    # The selector certainly exists; a data resource whose type or values
+                    # cannot be resolved records that itself (as in Terraform).
+                    unknown = "" if kind.known else f"Type: {kind.reason}"
+                    try:
+                        values = vals.strings(resource, "Values")
+                    except Unresolved as exc:
+                        values, unknown = (), unknown or exc.reason
                     data.append(
                         DataResource(
-                            type=str(kind.value or ""),
-                            values=vals.strings(resource, "Values"),
+                            type=str(kind.value or "") if kind.known else "",
+                            values=values,
                             span=data_span,
+                            unknown=unknown,
                         )
                     )
                 read_write = vals.scalar(item, "ReadWriteType", "str", "All", item_span)

@@ -83,6 +83,12 @@ def _root_variables(
 ) -> dict[str, Callable[[], Value]]:
     values: dict[str, Value] = {}
     for path in _tfvars_files(unit_dir):
+        if not loader.inside_root(path):
+            # A symlinked variables file pointing out of the scan root is never read; the
+            # user's own --var-file below is read wherever it is.
+            where = f"{loader.rel(unit_dir)}/{path.name}".removeprefix("./")
+            loader.problem(Span(path=where), "symlink points outside the scanned root; not read")
+            continue
         values.update(_read_tfvars(loader, path))
     for path in var_files or []:
         if not path.is_file():

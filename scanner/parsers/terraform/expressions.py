@@ -152,9 +152,18 @@ def iterate(value: Value) -> list[tuple[Value, Value]]:
 class Evaluator:
     """Evaluates expression trees; ``span_of`` gives object literals their location."""
 
-    def __init__(self, *, max_depth: int, span_of: SpanFactory | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        max_depth: int,
+        span_of: SpanFactory | None = None,
+        on_limit: Callable[[Tree | Token, str], None] | None = None,
+    ) -> None:
         self.max_depth = max_depth
         self.span_of = span_of
+        # Told about every limit hit, so the loader reports it (CT901) instead of the value
+        # silently becoming UNKNOWN.
+        self.on_limit = on_limit
         self._depth = 0
         self._templates: dict[int, tuple[Tree | Token, list[Part]]] = {}
 
@@ -167,13 +176,19 @@ class Evaluator:
         except EvalError as exc:
             return UnknownValue(str(exc))
         except RecursionError:
-            return UnknownValue("expression nested too deeply")
+            message = "expression nested too deeply to evaluate (limit max_nesting_depth)"
+            if self.on_limit is not None:
+                self.on_limit(node, message)
+            return UnknownValue(message)
 
     def eval(self, node: Tree | Token, scope: Scope) -> Value:
         self._depth += 1
         try:
             if self._depth > self.max_depth:
-                raise EvalError("expression nesting exceeds the max_nesting_depth limit")
+                message = "expression nesting exceeds the max_nesting_depth limit"
+                if self.on_limit is not None:
+                    self.on_limit(node, message)
+                raise EvalError(message)
             if isinstance(node, Token):
                 raise EvalError(f"unexpected token {node!s}")
             handler = getattr(self, "_e_" + node.data, None)

@@ -597,7 +597,9 @@ class Loader:
         self._active: list[tuple[tuple[Any, ...], str]] = []
         self._active_keys: set[tuple[Any, ...]] = set()
         self._paths: list[str] = []
-        self.evaluator = Evaluator(max_depth=limits.max_nesting_depth, span_of=self._span_of)
+        self.evaluator = Evaluator(
+            max_depth=limits.max_nesting_depth, span_of=self._span_of, on_limit=self._limit_hit
+        )
 
     # -- paths ----------------------------------------------------------------------
 
@@ -650,6 +652,13 @@ class Loader:
         return source
 
     # -- evaluation -----------------------------------------------------------------
+
+    def _limit_hit(self, node: Tree | Token, message: str) -> None:
+        span = self._span_of(node) if isinstance(node, Tree) else None
+        if span is None and self._paths:
+            span = Span(path=self._paths[-1])
+        if span is not None:
+            self.problem(span, f"{message}; the value is not checked")
 
     def _span_of(self, node: Tree) -> Span | None:
         if not self._paths:

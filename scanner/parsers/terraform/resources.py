@@ -269,10 +269,15 @@ class Mapper:
         for dr in view.blocks("data_resource"):
             rtype = dr.value("type")
             values, reason = plain_strs(dr, "values")
-            if reason or not isinstance(rtype, str):
-                maybe = True  # the selector's reach cannot be proven statically
+            if not isinstance(rtype, str):
+                reason = reason or (
+                    rtype.reason if isinstance(rtype, UnknownValue) else "data resource type is not set"
+                )
+            # The selector certainly exists; only what this data resource selects is
+            # partly unknown, which the data resource itself records.
             resources.append(DataResource(
-                type=rtype if isinstance(rtype, str) else "", values=values, span=dr.span
+                type=rtype if isinstance(rtype, str) else "", values=values, span=dr.span,
+                unknown=reason or "",
             ))
             maybe = maybe or dr.maybe
         excluded, reason = plain_strs(view, "exclude_management_event_sources")
