@@ -84,6 +84,17 @@ def check_report(case: cases.Case, report: dict, code: int, stderr: str) -> None
         ]
         assert hits, f"missing CT901 {expected} in {bad_901}"
         assert expected.path in report["files"]["failed"]
+    # ...and nothing else: every CT901 under bad/ is one the case expects.
+    unexpected = [
+        f for f in bad_901
+        if not any(
+            f["path"] == e.path
+            and (e.line is None or f["line"] == e.line)
+            and e.fragment.lower() in f["message"].lower()
+            for e in case.expect
+        )
+    ]
+    assert not unexpected, f"unexpected CT901 {unexpected}"
     for path in case.scanned:
         assert path in report["files"]["scanned"]
     # Nothing from the decoy outside the root ever shows up.

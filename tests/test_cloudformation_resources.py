@@ -108,16 +108,18 @@ def test_trail_defaults_from_the_cloudformation_docs(tmp_path: Path) -> None:
 
 
 def test_ill_typed_boolean_is_unknown_not_false(tmp_path: Path) -> None:
-    trail = load(
-        tmp_path,
-        """\
-        Resources:
-          Trail:
-            Type: AWS::CloudTrail::Trail
-            Properties: {S3BucketName: b, IsLogging: true, IsMultiRegionTrail: maybe}
-        """,
-    ).trails[0]
-    assert trail.is_multi_region.origin is Origin.UNKNOWN
+    path = tmp_path / "template.yaml"
+    path.write_text(
+        "Resources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n"
+        "    Properties: {S3BucketName: b, IsLogging: true, IsMultiRegionTrail: maybe}\n"
+    )
+    model = load_cloudformation(path, tmp_path)
+    assert model is not None
+    assert model.trails[0].is_multi_region.origin is Origin.UNKNOWN
+    # CloudFormation rejects the template: the user is told where (CT901).
+    assert [(p.span.line, p.message) for p in model.problems] == [
+        (4, "IsMultiRegionTrail must be a boolean, not 'maybe' (CloudFormation rejects this template)")
+    ]
 
 
 def test_bucket_mapping(tmp_path: Path) -> None:

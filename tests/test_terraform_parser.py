@@ -99,15 +99,17 @@ def test_cli_variable_parsed_as_hcl(tmp_path: Path) -> None:
 
 
 def test_locals_any_order_and_cycle(tmp_path: Path) -> None:
-    trail = one_trail(
-        tmp_path,
-        "name = local.full\ns3_bucket_name = local.a",
+    model = load(tmp_path, {"main.tf": (
         'locals {\n  full = "${local.base}-trail"\n  base = "org"\n'
-        "  a = local.b\n  b = local.a\n}\n",
-    )
+        "  a = local.b\n  b = local.a\n}\n"
+        'resource "aws_cloudtrail" "t" {\n  name = local.full\n  s3_bucket_name = local.a\n}\n'
+    )})
+    trail = model.trails[0]
     assert trail.name.value == "org-trail"
     assert trail.s3_bucket_name.origin is Origin.UNKNOWN
     assert "cycle" in trail.s3_bucket_name.reason
+    # Terraform rejects a cycle, so it is reported at the attribute that closes it.
+    assert [(p.span.line, "reference cycle" in p.message) for p in model.problems] == [(5, True)]
 
 
 def test_interpolation_conditionals_arithmetic(tmp_path: Path) -> None:
@@ -371,15 +373,22 @@ def test_module_count_and_for_each(tmp_path: Path) -> None:
 def test_remote_and_missing_modules_are_unknown(tmp_path: Path) -> None:
     trail = one_trail(
         tmp_path,
-        "name = module.remote.name\ns3_bucket_name = module.missing.bucket",
-        'module "remote" { source = "terraform-aws-modules/cloudtrail/aws" }\n'
-        'module "missing" { source = "./nope" }\n',
+        "name = module.remote.name",
+        'module "remote" { source = "terraform-aws-modules/cloudtrail/aws" }\n',
     )
     assert trail.name.origin is Origin.UNKNOWN
     assert trail.name.reason == (
         "module source terraform-aws-modules/cloudtrail/aws not available offline"
     )
-    assert trail.s3_bucket_name.reason == "module source ./nope not available offline"
+    # A local source that does not exist is also a problem the user must see (CT901).
+    model = load(tmp_path / "missing", {"main.tf": (
+        'module "missing" {\n  source = "./nope"\n}\n'
+        'resource "aws_cloudtrail" "t" {\n  s3_bucket_name = module.missing.bucket\n}\n'
+    )})
+    assert model.trails[0].s3_bucket_name.reason == "module source ./nope not available offline"
+    assert [(p.span.line, p.message) for p in model.problems] == [
+        (2, "module source ./nope does not exist; the module is not checked")
+    ]
 
 
 def test_module_outside_root_is_a_problem(tmp_path: Path) -> None:

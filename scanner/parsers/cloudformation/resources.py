@@ -80,6 +80,16 @@ def iter_resources(resolver: Resolver, problems: list[ParseProblem]) -> Iterator
             continue
         if resolver.exists(logical) is False:
             continue
+        shown = resolver.shallow(body["Properties"]) if "Properties" in body else NO_VALUE
+        if not isinstance(shown, PosDict | UnknownValue) and shown is not NO_VALUE:
+            problems.append(
+                ParseProblem(
+                    span=values.key_span(body, "Properties"),
+                    message=f"resource {logical}: Properties must be a mapping "
+                    "(CloudFormation rejects this template); the resource is not checked",
+                )
+            )
+            continue
         yield Resource(resolver, logical, body, kind)
 
 
@@ -97,9 +107,8 @@ class UnitBuilder:
     def _of(self, kind: str) -> list[Resource]:
         return [r for r in self.resources if r.kind == kind]
 
-    @staticmethod
-    def values(res: Resource) -> Values:
-        return Values(res.resolver)
+    def values(self, res: Resource) -> Values:
+        return Values(res.resolver, self.problems)
 
     def record_fields(self, res: Resource) -> dict[str, Any]:
         section = res.resolver.resources

@@ -18,7 +18,7 @@ from scanner.analysis.policy_document import (
     aws_string,
     policy_document_from_json,
 )
-from scanner.model import Attr, PolicyDocument, Span
+from scanner.model import Attr, ParseProblem, PolicyDocument, Span
 from scanner.parsers.cloudformation.decode import Pos, PosDict, PosList
 from scanner.parsers.cloudformation.intrinsics import NO_VALUE, Resolver, first_unknown
 
@@ -67,9 +67,18 @@ _EXPECTED = {"str": "a string", "bool": "a boolean", "int": "an integer"}
 class Values:
     """Reads properties of one file through its resolver."""
 
-    def __init__(self, resolver: Resolver) -> None:
+    def __init__(self, resolver: Resolver, problems: list[ParseProblem] | None = None) -> None:
         self.r = resolver
         self.path = resolver.path
+        # Where ill-typed properties are reported: CloudFormation rejects such a template,
+        # so the value is UNKNOWN and the user is told (CT901), never left to guess.
+        self.problems = problems
+
+    def ill_typed(self, span: Span, message: str) -> None:
+        if self.problems is not None:
+            self.problems.append(
+                ParseProblem(span=span, message=f"{message} (CloudFormation rejects this template)")
+            )
 
     def span(self, pos: Pos) -> Span:
         return Span(path=self.path, line=pos[0], column=pos[1], end_line=pos[2], end_column=pos[3])
@@ -100,6 +109,7 @@ class Values:
             return Attr.unknown(span, f"{key}: {value.reason}")
         coerced = _COERCE[kind](value)
         if coerced is None:
+            self.ill_typed(span, f"{key} must be {_EXPECTED[kind]}, not {value!r}")
             return Attr.unknown(span, f"{key} is not {_EXPECTED[kind]}: {value!r}")
         return Attr.explicit(coerced, span)
 
@@ -130,6 +140,7 @@ class Values:
         if isinstance(value, list):
             span = self.key_span(mapping, key)
             return [(item, span) for item in value if item is not NO_VALUE]
+        self.ill_typed(self.key_span(mapping, key), f"{key} must be a list")
         raise Unresolved(f"{key} is not a list")
 
     def strings(self, mapping: Any, key: str) -> tuple[str, ...]:

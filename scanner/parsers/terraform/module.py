@@ -431,6 +431,8 @@ class ModuleInstance(Scope):
             self.loader.problem(span, message)
             return UnknownValue(message)
         if not target.is_dir():
+            # terraform init fails on it too: say so, and the module's outputs stay UNKNOWN.
+            self.loader.problem(span, f"module source {src} does not exist; the module is not checked")
             return offline
         if target in self.chain:
             message = f"module cycle: module.{name} includes {src} which includes itself"
@@ -597,6 +599,7 @@ class Loader:
         self._active: list[tuple[tuple[Any, ...], str]] = []
         self._active_keys: set[tuple[Any, ...]] = set()
         self._paths: list[str] = []
+        self._attr_spans: list[Span] = []
         self.evaluator = Evaluator(
             max_depth=limits.max_nesting_depth, span_of=self._span_of, on_limit=self._limit_hit
         )
@@ -671,10 +674,12 @@ class Loader:
 
     def eval_attr(self, attribute: Attribute, scope: Scope) -> Value:
         self._paths.append(attribute.span.path)
+        self._attr_spans.append(attribute.span)
         try:
             return self.evaluator.evaluate(attribute.expr, scope)
         finally:
             self._paths.pop()
+            self._attr_spans.pop()
 
     def memo(self, key: tuple[Any, ...], compute: Callable[[], Value], label: str = "") -> Value:
         """Memoised evaluation with cycle detection (a cycle yields UnknownValue)."""
@@ -688,7 +693,11 @@ class Loader:
             start = next((i for i, (k, _) in enumerate(self._active) if k == key), 0)
             cycle = [lbl for _, lbl in self._active[start:] if lbl] + [label or str(key[-1])]
             what = label or str(key[-1])
-            return UnknownValue(f"{what} is part of a reference cycle ({' -> '.join(cycle)})")
+            message = f"{what} is part of a reference cycle ({' -> '.join(cycle)})"
+            if self._attr_spans:
+                # Terraform rejects the configuration ("Cycle: ..."): report it, keep UNKNOWN.
+                self.problem(self._attr_spans[-1], message)
+            return UnknownValue(message)
         self._active.append((key, label))
         self._active_keys.add(key)
         try:
