@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis.trails import attr_name, describe, is_multi_region, sorted_trails
-from scanner.engine import Fail, Outcome, Pass, Related, Unknown, policy
 from scanner.model import Model
+from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
 
 
 @policy(

@@ -12,8 +12,8 @@ from scanner.analysis.trails import (
     management_coverage,
     sorted_trails,
 )
-from scanner.engine import Fail, Outcome, Pass, Related, Unknown, policy
 from scanner.model import Model, Trail
+from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
 
 
 def _shortfalls(trail: Trail) -> tuple[list[str], list[str]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis.trails import sorted_trails
-from scanner.engine import Fail, Outcome, Pass, policy
 from scanner.model import Model, Span
+from scanner.policy import Fail, Outcome, Pass, policy
 
 
 @policy(

@@ -14,8 +14,8 @@ from scanner.analysis.trails import (
     records_management_events,
     sorted_trails,
 )
-from scanner.engine import Fail, Outcome, Pass, Related, Unknown, policy
 from scanner.model import Attr, Model, Trail
+from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
 
 
 def _offence(trail: Trail) -> tuple[Attr[object], str]:

@@ -11,8 +11,8 @@ from scanner.analysis.trails import (
     records_global_events,
     sorted_trails,
 )
-from scanner.engine import Fail, Outcome, Pass, Related, Unknown, policy
 from scanner.model import Model, Trail
+from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
 
 
 def _keeper(trails: list[Trail]) -> Trail:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from scanner.analysis.trails import attr_name, is_cloudformation, sorted_trails
-from scanner.engine import Fail, Outcome, Pass, Unknown, policy
 from scanner.model import Model, Trail
+from scanner.policy import Fail, Outcome, Pass, Unknown, policy
 
 # PutEventSelectors limits (InvalidEventSelectorsException): "A trail can have up to 5
 # event selectors ... A trail is limited to 250 data resources."

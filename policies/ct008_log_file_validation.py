@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanner.engine import Outcome, judge, policy
-from scanner.model import Model
+from scanner.model import Model, Origin
+from scanner.policy import Outcome, judge, policy
 
 
 @policy(
@@ -32,7 +32,7 @@ def log_file_validation(model: Model) -> Iterable[Outcome]:
     """
     for trail in model.trails:
         attr = trail.log_file_validation
-        how = "is set to false" if attr.origin.value == "explicit" else "is not enabled (default false)"
+        how = "is set to false" if attr.origin is Origin.EXPLICIT else "is not enabled (default false)"
         yield judge(
             subject=trail.ref,
             span=attr.span,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis.trails import attr_name, sorted_trails
-from scanner.engine import Outcome, judge, policy
 from scanner.model import Model
+from scanner.policy import Outcome, judge, policy
 
 
 @policy(

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from scanner.analysis.links import bucket_of
 from scanner.analysis.trails import sorted_trails
-from scanner.engine import Fail, Outcome, Pass, Related, Unknown, policy
 from scanner.model import Model, Origin, Record
+from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
 
 
 def _covers(dependency: str, target: str) -> bool:

@@ -11,8 +11,8 @@ from scanner.analysis.trails import (
     s3_data_coverage,
     sorted_trails,
 )
-from scanner.engine import Fail, Outcome, Pass, Related, Unknown, policy
 from scanner.model import Model, Trail
+from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
 
 
 def _what(trail: Trail) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis import delivery, iam
-from scanner.engine import Fail, Outcome, Pass, Unknown, policy
 from scanner.model import Bucket, LifecycleRule, Model, Origin, Trail
+from scanner.policy import Fail, Outcome, Pass, Unknown, policy
 
 ARCHIVE_CLASSES = frozenset({"GLACIER", "DEEP_ARCHIVE", "GLACIER_IR"})
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis import delivery, iam
-from scanner.engine import Fail, Outcome, Pass, Related, Unknown, policy
 from scanner.model import Attr, Bucket, Model, Origin, PublicAccessBlock, Span, Trail
+from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
 
 PUBLIC_ACLS = frozenset(
     {

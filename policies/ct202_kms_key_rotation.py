@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis import delivery
-from scanner.engine import Outcome, judge, policy
-from scanner.model import Model
+from scanner.model import Model, Origin
+from scanner.policy import Outcome, judge, policy
 
 
 @policy(
@@ -40,7 +40,7 @@ def kms_key_rotation(model: Model) -> Iterable[Outcome]:
         if spec.known and spec.value and str(spec.value) != "SYMMETRIC_DEFAULT":
             continue  # automatic rotation exists only for symmetric keys (CT201 fails these)
         attr = key.rotation
-        how = "is disabled" if attr.origin.value == "explicit" else "is not enabled (default off)"
+        how = "is disabled" if attr.origin is Origin.EXPLICIT else "is not enabled (default off)"
         yield judge(
             subject=key.ref,
             span=attr.span,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis.monitoring import monitor
-from scanner.engine import Outcome, policy
 from scanner.model import Model
+from scanner.policy import Outcome, policy
 
 
 @policy(

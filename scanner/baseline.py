@@ -17,10 +17,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scanner.config import ConfigError
-from scanner.engine import Finding
+from scanner.model import ERROR_IDS, SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION
+from scanner.results import Finding
 
 VERSION = 1
-NEVER_BASELINED = frozenset({"CT900", "CT901"})
+NEVER_BASELINED = ERROR_IDS
 
 
 class BaselineError(ConfigError):
@@ -120,7 +121,7 @@ def apply(
             out.append(replace(finding, suppressed=True, suppression="baseline"))
         else:
             out.append(finding)
-    ran = {p.upper() for p in policy_ids} | {"CT902", "CT903"} if policy_ids is not None else None
+    ran = {p.upper() for p in policy_ids} | {SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION} if policy_ids is not None else None
     stale = []
     for entry in sorted(wanted - matched):
         if ran is not None and entry.id not in ran:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from scanner.limits import Limits
 from scanner.model import ParseProblem, Span
+from scanner.parsers.common import is_within, link_relpath, relpath
 
 SKIP_DIRS = frozenset(
     {
@@ -50,42 +51,6 @@ class Discovery:
     # Files looked at that are not infrastructure code we read (POSIX, relative to root).
     not_ours: list[str] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
-
-
-def _real(path: Path) -> Path:
-    """``path.resolve()`` that survives symlink loops (Python 3.11 raises RuntimeError)."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return Path(os.path.abspath(path))
-
-
-def relpath(path: Path, root: Path) -> str:
-    """POSIX path of ``path`` relative to ``root`` (``.`` for the root itself)."""
-    real, real_root = _real(path), _real(root)
-    try:
-        rel = real.relative_to(real_root)
-    except ValueError:
-        rel = Path(os.path.relpath(real, real_root))
-    text = rel.as_posix()
-    return text or "."
-
-
-def link_relpath(path: Path, root: Path) -> str:
-    """Where a (possibly symlinked, looping or escaping) entry sits under ``root``: its
-    parent directory resolved, its own name kept, so a problem with a link is reported
-    at the link and never at the file outside the root that it points to."""
-    if not path.name:
-        return relpath(path, root)
-    return f"{relpath(path.parent, root)}/{path.name}".removeprefix("./")
-
-
-def is_within(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
 
 
 def _is_terraform(name: str) -> bool:

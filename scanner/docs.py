@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import sys
 
-from scanner.engine import PolicySpec, all_specs, load_policies
+from scanner.engine import all_specs, load_policies
+from scanner.policy import PolicySpec
 
 
 def _specs() -> tuple[PolicySpec, ...]:

@@ -1,233 +1,29 @@
-"""Policy registry and evaluation.
+"""Load, select and run policies over one account model.
 
-A policy is a function ``(model: Model) -> Iterable[Fail | Pass | Unknown]`` decorated
-with ``@policy``. The decorator only attaches metadata; ``load_policies()`` discovers the
-modules in the ``policies`` package so that importing a policy never has side effects on
-a global registry (tests can load one policy alone).
+Policies are plain functions carrying a ``PolicySpec`` (``scanner.policy``).
+``load_policies()`` discovers the modules in the ``policies`` package so that importing a
+policy never has side effects on a global registry. ``evaluate`` runs them with failure
+isolation: a policy that raises costs that policy a CT900 finding, never the scan.
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import pkgutil
 import re
-import textwrap
 import traceback
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
-from typing import Any
 
-from scanner.model import Model, Severity, Span
+from scanner.model import INTERNAL_ERROR, PARSE_ERROR, Model, Span
+from scanner.policy import Fail, PolicySpec, Unknown, spec_of
+from scanner.results import (
+    BUILTIN_SPECS,
+    EngineResult,
+    Evaluation,
+    Finding,
+    builtin_finding,
+)
 
 POLICY_ID_RE = re.compile(r"^CT\d{3}$")
-
-
-# ---------------------------------------------------------------------------
-# What a policy yields
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Related:
-    """Another location that explains a finding (the trail's bucket, key, filter...)."""
-
-    label: str  # "bucket", "kms key", "log group", "metric filter", "trail", ...
-    ref: str
-    span: Span
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Fail:
-    """The policy is violated for ``subject`` (a record ref or ``account:<name>``)."""
-
-    subject: str
-    span: Span
-    message: str
-    related: tuple[Related, ...] = ()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Pass:
-    subject: str
-    span: Span
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Unknown:
-    """The policy cannot decide for ``subject``: something it needs is UNKNOWN."""
-
-    subject: str
-    span: Span
-    reason: str
-    related: tuple[Related, ...] = ()
-
-
-Outcome = Fail | Pass | Unknown
-PolicyFunc = Callable[[Model], Iterable[Outcome]]
-
-
-def judge(
-    *,
-    subject: str,
-    span: Span,
-    verdict: bool | None,
-    unknown: str,
-    fail: str | Callable[[], str],
-    related: tuple[Related, ...] = (),
-) -> Outcome:
-    """Turn one three-valued verdict into an outcome, the same way for every policy.
-
-    ``None`` (cannot be decided statically) is always ``Unknown`` with its reason, never a
-    pass or a fail; ``fail`` may be a callable so the message is only built when needed.
-    """
-    if verdict is None:
-        return Unknown(subject=subject, span=span, reason=unknown or "unresolved", related=related)
-    if verdict:
-        return Pass(subject=subject, span=span)
-    return Fail(subject=subject, span=span, message=fail() if callable(fail) else fail, related=related)
-
-
-# ---------------------------------------------------------------------------
-# Policy metadata
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PolicySpec:
-    id: str
-    name: str
-    severity: Severity
-    title: str
-    doc: str  # the whole docstring body (markdown) after the title line
-    why: str
-    how_to_fix: str
-    references: str
-    controls: tuple[tuple[str, str], ...]  # (framework, control), e.g. ("CIS v3.0", "3.1")
-    aliases: tuple[str, ...]  # other tools' ids: CKV_AWS_67, AVD-AWS-0014
-    formats: tuple[str, ...]  # ("terraform", "cloudformation")
-    func: PolicyFunc | None
-    module: str
-
-    @property
-    def help_markdown(self) -> str:
-        return f"# {self.id} {self.title}\n\n{self.doc}".strip() + "\n"
-
-
-def _sections(doc: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    current = ""
-    buf: list[str] = []
-    for line in doc.splitlines():
-        m = re.match(r"^##\s+(.*?)\s*$", line)
-        if m:
-            if current:
-                out[current] = "\n".join(buf).strip()
-            current = m.group(1).rstrip("?").strip().lower()
-            buf = []
-        else:
-            buf.append(line)
-    if current:
-        out[current] = "\n".join(buf).strip()
-    return out
-
-
-def policy(
-    *,
-    id: str,  # noqa: A002 - the design names it ``id``
-    name: str,
-    severity: Severity | str,
-    controls: dict[str, str] | None = None,
-    aliases: tuple[str, ...] = (),
-    formats: tuple[str, ...] = ("terraform", "cloudformation"),
-) -> Callable[[PolicyFunc], PolicyFunc]:
-    """Attach metadata to a policy function; registers nothing."""
-
-    def wrap(func: PolicyFunc) -> PolicyFunc:
-        doc = textwrap.dedent(func.__doc__ or "").strip()
-        title, _, body = doc.partition("\n")
-        body = textwrap.dedent(body).strip()
-        sections = _sections(body)
-        sev = severity if isinstance(severity, Severity) else Severity.parse(severity)
-        spec = PolicySpec(
-            id=id,
-            name=name,
-            severity=sev,
-            title=title.strip(),
-            doc=body,
-            why=sections.get("why is this bad", ""),
-            how_to_fix=sections.get("how to fix", ""),
-            references=sections.get("references", ""),
-            controls=tuple(sorted((controls or {}).items())),
-            aliases=tuple(aliases),
-            formats=tuple(formats),
-            func=func,
-            module=func.__module__,
-        )
-        func.__trailscan_policy__ = spec  # type: ignore[attr-defined]
-        return func
-
-    return wrap
-
-
-# Engine-owned ids that have no policy module but appear in reports and `list`.
-BUILTIN_SPECS: tuple[PolicySpec, ...] = tuple(
-    PolicySpec(
-        id=pid,
-        name=name,
-        severity=sev,
-        title=title,
-        doc=f"## Why is this bad?\n{why}\n\n## How to fix\n{fix}",
-        why=why,
-        how_to_fix=fix,
-        references="",
-        controls=(),
-        aliases=(),
-        formats=("terraform", "cloudformation"),
-        func=None,
-        module="scanner.engine",
-    )
-    for pid, name, sev, title, why, fix in (
-        (
-            "CT900",
-            "internal-error",
-            Severity.HIGH,
-            "A policy failed with an internal error",
-            "A policy raised an exception, so its verdict for this account is missing: the "
-            "scan is incomplete and a real problem may be hidden.",
-            "Report the message (run with `--debug` for the traceback); the other policies "
-            "ran normally.",
-        ),
-        (
-            "CT901",
-            "parse-error",
-            Severity.HIGH,
-            "A file could not be parsed",
-            "A template that cannot be read is a template that is not checked: the trail, "
-            "bucket or key it defines is invisible to every policy.",
-            "Fix the syntax error at the reported line (the parser's message says what it "
-            "expected), or exclude the file if it is not infrastructure code.",
-        ),
-        (
-            "CT902",
-            "suppression-without-reason",
-            Severity.LOW,
-            "A suppression has no reason",
-            "A suppression without a reason cannot be reviewed; it does not suppress.",
-            "Terraform: `# trailscan:ignore CT008 <reason>`. CloudFormation: "
-            "`Metadata: {trailscan: {ignore: [{id: CT008, reason: ...}]}}`.",
-        ),
-        (
-            "CT903",
-            "unused-suppression",
-            Severity.LOW,
-            "A suppression matched no finding",
-            "A stale suppression hides nothing today but will silently hide a future "
-            "finding on the same resource.",
-            "Remove the suppression (or fix its id).",
-        ),
-    )
-)
 
 
 def load_policies(package: str = "policies") -> tuple[PolicySpec, ...]:
@@ -243,8 +39,8 @@ def load_policies(package: str = "policies") -> tuple[PolicySpec, ...]:
             continue
         module = importlib.import_module(f"{package}.{info.name}")
         for obj in vars(module).values():
-            spec = getattr(obj, "__trailscan_policy__", None)
-            if not isinstance(spec, PolicySpec) or spec.module != module.__name__:
+            spec = spec_of(obj)
+            if spec is None or spec.module != module.__name__:
                 continue
             if not POLICY_ID_RE.match(spec.id):
                 raise ValueError(f"{module.__name__}: malformed policy id {spec.id!r}")
@@ -271,77 +67,15 @@ def select_policies(
     return tuple(out)
 
 
-# ---------------------------------------------------------------------------
-# Results
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Finding:
-    id: str
-    name: str
-    severity: Severity
-    title: str
-    message: str
-    resource: str
-    span: Span
-    account: str = "default"
-    related: tuple[Related, ...] = ()
-    suppressed: bool = False
-    suppression: str = ""  # how it was suppressed: "inline: <reason>", "baseline", ...
-    fix: str = ""
-
-    @property
-    def fingerprint(self) -> str:
-        """Stable across edits that move lines: id + path + resource, never the line."""
-        key = f"{self.id}\x00{self.span.path}\x00{self.resource}"
-        return hashlib.sha256(key.encode()).hexdigest()[:32]
-
-    def sort_key(self) -> tuple[Any, ...]:
-        return (
-            self.span.path,
-            self.span.line,
-            self.span.column,
-            self.id,
-            self.resource,
-            self.message,
-        )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Evaluation:
-    policy: str
-    subject: str
-    status: str  # pass | fail | unknown | suppressed | not_applicable
-    span: Span | None
-    account: str = "default"
-    reason: str = ""
-
-    def sort_key(self) -> tuple[Any, ...]:
-        return (self.policy, self.account, self.subject, self.status)
-
-
-@dataclass(slots=True)
-class EngineResult:
-    findings: list[Finding] = field(default_factory=list)
-    evaluations: list[Evaluation] = field(default_factory=list)
-
-
 def _internal_error(spec: PolicySpec, model: Model, exc: BaseException, debug: bool) -> Finding:
-    builtin = {b.id: b for b in BUILTIN_SPECS}["CT900"]
     first = model.units[0].files[0] if model.units and model.units[0].files else "."
-    span = Span(path=first)
     detail = "".join(traceback.format_exception(exc)) if debug else f"{type(exc).__name__}: {exc}"
-    return Finding(
-        id="CT900",
-        name=builtin.name,
-        severity=builtin.severity,
-        title=builtin.title,
+    return builtin_finding(
+        INTERNAL_ERROR,
         message=f"policy {spec.id} failed on account {model.account!r}: {detail}".strip(),
         resource=f"account:{model.account}",
-        span=span,
+        span=Span(path=first),
         account=model.account,
-        fix=builtin.how_to_fix,
     )
 
 
@@ -364,7 +98,7 @@ def evaluate(
                     status="unknown",
                     span=None,
                     account=model.account,
-                    reason="internal error (CT900)",
+                    reason=f"internal error ({INTERNAL_ERROR})",
                 )
             )
             continue
@@ -419,7 +153,6 @@ def evaluate(
 
 def problem_findings(model: Model) -> list[Finding]:
     """CT901 findings for every file problem the parsers recorded."""
-    builtin = {b.id: b for b in BUILTIN_SPECS}
     out = []
     seen: set[tuple[str, str, int, str]] = set()
     for p in model.problems:
@@ -429,38 +162,8 @@ def problem_findings(model: Model) -> list[Finding]:
         if key in seen:
             continue
         seen.add(key)
-        spec = builtin.get(p.id, builtin["CT901"])
+        pid = p.id if any(b.id == p.id for b in BUILTIN_SPECS) else PARSE_ERROR
         out.append(
-            Finding(
-                id=spec.id,
-                name=spec.name,
-                severity=spec.severity,
-                title=spec.title,
-                message=p.message,
-                resource=p.span.path,
-                span=p.span,
-                account=model.account,
-                fix=spec.how_to_fix,
-            )
+            builtin_finding(pid, message=p.message, resource=p.span.path, span=p.span, account=model.account)
         )
     return out
-
-
-def builtin_finding(pid: str, *, message: str, resource: str, span: Span, account: str) -> Finding:
-    """A finding for one of the engine's own ids (CT900-CT903)."""
-    spec = {b.id: b for b in BUILTIN_SPECS}[pid]
-    return Finding(
-        id=spec.id,
-        name=spec.name,
-        severity=spec.severity,
-        title=spec.title,
-        message=message,
-        resource=resource,
-        span=span,
-        account=account,
-        fix=spec.how_to_fix,
-    )
-
-
-def with_suppression(finding: Finding, how: str) -> Finding:
-    return replace(finding, suppressed=True, suppression=how)

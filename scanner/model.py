@@ -29,6 +29,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from scanner.tri import Tri
+
 T = TypeVar("T")
 
 
@@ -87,24 +89,27 @@ class Attr(Generic[T]):
     span: Span
     # Why the value is UNKNOWN (``var.x has no default``); empty otherwise.
     reason: str = ""
+    # The attribute's name as the source spells it (``enable_log_file_validation`` /
+    # ``EnableLogFileValidation``), written or not, so messages never guess the format.
+    name: str = ""
 
     @staticmethod
-    def explicit(value: T, span: Span) -> Attr[T]:
-        return Attr(value=value, origin=Origin.EXPLICIT, span=span)
+    def explicit(value: T, span: Span, name: str = "") -> Attr[T]:
+        return Attr(value=value, origin=Origin.EXPLICIT, span=span, name=name)
 
     @staticmethod
-    def default(value: T | None, span: Span) -> Attr[T]:
-        return Attr(value=value, origin=Origin.DEFAULT, span=span)
+    def default(value: T | None, span: Span, name: str = "") -> Attr[T]:
+        return Attr(value=value, origin=Origin.DEFAULT, span=span, name=name)
 
     @staticmethod
-    def unknown(span: Span, reason: str) -> Attr[T]:
-        return Attr(value=None, origin=Origin.UNKNOWN, span=span, reason=reason)
+    def unknown(span: Span, reason: str, name: str = "") -> Attr[T]:
+        return Attr(value=None, origin=Origin.UNKNOWN, span=span, reason=reason, name=name)
 
     @property
     def known(self) -> bool:
         return self.origin is not Origin.UNKNOWN
 
-    def truth(self) -> bool | None:
+    def truth(self) -> Tri:
         """Three-valued truth: None when unknown, else ``bool(value)``."""
         if self.origin is Origin.UNKNOWN:
             return None
@@ -128,7 +133,7 @@ class Attr(Generic[T]):
             return int(value.strip())
         return None
 
-    def is_set(self) -> bool | None:
+    def is_set(self) -> Tri:
         """Three-valued 'has a non-empty value' (None when unknown)."""
         if self.origin is Origin.UNKNOWN:
             return None
@@ -155,14 +160,24 @@ class Suppression:
     source: str = "trailscan"
 
 
+# The ids the engine itself owns (no policy module): written here once, because the
+# lowest layer (a parse problem) already needs one of them.
+INTERNAL_ERROR = "CT900"
+PARSE_ERROR = "CT901"
+SUPPRESSION_WITHOUT_REASON = "CT902"
+UNUSED_SUPPRESSION = "CT903"
+# Problems that mean "something was not checked": never baselined, always reported as errors.
+ERROR_IDS: frozenset[str] = frozenset({INTERNAL_ERROR, PARSE_ERROR})
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ParseProblem:
     """A file (or part of one) that could not be read; becomes a CT901 finding."""
 
     span: Span
     message: str
-    # "CT901" for parse problems; a limit that was hit is also a CT901 with its message.
-    id: str = "CT901"
+    # A limit that was hit is also a CT901, with its message.
+    id: str = PARSE_ERROR
 
 
 # ---------------------------------------------------------------------------

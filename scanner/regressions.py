@@ -15,19 +15,17 @@ This is the only module that runs ``git`` (a subprocess); a normal scan never do
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from scanner.engine import Finding
 from scanner.model import Severity, Span
-
-if TYPE_CHECKING:
-    from scanner.scan import ScanOptions, ScanResult
+from scanner.options import ScanOptions, scan_root
+from scanner.results import Finding, ScanResult, finding_dict, is_blocking
 
 GIT_TIMEOUT = 120
 
@@ -63,7 +61,7 @@ class DiffResult:
         return [
             r
             for r in self.regressions
-            if r.finding.severity >= self.fail_on or r.finding.id == "CT901"
+            if is_blocking(r.finding, self.fail_on)
         ]
 
     def exit_code(self) -> int:
@@ -202,12 +200,10 @@ def base_options(options: ScanOptions, root: Path, top: Path, tree: Path) -> Sca
 def run_diff(
     options: ScanOptions,
     base_ref: str,
-    scan: Callable[[ScanOptions], ScanResult] | None = None,
+    scan: Callable[[ScanOptions], ScanResult],
 ) -> tuple[DiffResult, ScanResult, ScanResult]:
-    """Scan the working tree and ``base_ref``; return the comparison and both scans."""
-    from scanner.scan import run_scan, scan_root
-
-    scan = scan or run_scan
+    """Scan the working tree and ``base_ref`` with ``scan`` (the caller's scan driver);
+    return the comparison and both scans."""
     root = scan_root(options.paths, options.root)
     top = repo_root(root)
     commit = resolve_ref(top, base_ref)
@@ -255,15 +251,7 @@ def render_text(diff: DiffResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _finding(f: Finding) -> dict[str, Any]:
-    from scanner.reporters.json_report import finding_dict
-
-    return finding_dict(f)
-
-
 def render_json(diff: DiffResult) -> str:
-    import json
-
     blocking = {id(r) for r in diff.blocking()}
     data = {
         "version": 1,
@@ -279,10 +267,10 @@ def render_json(diff: DiffResult) -> str:
             for t in diff.removed_trails
         ],
         "regressions": [
-            {"kind": r.kind, "blocking": id(r) in blocking, **_finding(r.finding)}
+            {"kind": r.kind, "blocking": id(r) in blocking, **finding_dict(r.finding)}
             for r in diff.regressions
         ],
-        "fixed": [_finding(f) for f in diff.fixed],
+        "fixed": [finding_dict(f) for f in diff.fixed],
         "summary": {
             "exit_code": diff.exit_code(),
             "fail_on": diff.fail_on.name.lower(),

@@ -9,94 +9,18 @@ from __future__ import annotations
 
 import datetime as _dt
 import fnmatch
-import os
 import traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from scanner import __version__, suppressions
 from scanner.config import Config
-from scanner.discovery import Discovery, discover, relpath
-from scanner.engine import (
-    EngineResult,
-    Evaluation,
-    Finding,
-    PolicySpec,
-    evaluate,
-    load_policies,
-    problem_findings,
-    select_policies,
-)
+from scanner.discovery import Discovery, discover
+from scanner.engine import evaluate, load_policies, problem_findings, select_policies
 from scanner.model import Model, ParseProblem, Severity, Span, Unit
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ScanOptions:
-    paths: tuple[Path, ...] = (Path("."),)
-    root: Path | None = None
-    variables: tuple[tuple[str, str], ...] = ()
-    var_files: tuple[Path, ...] = ()
-    parameters: tuple[tuple[str, str], ...] = ()
-    parameter_files: tuple[Path, ...] = ()
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    strict: bool = False
-    debug: bool = False
-    cfn_lint: bool = False
-    baseline: Path | None = None
-    config: Config = field(default_factory=Config)
-    today: _dt.date | None = None  # for suppression expiry; None = today
-
-
-@dataclass(slots=True)
-class FileSummary:
-    scanned: list[str] = field(default_factory=list)
-    not_ours: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class ScanResult:
-    root: Path
-    version: str
-    policies: tuple[PolicySpec, ...]
-    findings: list[Finding]
-    evaluations: list[Evaluation]
-    files: FileSummary
-    units: list[Unit]
-    accounts: list[str]
-    config: Config
-    fail_on: Severity
-    stale_baseline: list[dict[str, str]] = field(default_factory=list)
-    nothing_to_scan: bool = False
-    # The account models the policies ran over (``trailscan diff`` compares their trails).
-    models: list[Model] = field(default_factory=list)
-
-    def active(self) -> list[Finding]:
-        return [f for f in self.findings if not f.suppressed]
-
-    def blocking(self) -> list[Finding]:
-        return [f for f in self.active() if f.severity >= self.fail_on or f.id == "CT901"]
-
-    def exit_code(self) -> int:
-        if self.nothing_to_scan:
-            return 2
-        if not self.files.scanned and self.files.failed:
-            return 2  # nothing at all could be scanned (a unit that failed to parse counts not)
-        return 1 if self.blocking() else 0
-
-
-def scan_root(paths: tuple[Path, ...], explicit: Path | None = None) -> Path:
-    """Paths in reports are relative to this: the working directory when every path is
-    inside it (so SARIF URIs are repository-relative in CI), else their common ancestor."""
-    if explicit is not None:
-        return explicit.resolve()
-    cwd = Path.cwd().resolve()
-    resolved = [p.resolve() if p.exists() else p.absolute() for p in paths]
-    if all(p == cwd or cwd in p.parents for p in resolved):
-        return cwd
-    common = Path(os.path.commonpath([str(p) for p in resolved]))
-    return common if common.is_dir() else common.parent
+from scanner.options import ScanOptions, scan_root
+from scanner.parsers.common import relpath
+from scanner.results import EngineResult, Evaluation, FileSummary, Finding, ScanResult
 
 
 def _crash_problem(path: Path, root: Path, exc: BaseException, debug: bool) -> ParseProblem:

@@ -31,10 +31,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scanner.config import Config, ConfigSuppression
-from scanner.engine import BUILTIN_SPECS, Finding, PolicySpec, builtin_finding, load_policies
-from scanner.model import Model, Record, Span, Suppression
+from scanner.engine import load_policies, select_policies
+from scanner.model import SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION, Model, Record, Span, Suppression
+from scanner.policy import PolicySpec
+from scanner.results import BUILTIN_SPECS, Finding, builtin_finding
 
-_HYGIENE_IDS = frozenset({"CT902", "CT903"})
+_HYGIENE_IDS = frozenset({SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION})
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +252,6 @@ def apply(
     """
     all_specs = tuple(specs) if specs is not None else load_policies()
     if policy_ids is None:
-        from scanner.engine import select_policies
 
         policy_ids = [s.id for s in select_policies(all_specs, config.select, config.ignore)]
     catalogue = Catalogue.build(all_specs, policy_ids)
@@ -314,7 +315,7 @@ def _inline_hygiene(
         if not sup.reason.strip():
             out.append(
                 builtin_finding(
-                    "CT902",
+                    SUPPRESSION_WITHOUT_REASON,
                     message=f"{_label(sup)} suppression of {ids} on {owner} has no reason, so it "
                     "does not suppress anything; add why the risk is accepted.",
                     resource=owner,
@@ -326,7 +327,7 @@ def _inline_hygiene(
         if not _valid_until(sup.until):
             out.append(
                 builtin_finding(
-                    "CT902",
+                    SUPPRESSION_WITHOUT_REASON,
                     message=f"{_label(sup)} suppression of {ids} on {owner} has an invalid "
                     f"until date {sup.until!r} (expected YYYY-MM-DD), so it does not suppress.",
                     resource=owner,
@@ -342,7 +343,7 @@ def _inline_hygiene(
             if not targets:
                 out.append(
                     builtin_finding(
-                        "CT903",
+                        UNUSED_SUPPRESSION,
                         message=f"suppression on {owner} names {name!r}, which is not a trailscan "
                         "policy id or alias (see `trailscan list`); it suppresses nothing.",
                         resource=owner,
@@ -356,7 +357,7 @@ def _inline_hygiene(
                 continue
             out.append(
                 builtin_finding(
-                    "CT903",
+                    UNUSED_SUPPRESSION,
                     message=f"suppression of {name} on {owner} matched no finding; remove it "
                     "before it hides a future one.",
                     resource=owner,
@@ -388,7 +389,7 @@ def _config_hygiene(
         if not sup.reason.strip():
             out.append(
                 builtin_finding(
-                    "CT902",
+                    SUPPRESSION_WITHOUT_REASON,
                     message=f"config suppression #{i + 1} of {sup.id} has no reason, so it does "
                     'not suppress anything; add `reason = "..."`.',
                     resource=resource,
@@ -400,7 +401,7 @@ def _config_hygiene(
         if not ok[i]:
             out.append(
                 builtin_finding(
-                    "CT902",
+                    SUPPRESSION_WITHOUT_REASON,
                     message=f"config suppression #{i + 1} of {sup.id} has an invalid until date "
                     f"{sup.until!r} (expected YYYY-MM-DD), so it does not suppress.",
                     resource=resource,
@@ -421,7 +422,7 @@ def _config_hygiene(
         what = "names no trailscan policy id or alias" if not targets else "matched no finding"
         out.append(
             builtin_finding(
-                "CT903",
+                UNUSED_SUPPRESSION,
                 message=f"config suppression #{i + 1} of {sup.id} {what}; remove or fix it.",
                 resource=resource,
                 span=span,

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from scanner.config import Config
-from scanner.engine import Evaluation, Finding, Outcome, PolicySpec, Related, policy
 from scanner.model import Model, Severity, Span
-from scanner.scan import FileSummary, ScanResult
+from scanner.policy import Outcome, PolicySpec, Related, policy
+from scanner.results import Evaluation, FileSummary, Finding, ScanResult
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "reports"
 TF = "terraform/audit/main.tf"

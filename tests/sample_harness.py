@@ -7,7 +7,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from scanner.config import find_config, load_config
-from scanner.scan import ScanOptions, ScanResult, run_scan
+from scanner.options import ScanOptions
+from scanner.results import ScanResult
+from scanner.scan import run_scan
 
 EXPECT_RE = re.compile(r"expect:\s*((?:CT\d{3}[\s,]*)+)")
 SOURCE_SUFFIXES = (".tf", ".tf.json", ".yaml", ".yml", ".json", ".template")

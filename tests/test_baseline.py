@@ -12,8 +12,9 @@ import pytest
 from test_suppressions import CT008, model, trail
 
 from scanner.baseline import BaselineError, Entry, apply, dumps, entries_for, key, load, loads
-from scanner.engine import builtin_finding, evaluate
+from scanner.engine import evaluate
 from scanner.model import Span
+from scanner.results import builtin_finding
 
 
 def findings(*trails):

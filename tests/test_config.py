@@ -252,7 +252,8 @@ def test_cli_reports_config_errors_with_exit_2(tmp_path: Path) -> None:
 
 
 def test_config_baseline_is_relative_to_config_file(tmp_path: Path) -> None:
-    from scanner.scan import ScanOptions, run_scan
+    from scanner.options import ScanOptions
+    from scanner.scan import run_scan
 
     (tmp_path / ".git").mkdir()
     (tmp_path / "sub").mkdir()

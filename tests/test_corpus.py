@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 
 from scanner.config import Config
-from scanner.scan import ScanOptions, ScanResult, run_scan
+from scanner.options import ScanOptions
+from scanner.results import ScanResult
+from scanner.scan import run_scan
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 MANIFEST: list[dict[str, Any]] = json.loads((CORPUS / "MANIFEST.json").read_text(encoding="utf-8"))

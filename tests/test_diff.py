@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from scanner.options import ScanOptions
 from scanner.regressions import GitError, base_worktree, compare, repo_root, resolve_ref, run_diff
-from scanner.scan import ScanOptions, run_scan
+from scanner.scan import run_scan
 
 ENV = {
     **os.environ,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scanner.engine import Fail, Pass, Unknown, judge
 from scanner.model import Attr, Span
+from scanner.policy import Fail, Pass, Unknown, judge
 
 SPAN = Span(path="main.tf", line=3)
 

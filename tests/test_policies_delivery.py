@@ -22,7 +22,6 @@ from policies.ct301_log_group_retention import log_group_retention
 from policies.ct302_log_group_encryption import log_group_encryption
 from policies.ct303_cloudwatch_delivery_role import cloudwatch_delivery_role
 from scanner.analysis import delivery
-from scanner.engine import Fail, Unknown
 from scanner.model import (
     AccountPublicAccessBlock,
     Attr,
@@ -42,6 +41,7 @@ from scanner.model import (
     Trail,
     Unit,
 )
+from scanner.policy import Fail, Unknown
 
 PATH = "main.tf"
 ACCT = "${AWS::AccountId}"

@@ -13,8 +13,9 @@ import pytest
 from test_policies_delivery import cwl_trail, df, ex, kinds, log_group, model, only, sp, trail, unk
 
 from scanner.analysis import cloudtrail_events, monitoring
-from scanner.engine import Fail, Pass, Unknown, load_policies
+from scanner.engine import load_policies
 from scanner.model import Alarm, EventRule, EventSelector, MetricFilter, Model, Topic, Trail
+from scanner.policy import Fail, Pass, Unknown
 
 POLICIES = {s.id: s for s in load_policies() if s.id.startswith("CT4")}
 

@@ -26,7 +26,6 @@ from policies.ct011_trail_after_bucket_policy import trail_after_bucket_policy
 from policies.ct012_sns_notification import sns_notification
 from policies.ct013_s3_data_events import s3_data_events
 from scanner.analysis import trails as T
-from scanner.engine import Fail
 from scanner.model import (
     AdvancedEventSelector,
     Attr,
@@ -40,6 +39,7 @@ from scanner.model import (
     Trail,
     Unit,
 )
+from scanner.policy import Fail
 
 PATH = "main.tf"
 

@@ -20,8 +20,10 @@ from report_data import FIXTURES, synthetic_result
 
 from scanner.cli import main
 from scanner.config import find_config, load_config
+from scanner.options import ScanOptions
 from scanner.reporters import FORMATS, RenderOptions, render
-from scanner.scan import ScanOptions, ScanResult, run_scan
+from scanner.results import ScanResult
+from scanner.scan import run_scan
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -8,7 +8,7 @@ from dataclasses import replace
 from report_data import BROKEN, TF, synthetic_result
 
 from scanner.reporters import RenderOptions, render
-from scanner.scan import ScanResult
+from scanner.results import ScanResult
 
 
 def parse(result: ScanResult | None = None, **options: object) -> ET.Element:

@@ -18,12 +18,13 @@ import jsonschema
 import pytest
 from report_data import FIXTURES, TF, synthetic_result
 
-from scanner.engine import BUILTIN_SPECS, Finding
 from scanner.model import Severity, Span
+from scanner.options import ScanOptions
 from scanner.reporters import RenderOptions, render
 from scanner.reporters.common import SourceFiles
 from scanner.reporters.sarif_report import artifact_uri, line_hash
-from scanner.scan import ScanOptions, run_scan
+from scanner.results import BUILTIN_SPECS, Finding
+from scanner.scan import run_scan
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "sarif-schema-2.1.0.json"
 SOURCE_PATH = SCHEMA_PATH.with_name("sarif-schema-2.1.0.SOURCE.json")

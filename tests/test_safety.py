@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from scanner.options import ScanOptions
 from scanner.reporters import RenderOptions, render
-from scanner.scan import ScanOptions, run_scan
+from scanner.scan import run_scan
 
 ROOT = Path(__file__).resolve().parent.parent
 SCANNER = ROOT / "scanner"

@@ -417,7 +417,8 @@ Resources:
 
 
 def _scan(path: Path):
-    from scanner.scan import ScanOptions, run_scan
+    from scanner.options import ScanOptions
+    from scanner.scan import run_scan
 
     return run_scan(ScanOptions(paths=(path,), root=path, select=("CT008",), today=TODAY))
 
@@ -462,7 +463,8 @@ def test_end_to_end_module_suppression_and_account_level_config(tmp_path: Path) 
         '[[suppressions]]\nid = "CT002"\nreason = "the organization trail covers this account"\n',
         encoding="utf-8",
     )
-    from scanner.scan import ScanOptions, run_scan
+    from scanner.options import ScanOptions
+    from scanner.scan import run_scan
 
     config = load_config(tmp_path / ".trailscan.toml")
     result = run_scan(

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from scanner.analysis.policy_document import UnknownValue, policy_document_from_json
 from scanner.limits import Limits
 from scanner.model import Model, Origin, Principal, Span
+from scanner.parsers.common import UnknownValue, policy_document_from_json
 from scanner.parsers.terraform import load_terraform
 
 CORPUS = Path("/work/shared/corpus/cases")

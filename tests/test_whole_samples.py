@@ -16,7 +16,9 @@ from sample_harness import actual_markers, annotate, expected_markers, sample_fi
 from scanner.cli import main as cli_main
 from scanner.config import find_config, load_config
 from scanner.engine import load_policies
-from scanner.scan import ScanOptions, ScanResult, run_scan
+from scanner.options import ScanOptions
+from scanner.results import ScanResult
+from scanner.scan import run_scan
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

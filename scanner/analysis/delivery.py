@@ -35,9 +35,9 @@ from typing import Generic, TypeVar
 from scanner import arns
 from scanner.analysis import iam, links
 from scanner.analysis.links import Link
-from scanner.analysis.tri import Tri, all_of, any_of  # noqa: F401 - re-exported: policies combine verdicts with them
-from scanner.engine import Related, Unknown
 from scanner.model import Attr, Bucket, KmsKey, LogGroup, Model, Origin, PolicyDocument, Role, Span, Trail
+from scanner.policy import Related, Unknown
+from scanner.tri import Tri, all_of, any_of  # noqa: F401 - re-exported: policies combine verdicts with them
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 ACCOUNT_ID = arns.ACCOUNT

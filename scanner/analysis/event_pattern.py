@@ -27,9 +27,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from scanner.analysis.tri import Tri
-from scanner.analysis.tri import all_of as _and
-from scanner.analysis.tri import any_of as _or
+from scanner.tri import Tri
+from scanner.tri import all_of as _and
+from scanner.tri import any_of as _or
 
 _MISSING = object()
 _TOKEN_RE = re.compile(r"\$\{[^{}]*\}")

@@ -43,8 +43,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from scanner.analysis.tri import Tri
-from scanner.analysis.tri import all_of as _and
+from scanner.tri import Tri
+from scanner.tri import all_of as _and
 
 MAX_PATTERN_LENGTH = 10_000
 MAX_DEPTH = 64

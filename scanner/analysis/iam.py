@@ -44,11 +44,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from scanner.analysis.tri import Tri
-from scanner.analysis.tri import all_of as _and
-from scanner.analysis.tri import any_of as _or
-from scanner.analysis.tri import negate as _not
 from scanner.model import Condition, PolicyDocument, Principal, Statement
+from scanner.tri import Tri
+from scanner.tri import all_of as _and
+from scanner.tri import any_of as _or
+from scanner.tri import negate as _not
 
 _TOKEN_RE = re.compile(r"\$\{[^{}]*\}")
 

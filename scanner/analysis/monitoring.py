@@ -39,8 +39,8 @@ from scanner.analysis import cloudtrail_events, links, trails
 from scanner.analysis.delivery import Tri, all_of, any_of
 from scanner.analysis.event_pattern import as_eventbridge_event, event_rule_matches
 from scanner.analysis.filter_pattern import FilterPatternError, Node, matches, parse
-from scanner.engine import Fail, Outcome, Pass, Related, Unknown
 from scanner.model import Alarm, EventRule, LogGroup, MetricFilter, Model, Origin, Span, Trail
+from scanner.policy import Fail, Outcome, Pass, Related, Unknown
 
 Event = Mapping[str, Any]
 

@@ -41,8 +41,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from scanner.analysis.tri import Tri, all_of, any_of
 from scanner.model import AdvancedEventSelector, Attr, EventSelector, FieldSelector, Origin, Trail
+from scanner.tri import Tri, all_of, any_of
 
 # Values of an ``AWS::S3::Object`` data resource that mean "every bucket".
 ALL_S3_OBJECTS: frozenset[str] = frozenset({"arn:aws:s3", "arn:aws:s3:::"})

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from scanner.scan import ScanResult
+from scanner.results import ScanResult
 
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "junit", "github", "markdown")
 

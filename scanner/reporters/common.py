@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from scanner.engine import BUILTIN_SPECS, Finding, PolicySpec
 from scanner.model import Severity, Span
-
-if TYPE_CHECKING:
-    from scanner.scan import ScanResult
+from scanner.policy import PolicySpec
+from scanner.results import BUILTIN_SPECS, Finding, ScanResult, is_blocking
 
 SEVERITY_ORDER: tuple[Severity, ...] = (
     Severity.CRITICAL,
@@ -37,8 +35,8 @@ def by_severity(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (-int(f.severity), f.sort_key()))
 
 
-def is_blocking(result: ScanResult, finding: Finding) -> bool:
-    return not finding.suppressed and (finding.severity >= result.fail_on or finding.id == "CT901")
+def blocks(result: ScanResult, finding: Finding) -> bool:
+    return is_blocking(finding, result.fail_on)
 
 
 def has_file(span: Span) -> bool:

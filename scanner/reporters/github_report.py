@@ -8,15 +8,10 @@ Annotations are a supplement to SARIF and the Markdown summary, never the only r
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from scanner.engine import Finding
 from scanner.model import Severity
 from scanner.reporters import RenderOptions
 from scanner.reporters.common import by_severity, has_file, message_with_resource, summary_line
-
-if TYPE_CHECKING:
-    from scanner.scan import ScanResult
+from scanner.results import Finding, ScanResult
 
 COMMAND: dict[Severity, str] = {
     Severity.CRITICAL: "error",

@@ -3,39 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from scanner.engine import Finding
+from scanner.model import ERROR_IDS
 from scanner.reporters import RenderOptions
 from scanner.reporters.common import summary
-
-if TYPE_CHECKING:
-    from scanner.scan import ScanResult
-
-
-def finding_dict(f: Finding) -> dict[str, Any]:
-    return {
-        "id": f.id,
-        "name": f.name,
-        "severity": f.severity.name,
-        "title": f.title,
-        "message": f.message,
-        "resource": f.resource,
-        "account": f.account,
-        "path": f.span.path,
-        "line": f.span.line,
-        "end_line": f.span.end_line,
-        "column": f.span.column,
-        "end_column": f.span.end_column,
-        "related": [
-            {"label": r.label, "resource": r.ref, "path": r.span.path, "line": r.span.line}
-            for r in f.related
-        ],
-        "fix": f.fix,
-        "suppressed": f.suppressed,
-        "suppression": f.suppression,
-        "fingerprint": f.fingerprint,
-    }
+from scanner.results import ScanResult, finding_dict
 
 
 def report_dict(result: ScanResult, options: RenderOptions) -> dict[str, Any]:
@@ -60,7 +33,7 @@ def report_dict(result: ScanResult, options: RenderOptions) -> dict[str, Any]:
         "errors": [
             {"id": f.id, "path": f.span.path, "line": f.span.line, "message": f.message}
             for f in result.findings
-            if f.id in ("CT900", "CT901")
+            if f.id in ERROR_IDS
         ],
         "files": {
             "scanned": result.files.scanned,

@@ -16,17 +16,13 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
-from scanner.engine import Evaluation, Finding
+from scanner.model import ERROR_IDS
 from scanner.reporters import RenderOptions
 from scanner.reporters.common import has_file, spec_index
-
-if TYPE_CHECKING:
-    from scanner.scan import ScanResult
+from scanner.results import Evaluation, Finding, ScanResult
 
 ENGINE_SUITE = "trailscan"
-ERROR_IDS = ("CT900", "CT901")
 # Characters XML 1.0 cannot carry at all (even escaped); a message quoting a binary file
 # must not make the whole report unreadable.
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

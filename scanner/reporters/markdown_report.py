@@ -12,22 +12,17 @@ Links are repository-relative (``path#L12``) and nothing varies between identica
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from scanner.engine import Evaluation, Finding
 from scanner.reporters import RenderOptions
 from scanner.reporters.common import (
     SEVERITY_ORDER,
+    blocks,
     by_severity,
     has_file,
-    is_blocking,
     spec_index,
     summary,
     summary_line,
 )
-
-if TYPE_CHECKING:
-    from scanner.scan import ScanResult
+from scanner.results import Evaluation, Finding, ScanResult
 
 # GitHub comments are capped at 65,536 characters; keep tables well below that.
 MAX_ROWS = 100
@@ -121,8 +116,8 @@ def _checked(result: ScanResult) -> list[str]:
 def render(result: ScanResult, options: RenderOptions) -> str:
     data = summary(result)
     active = by_severity(result.active())
-    blocking = [f for f in active if is_blocking(result, f)]
-    other = [f for f in active if not is_blocking(result, f)]
+    blocking = [f for f in active if blocks(result, f)]
+    other = [f for f in active if not blocks(result, f)]
     if result.nothing_to_scan:
         head = "## ⚠️ trailscan: nothing to scan (no Terraform or CloudFormation found)"
     elif blocking:

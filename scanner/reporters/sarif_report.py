@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
-from scanner.engine import Finding, PolicySpec
-from scanner.model import Severity, Span
+from scanner.model import ERROR_IDS, INTERNAL_ERROR, Severity, Span
+from scanner.policy import PolicySpec
 from scanner.reporters import RenderOptions
 from scanner.reporters.common import (
     SourceFiles,
@@ -27,9 +27,7 @@ from scanner.reporters.common import (
     spec_index,
     visible_findings,
 )
-
-if TYPE_CHECKING:
-    from scanner.scan import ScanResult
+from scanner.results import Finding, ScanResult
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -260,7 +258,7 @@ def _notifications(findings: list[Finding], sources: SourceFiles) -> list[dict[s
     status page), not only to the alert list."""
     out = []
     for f in findings:
-        if f.id not in ("CT900", "CT901"):
+        if f.id not in ERROR_IDS:
             continue
         note: dict[str, Any] = {
             "descriptor": {"id": f.id},
@@ -285,7 +283,7 @@ def report_dict(result: ScanResult, options: RenderOptions) -> dict[str, Any]:
         "informationUri": INFORMATION_URI,
         "rules": rules,
     }
-    crashed = any(f.id == "CT900" for f in result.findings)
+    crashed = any(f.id == INTERNAL_ERROR for f in result.findings)
     run: dict[str, Any] = {
         "tool": {"driver": driver},
         "originalUriBaseIds": {

@@ -8,15 +8,10 @@ stream is a terminal and colour is not disabled; the bytes are otherwise plain.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from scanner.engine import Finding
 from scanner.model import Severity, Span
 from scanner.reporters import RenderOptions
 from scanner.reporters.common import SourceFiles, has_file, summary_line, visible_findings
-
-if TYPE_CHECKING:
-    from scanner.scan import ScanResult
+from scanner.results import Finding, ScanResult
 
 # Spans longer than this (a whole resource block) show their first lines only.
 MAX_SNIPPET_LINES = 4

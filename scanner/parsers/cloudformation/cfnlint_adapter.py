@@ -11,15 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from scanner.model import Span
+from scanner.parsers.common import relpath
 
 _LEVELS = {"E": "error", "W": "warning", "I": "informational"}
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def run_cfn_lint(paths: list[Path], root: Path) -> list[tuple[str, str, Span, str]]:
@@ -32,10 +26,10 @@ def run_cfn_lint(paths: list[Path], root: Path) -> list[tuple[str, str, Span, st
     try:
         from cfnlint.api import lint_file
     except Exception as exc:  # an absent or broken cfn-lint is a reportable condition
-        span = Span(path=_rel(paths[0], root) if paths else ".")
+        span = Span(path=relpath(paths[0], root) if paths else ".")
         return [("cfn-lint", "error", span, f"cfn-lint is not available: {exc}")]
     for path in sorted(paths):
-        where = _rel(path, root)
+        where = relpath(path, root)
         try:
             matches = lint_file(Path(path))
         except (Exception, SystemExit) as exc:  # cfn-lint must not crash the scan

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from scanner import arns
-from scanner.analysis.policy_document import UnknownValue, aws_string
 from scanner.parsers.cloudformation.decode import PosDict, PosList
+from scanner.parsers.common import UnknownValue, aws_string, first_unknown
 
 
 class _NoValue:
@@ -85,23 +84,6 @@ def intrinsic_name(value: Any) -> str | None:
         (key,) = value.keys()
         if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")):
             return key
-    return None
-
-
-def first_unknown(value: Any) -> UnknownValue | None:
-    """The first ``UnknownValue`` anywhere inside ``value``."""
-    if isinstance(value, UnknownValue):
-        return value
-    if isinstance(value, dict):
-        items: Iterable[Any] = value.values()
-    elif isinstance(value, list | tuple):
-        items = value
-    else:
-        return None
-    for item in items:
-        found = first_unknown(item)
-        if found is not None:
-            return found
     return None
 
 

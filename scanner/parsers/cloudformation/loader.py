@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scanner.analysis.policy_document import UnknownValue
 from scanner.limits import Limits
 from scanner.model import Model, ParseProblem, Span, Unit
 from scanner.parsers.cloudformation.decode import DecodeError, PosDict, decode
 from scanner.parsers.cloudformation.intrinsics import NO_VALUE, Resolver
 from scanner.parsers.cloudformation.resources import UnitBuilder, resources_of
 from scanner.parsers.cloudformation.values import Values
+from scanner.parsers.common import UnknownValue, read_text, relpath
 
 _RESOURCES = re.compile(r"""(?:^|[\s{,])["']?Resources["']?\s*:""")
 _TYPE = re.compile(r"""\bType["']?\s*:\s*["']?(AWS|Custom|Alexa)::""")
@@ -53,31 +53,6 @@ def _classify(doc: Any) -> str | None:
     return None
 
 
-def rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _read(path: Path, limits: Limits) -> tuple[str | None, str]:
-    """The text of a file, or None and why not."""
-    try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            return (
-                None,
-                f"file too large ({size} bytes; limit max_file_bytes = {limits.max_file_bytes})",
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, f"cannot read file: {exc.strerror or exc}"
-    try:
-        return data.decode("utf-8-sig"), ""
-    except UnicodeDecodeError as exc:
-        return None, f"file is not UTF-8 text (byte {exc.start})"
-
-
 def _sniff_bytes(path: Path) -> bool:
     try:
         return looks_like_template(path.read_bytes().decode("utf-8", "replace"))
@@ -96,8 +71,8 @@ def read_parameter_files(
     values: dict[str, str] = {}
     problems: list[ParseProblem] = []
     for path in files:
-        where = rel(path, root)
-        text, why = _read(path, limits)
+        where = relpath(path, root)
+        text, why = read_text(path, limits.max_file_bytes)
         if text is None:
             problems.append(ParseProblem(span=Span(path=where), message=why))
             continue
@@ -207,8 +182,8 @@ def _load_nested(unit: _Unit, parent: Resolver, parent_file: Path, chain: tuple[
 def _load_file(
     unit: _Unit, path: Path, prefix: str, overrides: dict[str, Any], chain: tuple[Path, ...]
 ) -> Resolver | None:
-    where = rel(path, unit.root)
-    text, why = _read(path, unit.limits)
+    where = relpath(path, unit.root)
+    text, why = read_text(path, unit.limits.max_file_bytes)
     if text is None:
         unit.problems.append(ParseProblem(span=Span(path=where), message=why))
         return None
@@ -247,9 +222,9 @@ def load_cloudformation(
 ) -> Model | None:
     """Load a template as a unit model; None when the file is not a template at all."""
     limits = limits or Limits()
-    where = rel(path, root)
+    where = relpath(path, root)
     unit_of = Unit(id=where, format="cloudformation", files=(where,))
-    text, why = _read(path, limits)
+    text, why = read_text(path, limits.max_file_bytes)
     if text is None:
         if "UTF-8" in why and not _sniff_bytes(path):
             return None  # binary or foreign-encoded, and nothing claims it is a template

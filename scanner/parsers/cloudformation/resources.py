@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from scanner import arns
-from scanner.analysis.policy_document import UnknownValue
 from scanner.model import (
     AdvancedEventSelector,
     Alarm,
@@ -30,6 +29,7 @@ from scanner.model import (
     LogGroup,
     MetricFilter,
     Model,
+    Origin,
     ParseProblem,
     PolicyDocument,
     PublicAccessBlock,
@@ -41,8 +41,9 @@ from scanner.model import (
     Unit,
 )
 from scanner.parsers.cloudformation.decode import PosDict, PosList
-from scanner.parsers.cloudformation.intrinsics import NO_VALUE, Resolver, first_unknown
+from scanner.parsers.cloudformation.intrinsics import NO_VALUE, Resolver
 from scanner.parsers.cloudformation.values import Unresolved, Values, to_str
+from scanner.parsers.common import UnknownValue, first_unknown
 
 
 @dataclass
@@ -181,8 +182,8 @@ class UnitBuilder:
     def name_attr(self, res: Resource, prop: str) -> Attr[str]:
         """The physical name: written, or the symbolic ``${LogicalId}`` token."""
         attr = self.values(res).scalar(res.props, prop, "str", None, self.default_span(res))
-        if attr.origin.value == "default":
-            return Attr.explicit(res.resolver.token(res.logical), self.default_span(res))
+        if attr.origin is Origin.DEFAULT:
+            return Attr.explicit(res.resolver.token(res.logical), self.default_span(res), prop)
         return attr
 
     def derived(self, res: Resource, name: Attr[str], value: Any) -> Attr[str]:
@@ -195,12 +196,12 @@ class UnitBuilder:
     def policy_attr(self, res: Resource, props: PosDict, key: str) -> Attr[PolicyDocument]:
         vals = self.values(res)
         if key not in props or vals.node(props, key) is NO_VALUE:
-            return Attr.default(None, self.default_span(res))
+            return Attr.default(None, self.default_span(res), key)
         span = vals.key_span(props, key)
         doc = vals.policy(props[key], span)
         if doc.unknown:
-            return Attr.unknown(span, doc.unknown)
-        return Attr.explicit(doc, span)
+            return Attr.unknown(span, doc.unknown, key)
+        return Attr.explicit(doc, span, key)
 
     # -- build -------------------------------------------------------------------
 
@@ -235,7 +236,7 @@ class UnitBuilder:
         logging = b("IsLogging", False)
         if "IsLogging" not in props or vals.node(props, "IsLogging") is NO_VALUE:
             # Required by CloudFormation: a template without it does not deploy.
-            logging = Attr.unknown(dspan, "IsLogging is required and missing")
+            logging = Attr.unknown(dspan, "IsLogging is required and missing", "IsLogging")
         return Trail(
             **self.record_fields(res),
             name=self.name_attr(res, "TrailName"),
@@ -257,7 +258,7 @@ class UnitBuilder:
     def _event_selectors(self, res: Resource) -> Attr[tuple[EventSelector, ...]]:
         vals, props, dspan = self.values(res), res.props, self.default_span(res)
         if vals.node(props, "EventSelectors") is NO_VALUE:
-            return Attr.default((), dspan)
+            return Attr.default((), dspan, "EventSelectors")
         span = vals.key_span(props, "EventSelectors")
         try:
             selectors = []
@@ -298,8 +299,8 @@ class UnitBuilder:
                     )
                 )
         except Unresolved as exc:
-            return Attr.unknown(span, f"EventSelectors: {exc.reason}")
-        return Attr.explicit(tuple(selectors), span)
+            return Attr.unknown(span, f"EventSelectors: {exc.reason}", "EventSelectors")
+        return Attr.explicit(tuple(selectors), span, "EventSelectors")
 
     _FIELD_KEYS = (
         ("Equals", "equals"),
@@ -313,16 +314,20 @@ class UnitBuilder:
     def _advanced_selectors(self, res: Resource) -> Attr[tuple[AdvancedEventSelector, ...]]:
         vals, props, dspan = self.values(res), res.props, self.default_span(res)
         if vals.node(props, "AdvancedEventSelectors") is NO_VALUE:
-            return Attr.default((), dspan)
+            return Attr.default((), dspan, "AdvancedEventSelectors")
         span = vals.key_span(props, "AdvancedEventSelectors")
         try:
             items = vals.items(props, "AdvancedEventSelectors")
         except Unresolved as exc:
-            return Attr.unknown(span, f"AdvancedEventSelectors: {exc.reason}")
+            return Attr.unknown(
+                span, f"AdvancedEventSelectors: {exc.reason}", "AdvancedEventSelectors"
+            )
         selectors = []
         for item, item_span in items:
             if not isinstance(item, PosDict):
-                return Attr.unknown(span, "AdvancedEventSelectors: a selector is not a mapping")
+                return Attr.unknown(
+                    span, "AdvancedEventSelectors: a selector is not a mapping", "AdvancedEventSelectors"
+                )
             unknown: list[str] = []
             name = vals.scalar(item, "Name", "str", "", item_span)
             fields = []
@@ -354,7 +359,7 @@ class UnitBuilder:
                     unknown="; ".join(unknown),
                 )
             )
-        return Attr.explicit(tuple(selectors), span)
+        return Attr.explicit(tuple(selectors), span, "AdvancedEventSelectors")
 
     # -- S3 ------------------------------------------------------------------------
 
@@ -438,7 +443,7 @@ class UnitBuilder:
         if isinstance(node, UnknownValue):
             return Attr.unknown(span, f"LoggingConfiguration: {node.reason}")
         target = vals.scalar(node, "DestinationBucketName", "str", None, span)
-        if target.origin.value == "default":
+        if target.origin is Origin.DEFAULT:
             # Without a destination, S3 writes access logs into the bucket itself.
             return Attr.explicit(name.value, span) if name.known else name
         return target
@@ -454,7 +459,7 @@ class UnitBuilder:
     def _object_lock(self, res: Resource) -> Attr[bool]:
         vals, dspan = self.values(res), self.default_span(res)
         enabled = vals.scalar(res.props, "ObjectLockEnabled", "bool", False, dspan)
-        if enabled.origin.value != "default":
+        if enabled.origin is not Origin.DEFAULT:
             return enabled
         node, span = self._block(res, "ObjectLockConfiguration")
         if isinstance(node, PosDict):
@@ -528,11 +533,11 @@ class UnitBuilder:
             if not storage.known:
                 raise Unresolved(storage.reason)
             days = vals.scalar(transition, "TransitionInDays", "int", None, t_span)
-            if days.origin.value == "default" and "TransitionDate" in transition:
+            if days.origin is Origin.DEFAULT and "TransitionDate" in transition:
                 days = Attr.unknown(t_span, "the transition is set by date, not by age")
             transitions.append(LifecycleTransition(storage_class=str(storage.value), days=days))
         expiration = vals.scalar(item, "ExpirationInDays", "int", None, span)
-        if expiration.origin.value == "default" and "ExpirationDate" in item:
+        if expiration.origin is Origin.DEFAULT and "ExpirationDate" in item:
             expiration = Attr.unknown(span, "the rule expires objects by date, not by age")
         rule_id = vals.scalar(item, "Id", "str", "", span)
         return LifecycleRule(
@@ -613,7 +618,7 @@ class UnitBuilder:
         vals, props, dspan = self.values(res), res.props, self.default_span(res)
         metric_name = vals.scalar(props, "MetricName", "str", None, dspan)
         namespace = vals.scalar(props, "Namespace", "str", None, dspan)
-        if metric_name.origin.value == "default":
+        if metric_name.origin is Origin.DEFAULT:
             # A metric-math alarm names its metric inside Metrics[].MetricStat.Metric.
             try:
                 for item, item_span in vals.items(props, "Metrics"):

@@ -12,15 +12,16 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from scanner.analysis.policy_document import (
+from scanner.model import Attr, ParseProblem, PolicyDocument, Span
+from scanner.parsers.cloudformation.decode import Pos, PosDict, PosList
+from scanner.parsers.cloudformation.intrinsics import NO_VALUE, Resolver
+from scanner.parsers.common import (
     SpannedDict,
     UnknownValue,
     aws_string,
+    first_unknown,
     policy_document_from_json,
 )
-from scanner.model import Attr, ParseProblem, PolicyDocument, Span
-from scanner.parsers.cloudformation.decode import Pos, PosDict, PosList
-from scanner.parsers.cloudformation.intrinsics import NO_VALUE, Resolver, first_unknown
 
 
 class Unresolved(Exception):
@@ -100,18 +101,18 @@ class Values:
     ) -> Attr[Any]:
         """A scalar property as an Attr (``kind``: str, bool or int)."""
         if not isinstance(mapping, PosDict) or key not in mapping:
-            return Attr.default(default, default_span)
+            return Attr.default(default, default_span, key)
         span = self.key_span(mapping, key)
         value = self.r.resolve(mapping[key])
         if value is NO_VALUE:
-            return Attr.default(default, default_span)
+            return Attr.default(default, default_span, key)
         if isinstance(value, UnknownValue):
-            return Attr.unknown(span, f"{key}: {value.reason}")
+            return Attr.unknown(span, f"{key}: {value.reason}", key)
         coerced = _COERCE[kind](value)
         if coerced is None:
             self.ill_typed(span, f"{key} must be {_EXPECTED[kind]}, not {value!r}")
-            return Attr.unknown(span, f"{key} is not {_EXPECTED[kind]}: {value!r}")
-        return Attr.explicit(coerced, span)
+            return Attr.unknown(span, f"{key} is not {_EXPECTED[kind]}: {value!r}", key)
+        return Attr.explicit(coerced, span, key)
 
     def node(self, mapping: Any, key: str) -> Any:
         """The property's value with only its top resolved (``Fn::If`` branch kept

@@ -9,9 +9,9 @@ from typing import Any
 
 from scanner.model import Span
 from scanner.parsers.terraform.attributes import MISSING
-from scanner.parsers.terraform.expressions import ChildScope, Scope, iterate
+from scanner.parsers.terraform.expressions import ChildScope, Scope
 from scanner.parsers.terraform.hcl import Attribute, Block
-from scanner.parsers.terraform.values import UnknownValue
+from scanner.parsers.terraform.values import UnknownValue, iterate
 
 Value = Any
 AttrEvaluator = Callable[[Attribute, Scope], Value]

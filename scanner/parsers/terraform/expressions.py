@@ -23,7 +23,19 @@ from scanner.parsers.terraform.templates import (
     parts_from_string_tree,
     parts_from_text,
 )
-from scanner.parsers.terraform.values import EvalError, Lazy, SpannedDict, UnknownValue
+from scanner.parsers.terraform.values import (
+    EvalError,
+    Lazy,
+    SpannedDict,
+    UnknownValue,
+    get_attr,
+    get_index,
+    iterate,
+    tf_equal,
+    to_bool,
+    to_number,
+    to_string,
+)
 
 Value = Any
 SpanFactory = Callable[[Tree], Any]
@@ -52,101 +64,6 @@ def _meaningful(children: list[Any]) -> list[Any]:
         c for c in children
         if isinstance(c, Tree) and c.data != "new_line_or_comment"
     ]
-
-
-def is_number(value: Value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def to_number(value: Value) -> int | float:
-    if is_number(value):
-        return value  # type: ignore[no-any-return]
-    if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            try:
-                return float(value)
-            except ValueError:
-                pass
-    raise EvalError(f"cannot convert {value!r} to a number")
-
-
-def to_bool(value: Value) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value in ("true", "false"):
-        return value == "true"
-    raise EvalError(f"cannot convert {value!r} to a bool")
-
-
-def to_string(value: Value) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if is_number(value):
-        return str(value)
-    if value is None:
-        raise EvalError("a null value cannot be used in a string")
-    raise EvalError(f"cannot convert a {type(value).__name__} to a string")
-
-
-def tf_equal(a: Value, b: Value) -> bool:
-    if isinstance(a, bool) != isinstance(b, bool):
-        return False
-    if is_number(a) and is_number(b):
-        return bool(a == b)
-    if type(a) is not type(b) and not (isinstance(a, str) and isinstance(b, str)):
-        if isinstance(a, dict) and isinstance(b, dict):
-            return dict(a) == dict(b)
-        return False
-    return bool(a == b)
-
-
-def get_attr(value: Value, name: str) -> Value:
-    if isinstance(value, UnknownValue):
-        return value
-    if isinstance(value, Lazy):
-        return value.attr(name)
-    if isinstance(value, dict):
-        if name in value:
-            return value[name]
-        raise EvalError(f"object has no attribute {name!r}")
-    if value is None:
-        raise EvalError(f"attempt to get attribute {name!r} from a null value")
-    raise EvalError(f"cannot get attribute {name!r} of a {type(value).__name__}")
-
-
-def get_index(value: Value, key: Value) -> Value:
-    if isinstance(value, UnknownValue):
-        return value
-    if isinstance(key, UnknownValue):
-        return key
-    if isinstance(value, Lazy):
-        return value.index(key)
-    if isinstance(value, list):
-        idx = to_number(key)
-        if not float(idx).is_integer() or not 0 <= int(idx) < len(value):
-            raise EvalError(f"index {key!r} out of range for a list of {len(value)}")
-        return value[int(idx)]
-    if isinstance(value, dict):
-        skey = to_string(key)
-        if skey in value:
-            return value[skey]
-        raise EvalError(f"key {skey!r} not found")
-    raise EvalError(f"cannot index a {type(value).__name__}")
-
-
-def iterate(value: Value) -> list[tuple[Value, Value]]:
-    """(key, value) pairs in Terraform's order: lists by index, maps by key."""
-    if isinstance(value, list):
-        return list(enumerate(value))
-    if isinstance(value, dict):
-        return [(k, value[k]) for k in sorted(value)]
-    raise EvalError(f"cannot iterate over a {type(value).__name__}")
 
 
 class Evaluator:

@@ -18,20 +18,20 @@ from scanner.parsers.terraform.values import (
     UnknownValue,
     first_unknown,
     json_encode,
+    tf_equal,
+    to_bool,
+    to_number,
+    to_string,
 )
 
 Value = Any
 
 
 def _num(value: Value) -> int | float:
-    from scanner.parsers.terraform.expressions import to_number
-
     return to_number(value)
 
 
 def _str(value: Value) -> str:
-    from scanner.parsers.terraform.expressions import to_string
-
     return to_string(value)
 
 
@@ -149,8 +149,6 @@ def _tostring(value: Value) -> Value:
 
 
 def _tobool(value: Value) -> Value:
-    from scanner.parsers.terraform.expressions import to_bool
-
     return None if value is None else to_bool(value)
 
 
@@ -209,8 +207,6 @@ def _contains(lst: Value, value: Value) -> Value:
     items = _list(lst, "contains")
     if any(isinstance(i, UnknownValue) for i in items):
         return UnknownValue("contains() over a list with unknown elements")
-    from scanner.parsers.terraform.expressions import tf_equal
-
     return any(tf_equal(i, value) for i in items)
 
 

@@ -16,6 +16,7 @@ from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from scanner.model import ParseProblem, Span
+from scanner.parsers.common import read_text
 from scanner.parsers.terraform.templates import unescape
 
 
@@ -301,14 +302,7 @@ def parse_source(path: str, text: str) -> SourceFile | ParseProblem:
 
 
 def read_source(file: Path, rel: str, max_bytes: int) -> SourceFile | ParseProblem:
-    try:
-        size = file.stat().st_size
-        if size > max_bytes:
-            return ParseProblem(
-                span=Span(path=rel),
-                message=f"file too large ({size} bytes > max_file_bytes {max_bytes})",
-            )
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        return ParseProblem(span=Span(path=rel), message=f"cannot read file: {exc}")
+    text, why = read_text(file, max_bytes)
+    if text is None:
+        return ParseProblem(span=Span(path=rel), message=why)
     return parse_source(rel, text)

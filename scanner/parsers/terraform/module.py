@@ -18,13 +18,14 @@ from lark import Token, Tree
 
 from scanner.limits import Limits
 from scanner.model import ParseProblem, Span, Suppression
+from scanner.parsers.common import is_within, relpath
 from scanner.parsers.terraform import attributes, iam
 from scanner.parsers.terraform.body import BodyView
-from scanner.parsers.terraform.expressions import ChildScope, Evaluator, Scope, to_number
+from scanner.parsers.terraform.expressions import ChildScope, Evaluator, Scope
 from scanner.parsers.terraform.hcl import Attribute, Block, SourceFile, read_source
 from scanner.parsers.terraform.suppressions import for_block, scan_comments
 from scanner.parsers.terraform.templates import Interp, heredoc_body, parts_from_text
-from scanner.parsers.terraform.values import EvalError, Lazy, UnknownValue
+from scanner.parsers.terraform.values import EvalError, Lazy, UnknownValue, to_number
 
 Value = Any
 MODULE_META_ARGS = frozenset({"source", "version", "count", "for_each", "providers",
@@ -607,18 +608,10 @@ class Loader:
     # -- paths ----------------------------------------------------------------------
 
     def rel(self, path: Path) -> str:
-        try:
-            rel = path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
-        return rel or "."
+        return relpath(path, self.root)
 
     def inside_root(self, path: Path) -> bool:
-        try:
-            path.resolve().relative_to(self.root)
-        except ValueError:
-            return False
-        return True
+        return is_within(path, self.root)
 
     def problem(self, span: Span, message: str) -> None:
         key = (span.path, span.line, message)

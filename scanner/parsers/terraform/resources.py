@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from scanner.analysis.policy_document import policy_document_from_json
 from scanner.model import (
     AccountPublicAccessBlock,
     AdvancedEventSelector,
@@ -36,11 +35,19 @@ from scanner.model import (
     Trail,
     Unit,
 )
+from scanner.parsers.common import policy_document_from_json
 from scanner.parsers.terraform.attributes import MISSING
 from scanner.parsers.terraform.body import BodyView
-from scanner.parsers.terraform.expressions import to_bool, to_number, to_string
 from scanner.parsers.terraform.module import Instance, ResourceValue
-from scanner.parsers.terraform.values import EvalError, JsonText, UnknownValue, first_unknown
+from scanner.parsers.terraform.values import (
+    EvalError,
+    JsonText,
+    UnknownValue,
+    first_unknown,
+    to_bool,
+    to_number,
+    to_string,
+)
 
 T = TypeVar("T")
 Value = Any
@@ -88,16 +95,16 @@ def attr(
     """One attribute as an ``Attr``: absent or null → DEFAULT, unresolved → UNKNOWN."""
     value = view.value(name)
     if value is MISSING or value is None:
-        return Attr.default(default, default_span or view.header)
+        return Attr.default(default, default_span or view.header, name)
     span = view.attr_span(name)
     if isinstance(value, UnknownValue):
-        return Attr.unknown(span, value.reason)
+        return Attr.unknown(span, value.reason, name)
     try:
-        return Attr.explicit(conv(value), span)
+        return Attr.explicit(conv(value), span, name)
     except _Unknown as exc:
-        return Attr.unknown(span, exc.reason)
+        return Attr.unknown(span, exc.reason, name)
     except (EvalError, ValueError, TypeError) as exc:
-        return Attr.unknown(span, f"{name}: {exc}")
+        return Attr.unknown(span, f"{name}: {exc}", name)
 
 
 def str_attr(view: BodyView, name: str, default: str | None = None,
@@ -141,11 +148,11 @@ def policy_attr(view: BodyView, name: str, default_span: Span | None = None
                 ) -> Attr[PolicyDocument]:
     value = view.value(name)
     if value is MISSING or value is None:
-        return Attr.default(None, default_span or view.header)
+        return Attr.default(None, default_span or view.header, name)
     span = view.attr_span(name)
     if isinstance(value, UnknownValue):
-        return Attr.unknown(span, value.reason)
-    return Attr.explicit(policy_from_value(value, span), span)
+        return Attr.unknown(span, value.reason, name)
+    return Attr.explicit(policy_from_value(value, span), span, name)
 
 
 def policy_from_value(value: Value, span: Span) -> PolicyDocument:
@@ -254,12 +261,12 @@ class Mapper:
             sns_topic_name=str_attr(view, "sns_topic_name"),
             is_organization_trail=bool_attr(view, "is_organization_trail", False),
             event_selectors=(
-                Attr.explicit(tuple(selectors), selectors[0].span)
-                if selectors else Attr.default((), view.header)
+                Attr.explicit(tuple(selectors), selectors[0].span, "event_selector")
+                if selectors else Attr.default((), view.header, "event_selector")
             ),
             advanced_event_selectors=(
-                Attr.explicit(tuple(advanced), advanced[0].span)
-                if advanced else Attr.default((), view.header)
+                Attr.explicit(tuple(advanced), advanced[0].span, "advanced_event_selector")
+                if advanced else Attr.default((), view.header, "advanced_event_selector")
             ),
         )
 

@@ -11,10 +11,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from scanner.analysis.policy_document import SpannedDict, UnknownValue
+from scanner.parsers.common import Opaque, SpannedDict, UnknownValue, first_unknown
 
 __all__ = [
     "EvalError",
+    "get_attr",
+    "get_index",
+    "is_number",
+    "iterate",
+    "tf_equal",
+    "to_bool",
+    "to_number",
+    "to_string",
     "JsonText",
     "Lazy",
     "SpannedDict",
@@ -45,7 +53,7 @@ class JsonText(str):
         return obj
 
 
-class Lazy:
+class Lazy(Opaque):
     """A value whose attributes are computed on demand (resources, modules, namespaces)."""
 
     def attr(self, name: str) -> Value:
@@ -56,25 +64,6 @@ class Lazy:
 
     def describe(self) -> str:
         return type(self).__name__
-
-
-def first_unknown(value: Value) -> UnknownValue | None:
-    """The first unknown leaf of a (nested) value, or None when fully known."""
-    if isinstance(value, UnknownValue):
-        return value
-    if isinstance(value, Lazy):
-        return UnknownValue(f"{value.describe()} cannot be used as a plain value")
-    if isinstance(value, dict):
-        for item in value.values():
-            hit = first_unknown(item)
-            if hit is not None:
-                return hit
-    elif isinstance(value, list):
-        for item in value:
-            hit = first_unknown(item)
-            if hit is not None:
-                return hit
-    return None
 
 
 def to_json_data(value: Value) -> Value:
@@ -93,3 +82,103 @@ def to_json_data(value: Value) -> Value:
 def json_encode(value: Value) -> JsonText:
     text = json.dumps(to_json_data(value), separators=(",", ":"), ensure_ascii=False)
     return JsonText(text, value)
+
+
+# ---------------------------------------------------------------------------
+# Conversions and access, as Terraform's type system does them
+# ---------------------------------------------------------------------------
+
+
+def is_number(value: Value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def to_number(value: Value) -> int | float:
+    if is_number(value):
+        return value  # type: ignore[no-any-return]
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return float(value)
+            except ValueError:
+                pass
+    raise EvalError(f"cannot convert {value!r} to a number")
+
+
+def to_bool(value: Value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    raise EvalError(f"cannot convert {value!r} to a bool")
+
+
+def to_string(value: Value) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if is_number(value):
+        return str(value)
+    if value is None:
+        raise EvalError("a null value cannot be used in a string")
+    raise EvalError(f"cannot convert a {type(value).__name__} to a string")
+
+
+def tf_equal(a: Value, b: Value) -> bool:
+    if isinstance(a, bool) != isinstance(b, bool):
+        return False
+    if is_number(a) and is_number(b):
+        return bool(a == b)
+    if type(a) is not type(b) and not (isinstance(a, str) and isinstance(b, str)):
+        if isinstance(a, dict) and isinstance(b, dict):
+            return dict(a) == dict(b)
+        return False
+    return bool(a == b)
+
+
+def get_attr(value: Value, name: str) -> Value:
+    if isinstance(value, UnknownValue):
+        return value
+    if isinstance(value, Lazy):
+        return value.attr(name)
+    if isinstance(value, dict):
+        if name in value:
+            return value[name]
+        raise EvalError(f"object has no attribute {name!r}")
+    if value is None:
+        raise EvalError(f"attempt to get attribute {name!r} from a null value")
+    raise EvalError(f"cannot get attribute {name!r} of a {type(value).__name__}")
+
+
+def get_index(value: Value, key: Value) -> Value:
+    if isinstance(value, UnknownValue):
+        return value
+    if isinstance(key, UnknownValue):
+        return key
+    if isinstance(value, Lazy):
+        return value.index(key)
+    if isinstance(value, list):
+        idx = to_number(key)
+        if not float(idx).is_integer() or not 0 <= int(idx) < len(value):
+            raise EvalError(f"index {key!r} out of range for a list of {len(value)}")
+        return value[int(idx)]
+    if isinstance(value, dict):
+        skey = to_string(key)
+        if skey in value:
+            return value[skey]
+        raise EvalError(f"key {skey!r} not found")
+    raise EvalError(f"cannot index a {type(value).__name__}")
+
+
+def iterate(value: Value) -> list[tuple[Value, Value]]:
+    """(key, value) pairs in Terraform's order: lists by index, maps by key."""
+    if isinstance(value, list):
+        return list(enumerate(value))
+    if isinstance(value, dict):
+        return [(k, value[k]) for k in sorted(value)]
+    raise EvalError(f"cannot iterate over a {type(value).__name__}")

@@ -1,20 +1,101 @@
-"""Turn an IAM policy document written as plain data into ``PolicyDocument`` records.
+"""What both front ends share: paths relative to the scan root, size-limited reads,
+unresolved values, and IAM policy documents written as plain data.
 
-Both front ends end up with the same shape: JSON-like Python data (from ``jsonencode``,
-a heredoc, ``aws_iam_policy_document`` or a CloudFormation ``PolicyDocument``) in which
-some leaves could not be resolved. Parsing it in one place keeps the IAM conventions
-(string-or-list elements, ``"Principal": "*"``, stringified condition values) identical
-for Terraform and CloudFormation.
+Policy documents: both front ends end up with the same shape, JSON-like Python data (from
+``jsonencode``, a heredoc, ``aws_iam_policy_document`` or a CloudFormation
+``PolicyDocument``) in which some leaves could not be resolved. Parsing it in one place
+keeps the IAM conventions (string-or-list elements, ``"Principal": "*"``, stringified
+condition values) identical for Terraform and CloudFormation.
 """
 
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from scanner.model import Condition, PolicyDocument, Principal, Span, Statement
 
-__all__ = ["SpannedDict", "UnknownValue", "aws_string", "policy_document_from_json"]
+# ---------------------------------------------------------------------------
+# Paths
+# ---------------------------------------------------------------------------
+
+
+def real_path(path: Path) -> Path:
+    """``path.resolve()`` that survives symlink loops (Python 3.11 raises RuntimeError)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
+def relpath(path: Path, root: Path) -> str:
+    """POSIX path of ``path`` relative to ``root`` (``.`` for the root itself).
+
+    A path outside the root is given relative to it (``../x``): reports never show an
+    absolute path of the machine that ran the scan.
+    """
+    real, real_root = real_path(path), real_path(root)
+    try:
+        rel = real.relative_to(real_root)
+    except ValueError:
+        rel = Path(os.path.relpath(real, real_root))
+    text = rel.as_posix()
+    return text or "."
+
+
+def link_relpath(path: Path, root: Path) -> str:
+    """Where a (possibly symlinked, looping or escaping) entry sits under ``root``: its
+    parent directory resolved, its own name kept, so a problem with a link is reported
+    at the link and never at the file outside the root that it points to."""
+    if not path.name:
+        return relpath(path, root)
+    return f"{relpath(path.parent, root)}/{path.name}".removeprefix("./")
+
+
+def is_within(path: Path, root: Path) -> bool:
+    """Whether ``path`` (symlinks followed) lies inside ``root``."""
+    try:
+        real_path(path).relative_to(real_path(root))
+    except ValueError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Reading files
+# ---------------------------------------------------------------------------
+
+
+def too_large(size: int, max_bytes: int) -> str:
+    """The one message for a file over the size limit."""
+    return f"file too large ({size} bytes; limit max_file_bytes = {max_bytes}); not read"
+
+
+def read_text(path: Path, max_bytes: int) -> tuple[str | None, str]:
+    """The file's text (UTF-8, a BOM dropped), or ``None`` and why it was not read.
+
+    Every front end reads through here so that a size limit or an unreadable file is
+    reported the same way whatever the format.
+    """
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, too_large(size, max_bytes)
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror or exc}"
+    try:
+        return data.decode("utf-8-sig"), ""
+    except UnicodeDecodeError as exc:
+        return None, f"file is not UTF-8 text (byte {exc.start})"
+
+
+# ---------------------------------------------------------------------------
+# Values that could not be resolved
+# ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +103,34 @@ class UnknownValue:
     """A value the front end could not resolve statically; ``reason`` says why."""
 
     reason: str = "value is not known before apply"
+
+
+class Opaque:
+    """A value a front end holds by reference only (a Terraform resource or module
+    object): usable in a reference, never as plain data."""
+
+    def describe(self) -> str:
+        return "this value"
+
+
+def first_unknown(value: object) -> UnknownValue | None:
+    """The first unknown leaf of a (nested) value, or None when it is fully known."""
+    if isinstance(value, UnknownValue):
+        return value
+    if isinstance(value, Opaque):
+        return UnknownValue(f"{value.describe()} cannot be used as a plain value")
+    items: Iterable[object]
+    if isinstance(value, dict):
+        items = value.values()
+    elif isinstance(value, list | tuple):
+        items = value
+    else:
+        return None
+    for item in items:
+        found = first_unknown(item)
+        if found is not None:
+            return found
+    return None
 
 
 class SpannedDict(dict):  # type: ignore[type-arg]
@@ -34,6 +143,11 @@ class SpannedDict(dict):  # type: ignore[type-arg]
         self.span = span
 
 
+# ---------------------------------------------------------------------------
+# IAM policy documents
+# ---------------------------------------------------------------------------
+
+
 def aws_string(value: object) -> str:
     """Stringify a scalar the way IAM does when it stores a policy (``true``, ``10``)."""
     if isinstance(value, bool):
@@ -43,10 +157,6 @@ def aws_string(value: object) -> str:
     if value is None:
         return ""
     return str(value)
-
-
-class _Unresolved(Exception):
-    """Raised inside element conversion when some part is unknown."""
 
 
 def _strings(value: object) -> tuple[tuple[str, ...], bool]:

@@ -1,4 +1,4 @@
-"""The ``baseline`` and ``diff`` commands (hooked into ``scanner.cli``).
+"""The ``baseline`` and ``diff`` commands.
 
 ``trailscan baseline PATH...`` prints a baseline of today's unsuppressed findings (or
 writes it with ``--write FILE``); regenerating it is also how it is updated, because the
@@ -17,12 +17,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from scanner import baseline, regressions
+from scanner.cli.options import UsageError, add_scan_options, resolve_config, scan_options_from_args
+from scanner.scan import run_scan
+
 DIFF_FORMATS = ("text", "json")
 
 
 def add_commands(subparsers: Any) -> None:  # noqa: ANN401 - argparse's private action type
-    from scanner.cli import add_scan_options
-
     baseline = subparsers.add_parser(
         "baseline",
         help="print a baseline of the current findings (redirect it to .trailscan-baseline.json)",
@@ -47,10 +49,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
-    from scanner import baseline
-    from scanner.cli import UsageError, resolve_config, scan_options_from_args
-    from scanner.scan import run_scan
-
     config = replace(resolve_config(args), baseline="")
     options = replace(scan_options_from_args(args, config), baseline=None)
     result = run_scan(options)
@@ -80,9 +78,6 @@ def cmd_baseline(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from scanner import regressions
-    from scanner.cli import UsageError, resolve_config, scan_options_from_args
-
     if args.format not in DIFF_FORMATS:
         raise UsageError(f"diff supports --format {' or '.join(DIFF_FORMATS)}, not {args.format!r}")
     for fmt, _ in args.output:
@@ -91,7 +86,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     config = resolve_config(args)
     options = scan_options_from_args(args, config)
     try:
-        diff, base, head = regressions.run_diff(options, args.base)
+        diff, base, head = regressions.run_diff(options, args.base, run_scan)
     except regressions.GitError as exc:
         raise UsageError(str(exc)) from None
     if head.nothing_to_scan and base.nothing_to_scan:

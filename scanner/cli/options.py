@@ -1,25 +1,20 @@
-"""Command line: ``trailscan [scan] PATH...``, ``list``, ``explain ID`` (and friends).
-
-Exit codes: 0 clean, 1 blocking findings (at or above ``--fail-on``, or a file that could
-not be parsed), 2 usage or configuration error, or nothing scannable. A Python traceback
-never reaches the user unless ``--debug``.
-"""
+"""What every scanning command shares: its options, the configuration they resolve,
+the ``ScanOptions`` they build, and where reports go."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-import traceback
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TextIO
 
-from scanner import __version__
 from scanner.config import Config, ConfigError, find_config, load_config
 from scanner.model import Severity
-
-COMMANDS = ("scan", "list", "explain", "baseline", "diff")
+from scanner.options import ScanOptions
+from scanner.reporters import FORMATS, RenderOptions, render
+from scanner.results import ScanResult
 
 
 class UsageError(Exception):
@@ -36,8 +31,6 @@ def _key_value(text: str) -> tuple[str, str]:
 
 
 def _output(text: str) -> tuple[str, str]:
-    from scanner.reporters import FORMATS
-
     fmt, path = _key_value(text)
     if fmt not in FORMATS:
         raise argparse.ArgumentTypeError(
@@ -59,8 +52,6 @@ def _csv(text: str) -> list[str]:
 
 def add_scan_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by ``scan``, ``baseline`` and ``diff``."""
-    from scanner.reporters import FORMATS
-
     parser.add_argument("paths", nargs="*", type=Path, help="files or directories (default: .)")
     parser.add_argument("--format", "-f", choices=FORMATS, default="text", help="console format")
     parser.add_argument(
@@ -95,40 +86,6 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="trailscan",
-        description="Prove statically that the AWS CloudTrail your IaC sets up is complete, "
-        "protected and watched.",
-    )
-    parser.add_argument("--version", action="version", version=f"trailscan {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    sub = parser.add_subparsers(dest="command")
-    scan = sub.add_parser("scan", help="scan paths (the default command)")
-    add_scan_options(scan)
-    lst = sub.add_parser("list", help="list the policies")
-    lst.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    explain = sub.add_parser("explain", help="show a policy's documentation")
-    explain.add_argument("policy_id")
-    try:
-        from scanner import workflow_cli
-    except ImportError:
-        workflow_cli = None  # type: ignore[assignment]
-    if workflow_cli is not None:
-        workflow_cli.add_commands(sub)
-    return parser
-
-
-def _normalise_argv(argv: Sequence[str]) -> list[str]:
-    """``trailscan PATH`` means ``trailscan scan PATH``."""
-    args = list(argv)
-    globals_ = [a for a in args[:1] if a == "--debug"]
-    rest = args[len(globals_):]
-    if rest and (rest[0] in COMMANDS or rest[0] in ("-h", "--help", "--version")):
-        return args
-    return [*globals_, "scan", *rest]
-
-
 def resolve_config(args: argparse.Namespace) -> Config:
     """Config file, then command-line overrides."""
     if getattr(args, "config", None) is not None:
@@ -144,9 +101,7 @@ def resolve_config(args: argparse.Namespace) -> Config:
     return replace(config, **overrides) if overrides else config
 
 
-def scan_options_from_args(args: argparse.Namespace, config: Config):  # noqa: ANN201
-    from scanner.scan import ScanOptions
-
+def scan_options_from_args(args: argparse.Namespace, config: Config) -> ScanOptions:
     for path in [*args.var_file, *args.parameter_file]:
         if not path.is_file():
             raise UsageError(f"{path}: file does not exist")
@@ -169,7 +124,7 @@ def scan_options_from_args(args: argparse.Namespace, config: Config):  # noqa: A
     )
 
 
-def use_color(args: argparse.Namespace, stream) -> bool:  # noqa: ANN001
+def use_color(args: argparse.Namespace, stream: TextIO) -> bool:
     if getattr(args, "no_color", False) or os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
@@ -177,9 +132,7 @@ def use_color(args: argparse.Namespace, stream) -> bool:  # noqa: ANN001
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-def write_reports(result, args: argparse.Namespace) -> None:  # noqa: ANN001
-    from scanner.reporters import RenderOptions, render
-
+def write_reports(result: ScanResult, args: argparse.Namespace) -> None:
     for fmt, path in args.output:
         text = render(
             fmt,
@@ -205,75 +158,3 @@ def write_reports(result, args: argparse.Namespace) -> None:  # noqa: ANN001
     sys.stdout.flush()
 
 
-def cmd_scan(args: argparse.Namespace) -> int:
-    from scanner.scan import run_scan
-
-    config = resolve_config(args)
-    result = run_scan(scan_options_from_args(args, config))
-    write_reports(result, args)
-    if result.nothing_to_scan:
-        print("trailscan: nothing to scan (no Terraform or CloudFormation found)", file=sys.stderr)
-    if result.stale_baseline:
-        from scanner.baseline import stale_note
-
-        print(stale_note(result.stale_baseline), file=sys.stderr)
-    return result.exit_code()
-
-
-def cmd_list(args: argparse.Namespace) -> int:
-    from scanner.docs import render_list
-
-    sys.stdout.write(render_list(args.format))
-    return 0
-
-
-def cmd_explain(args: argparse.Namespace) -> int:
-    from scanner.docs import render_explain
-
-    text = render_explain(args.policy_id)
-    if text is None:
-        print(f"trailscan: unknown policy id {args.policy_id!r} (see `trailscan list`)", file=sys.stderr)
-        return 2
-    sys.stdout.write(text)
-    return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in argv
-    parser = build_parser()
-    try:
-        args = parser.parse_args(_normalise_argv([a for a in argv if a != "--debug"]))
-        args.debug = debug
-        if args.command == "list":
-            return cmd_list(args)
-        if args.command == "explain":
-            return cmd_explain(args)
-        if args.command in ("baseline", "diff"):
-            from scanner import workflow_cli
-
-            return workflow_cli.run(args)
-        return cmd_scan(args)
-    except SystemExit as exc:  # argparse: --help, --version or a usage error
-        return int(exc.code) if isinstance(exc.code, int) else 2
-    except (ConfigError, UsageError) as exc:
-        print(f"trailscan: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("trailscan: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 1
-    except Exception as exc:  # the last line of defence: no traceback unless --debug
-        if debug:
-            traceback.print_exc()
-        else:
-            print(
-                f"trailscan: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
-                file=sys.stderr,
-            )
-        return 2
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

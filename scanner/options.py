@@ -1,0 +1,45 @@
+"""What one scan is asked to do: the paths, the inputs and the switches.
+
+The command line builds it; the scan driver and ``trailscan diff`` (which runs the same
+scan on two revisions) read it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scanner.config import Config
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanOptions:
+    paths: tuple[Path, ...] = (Path("."),)
+    root: Path | None = None
+    variables: tuple[tuple[str, str], ...] = ()
+    var_files: tuple[Path, ...] = ()
+    parameters: tuple[tuple[str, str], ...] = ()
+    parameter_files: tuple[Path, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    strict: bool = False
+    debug: bool = False
+    cfn_lint: bool = False
+    baseline: Path | None = None
+    config: Config = field(default_factory=Config)
+    today: _dt.date | None = None  # for suppression expiry; None = today
+
+
+def scan_root(paths: tuple[Path, ...], explicit: Path | None = None) -> Path:
+    """Paths in reports are relative to this: the working directory when every path is
+    inside it (so SARIF URIs are repository-relative in CI), else their common ancestor."""
+    if explicit is not None:
+        return explicit.resolve()
+    cwd = Path.cwd().resolve()
+    resolved = [p.resolve() if p.exists() else p.absolute() for p in paths]
+    if all(p == cwd or cwd in p.parents for p in resolved):
+        return cwd
+    common = Path(os.path.commonpath([str(p) for p in resolved]))
+    return common if common.is_dir() else common.parent

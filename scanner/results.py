@@ -1,0 +1,244 @@
+"""What a scan produces: findings, evaluations, the scan result, and their JSON shape.
+
+The engine and the scan driver build these; reporters, the baseline and ``trailscan diff``
+only read them. Keeping them here (and not in the modules that build them) lets every
+reader depend on the data without depending on how it was computed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scanner.config import Config
+from scanner.model import (
+    INTERNAL_ERROR,
+    PARSE_ERROR,
+    SUPPRESSION_WITHOUT_REASON,
+    UNUSED_SUPPRESSION,
+    Model,
+    Severity,
+    Span,
+    Unit,
+)
+from scanner.policy import PolicySpec, Related
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    id: str
+    name: str
+    severity: Severity
+    title: str
+    message: str
+    resource: str
+    span: Span
+    account: str = "default"
+    related: tuple[Related, ...] = ()
+    suppressed: bool = False
+    suppression: str = ""  # how it was suppressed: "inline: <reason>", "baseline", ...
+    fix: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across edits that move lines: id + path + resource, never the line."""
+        key = f"{self.id}\x00{self.span.path}\x00{self.resource}"
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (
+            self.span.path,
+            self.span.line,
+            self.span.column,
+            self.id,
+            self.resource,
+            self.message,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evaluation:
+    policy: str
+    subject: str
+    status: str  # pass | fail | unknown | suppressed | not_applicable
+    span: Span | None
+    account: str = "default"
+    reason: str = ""
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.policy, self.account, self.subject, self.status)
+
+
+@dataclass(slots=True)
+class EngineResult:
+    findings: list[Finding] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
+
+
+def is_blocking(finding: Finding, fail_on: Severity) -> bool:
+    """The one rule for "this finding fails the run": unsuppressed and at or above
+    ``fail_on``, or a file that could not be parsed (something was not checked)."""
+    return not finding.suppressed and (finding.severity >= fail_on or finding.id == PARSE_ERROR)
+
+
+# ---------------------------------------------------------------------------
+# The engine's own ids
+# ---------------------------------------------------------------------------
+
+# Engine-owned ids that have no policy module but appear in reports and `list`.
+BUILTIN_SPECS: tuple[PolicySpec, ...] = tuple(
+    PolicySpec(
+        id=pid,
+        name=name,
+        severity=sev,
+        title=title,
+        doc=f"## Why is this bad?\n{why}\n\n## How to fix\n{fix}",
+        why=why,
+        how_to_fix=fix,
+        references="",
+        controls=(),
+        aliases=(),
+        formats=("terraform", "cloudformation"),
+        func=None,
+        module="scanner.results",
+    )
+    for pid, name, sev, title, why, fix in (
+        (
+            INTERNAL_ERROR,
+            "internal-error",
+            Severity.HIGH,
+            "A policy failed with an internal error",
+            "A policy raised an exception, so its verdict for this account is missing: the "
+            "scan is incomplete and a real problem may be hidden.",
+            "Report the message (run with `--debug` for the traceback); the other policies "
+            "ran normally.",
+        ),
+        (
+            PARSE_ERROR,
+            "parse-error",
+            Severity.HIGH,
+            "A file could not be parsed",
+            "A template that cannot be read is a template that is not checked: the trail, "
+            "bucket or key it defines is invisible to every policy.",
+            "Fix the syntax error at the reported line (the parser's message says what it "
+            "expected), or exclude the file if it is not infrastructure code.",
+        ),
+        (
+            SUPPRESSION_WITHOUT_REASON,
+            "suppression-without-reason",
+            Severity.LOW,
+            "A suppression has no reason",
+            "A suppression without a reason cannot be reviewed; it does not suppress.",
+            "Terraform: `# trailscan:ignore CT008 <reason>`. CloudFormation: "
+            "`Metadata: {trailscan: {ignore: [{id: CT008, reason: ...}]}}`.",
+        ),
+        (
+            UNUSED_SUPPRESSION,
+            "unused-suppression",
+            Severity.LOW,
+            "A suppression matched no finding",
+            "A stale suppression hides nothing today but will silently hide a future "
+            "finding on the same resource.",
+            "Remove the suppression (or fix its id).",
+        ),
+    )
+)
+
+
+
+_BUILTIN_BY_ID: dict[str, PolicySpec] = {spec.id: spec for spec in BUILTIN_SPECS}
+
+
+def builtin_spec(pid: str) -> PolicySpec:
+    return _BUILTIN_BY_ID[pid]
+
+
+def builtin_finding(pid: str, *, message: str, resource: str, span: Span, account: str) -> Finding:
+    """A finding for one of the engine's own ids (CT900-CT903)."""
+    spec = builtin_spec(pid)
+    return Finding(
+        id=spec.id,
+        name=spec.name,
+        severity=spec.severity,
+        title=spec.title,
+        message=message,
+        resource=resource,
+        span=span,
+        account=account,
+        fix=spec.how_to_fix,
+    )
+
+
+# ---------------------------------------------------------------------------
+# The scan result
+# ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class FileSummary:
+    scanned: list[str] = field(default_factory=list)
+    not_ours: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ScanResult:
+    root: Path
+    version: str
+    policies: tuple[PolicySpec, ...]
+    findings: list[Finding]
+    evaluations: list[Evaluation]
+    files: FileSummary
+    units: list[Unit]
+    accounts: list[str]
+    config: Config
+    fail_on: Severity
+    stale_baseline: list[dict[str, str]] = field(default_factory=list)
+    nothing_to_scan: bool = False
+    # The account models the policies ran over (``trailscan diff`` compares their trails).
+    models: list[Model] = field(default_factory=list)
+
+    def active(self) -> list[Finding]:
+        return [f for f in self.findings if not f.suppressed]
+
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.active() if is_blocking(f, self.fail_on)]
+
+    def exit_code(self) -> int:
+        if self.nothing_to_scan:
+            return 2
+        if not self.files.scanned and self.files.failed:
+            return 2  # nothing at all could be scanned (a unit that failed to parse counts not)
+        return 1 if self.blocking() else 0
+
+
+# ---------------------------------------------------------------------------
+# JSON shape of a finding (the JSON report and ``trailscan diff`` share it)
+# ---------------------------------------------------------------------------
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "name": f.name,
+        "severity": f.severity.name,
+        "title": f.title,
+        "message": f.message,
+        "resource": f.resource,
+        "account": f.account,
+        "path": f.span.path,
+        "line": f.span.line,
+        "end_line": f.span.end_line,
+        "column": f.span.column,
+        "end_column": f.span.end_column,
+        "related": [
+            {"label": r.label, "resource": r.ref, "path": r.span.path, "line": r.span.line}
+            for r in f.related
+        ],
+        "fix": f.fix,
+        "suppressed": f.suppressed,
+        "suppression": f.suppression,
+        "fingerprint": f.fingerprint,
+    }

@@ -1,0 +1,235 @@
+"""The import graph says the pipeline: every arrow points down, and there is no cycle.
+
+    cli → scan → discovery → parsers → model
+    scan → engine → policies → analysis → model
+    scan → reporters → results
+
+The table below is the one place where the allowed directions are written. Imports are
+read with ``ast`` from every module of ``scanner`` and ``policies``, function-local and
+``TYPE_CHECKING`` imports included: an import is a dependency wherever it is written.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Component → module prefixes. The longest matching prefix names a module's component;
+# ``scanner`` itself (the package, which holds only the version) matches exactly.
+COMPONENTS: dict[str, tuple[str, ...]] = {
+    "cli": ("scanner.cli", "scanner.__main__"),
+    "regressions": ("scanner.regressions",),
+    "scan": ("scanner.scan",),
+    "suppressions": ("scanner.suppressions",),
+    "baseline": ("scanner.baseline",),
+    "docs": ("scanner.docs",),
+    "reporters": ("scanner.reporters",),
+    "engine": ("scanner.engine",),
+    "policies": ("policies",),
+    "analysis": ("scanner.analysis",),
+    "results": ("scanner.results",),
+    "options": ("scanner.options",),
+    "policy": ("scanner.policy",),
+    "discovery": ("scanner.discovery",),
+    "config": ("scanner.config",),
+    "parsers.terraform": ("scanner.parsers.terraform",),
+    "parsers.cloudformation": ("scanner.parsers.cloudformation",),
+    "parsers": ("scanner.parsers",),
+    "model": ("scanner.model",),
+    "leaves": ("scanner.tri", "scanner.arns", "scanner.limits", "scanner"),
+}
+
+_LEAVES = {"leaves"}
+_MODEL = {"model", *_LEAVES}
+_PARSERS = {"parsers", *_MODEL}
+
+# Component → the components it may import (besides itself). Nothing else.
+ALLOWED: dict[str, set[str]] = {
+    "cli": {"regressions", "scan", "baseline", "docs", "reporters", "results", "options", "config",
+            *_MODEL},
+    "regressions": {"options", "results", *_MODEL},
+    "scan": {"suppressions", "baseline", "engine", "results", "options", "discovery", "config",
+             "parsers.terraform", "parsers.cloudformation", *_PARSERS},
+    "suppressions": {"engine", "results", "policy", "config", *_MODEL},
+    "baseline": {"results", "config", *_MODEL},
+    "docs": {"engine", "policy", *_MODEL},
+    "reporters": {"results", "policy", "config", *_MODEL},
+    "engine": {"results", "policy", *_MODEL},
+    "policies": {"analysis", "policy", *_MODEL},
+    "analysis": {"policy", *_MODEL},
+    "results": {"policy", "config", *_MODEL},
+    "options": {"config", *_MODEL},
+    "policy": {*_MODEL},
+    "discovery": {"config", *_PARSERS},
+    "config": {*_MODEL},
+    "parsers.terraform": {*_PARSERS},
+    "parsers.cloudformation": {*_PARSERS},
+    "parsers": {*_MODEL},
+    "model": {*_LEAVES},
+    "leaves": set(),
+}
+
+
+def component(module: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for name, prefixes in COMPONENTS.items():
+        for prefix in prefixes:
+            if module == prefix or (prefix != "scanner" and module.startswith(prefix + ".")):
+                if best is None or len(prefix) > best[0]:
+                    best = (len(prefix), name)
+    return best[1] if best else None
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def project_modules() -> dict[str, Path]:
+    files = [*ROOT.glob("scanner/**/*.py"), *ROOT.glob("policies/*.py")]
+    return {module_name(p): p for p in sorted(files)}
+
+
+def imports_of(path: Path, known: set[str]) -> set[str]:
+    """Project modules ``path`` imports; ``from pkg import sub`` counts as ``pkg.sub``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name in known)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                sub = f"{node.module}.{alias.name}"
+                if sub in known:
+                    out.add(sub)
+                elif node.module in known:
+                    out.add(node.module)
+    return out
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = project_modules()
+    known = set(modules)
+    return {name: imports_of(path, known) - {name} for name, path in modules.items()}
+
+
+def wrong_way(edges: Iterable[tuple[str, str]]) -> list[str]:
+    problems = []
+    for src, dst in edges:
+        a, b = component(src), component(dst)
+        if a is None or b is None or a == b:
+            continue
+        if b not in ALLOWED[a]:
+            problems.append(f"{src} ({a}) imports {dst} ({b})")
+    return sorted(problems)
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    counter = 0
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph.get(start, ()))))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                scc = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    scc.append(member)
+                    if member == node:
+                        break
+                if len(scc) > 1:
+                    found.append(sorted(scc))
+    return sorted(found)
+
+
+def test_every_module_has_a_component() -> None:
+    missing = [m for m in project_modules() if component(m) is None]
+    assert not missing, f"modules outside the architecture table: {missing}"
+
+
+def test_every_arrow_points_down() -> None:
+    graph = import_graph()
+    edges = [(src, dst) for src, dsts in graph.items() for dst in dsts]
+    problems = wrong_way(edges)
+    assert not problems, "wrong-way imports:\n" + "\n".join(problems)
+
+
+def test_no_import_cycles() -> None:
+    found = cycles(import_graph())
+    assert not found, "import cycles:\n" + "\n".join(" ↔ ".join(c) for c in found)
+
+
+@pytest.mark.parametrize(
+    ("src", "dst"),
+    [
+        ("scanner.parsers.cloudformation.loader", "scanner.analysis.delivery"),
+        ("scanner.parsers.terraform.loader", "scanner.engine"),
+        ("scanner.parsers.terraform.loader", "scanner.parsers.cloudformation.decode"),
+        ("scanner.reporters.json_report", "scanner.scan"),
+        ("scanner.reporters.text_report", "scanner.cli"),
+        ("scanner.regressions", "scanner.scan"),
+        ("scanner.regressions", "scanner.reporters.json_report"),
+        ("scanner.analysis.delivery", "scanner.engine"),
+        ("policies.ct001_multi_region_trail", "scanner.parsers.terraform"),
+        ("scanner.model", "scanner.analysis.trails"),
+        ("scanner.tri", "scanner.model"),
+        ("scanner.results", "scanner.scan"),
+    ],
+)
+def test_the_table_refuses_upward_arrows(src: str, dst: str) -> None:
+    assert wrong_way([(src, dst)])
+
+
+def test_a_cycle_is_found() -> None:
+    graph = {
+        "scanner.parsers.terraform.expressions": {"scanner.parsers.terraform.functions"},
+        "scanner.parsers.terraform.functions": {"scanner.parsers.terraform.expressions"},
+        "scanner.cli": {"scanner.scan"},
+    }
+    assert cycles(graph) == [
+        ["scanner.parsers.terraform.expressions", "scanner.parsers.terraform.functions"]
+    ]
+
+
+def test_imports_inside_functions_count(tmp_path: Path) -> None:
+    source = tmp_path / "m.py"
+    source.write_text("def f():\n    from scanner.scan import run_scan\n    return run_scan\n")
+    assert imports_of(source, {"scanner.scan"}) == {"scanner.scan"}
