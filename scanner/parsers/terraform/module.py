@@ -19,7 +19,7 @@ from lark import Token, Tree
 from scanner.limits import Limits
 from scanner.model import ParseProblem, Span, Suppression
 from scanner.parsers.common import is_within, relpath
-from scanner.parsers.terraform import attributes, iam
+from scanner.parsers.terraform import attributes, policy_documents
 from scanner.parsers.terraform.body import BodyView
 from scanner.parsers.terraform.expressions import ChildScope, Evaluator, Scope
 from scanner.parsers.terraform.hcl import Attribute, Block, SourceFile, read_source
@@ -142,7 +142,7 @@ class ResourceValue(Lazy):
         if inst.mode == "data":
             if inst.type == "aws_iam_policy_document" and name in ("json", "minified_json"):
                 return self.module.loader.memo(
-                    ("doc", inst.ref), lambda: iam.policy_document(inst.view)
+                    ("doc", inst.ref), lambda: policy_documents.policy_document(inst.view)
                 )
             return attributes.data_source(inst.type, name, self.written, inst.ref)
         value = attributes.computed(inst.type, name, self.written, "${" + inst.ref + "}")
