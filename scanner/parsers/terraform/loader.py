@@ -1,28 +1,218 @@
-"""Load one Terraform root module directory: its variables (tfvars, --var-file, --var),
-its modules, and the model records they define."""
+"""Reading one Terraform root module: its files (each directory parsed once), its
+variables (defaults < terraform.tfvars < *.auto.tfvars < --var-file < --var), the memo
+table every lazy value goes through, and the problems found on the way.
+
+Nothing here knows about module instances or model records; ``instance.py`` builds on it.
+"""
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lark import Token, Tree
+
 from scanner.limits import Limits
-from scanner.model import Model, ParseProblem, Span, Unit
-from scanner.parsers.common import read_text
+from scanner.model import ParseProblem, Span, Suppression
+from scanner.parsers.common import is_within, read_text, relpath
 from scanner.parsers.terraform.expressions import Evaluator, Scope
-from scanner.parsers.terraform.hcl import read_source
-from scanner.parsers.terraform.module import Loader, ModuleInstance
-from scanner.parsers.terraform.resources import Mapper
+from scanner.parsers.terraform.hcl import Attribute, Block, SourceFile, read_source
+from scanner.parsers.terraform.suppressions import for_block, scan_comments
 from scanner.parsers.terraform.templates import parse_expression
 from scanner.parsers.terraform.values import UnknownValue
 
-__all__ = ["load_terraform"]
-
 Value = Any
+# Lazily evaluated items (locals, variables, outputs...) that may be open at once; deeper
+# reference chains are UNKNOWN instead of exhausting the Python stack.
+MAX_REFERENCE_DEPTH = 100
+
+
+# ---------------------------------------------------------------------------
+# Parsed module directories
+# ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ModuleSource:
+    """The declarations of one module directory (parsed once, instantiated many times)."""
+
+    directory: Path
+    rel: str
+    files: list[SourceFile] = field(default_factory=list)
+    variables: dict[str, Block] = field(default_factory=dict)
+    locals: dict[str, Attribute] = field(default_factory=dict)
+    outputs: dict[str, Block] = field(default_factory=dict)
+    resources: dict[tuple[str, str], Block] = field(default_factory=dict)
+    data: dict[tuple[str, str], Block] = field(default_factory=dict)
+    modules: dict[str, Block] = field(default_factory=dict)
+    resource_types: set[str] = field(default_factory=set)
+    block_file: dict[int, SourceFile] = field(default_factory=dict)
+    _comments: dict[str, dict[int, Suppression]] = field(default_factory=dict)
+    _lines: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, file: SourceFile) -> None:
+        self.files.append(file)
+        for block in file.body.blocks:
+            self.block_file[id(block)] = file
+            labels = block.labels
+            if block.type == "resource" and len(labels) == 2:
+                self.resources.setdefault((labels[0], labels[1]), block)
+                self.resource_types.add(labels[0])
+            elif block.type == "data" and len(labels) == 2:
+                self.data.setdefault((labels[0], labels[1]), block)
+            elif block.type == "module" and len(labels) == 1:
+                self.modules.setdefault(labels[0], block)
+            elif block.type == "variable" and len(labels) == 1:
+                self.variables.setdefault(labels[0], block)
+            elif block.type == "output" and len(labels) == 1:
+                self.outputs.setdefault(labels[0], block)
+            elif block.type == "locals":
+                for name, attribute in block.attributes.items():
+                    self.locals.setdefault(name, attribute)
+
+    def suppressions(self, block: Block) -> tuple[Suppression, ...]:
+        file = self.block_file.get(id(block))
+        if file is None:
+            return ()
+        if file.path not in self._comments:
+            self._comments[file.path] = scan_comments(file.path, file.text)
+            self._lines[file.path] = file.text.splitlines()
+        return for_block(
+            self._comments[file.path], self._lines[file.path], block.span.line,
+            block.span.end_line,
+        )
+
+
+# ---------------------------------------------------------------------------
+# The loader: files, memo table, problems
+# ---------------------------------------------------------------------------
+
+
+class Loader:
+    """One load: the scan root, the files read (each parsed once), the memo table with cycle
+    detection, and the problems found (each reported once)."""
+
+    def __init__(self, root: Path, unit_dir: Path, limits: Limits) -> None:
+        self.root = root.resolve()
+        self.unit_dir = unit_dir.resolve()
+        self.unit_rel = self.rel(self.unit_dir)
+        self.limits = limits
+        self.problems: list[ParseProblem] = []
+        self._problem_keys: set[tuple[str, int, str]] = set()
+        self.files_read: set[str] = set()
+        self._sources: dict[Path, ModuleSource] = {}
+        self._memo: dict[tuple[Any, ...], Value] = {}
+        self._active: list[tuple[tuple[Any, ...], str]] = []
+        self._active_keys: set[tuple[Any, ...]] = set()
+        self._paths: list[str] = []
+        self._attr_spans: list[Span] = []
+        self.evaluator = Evaluator(
+            max_depth=limits.max_nesting_depth, span_of=self._span_of, on_limit=self._limit_hit
+        )
+
+    # -- paths ----------------------------------------------------------------------
+
+    def rel(self, path: Path) -> str:
+        return relpath(path, self.root)
+
+    def inside_root(self, path: Path) -> bool:
+        return is_within(path, self.root)
+
+    def problem(self, span: Span, message: str) -> None:
+        key = (span.path, span.line, message)
+        if key not in self._problem_keys:
+            self._problem_keys.add(key)
+            self.problems.append(ParseProblem(span=span, message=message))
+
+    # -- parsing --------------------------------------------------------------------
+
+    def source(self, directory: Path) -> ModuleSource:
+        directory = directory.resolve()
+        cached = self._sources.get(directory)
+        if cached is not None:
+            return cached
+        source = ModuleSource(directory=directory, rel=self.rel(directory))
+        self._sources[directory] = source
+        files = sorted(
+            p for p in directory.iterdir()
+            if p.is_file() and (p.name.endswith(".tf") or p.name.endswith(".tf.json"))
+        ) if directory.is_dir() else []
+        for path in files:
+            if not self.inside_root(path):
+                # A symlinked .tf file pointing out of the scan root is never read.
+                where = f"{self.rel(directory)}/{path.name}".removeprefix("./")
+                self.problem(Span(path=where), "symlink points outside the scanned root; not read")
+                continue
+            rel = self.rel(path)
+            self.files_read.add(rel)
+            parsed = read_source(path, rel, self.limits.max_file_bytes)
+            if isinstance(parsed, ParseProblem):
+                self.problem(parsed.span, parsed.message)
+            else:
+                source.add(parsed)
+        return source
+
+    # -- evaluation -----------------------------------------------------------------
+
+    def _limit_hit(self, node: Tree | Token, message: str) -> None:
+        span = self._span_of(node) if isinstance(node, Tree) else None
+        if span is None and self._paths:
+            span = Span(path=self._paths[-1])
+        if span is not None:
+            self.problem(span, f"{message}; the value is not checked")
+
+    def _span_of(self, node: Tree) -> Span | None:
+        if not self._paths:
+            return None
+        meta = getattr(node, "meta", None)
+        if meta is None or getattr(meta, "empty", True):
+            return None
+        return Span(path=self._paths[-1], line=meta.line, column=meta.column,
+                    end_line=meta.end_line, end_column=meta.end_column)
+
+    def eval_attr(self, attribute: Attribute, scope: Scope) -> Value:
+        self._paths.append(attribute.span.path)
+        self._attr_spans.append(attribute.span)
+        try:
+            return self.evaluator.evaluate(attribute.expr, scope)
+        finally:
+            self._paths.pop()
+            self._attr_spans.pop()
+
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], Value], label: str = "") -> Value:
+        """Memoised evaluation with cycle detection (a cycle yields UnknownValue)."""
+        if key in self._memo:
+            return self._memo[key]
+        if len(self._active) >= MAX_REFERENCE_DEPTH:
+            return UnknownValue(
+                f"{label or key[-1]}: references nest deeper than {MAX_REFERENCE_DEPTH} levels"
+            )
+        if key in self._active_keys:
+            start = next((i for i, (k, _) in enumerate(self._active) if k == key), 0)
+            cycle = [lbl for _, lbl in self._active[start:] if lbl] + [label or str(key[-1])]
+            what = label or str(key[-1])
+            message = f"{what} is part of a reference cycle ({' -> '.join(cycle)})"
+            if self._attr_spans:
+                # Terraform rejects the configuration ("Cycle: ..."): report it, keep UNKNOWN.
+                self.problem(self._attr_spans[-1], message)
+            return UnknownValue(message)
+        self._active.append((key, label))
+        self._active_keys.add(key)
+        try:
+            value = compute()
+        finally:
+            self._active.pop()
+            self._active_keys.discard(key)
+        self._memo[key] = value
+        return value
+
+
+# ---------------------------------------------------------------------------
+# Root variables: tfvars files, --var-file, --var
+# ---------------------------------------------------------------------------
 
 
 def _tfvars_files(unit_dir: Path) -> list[Path]:
@@ -71,7 +261,7 @@ def _cli_value(text: str) -> Value:
     return text if isinstance(value, UnknownValue) else value
 
 
-def _root_variables(
+def root_variables(
     loader: Loader,
     unit_dir: Path,
     variables: dict[str, str] | None,
@@ -94,57 +284,3 @@ def _root_variables(
     for key, text in (variables or {}).items():
         values[key] = _cli_value(text)
     return {name: (lambda v=value: v) for name, value in values.items()}
-
-
-def load_terraform(
-    unit_dir: Path,
-    root: Path,
-    *,
-    variables: dict[str, str] | None = None,
-    var_files: list[Path] | None = None,
-    limits: Limits | None = None,
-) -> Model:
-    """Load the root module in ``unit_dir``; never raises on bad input."""
-    limits = limits or Limits()
-    # Lazy evaluation recurses once per reference hop; the hop count is bounded by
-    # MAX_REFERENCE_DEPTH and max_nesting_depth, which needs more than the default stack.
-    old_limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
-    try:
-        return _load(unit_dir, root, variables, var_files, limits)
-    finally:
-        sys.setrecursionlimit(old_limit)
-
-
-_RECURSION_LIMIT = 12000
-
-
-def _load(
-    unit_dir: Path,
-    root: Path,
-    variables: dict[str, str] | None,
-    var_files: list[Path] | None,
-    limits: Limits,
-) -> Model:
-    loader = Loader(root, unit_dir, limits)
-    unit_id = loader.unit_rel
-    model: Model | None = None
-    try:
-        source = loader.source(unit_dir)
-        thunks = _root_variables(loader, unit_dir, variables, var_files)
-        known = {k: v for k, v in thunks.items() if k in source.variables}
-        top = ModuleInstance(loader, source, "", known, chain=(source.directory,))
-        instances = loader.walk(top)
-        unit = Unit(id=unit_id, format="terraform", files=tuple(sorted(loader.files_read)))
-        model = Mapper(unit_id, instances).model(unit, ())
-    except RecursionError:
-        loader.problem(Span(path=unit_id), "configuration is nested too deeply to evaluate")
-    except Exception as exc:  # noqa: BLE001 - a front-end bug must not end the scan
-        loader.problem(
-            Span(path=unit_id), f"internal error while evaluating Terraform: "
-            f"{type(exc).__name__}: {exc}"
-        )
-    if model is None:
-        unit = Unit(id=unit_id, format="terraform", files=tuple(sorted(loader.files_read)))
-        model = Model(units=(unit,))
-    return replace(model, problems=tuple(loader.problems))

@@ -1,96 +1,31 @@
-"""Module loading and lazy, memoised evaluation of variables, locals, resources and
-module calls.
+"""Module instances: what a reference evaluates to.
 
-Everything is evaluated on demand: a reference pulls exactly the values it needs, so the
-order of declarations never matters and a cycle is detected (and reported as UNKNOWN)
-instead of recursing forever.
+A ``ModuleInstance`` is one module directory called with its variables (the root, or a
+``module`` block once per count/for_each key); it is the scope its expressions are
+evaluated in. Resources and module calls expand into instances by count/for_each, and a
+reference to one yields a lazy ``ResourceValue``/``ModuleValue`` that pulls only the
+attribute asked for, so declaration order never matters.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lark import Token, Tree
-
-from scanner.limits import Limits
-from scanner.model import ParseProblem, Span, Suppression
-from scanner.parsers.common import is_within, relpath
+from scanner.model import Suppression
 from scanner.parsers.terraform import attributes, policy_documents
 from scanner.parsers.terraform.body import BodyView
-from scanner.parsers.terraform.expressions import ChildScope, Evaluator, Scope
-from scanner.parsers.terraform.hcl import Attribute, Block, SourceFile, read_source
-from scanner.parsers.terraform.suppressions import for_block, scan_comments
-from scanner.parsers.terraform.templates import Interp, heredoc_body, parts_from_text
+from scanner.parsers.terraform.expressions import ChildScope, Scope
+from scanner.parsers.terraform.hcl import Attribute, Block
+from scanner.parsers.terraform.loader import Loader, ModuleSource
 from scanner.parsers.terraform.values import EvalError, Lazy, UnknownValue, to_number
 
 Value = Any
 MODULE_META_ARGS = frozenset({"source", "version", "count", "for_each", "providers",
                               "depends_on"})
-# Lazily evaluated items (locals, variables, outputs...) that may be open at once; deeper
-# reference chains are UNKNOWN instead of exhausting the Python stack.
-MAX_REFERENCE_DEPTH = 100
-_NOT_RESOURCE_ROOTS = frozenset({"var", "local", "module", "data", "path", "terraform",
-                                 "count", "each", "self"})
-
-
-# ---------------------------------------------------------------------------
-# Parsed module directories
-# ---------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class ModuleSource:
-    """The declarations of one module directory (parsed once, instantiated many times)."""
-
-    directory: Path
-    rel: str
-    files: list[SourceFile] = field(default_factory=list)
-    variables: dict[str, Block] = field(default_factory=dict)
-    locals: dict[str, Attribute] = field(default_factory=dict)
-    outputs: dict[str, Block] = field(default_factory=dict)
-    resources: dict[tuple[str, str], Block] = field(default_factory=dict)
-    data: dict[tuple[str, str], Block] = field(default_factory=dict)
-    modules: dict[str, Block] = field(default_factory=dict)
-    resource_types: set[str] = field(default_factory=set)
-    block_file: dict[int, SourceFile] = field(default_factory=dict)
-    _comments: dict[str, dict[int, Suppression]] = field(default_factory=dict)
-    _lines: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, file: SourceFile) -> None:
-        self.files.append(file)
-        for block in file.body.blocks:
-            self.block_file[id(block)] = file
-            labels = block.labels
-            if block.type == "resource" and len(labels) == 2:
-                self.resources.setdefault((labels[0], labels[1]), block)
-                self.resource_types.add(labels[0])
-            elif block.type == "data" and len(labels) == 2:
-                self.data.setdefault((labels[0], labels[1]), block)
-            elif block.type == "module" and len(labels) == 1:
-                self.modules.setdefault(labels[0], block)
-            elif block.type == "variable" and len(labels) == 1:
-                self.variables.setdefault(labels[0], block)
-            elif block.type == "output" and len(labels) == 1:
-                self.outputs.setdefault(labels[0], block)
-            elif block.type == "locals":
-                for name, attribute in block.attributes.items():
-                    self.locals.setdefault(name, attribute)
-
-    def suppressions(self, block: Block) -> tuple[Suppression, ...]:
-        file = self.block_file.get(id(block))
-        if file is None:
-            return ()
-        if file.path not in self._comments:
-            self._comments[file.path] = scan_comments(file.path, file.text)
-            self._lines[file.path] = file.text.splitlines()
-        return for_block(
-            self._comments[file.path], self._lines[file.path], block.span.line,
-            block.span.end_line,
-        )
 
 
 def instance_suffix(key: int | str | None) -> str:
@@ -448,268 +383,18 @@ class ModuleInstance(Scope):
             return UnknownValue(message)
         return self.loader.source(target)
 
-    # -- dependencies ---------------------------------------------------------------
-
-    def refs_of(self, block: Block) -> tuple[str, ...]:
-        """Explicit ``depends_on`` plus every resource a block's expressions mention."""
-        found: set[str] = set()
-        self._collect_block(block, found)
-        depends = block.attributes.get("depends_on")
-        if depends is not None:
-            for chain in _chains_and_strings(depends.expr):
-                ref = self._ref_of_chain(chain, found)
-                if ref:
-                    found.add(ref)
-        return tuple(sorted(found))
-
-    def _collect_block(self, block: Block, found: set[str]) -> None:
-        for name, attribute in block.attributes.items():
-            if name != "depends_on":
-                for chain in _chains(attribute.expr):
-                    ref = self._ref_of_chain(chain, found)
-                    if ref:
-                        found.add(ref)
-        for child in block.blocks:
-            self._collect_block(child, found)
-
-    def _ref_of_chain(self, chain: list[str], found: set[str]) -> str:
-        if len(chain) < 2:
-            return ""
-        head = chain[0]
-        if head == "local":
-            found.update(self._local_refs(chain[1]))
-            return ""
-        if head == "data" and len(chain) >= 3:
-            return f"{self.prefix}data.{chain[1]}.{chain[2]}"
-        if head == "module":
-            return f"{self.prefix}module.{chain[1]}"
-        if head in _NOT_RESOURCE_ROOTS or head not in self.source.resource_types:
-            return ""
-        return f"{self.prefix}{head}.{chain[1]}"
-
-    def _local_refs(self, name: str) -> frozenset[str]:
-        attribute = self.source.locals.get(name)
-        if attribute is None:
-            return frozenset()
-
-        def build() -> frozenset[str]:
-            found: set[str] = set()
-            for chain in _chains(attribute.expr):
-                ref = self._ref_of_chain(chain, found)
-                if ref:
-                    found.add(ref)
-            return frozenset(found)
-
-        value = self.loader.memo(("local_refs", self.prefix, name), build)
-        return value if isinstance(value, frozenset) else frozenset()
-
 
 def _thunk(loader: Loader, attribute: Attribute, scope: Scope) -> Callable[[], Value]:
     return lambda: loader.eval_attr(attribute, scope)
 
 
-def _chain(node: Tree | Token) -> list[str] | None:
-    if isinstance(node, Token):
-        return None
-    data = node.data
-    if data == "identifier":
-        return [str(node.children[0])]
-    kids = [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
-    if data == "expr_term" and len(kids) == 1 and len(node.children) == 1:
-        return _chain(kids[0])
-    if data == "get_attr_expr_term" and len(kids) == 2:
-        base = _chain(kids[0])
-        name = kids[1].children[-1]
-        if base is None or not isinstance(name, Tree):
-            return None
-        return [*base, str(name.children[0])]
-    if data == "index_expr_term" and len(kids) == 2:
-        return _chain(kids[0])
-    return None
-
-
-def _chains(node: Tree | Token) -> list[list[str]]:
-    """Every attribute-access chain rooted at a name (``aws_s3_bucket.x.id``)."""
-    if isinstance(node, Token):
-        if node.type in ("HEREDOC_TEMPLATE", "HEREDOC_TEMPLATE_TRIM"):
-            return _heredoc_chains(node)
-        return []
-    out = []
-    for sub in node.iter_subtrees():
-        if sub.data == "get_attr_expr_term":
-            chain = _chain(sub)
-            if chain is not None and len(chain) >= 2:
-                out.append(chain)
-        elif sub.data in ("heredoc_template", "heredoc_template_trim"):
-            out.extend(_heredoc_chains(sub.children[0]))
+def resource_instances(module: ModuleInstance) -> list[Instance]:
+    """Every resource instance of ``module`` and its local child modules."""
+    out: list[Instance] = []
+    for rtype, name in sorted(module.source.resources):
+        out.extend(module.instances("resource", rtype, name))
+    for name in sorted(module.source.modules):
+        for _ref, child in module.module_instances(name):
+            if isinstance(child, ModuleInstance):
+                out.extend(resource_instances(child))
     return out
-
-
-def _heredoc_chains(token: Token) -> list[list[str]]:
-    try:
-        parts = parts_from_text(heredoc_body(str(token), trim=False))
-    except Exception:  # noqa: BLE001 - an unparsable template references nothing
-        return []
-    out: list[list[str]] = []
-    stack = list(parts)
-    while stack:
-        part = stack.pop()
-        if isinstance(part, Interp):
-            out.extend(_chains(part.expr))
-        elif hasattr(part, "then"):
-            stack.extend(part.then)  # type: ignore[union-attr]
-            stack.extend(part.otherwise)  # type: ignore[union-attr]
-            out.extend(_chains(part.cond))  # type: ignore[union-attr]
-        elif hasattr(part, "body"):
-            stack.extend(part.body)  # type: ignore[union-attr]
-            out.extend(_chains(part.collection))  # type: ignore[union-attr]
-    return out
-
-
-def _chains_and_strings(node: Tree | Token) -> list[list[str]]:
-    """``depends_on`` items: traversals in HCL, strings in Terraform JSON."""
-    out = _chains(node)
-    if isinstance(node, Tree):
-        for sub in node.iter_subtrees():
-            if sub.data == "string":
-                text = "".join(
-                    str(t) for p in sub.children if isinstance(p, Tree)
-                    for t in p.children if isinstance(t, Token)
-                )
-                if text:
-                    out.append(text.split("."))
-    return out
-
-
-# ---------------------------------------------------------------------------
-# The loader: files, memo table, problems
-# ---------------------------------------------------------------------------
-
-
-class Loader:
-    def __init__(self, root: Path, unit_dir: Path, limits: Limits) -> None:
-        self.root = root.resolve()
-        self.unit_dir = unit_dir.resolve()
-        self.unit_rel = self.rel(self.unit_dir)
-        self.limits = limits
-        self.problems: list[ParseProblem] = []
-        self._problem_keys: set[tuple[str, int, str]] = set()
-        self.files_read: set[str] = set()
-        self._sources: dict[Path, ModuleSource] = {}
-        self._memo: dict[tuple[Any, ...], Value] = {}
-        self._active: list[tuple[tuple[Any, ...], str]] = []
-        self._active_keys: set[tuple[Any, ...]] = set()
-        self._paths: list[str] = []
-        self._attr_spans: list[Span] = []
-        self.evaluator = Evaluator(
-            max_depth=limits.max_nesting_depth, span_of=self._span_of, on_limit=self._limit_hit
-        )
-
-    # -- paths ----------------------------------------------------------------------
-
-    def rel(self, path: Path) -> str:
-        return relpath(path, self.root)
-
-    def inside_root(self, path: Path) -> bool:
-        return is_within(path, self.root)
-
-    def problem(self, span: Span, message: str) -> None:
-        key = (span.path, span.line, message)
-        if key not in self._problem_keys:
-            self._problem_keys.add(key)
-            self.problems.append(ParseProblem(span=span, message=message))
-
-    # -- parsing --------------------------------------------------------------------
-
-    def source(self, directory: Path) -> ModuleSource:
-        directory = directory.resolve()
-        cached = self._sources.get(directory)
-        if cached is not None:
-            return cached
-        source = ModuleSource(directory=directory, rel=self.rel(directory))
-        self._sources[directory] = source
-        files = sorted(
-            p for p in directory.iterdir()
-            if p.is_file() and (p.name.endswith(".tf") or p.name.endswith(".tf.json"))
-        ) if directory.is_dir() else []
-        for path in files:
-            if not self.inside_root(path):
-                # A symlinked .tf file pointing out of the scan root is never read.
-                where = f"{self.rel(directory)}/{path.name}".removeprefix("./")
-                self.problem(Span(path=where), "symlink points outside the scanned root; not read")
-                continue
-            rel = self.rel(path)
-            self.files_read.add(rel)
-            parsed = read_source(path, rel, self.limits.max_file_bytes)
-            if isinstance(parsed, ParseProblem):
-                self.problem(parsed.span, parsed.message)
-            else:
-                source.add(parsed)
-        return source
-
-    # -- evaluation -----------------------------------------------------------------
-
-    def _limit_hit(self, node: Tree | Token, message: str) -> None:
-        span = self._span_of(node) if isinstance(node, Tree) else None
-        if span is None and self._paths:
-            span = Span(path=self._paths[-1])
-        if span is not None:
-            self.problem(span, f"{message}; the value is not checked")
-
-    def _span_of(self, node: Tree) -> Span | None:
-        if not self._paths:
-            return None
-        meta = getattr(node, "meta", None)
-        if meta is None or getattr(meta, "empty", True):
-            return None
-        return Span(path=self._paths[-1], line=meta.line, column=meta.column,
-                    end_line=meta.end_line, end_column=meta.end_column)
-
-    def eval_attr(self, attribute: Attribute, scope: Scope) -> Value:
-        self._paths.append(attribute.span.path)
-        self._attr_spans.append(attribute.span)
-        try:
-            return self.evaluator.evaluate(attribute.expr, scope)
-        finally:
-            self._paths.pop()
-            self._attr_spans.pop()
-
-    def memo(self, key: tuple[Any, ...], compute: Callable[[], Value], label: str = "") -> Value:
-        """Memoised evaluation with cycle detection (a cycle yields UnknownValue)."""
-        if key in self._memo:
-            return self._memo[key]
-        if len(self._active) >= MAX_REFERENCE_DEPTH:
-            return UnknownValue(
-                f"{label or key[-1]}: references nest deeper than {MAX_REFERENCE_DEPTH} levels"
-            )
-        if key in self._active_keys:
-            start = next((i for i, (k, _) in enumerate(self._active) if k == key), 0)
-            cycle = [lbl for _, lbl in self._active[start:] if lbl] + [label or str(key[-1])]
-            what = label or str(key[-1])
-            message = f"{what} is part of a reference cycle ({' -> '.join(cycle)})"
-            if self._attr_spans:
-                # Terraform rejects the configuration ("Cycle: ..."): report it, keep UNKNOWN.
-                self.problem(self._attr_spans[-1], message)
-            return UnknownValue(message)
-        self._active.append((key, label))
-        self._active_keys.add(key)
-        try:
-            value = compute()
-        finally:
-            self._active.pop()
-            self._active_keys.discard(key)
-        self._memo[key] = value
-        return value
-
-    # -- walking ----------------------------------------------------------------------
-
-    def walk(self, module: ModuleInstance) -> list[Instance]:
-        """Every resource instance of ``module`` and its local child modules."""
-        out: list[Instance] = []
-        for rtype, name in sorted(module.source.resources):
-            out.extend(module.instances("resource", rtype, name))
-        for name in sorted(module.source.modules):
-            for _ref, child in module.module_instances(name):
-                if isinstance(child, ModuleInstance):
-                    out.extend(self.walk(child))
-        return out

@@ -1,0 +1,66 @@
+"""``aws_cloudwatch_event_rule`` → ``EventRule``, with the ``aws_cloudwatch_event_target``
+resources that name it (by rule name or ARN)."""
+
+from __future__ import annotations
+
+import json
+
+from scanner.model import Attr, EventRule
+from scanner.parsers.terraform.instance import Instance, ResourceValue
+from scanner.parsers.terraform.records.attrs import (
+    UnknownPart,
+    attr,
+    bool_attr,
+    computed,
+    known_str,
+    to_str,
+)
+from scanner.parsers.terraform.records.context import Resources
+from scanner.parsers.terraform.values import EvalError, JsonText, Value, first_unknown
+
+
+def event_rules(resources: Resources) -> tuple[EventRule, ...]:
+    return tuple(_rule(resources, i) for i in resources.of("aws_cloudwatch_event_rule"))
+
+
+def _rule(resources: Resources, inst: Instance) -> EventRule:
+    view = inst.view
+    name = computed(inst, "name", "name" if view.has("name") else "name_prefix")
+    arn = ResourceValue(inst.module, inst, False).attr("arn")
+    match = {v for v in (name.value, arn) if isinstance(v, str)}
+    targets = []
+    for target in resources.of("aws_cloudwatch_event_target"):
+        if known_str(target.view.value("rule")) in match:
+            value = target.view.value("arn")
+            targets.append(value if isinstance(value, str) else target.ref)
+    enabled: Attr[bool]
+    if view.has("is_enabled"):
+        enabled = bool_attr(view, "is_enabled", True)
+    else:
+        enabled = attr(view, "state", True, _state_enabled)
+    return EventRule(
+        **resources.common(inst),
+        name=name,
+        pattern=attr(view, "event_pattern", None, _pattern),
+        enabled=enabled,
+        targets=tuple(sorted(set(targets))),
+    )
+
+
+def _state_enabled(value: Value) -> bool:
+    """``state = "DISABLED"`` turns a rule off; ``ENABLED`` and the CloudTrail-only variant
+    ``ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`` keep it on."""
+    return to_str(value).upper() != "DISABLED"
+
+
+def _pattern(value: Value) -> dict[str, Value]:
+    if isinstance(value, JsonText):
+        value = value.data
+    if isinstance(value, str):
+        value = json.loads(value)
+    hit = first_unknown(value)
+    if hit is not None:
+        raise UnknownPart(hit.reason)
+    if not isinstance(value, dict):
+        raise EvalError("event_pattern is not a JSON object")
+    return value

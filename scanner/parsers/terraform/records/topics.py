@@ -1,0 +1,28 @@
+"""``aws_sns_topic`` → ``Topic``, with the ``aws_sns_topic_subscription`` resources that
+name it by ARN."""
+
+from __future__ import annotations
+
+from scanner.model import Topic
+from scanner.parsers.terraform.instance import Instance
+from scanner.parsers.terraform.records.attrs import computed
+from scanner.parsers.terraform.records.context import Resources
+
+
+def topics(resources: Resources) -> tuple[Topic, ...]:
+    return tuple(_topic(resources, i) for i in resources.of("aws_sns_topic"))
+
+
+def _topic(resources: Resources, inst: Instance) -> Topic:
+    name_attr = "name" if inst.view.has("name") else "name_prefix"
+    arn = computed(inst, "arn", name_attr)
+    subs = sorted(
+        s.ref for s in resources.of("aws_sns_topic_subscription")
+        if isinstance(arn.value, str) and s.view.value("topic_arn") == arn.value
+    )
+    return Topic(
+        **resources.common(inst),
+        name=computed(inst, "name", name_attr),
+        arn=arn,
+        subscriptions=tuple(subs),
+    )

@@ -1,0 +1,157 @@
+"""What a resource depends on, read from its source rather than its values.
+
+A record's ``depends_on`` is the explicit ``depends_on`` list plus every resource, data
+source or module its expressions mention (through locals too), found by walking the
+expression trees for reference chains (``aws_s3_bucket.logs.id``), heredoc templates
+included. Policies use it to order resources (a trail created before its bucket policy).
+"""
+
+from __future__ import annotations
+
+from lark import Token, Tree
+
+from scanner.parsers.terraform.hcl import Block
+from scanner.parsers.terraform.instance import ModuleInstance
+from scanner.parsers.terraform.templates import Interp, heredoc_body, parts_from_text
+
+# Reference roots that never name a managed resource.
+_NOT_RESOURCE_ROOTS = frozenset({"var", "local", "module", "data", "path", "terraform",
+                                 "count", "each", "self"})
+
+
+def refs_of(module: ModuleInstance, block: Block) -> tuple[str, ...]:
+    """Explicit ``depends_on`` plus every resource a block's expressions mention."""
+    found: set[str] = set()
+    _collect_block(module, block, found)
+    depends = block.attributes.get("depends_on")
+    if depends is not None:
+        for chain in _chains_and_strings(depends.expr):
+            ref = _ref_of_chain(module, chain, found)
+            if ref:
+                found.add(ref)
+    return tuple(sorted(found))
+
+
+def _collect_block(module: ModuleInstance, block: Block, found: set[str]) -> None:
+    for name, attribute in block.attributes.items():
+        if name != "depends_on":
+            for chain in _chains(attribute.expr):
+                ref = _ref_of_chain(module, chain, found)
+                if ref:
+                    found.add(ref)
+    for child in block.blocks:
+        _collect_block(module, child, found)
+
+
+def _ref_of_chain(module: ModuleInstance, chain: list[str], found: set[str]) -> str:
+    """The resource a chain names (``""`` for none); a local adds its own refs to ``found``."""
+    if len(chain) < 2:
+        return ""
+    head = chain[0]
+    prefix = module.prefix
+    if head == "local":
+        found.update(_local_refs(module, chain[1]))
+        return ""
+    if head == "data" and len(chain) >= 3:
+        return f"{prefix}data.{chain[1]}.{chain[2]}"
+    if head == "module":
+        return f"{prefix}module.{chain[1]}"
+    if head in _NOT_RESOURCE_ROOTS or head not in module.source.resource_types:
+        return ""
+    return f"{prefix}{head}.{chain[1]}"
+
+
+def _local_refs(module: ModuleInstance, name: str) -> frozenset[str]:
+    attribute = module.source.locals.get(name)
+    if attribute is None:
+        return frozenset()
+
+    def build() -> frozenset[str]:
+        found: set[str] = set()
+        for chain in _chains(attribute.expr):
+            ref = _ref_of_chain(module, chain, found)
+            if ref:
+                found.add(ref)
+        return frozenset(found)
+
+    # Memoised like values, so a local cycle ends (as UNKNOWN, dropped here) instead of recursing.
+    value = module.loader.memo(("local_refs", module.prefix, name), build)
+    return value if isinstance(value, frozenset) else frozenset()
+
+
+def _chain(node: Tree | Token) -> list[str] | None:
+    if isinstance(node, Token):
+        return None
+    data = node.data
+    if data == "identifier":
+        return [str(node.children[0])]
+    kids = [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+    if data == "expr_term" and len(kids) == 1 and len(node.children) == 1:
+        return _chain(kids[0])
+    if data == "get_attr_expr_term" and len(kids) == 2:
+        base = _chain(kids[0])
+        name = kids[1].children[-1]
+        if base is None or not isinstance(name, Tree):
+            return None
+        return [*base, str(name.children[0])]
+    if data == "index_expr_term" and len(kids) == 2:
+        return _chain(kids[0])
+    return None
+
+
+def _chains(node: Tree | Token) -> list[list[str]]:
+    """Every attribute-access chain rooted at a name (``aws_s3_bucket.x.id``)."""
+    if isinstance(node, Token):
+        if node.type in ("HEREDOC_TEMPLATE", "HEREDOC_TEMPLATE_TRIM"):
+            return _heredoc_chains(node)
+        return []
+    out = []
+    for sub in node.iter_subtrees():
+        if sub.data == "get_attr_expr_term":
+            chain = _chain(sub)
+            if chain is not None and len(chain) >= 2:
+                out.append(chain)
+        elif sub.data in ("heredoc_template", "heredoc_template_trim"):
+            out.extend(_heredoc_chains(sub.children[0]))
+    return out
+
+
+def _heredoc_chains(token: Token) -> list[list[str]]:
+    try:
+        parts = parts_from_text(heredoc_body(str(token), trim=False))
+    except Exception:  # noqa: BLE001 - an unparsable template references nothing
+        return []
+    out: list[list[str]] = []
+    stack = list(parts)
+    while stack:
+        part = stack.pop()
+        if isinstance(part, Interp):
+            out.extend(_chains(part.expr))
+        elif hasattr(part, "then"):
+            stack.extend(part.then)  # type: ignore[union-attr]
+            stack.extend(part.otherwise)  # type: ignore[union-attr]
+            out.extend(_chains(part.cond))  # type: ignore[union-attr]
+        elif hasattr(part, "body"):
+            stack.extend(part.body)  # type: ignore[union-attr]
+            out.extend(_chains(part.collection))  # type: ignore[union-attr]
+    return out
+
+
+def _chains_and_strings(node: Tree | Token) -> list[list[str]]:
+    """``depends_on`` items: traversals in HCL, strings in Terraform JSON."""
+    out = _chains(node)
+    if isinstance(node, Tree):
+        for sub in node.iter_subtrees():
+            if sub.data == "string":
+                text = "".join(
+                    str(t) for p in sub.children if isinstance(p, Tree)
+                    for t in p.children if isinstance(t, Token)
+                )
+                if text:
+                    out.append(text.split("."))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The loader: files, memo table, problems
+# ---------------------------------------------------------------------------
