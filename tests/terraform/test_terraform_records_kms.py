@@ -79,3 +79,25 @@ def test_key_policy_resource_replaces_the_key_policy(tmp_path: Path) -> None:
     assert key.policy.value.statements[0].principals == (
         Principal(kind="AWS", value="arn:aws:iam::1:root"),
     )
+
+
+def test_key_attrs_carry_their_terraform_names(tmp_path: Path) -> None:
+    model = load(tmp_path, {"main.tf": """
+        resource "aws_kms_key" "a" {
+          enable_key_rotation      = true
+          customer_master_key_spec = "SYMMETRIC_DEFAULT"
+          policy                   = jsonencode({ Statement = [] })
+        }
+        resource "aws_kms_key" "b" {}
+    """})
+    written, bare = model.kms_keys
+    fields = ("key_id", "arn", "policy", "rotation", "enabled", "key_spec")
+    assert {f: getattr(written, f).name for f in fields} == {
+        "key_id": "key_id", "arn": "arn", "policy": "policy", "rotation": "enable_key_rotation",
+        "enabled": "is_enabled", "key_spec": "customer_master_key_spec",
+    }
+    assert {f: getattr(bare, f).name for f in fields} == {
+        "key_id": "key_id", "arn": "arn", "policy": "policy", "rotation": "enable_key_rotation",
+        "enabled": "is_enabled", "key_spec": "key_spec",
+    }
+    assert bare.rotation.origin is Origin.DEFAULT and written.rotation.origin is Origin.EXPLICIT

@@ -107,3 +107,40 @@ def test_advanced_event_selector(tmp_path: Path) -> None:
     assert adv.name == "s3"
     assert adv.field_selectors[0].equals == ("Data",)
     assert "var.prefix" in adv.unknown
+
+
+def test_trail_attrs_carry_their_terraform_names(tmp_path: Path) -> None:
+    trail = one_trail(tmp_path, """
+  name                       = "t"
+  s3_bucket_name             = "b"
+  enable_log_file_validation = true
+  kms_key_id                 = var.key
+  event_selector {
+    read_write_type = "All"
+  }
+""", 'variable "key" {}\n')
+    fields = {
+        "name": "name",
+        "s3_bucket_name": "s3_bucket_name",
+        "s3_key_prefix": "s3_key_prefix",
+        "is_multi_region": "is_multi_region_trail",
+        "include_global_service_events": "include_global_service_events",
+        "enable_logging": "enable_logging",
+        "log_file_validation": "enable_log_file_validation",
+        "kms_key_id": "kms_key_id",
+        "cloud_watch_logs_group_arn": "cloud_watch_logs_group_arn",
+        "cloud_watch_logs_role_arn": "cloud_watch_logs_role_arn",
+        "sns_topic_name": "sns_topic_name",
+        "is_organization_trail": "is_organization_trail",
+        "event_selectors": "event_selector",
+        "advanced_event_selectors": "advanced_event_selector",
+    }
+    assert {f: getattr(trail, f).name for f in fields} == fields
+    # Written, defaulted and unresolved attributes are all named.
+    assert trail.log_file_validation.origin is Origin.EXPLICIT
+    assert trail.is_multi_region.origin is Origin.DEFAULT
+    assert trail.kms_key_id.origin is Origin.UNKNOWN
+    (selector,) = trail.event_selectors.value
+    assert selector.read_write_type.name == "read_write_type"
+    assert selector.include_management_events.name == "include_management_events"
+    assert selector.include_management_events.origin is Origin.DEFAULT
