@@ -121,11 +121,9 @@ class Instance:
 
     mode: str  # "resource" | "data"
     type: str
-    name: str
     key: int | str | None
     ref: str
     block: Block
-    scope: Scope
     view: BodyView
     module: ModuleInstance
 
@@ -283,8 +281,8 @@ class ModuleInstance(Scope):
                 view = BodyView(block, scope, self.loader.eval_attr,
                                 max_instances=self.loader.limits.max_instances)
                 ref = base + instance_suffix(key)
-                out.append(Instance(mode=mode, type=rtype, name=name, key=key, ref=ref,
-                                    block=block, scope=scope, view=view, module=self))
+                out.append(Instance(mode=mode, type=rtype, key=key, ref=ref, block=block,
+                                    view=view, module=self))
             return out
 
         return self.loader.memo(("instances", base), build)
