@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from cloudformation_template import load
 
 from scanner.model import Origin
@@ -47,7 +48,9 @@ def test_bucket_mapping(tmp_path: Path) -> None:
     bucket = load(tmp_path, BUCKET).buckets[0]
     assert bucket.name.value == "audit-logs"
     assert bucket.arn.value == "arn:aws:s3:::audit-logs"
-    assert bucket.acl.value == "PublicRead" and bucket.acl.origin is Origin.EXPLICIT
+    # The canned ACL as the S3 API spells it, at the line that wrote it.
+    assert bucket.acl.value == "public-read" and bucket.acl.origin is Origin.EXPLICIT
+    assert bucket.acl.span.line == 6
     pab = bucket.public_access_block.value
     assert pab is not None and pab.block_public_acls.value is True
     assert (
@@ -66,6 +69,57 @@ def test_bucket_mapping(tmp_path: Path) -> None:
     assert archive.span.line == 21
     assert old.enabled.value is False and old.transitions[0].storage_class == "DEEP_ARCHIVE"
     assert old.prefix.origin is Origin.DEFAULT and old.prefix.value == ""
+
+
+@pytest.mark.parametrize(
+    ("written", "canned"),
+    [
+        ("Private", "private"),
+        ("PublicRead", "public-read"),
+        ("PublicReadWrite", "public-read-write"),
+        ("AuthenticatedRead", "authenticated-read"),
+        ("LogDeliveryWrite", "log-delivery-write"),
+        ("BucketOwnerRead", "bucket-owner-read"),
+        ("BucketOwnerFullControl", "bucket-owner-full-control"),
+        ("AwsExecRead", "aws-exec-read"),
+        # Not a CloudFormation value: kept as written for the policy to judge.
+        ("public-read", "public-read"),
+        ("Publicread", "Publicread"),
+    ],
+)
+def test_access_control_is_the_s3_canned_acl(tmp_path: Path, written: str, canned: str) -> None:
+    bucket = load(
+        tmp_path,
+        f"""\
+        Parameters:
+          Acl: {{Type: String, Default: {written}}}
+        Resources:
+          B:
+            Type: AWS::S3::Bucket
+            Properties: {{AccessControl: !Ref Acl}}
+        """,
+    ).buckets[0]
+    assert (bucket.acl.value, bucket.acl.origin, bucket.acl.name) == (
+        canned,
+        Origin.EXPLICIT,
+        "AccessControl",
+    )
+
+
+def test_unresolved_access_control_stays_unknown(tmp_path: Path) -> None:
+    bucket = load(
+        tmp_path,
+        """\
+        Parameters:
+          Acl: {Type: String}
+        Resources:
+          B:
+            Type: AWS::S3::Bucket
+            Properties: {AccessControl: !Ref Acl}
+        """,
+    ).buckets[0]
+    assert bucket.acl.origin is Origin.UNKNOWN and bucket.acl.value is None
+    assert "Acl" in bucket.acl.reason
 
 
 def test_bucket_defaults(tmp_path: Path) -> None:

@@ -1,4 +1,7 @@
 """``AWS::S3::Bucket`` → ``Bucket``, with the ``AWS::S3::BucketPolicy`` that names it.
+
+The canned ACL is written the way the S3 API spells it (``public-read``), whatever the
+template wrote (``PublicRead``), so a policy compares one spelling for both formats.
 """
 
 from __future__ import annotations
@@ -28,6 +31,18 @@ from scanner.parsers.common import UnknownValue
 
 KIND = "AWS::S3::Bucket"
 POLICY_KIND = "AWS::S3::BucketPolicy"
+
+# CloudFormation's ``AccessControl`` values → the canned ACL as the S3 API spells it.
+CANNED_ACLS: dict[str, str] = {
+    "Private": "private",
+    "PublicRead": "public-read",
+    "PublicReadWrite": "public-read-write",
+    "AuthenticatedRead": "authenticated-read",
+    "LogDeliveryWrite": "log-delivery-write",
+    "BucketOwnerRead": "bucket-owner-read",
+    "BucketOwnerFullControl": "bucket-owner-full-control",
+    "AwsExecRead": "aws-exec-read",
+}
 
 _Policies = dict[str, tuple[Resource, Attr[PolicyDocument]]]
 
@@ -69,7 +84,7 @@ def bucket(scope: Scope, res: Resource, policies: Callable[[], _Policies]) -> Bu
         policy=policy,
         policy_ref=policy_ref,
         public_access_block=_public_access_block(scope, res),
-        acl=vals.scalar(props, "AccessControl", "str", "private", dspan),
+        acl=canned_acl(vals.scalar(props, "AccessControl", "str", "private", dspan)),
         lifecycle_rules=_lifecycle(scope, res),
         logging_target=_logging_target(scope, res, name),
         versioning=_versioning(scope, res),
@@ -78,6 +93,13 @@ def bucket(scope: Scope, res: Resource, policies: Callable[[], _Policies]) -> Bu
         object_lock=_object_lock(scope, res),
         object_lock_retention_days=_object_lock_days(scope, res),
     )
+
+
+def canned_acl(attr: Attr[str]) -> Attr[str]:
+    """``AccessControl`` in the S3 API's spelling; an unrecognised value stays as written."""
+    if attr.origin is Origin.EXPLICIT and attr.value in CANNED_ACLS:
+        return replace(attr, value=CANNED_ACLS[attr.value])
+    return attr
 
 
 def _public_access_block(scope: Scope, res: Resource) -> Attr[PublicAccessBlock]:
