@@ -139,8 +139,9 @@ def _logging_target(scope: Scope, res: Resource, name: Attr[str]) -> Attr[str]:
         return Attr.unknown(span, f"{key}: {node.reason}", key)
     target = vals.scalar(node, target_key, "str", None, span)
     if target.origin is Origin.DEFAULT:
-        # Without a destination, S3 writes access logs into the bucket itself.
-        if name.known:
+        # Without a destination, S3 writes access logs into the bucket itself (a known
+        # name is always a string: written, or the ``${LogicalId}`` token).
+        if name.known and name.value is not None:
             return Attr.explicit(name.value, span, target_key)
         return replace(name, name=target_key)
     return target

@@ -82,7 +82,6 @@ class Scope:
 
     def __init__(self, unit: Unit, resources: list[Resource]) -> None:
         self.unit = unit
-        self.resources = resources
         # CloudFormation rejects a template with an ill-typed property: each becomes a
         # CT901 at the property (see ``Values.ill_typed``).
         self.problems: list[ParseProblem] = []
