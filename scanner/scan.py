@@ -9,67 +9,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import fnmatch
-import traceback
 from dataclasses import replace
 from pathlib import Path
 
 from scanner import __version__, suppressions
 from scanner.config import Config
-from scanner.discovery import Discovery, discover
+from scanner.discovery import discover
 from scanner.engine import evaluate, load_policies, problem_findings, select_policies
-from scanner.model import Model, ParseProblem, Severity, Span, Unit
+from scanner.model import Model, Severity, Unit
 from scanner.options import ScanOptions, scan_root
-from scanner.parsers.common import relpath
+from scanner.parsers import load_units
 from scanner.results import EngineResult, Evaluation, FileSummary, Finding, ScanResult
-
-
-def _crash_problem(path: Path, root: Path, exc: BaseException, debug: bool) -> ParseProblem:
-    detail = "".join(traceback.format_exception(exc)) if debug else f"{type(exc).__name__}: {exc}"
-    return ParseProblem(
-        span=Span(path=relpath(path, root)),
-        message=f"internal parser error, file not checked: {detail}".strip(),
-    )
-
-
-def _load_units(found: Discovery, root: Path, options: ScanOptions) -> tuple[list[Model], list[str]]:
-    limits = options.config.limits
-    models: list[Model] = []
-    not_ours: list[str] = []
-    if found.terraform_dirs:
-        from scanner.parsers.terraform import load_terraform
-
-        for directory in found.terraform_dirs:
-            try:
-                models.append(
-                    load_terraform(
-                        directory,
-                        root,
-                        variables=dict(options.variables),
-                        var_files=list(options.var_files),
-                        limits=limits,
-                    )
-                )
-            except Exception as exc:  # never lose the rest of the scan
-                models.append(Model(problems=(_crash_problem(directory, root, exc, options.debug),)))
-    if found.templates:
-        from scanner.parsers.cloudformation import load_cloudformation
-
-        for template in found.templates:
-            try:
-                model = load_cloudformation(
-                    template,
-                    root,
-                    parameters=dict(options.parameters),
-                    parameter_files=list(options.parameter_files),
-                    limits=limits,
-                )
-            except Exception as exc:
-                model = Model(problems=(_crash_problem(template, root, exc, options.debug),))
-            if model is None:
-                not_ours.append(relpath(template, root))
-            else:
-                models.append(model)
-    return models, not_ours
 
 
 def _account_of(unit_id: str, config: Config) -> str:
@@ -142,7 +92,17 @@ def run_scan(options: ScanOptions) -> ScanResult:
         return looks_like_template(text)
 
     found = discover(list(options.paths), root, config.limits, sniff)
-    models, not_ours = _load_units(found, root, options)
+    models, not_ours = load_units(
+        found.terraform_dirs,
+        found.templates,
+        root,
+        variables=dict(options.variables),
+        var_files=options.var_files,
+        parameters=dict(options.parameters),
+        parameter_files=options.parameter_files,
+        limits=config.limits,
+        debug=options.debug,
+    )
     files = FileSummary(not_ours=sorted({*found.not_ours, *not_ours}))
 
     settings = config.settings()

@@ -4,6 +4,9 @@
     scan → engine → policies → analysis → model
     scan → reporters → results
 
+Inside ``parsers``: the package entry point (``scanner.parsers``, whose ``load_units`` is
+the one door) → the Terraform and CloudFormation front ends → ``scanner.parsers.common``.
+
 The table below is the one place where the allowed directions are written. Imports are
 read with ``ast`` from every module of ``scanner`` and ``policies``, function-local and
 ``TYPE_CHECKING`` imports included: an import is a dependency wherever it is written.
@@ -19,8 +22,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Component → module prefixes. The longest matching prefix names a module's component;
-# ``scanner`` itself (the package, which holds only the version) matches exactly.
+# Component → module prefixes. The longest matching prefix names a module's component.
+# A prefix in ``_EXACT`` names only the package's own ``__init__``, not its submodules:
+# ``scanner`` (which holds only the version) and ``scanner.parsers`` (the one door to
+# both front ends, which no front end and not ``parsers.common`` may use).
 COMPONENTS: dict[str, tuple[str, ...]] = {
     "cli": ("scanner.cli", "scanner.__main__"),
     "regressions": ("scanner.regressions",),
@@ -37,12 +42,14 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     "policy": ("scanner.policy",),
     "discovery": ("scanner.discovery",),
     "config": ("scanner.config",),
+    "parsers.entry": ("scanner.parsers",),
     "parsers.terraform": ("scanner.parsers.terraform",),
     "parsers.cloudformation": ("scanner.parsers.cloudformation",),
-    "parsers": ("scanner.parsers",),
+    "parsers": ("scanner.parsers.common",),
     "model": ("scanner.model",),
     "leaves": ("scanner.tri", "scanner.arns", "scanner.limits", "scanner"),
 }
+_EXACT = {"scanner", "scanner.parsers"}
 
 _LEAVES = {"leaves"}
 _MODEL = {"model", *_LEAVES}
@@ -54,7 +61,7 @@ ALLOWED: dict[str, set[str]] = {
             *_MODEL},
     "regressions": {"options", "results", *_MODEL},
     "scan": {"suppressions", "baseline", "engine", "results", "options", "discovery", "config",
-             "parsers.terraform", "parsers.cloudformation", *_PARSERS},
+             "parsers.entry", "parsers.cloudformation", *_PARSERS},
     "suppressions": {"engine", "results", "policy", "config", *_MODEL},
     "baseline": {"results", "config", *_MODEL},
     "docs": {"engine", "policy", *_MODEL},
@@ -67,6 +74,7 @@ ALLOWED: dict[str, set[str]] = {
     "policy": {*_MODEL},
     "discovery": {"config", *_PARSERS},
     "config": {*_MODEL},
+    "parsers.entry": {"parsers.terraform", "parsers.cloudformation", *_PARSERS},
     "parsers.terraform": {*_PARSERS},
     "parsers.cloudformation": {*_PARSERS},
     "parsers": {*_MODEL},
@@ -79,7 +87,7 @@ def component(module: str) -> str | None:
     best: tuple[int, str] | None = None
     for name, prefixes in COMPONENTS.items():
         for prefix in prefixes:
-            if module == prefix or (prefix != "scanner" and module.startswith(prefix + ".")):
+            if module == prefix or (prefix not in _EXACT and module.startswith(prefix + ".")):
                 if best is None or len(prefix) > best[0]:
                     best = (len(prefix), name)
     return best[1] if best else None
@@ -212,10 +220,33 @@ def test_no_import_cycles() -> None:
         ("scanner.model", "scanner.analysis.trails"),
         ("scanner.tri", "scanner.model"),
         ("scanner.results", "scanner.scan"),
+        ("scanner.parsers.common", "scanner.parsers.terraform"),
+        ("scanner.parsers.common", "scanner.parsers.cloudformation.loader"),
+        ("scanner.parsers.common", "scanner.parsers"),
+        ("scanner.parsers.cloudformation.loader", "scanner.parsers"),
+        ("scanner.parsers.terraform.loader", "scanner.parsers"),
+        ("scanner.parsers.cloudformation.records.bucket", "scanner.parsers.terraform.records.bucket"),
+        ("scanner.scan", "scanner.parsers.terraform"),
+        ("scanner.discovery", "scanner.parsers"),
     ],
 )
 def test_the_table_refuses_upward_arrows(src: str, dst: str) -> None:
     assert wrong_way([(src, dst)])
+
+
+def test_the_one_door_may_open_both_front_ends() -> None:
+    assert component("scanner.parsers") == "parsers.entry"
+    assert component("scanner.parsers.common") == "parsers"
+    assert component("scanner.parsers.cloudformation.records.trail") == "parsers.cloudformation"
+    assert not wrong_way(
+        [
+            ("scanner.scan", "scanner.parsers"),
+            ("scanner.parsers", "scanner.parsers.terraform"),
+            ("scanner.parsers", "scanner.parsers.cloudformation"),
+            ("scanner.parsers", "scanner.parsers.common"),
+            ("scanner.parsers.terraform.loader", "scanner.parsers.common"),
+        ]
+    )
 
 
 def test_a_cycle_is_found() -> None:

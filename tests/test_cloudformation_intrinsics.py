@@ -6,8 +6,13 @@ import json
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from scanner.model import Model, Origin
 from scanner.parsers.cloudformation import load_cloudformation
+from scanner.parsers.cloudformation.decode import decode
+from scanner.parsers.cloudformation.intrinsics import Resolver
+from scanner.tri import Tri
 
 
 def load(tmp_path: Path, text: str, name: str = "template.yaml", **kwargs: object) -> Model:
@@ -143,6 +148,43 @@ def test_conditions_known_and_unknown(tmp_path: Path) -> None:
     assert trail.is_multi_region.value is True  # Or with a true operand is true
     assert trail.log_file_validation.origin is Origin.UNKNOWN
     assert "condition ProdAndUnknown" in trail.log_file_validation.reason
+
+
+KLEENE = """\
+    Parameters:
+      Unset: {Type: String}
+    Conditions:
+      Yes: !Equals [a, a]
+      No: !Equals [a, b]
+      Maybe: !Equals [!Ref Unset, a]
+      NotMaybe: !Not [!Condition Maybe]
+      NoAndMaybe: !And [!Condition No, !Condition Maybe]
+      YesAndMaybe: !And [!Condition Yes, !Condition Maybe]
+      YesOrMaybe: !Or [!Condition Maybe, !Condition Yes]
+      NoOrMaybe: !Or [!Condition No, !Condition Maybe]
+      SelfLoop: !Not [!Condition SelfLoop]
+    Resources: {}
+    """
+
+
+@pytest.mark.parametrize(
+    ("name", "truth"),
+    [
+        ("Yes", True),
+        ("No", False),
+        ("Maybe", None),
+        ("NotMaybe", None),
+        ("NoAndMaybe", False),  # a false operand decides an And
+        ("YesAndMaybe", None),
+        ("YesOrMaybe", True),  # a true operand decides an Or
+        ("NoOrMaybe", None),
+        ("SelfLoop", None),
+        ("Undeclared", None),
+    ],
+)
+def test_conditions_are_three_valued(name: str, truth: Tri) -> None:
+    resolver = Resolver(path="t.yaml", template=decode(textwrap.dedent(KLEENE)))
+    assert resolver.condition(name) is truth
 
 
 def test_condition_switched_by_parameter(tmp_path: Path) -> None:

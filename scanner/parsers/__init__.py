@@ -1,0 +1,97 @@
+"""The front ends' one door: what discovery found → one model per unit.
+
+``load_units`` is the only place that knows there are two formats. It owns the parsers'
+failure isolation: a front end that raises on one unit costs that unit a CT901 finding,
+never the scan. The front ends are imported when there is something for them to read, so
+a scan of templates alone never loads the HCL parser (and the other way round).
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from scanner.limits import Limits
+from scanner.model import Model, ParseProblem, Span
+from scanner.parsers.common import relpath
+
+
+class Units(NamedTuple):
+    """One model per unit (Terraform roots first, then templates, each in the order
+    given), and the templates that turned out not to be CloudFormation (POSIX paths
+    relative to the scan root)."""
+
+    models: list[Model]
+    not_ours: list[str]
+
+
+def load_units(
+    terraform_dirs: Sequence[Path],
+    templates: Sequence[Path],
+    root: Path,
+    *,
+    variables: Mapping[str, str] | None = None,
+    var_files: Sequence[Path] = (),
+    parameters: Mapping[str, str] | None = None,
+    parameter_files: Sequence[Path] = (),
+    limits: Limits | None = None,
+    debug: bool = False,
+) -> Units:
+    """Load every Terraform root module and every candidate template under ``root``.
+
+    ``variables``/``var_files`` go to every Terraform unit, ``parameters``/
+    ``parameter_files`` to every template. With ``debug`` a crash's problem carries the
+    whole traceback instead of the exception's one line.
+    """
+    limits = limits or Limits()
+    models: list[Model] = []
+    not_ours: list[str] = []
+    if terraform_dirs:
+        from scanner.parsers.terraform import load_terraform
+
+        for directory in terraform_dirs:
+            try:
+                models.append(
+                    load_terraform(
+                        directory,
+                        root,
+                        variables=dict(variables or {}),
+                        var_files=list(var_files),
+                        limits=limits,
+                    )
+                )
+            except Exception as exc:  # never lose the rest of the scan
+                models.append(Model(problems=(_crash_problem(directory, root, exc, debug),)))
+    if templates:
+        from scanner.parsers.cloudformation import load_cloudformation
+
+        for template in templates:
+            try:
+                model = load_cloudformation(
+                    template,
+                    root,
+                    parameters=dict(parameters or {}),
+                    parameter_files=list(parameter_files),
+                    limits=limits,
+                )
+            except Exception as exc:  # never lose the rest of the scan
+                model = Model(problems=(_crash_problem(template, root, exc, debug),))
+            if model is None:
+                not_ours.append(relpath(template, root))
+            else:
+                models.append(model)
+    return Units(models, not_ours)
+
+
+def _crash_problem(path: Path, root: Path, exc: BaseException, debug: bool) -> ParseProblem:
+    """The CT901 of a unit whose front end raised: the file is named, never skipped."""
+    detail = "".join(traceback.format_exception(exc)) if debug else f"{type(exc).__name__}: {exc}"
+    return ParseProblem(
+        span=Span(path=relpath(path, root)),
+        message=f"internal parser error, file not checked: {detail}".strip(),
+    )
+
+
+__all__ = ["Units", "load_units"]

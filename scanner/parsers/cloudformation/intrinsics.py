@@ -17,6 +17,7 @@ from typing import Any
 from scanner import arns
 from scanner.parsers.cloudformation.decode import PosDict, PosList
 from scanner.parsers.common import UnknownValue, aws_string, first_unknown
+from scanner.tri import Tri, all_of, any_of, negate
 
 
 class _NoValue:
@@ -75,7 +76,6 @@ _REF_IS_NAME = {
 }
 
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
-CONDITION_FUNCTIONS = ("Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition")
 
 
 def intrinsic_name(value: Any) -> str | None:
@@ -100,7 +100,7 @@ class Resolver:
     prefix: str = ""  # "" for the top template, "Audit." inside nested stack Audit
     overrides: dict[str, Any] = field(default_factory=dict)
     stacks: dict[str, Resolver] = field(default_factory=dict)
-    _conditions: dict[str, bool | None] = field(default_factory=dict)
+    _conditions: dict[str, Tri] = field(default_factory=dict)
     _busy: set[str] = field(default_factory=set)
     _params: dict[str, Any] = field(default_factory=dict)
 
@@ -167,7 +167,7 @@ class Resolver:
             return value
         return _text(value)
 
-    def condition(self, name: str) -> bool | None:
+    def condition(self, name: str) -> Tri:
         """Three-valued truth of a named condition (None: cannot be evaluated)."""
         if name in self._conditions:
             return self._conditions[name]
@@ -185,7 +185,9 @@ class Resolver:
         self._conditions[name] = result
         return result
 
-    def evaluate(self, raw: Any) -> bool | None:
+    def evaluate(self, raw: Any) -> Tri:
+        """A condition expression, in three-valued logic: a part that cannot be evaluated
+        decides nothing unless another part does (``Fn::Or`` with a true operand)."""
         if isinstance(raw, bool):
             return raw
         if not isinstance(raw, dict) or len(raw) != 1:
@@ -195,16 +197,14 @@ class Resolver:
             return self.condition(arg) if isinstance(arg, str) else None
         if fn == "Fn::Not":
             items = arg if isinstance(arg, list) else [arg]
-            inner = self.evaluate(items[0]) if len(items) == 1 else None
-            return None if inner is None else not inner
+            return negate(self.evaluate(items[0])) if len(items) == 1 else None
         if fn in ("Fn::And", "Fn::Or"):
             if not isinstance(arg, list):
                 return None
+            # Every operand is evaluated (no short cut), so each named condition is
+            # evaluated and cached the same way whatever the others hold.
             results = [self.evaluate(item) for item in arg]
-            decisive = fn == "Fn::Or"  # Or: any True decides; And: any False decides
-            if decisive in results:
-                return decisive
-            return None if None in results else not decisive
+            return all_of(results) if fn == "Fn::And" else any_of(results)
         if fn == "Fn::Equals":
             if not isinstance(arg, list) or len(arg) != 2:
                 return None
@@ -214,7 +214,7 @@ class Resolver:
             return _normal(left) == _normal(right)
         return None
 
-    def exists(self, logical: str) -> bool | None:
+    def exists(self, logical: str) -> Tri:
         """Whether a resource is created: its Condition decides (None: unknown)."""
         body = self.resources.get(logical)
         if not isinstance(body, PosDict):

@@ -17,7 +17,7 @@ from scanner.limits import Limits
 from scanner.model import Model, ParseProblem, Span, Unit
 from scanner.parsers.cloudformation.decode import DecodeError, PosDict, decode
 from scanner.parsers.cloudformation.intrinsics import NO_VALUE, Resolver
-from scanner.parsers.cloudformation.resources import UnitBuilder, resources_of
+from scanner.parsers.cloudformation.records.build import build_model
 from scanner.parsers.cloudformation.values import Values
 from scanner.parsers.common import UnknownValue, read_text, relpath
 
@@ -278,18 +278,4 @@ def _build_unit(
     unit.resolvers.append(resolver)
     _load_nested(unit, resolver, path, (path.resolve(),))
     final_unit = Unit(id=where, format="cloudformation", files=tuple(unit.files))
-    builder = UnitBuilder(final_unit, resources_of(unit.resolvers, unit.problems))
-    model = builder.build()
-    return Model(
-        units=model.units,
-        trails=model.trails,
-        buckets=model.buckets,
-        kms_keys=model.kms_keys,
-        log_groups=model.log_groups,
-        metric_filters=model.metric_filters,
-        alarms=model.alarms,
-        topics=model.topics,
-        event_rules=model.event_rules,
-        roles=model.roles,
-        problems=(*unit.problems, *model.problems),
-    )
+    return build_model(final_unit, unit.resolvers, unit.problems)
