@@ -92,6 +92,13 @@ class Attr(Generic[T]):
     # The attribute's name as the source spells it (``enable_log_file_validation`` /
     # ``EnableLogFileValidation``), written or not, so messages never guess the format.
     name: str = ""
+    # The record this value identifies, when the source names it by reference
+    # (``aws_s3_bucket.logs.id``, ``!GetAtt LogGroup.Arn``): its ``ref`` in the same unit.
+    # Links follow it whatever the value resolves to, even when the value is UNKNOWN.
+    target: str = ""
+    # The value is not fully known but certainly not empty (``"${var.prefix}-sns"``): the
+    # attribute is set, whatever it turns out to be.
+    nonempty: bool = False
 
     @staticmethod
     def explicit(value: T, span: Span, name: str = "") -> Attr[T]:
@@ -134,9 +141,10 @@ class Attr(Generic[T]):
         return None
 
     def is_set(self) -> Tri:
-        """Three-valued 'has a non-empty value' (None when unknown)."""
+        """Three-valued 'has a non-empty value' (None when unknown, unless the value is
+        known to be non-empty)."""
         if self.origin is Origin.UNKNOWN:
-            return None
+            return True if self.nonempty else None
         return self.value not in (None, "", (), [], {})
 
 
