@@ -453,8 +453,12 @@ class Unit:
     """A root module directory or a CloudFormation template (with nested stacks)."""
 
     id: str  # POSIX path relative to the scan root
-    format: str  # "terraform" | "cloudformation"
+    format: str  # "terraform" | "terraform-plan" | "cloudformation"
     files: tuple[str, ...]
+    # Module calls (``module.trail``, ``module.a[0].module.b``) whose code could not be read:
+    # a remote module ``terraform init`` did not install, a source that is not a literal.
+    # Whatever they define (a trail, say) is missing from the unit's records.
+    unread_modules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scanner.model import Suppression
+from scanner.model import Span, Suppression
 from scanner.parsers.terraform import attributes, policy_documents
 from scanner.parsers.terraform.body import BodyView
 from scanner.parsers.terraform.expressions import ChildScope, Scope
 from scanner.parsers.terraform.hcl import Attribute, Block
+from scanner.parsers.terraform.installed import read_manifest
 from scanner.parsers.terraform.loader import Loader, ModuleSource
 from scanner.parsers.terraform.values import EvalError, Lazy, UnknownValue, to_number
 
@@ -149,6 +150,8 @@ class ModuleInstance(Scope):
         *,
         chain: tuple[Path, ...],
         suppressions: tuple[Suppression, ...] = (),
+        path: tuple[str, ...] = (),
+        unread: list[str] | None = None,
     ) -> None:
         self.loader = loader
         self.source = source
@@ -156,6 +159,12 @@ class ModuleInstance(Scope):
         self.variables = variables
         self.chain = chain
         self.suppressions = suppressions
+        # The static module path (module call names, no instance keys): ``("a", "b")`` for
+        # ``module.a[0].module.b``; it is the key ``terraform init`` installs a module under.
+        self.path = path
+        # Addresses of module calls whose code could not be read, shared by the whole unit
+        # (a trail may live in one of them: CT003 must not say "no trail").
+        self.unread = unread if unread is not None else []
         self._namespaces: dict[str, Value] = {
             "var": _Namespace("var", self.var),
             "local": _Namespace("local", self.local),
@@ -332,6 +341,8 @@ class ModuleInstance(Scope):
         expansion = self.expand(block, base)
         suppressions = self.suppressions + self.source.suppressions(block)
         out: list[tuple[str, ModuleInstance | UnknownValue]] = []
+        if isinstance(resolved, UnknownValue) and expansion.instances:
+            self.unread.append(base)
         for key, names in expansion.instances:
             ref = base + instance_suffix(key)
             if isinstance(resolved, UnknownValue):
@@ -346,6 +357,7 @@ class ModuleInstance(Scope):
             child = ModuleInstance(
                 self.loader, resolved, ref + ".", thunks,
                 chain=(*self.chain, resolved.directory), suppressions=suppressions,
+                path=(*self.path, name), unread=self.unread,
             )
             out.append((ref, child))
         return out
@@ -356,9 +368,8 @@ class ModuleInstance(Scope):
         span = attribute.span if attribute is not None else block.header
         if not isinstance(src, str):
             return UnknownValue(f"module.{name}: source is not a literal string")
-        offline = UnknownValue(f"module source {src} not available offline")
         if not (src.startswith("./") or src.startswith("../")):
-            return offline
+            return self._installed(name, src, span)
         target = (self.source.directory / src).resolve()
         if not self.loader.inside_root(target):
             message = f"module source {src} is outside the scanned root"
@@ -367,7 +378,29 @@ class ModuleInstance(Scope):
         if not target.is_dir():
             # terraform init fails on it too: say so, and the module's outputs stay UNKNOWN.
             self.loader.problem(span, f"module source {src} does not exist; the module is not checked")
-            return offline
+            return UnknownValue(f"module source {src} does not exist")
+        return self._enter(name, src, target, span)
+
+    def _installed(self, name: str, src: str, span: Span) -> ModuleSource | UnknownValue:
+        """A registry, git or other remote module: read from where ``terraform init`` put
+        it (``.terraform/modules/modules.json`` next to the root module), never fetched."""
+        manifest = self.loader.memo(
+            ("installed-modules",),
+            lambda: read_manifest(self.loader.unit_dir, self.loader.root,
+                                  self.loader.limits.max_file_bytes),
+        )
+        if manifest.problem:
+            self.loader.problem(Span(path=manifest.path), manifest.problem)
+        found = manifest.lookup(".".join((*self.path, name)), src)
+        if found.problem:
+            self.loader.problem(span, found.problem)
+            return UnknownValue(found.problem)
+        if found.directory is None:
+            return UnknownValue(found.reason)
+        return self._enter(name, src, found.directory, span)
+
+    def _enter(self, name: str, src: str, target: Path, span: Span) -> ModuleSource | UnknownValue:
+        """The parsed module directory, unless entering it would loop or nest too deep."""
         if target in self.chain:
             message = f"module cycle: module.{name} includes {src} which includes itself"
             self.loader.problem(span, message)
