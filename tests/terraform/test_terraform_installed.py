@@ -244,3 +244,35 @@ def test_discovery_never_takes_installed_modules_for_roots() -> None:
     found = discover([sample], sample, Limits(), lambda text: False)
     assert found.terraform_dirs == [sample.resolve()]
     assert found.problems == []
+
+
+@pytest.mark.slow
+def test_what_terraform_init_writes_is_read(tmp_path: Path) -> None:
+    """A git module installed by the real ``terraform get`` (what ``init`` runs) (a local bare-file git URL, so
+    nothing leaves the machine), with a nested local call and a ``//subdir`` source."""
+    import shutil
+    import subprocess
+
+    if shutil.which("terraform") is None or shutil.which("git") is None:
+        pytest.skip("terraform or git is not on PATH: cannot run terraform init")
+    repo = tmp_path / "repo"
+    write(repo, {"sub/main.tf": BUCKET_MAIN, "main.tf": 'module "inner" {\n  source = "./sub"\n  name = "x"\n}\n'})
+    git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", "-C", str(repo)]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "module"], ["tag", "v1"]):
+        subprocess.run([*git, *args], check=True, capture_output=True)
+    root = tmp_path / "root"
+    write(root, {"main.tf": (
+        f'module "logs" {{\n  source = "git::file://{repo}?ref=v1"\n}}\n'
+        f'module "sub" {{\n  source = "git::file://{repo}//sub?ref=v1"\n  name = "y"\n}}\n'
+    )})
+    env = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
+    # `terraform get` is the module-installing step of `terraform init` (no providers).
+    get = subprocess.run(["terraform", "get"], cwd=root, capture_output=True, text=True, env=env,
+                         check=False)
+    assert get.returncode == 0, get.stderr
+    model = load_terraform(root, tmp_path)
+    assert [b.ref for b in model.buckets] == [
+        "module.logs.module.inner.aws_s3_bucket.b", "module.sub.aws_s3_bucket.b",
+    ]
+    assert [b.name.value for b in model.buckets] == ["x", "y"]
+    assert model.units[0].unread_modules == ()
