@@ -118,7 +118,8 @@ class ModuleValue(Lazy):
 
 @dataclass(slots=True)
 class Instance:
-    """One expanded resource (or data source) instance."""
+    """One expanded resource (or data source) instance (what the record mappers read:
+    ``records.context.ResourceInstance``)."""
 
     mode: str  # "resource" | "data"
     type: str
@@ -127,6 +128,30 @@ class Instance:
     block: Block
     view: BodyView
     module: ModuleInstance
+
+    @property
+    def span(self) -> Span:
+        return self.block.span
+
+    @property
+    def header(self) -> Span:
+        return self.block.header
+
+    def computed(self, name: str) -> Value:
+        """Attribute ``name`` as a reference to this instance would see it."""
+        return ResourceValue(self.module, self, False).attr(name)
+
+    def own_suppressions(self) -> tuple[Suppression, ...]:
+        return self.module.source.suppressions(self.block)
+
+    def suppressions(self) -> tuple[Suppression, ...]:
+        """Its own and those of the module calls around it."""
+        return self.module.suppressions + self.own_suppressions()
+
+    def depends_on(self) -> tuple[str, ...]:
+        from scanner.parsers.terraform.references import refs_of  # references reads instances
+
+        return refs_of(self.module, self.block)
 
 
 @dataclass(slots=True)

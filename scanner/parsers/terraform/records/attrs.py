@@ -11,13 +11,14 @@ resource), so messages never have to guess the format.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from scanner.model import Attr, PolicyDocument, Span
 from scanner.parsers.common import policy_document_from_json
 from scanner.parsers.terraform.attributes import MISSING
 from scanner.parsers.terraform.body import BodyView
-from scanner.parsers.terraform.instance import Instance, ResourceValue
+from scanner.parsers.terraform.records.context import ResourceInstance
 from scanner.parsers.terraform.values import (
     EvalError,
     JsonText,
@@ -96,14 +97,21 @@ def attr(
     if value is MISSING or value is None:
         return Attr.default(default, default_span or view.header, shown)
     span = view.attr_span(name)
+    result: Attr[T]
     if isinstance(value, UnknownValue):
-        return Attr.unknown(span, value.reason, shown)
-    try:
-        return Attr.explicit(conv(value), span, shown)
-    except UnknownPart as exc:
-        return Attr.unknown(span, exc.reason, shown)
-    except (EvalError, ValueError, TypeError) as exc:
-        return Attr.unknown(span, f"{name}: {exc}", shown)
+        result = Attr.unknown(span, value.reason, shown)
+    else:
+        try:
+            result = Attr.explicit(conv(value), span, shown)
+        except UnknownPart as exc:
+            result = Attr.unknown(span, exc.reason, shown)
+        except (EvalError, ValueError, TypeError) as exc:
+            result = Attr.unknown(span, f"{name}: {exc}", shown)
+    target = view.target(name)
+    nonempty = not result.known and view.nonempty(name)
+    if target or nonempty:
+        result = replace(result, target=target, nonempty=nonempty)
+    return result
 
 
 def str_attr(view: BodyView, name: str, default: str | None = None,
@@ -157,13 +165,11 @@ def policy_attr(view: BodyView, name: str, default_span: Span | None = None
     return Attr.explicit(policy_document_from_json(value, span), span, name)
 
 
-def computed(inst: Instance, name: str, written_name: str) -> Attr[str]:
+def computed(inst: ResourceInstance, name: str, written_name: str) -> Attr[str]:
     """An identifying attribute (name/arn/id) as the provider computes it, spanned at the
     attribute it derives from (``written_name``) when that is written."""
-    value = ResourceValue(inst.module, inst, False).attr(name)
-    span = inst.view.attr_span(written_name) if inst.view.has(written_name) else (
-        inst.block.header
-    )
+    value = inst.computed(name)
+    span = inst.view.attr_span(written_name) if inst.view.has(written_name) else inst.header
     if isinstance(value, UnknownValue):
         return Attr.unknown(span, value.reason, name)
     if not isinstance(value, str):

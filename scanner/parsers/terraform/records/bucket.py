@@ -23,7 +23,6 @@ from scanner.model import (
 )
 from scanner.parsers.terraform.attributes import MISSING
 from scanner.parsers.terraform.body import BodyView
-from scanner.parsers.terraform.instance import Instance
 from scanner.parsers.terraform.records.attrs import (
     attr,
     bool_attr,
@@ -35,7 +34,7 @@ from scanner.parsers.terraform.records.attrs import (
     str_attr,
     to_str,
 )
-from scanner.parsers.terraform.records.context import Resources
+from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 from scanner.parsers.terraform.values import Value
 
 # Canned ACLs as the S3 API spells them; Terraform takes these spellings, any case.
@@ -50,7 +49,7 @@ _SIZE_FILTERS = ("object_size_greater_than", "object_size_less_than")
 class _BucketParts:
     """What the bucket and the split resources naming it set; None = not written anywhere."""
 
-    inst: Instance
+    inst: ResourceInstance
     name: Attr[str]
     arn: Attr[str]
     policy: Attr[PolicyDocument] | None = None
@@ -106,12 +105,12 @@ def buckets(resources: Resources) -> tuple[Bucket, ...]:
             merge(part, inst.view)
             if rtype == "aws_s3_bucket_policy":
                 part.policy_ref = inst.ref  # CT011 orders the trail after it
-            part.suppressions.extend(inst.module.source.suppressions(inst.block))
+            part.suppressions.extend(inst.own_suppressions())
     return tuple(_bucket(resources, p) for p in parts)
 
 
 def _bucket(resources: Resources, part: _BucketParts) -> Bucket:
-    header = part.inst.block.header
+    header = part.inst.header
     common = resources.common(part.inst)
     common["suppressions"] = tuple(
         dict.fromkeys((*common["suppressions"], *part.suppressions))

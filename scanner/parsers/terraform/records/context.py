@@ -1,33 +1,68 @@
-"""The evaluated resource instances of one unit, indexed by type, and the fields every
-record shares (ref, span, unit, kind, suppressions, depends_on)."""
+"""The resource instances of one unit, indexed by type, and the fields every record
+shares (ref, span, unit, kind, suppressions, depends_on).
+
+The mappers read an instance through ``ResourceInstance``: the Terraform front end's
+evaluated instances implement it, and so do the resources of a Terraform plan
+(``scanner.parsers.plan``), so one set of mappers serves both.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from scanner.parsers.terraform.instance import Instance
-from scanner.parsers.terraform.references import refs_of
+from scanner.model import Span, Suppression
+from scanner.parsers.terraform.body import BodyView
+
+
+class ResourceInstance(Protocol):
+    """One resource or data source instance, as a record mapper reads it."""
+
+    mode: str  # "resource" | "data"
+    type: str
+    ref: str  # its address: ``module.audit.aws_cloudtrail.this[0]``
+
+    @property
+    def view(self) -> BodyView:
+        """Its attributes and nested blocks (``value``/``has``/``attr_span``/``blocks``)."""
+        ...
+
+    @property
+    def span(self) -> Span: ...
+
+    @property
+    def header(self) -> Span: ...
+
+    def computed(self, name: str) -> Any:
+        """Attribute ``name`` as a reference to the instance sees it (``arn``, ``id``...)."""
+        ...
+
+    def own_suppressions(self) -> tuple[Suppression, ...]: ...
+
+    def suppressions(self) -> tuple[Suppression, ...]:
+        """Its own and those of the module calls around it."""
+        ...
+
+    def depends_on(self) -> tuple[str, ...]: ...
 
 
 class Resources:
-    def __init__(self, unit: str, instances: list[Instance]) -> None:
+    def __init__(self, unit: str, instances: list[ResourceInstance]) -> None:
         self.unit = unit
-        self._by_type: dict[str, list[Instance]] = {}
+        self._by_type: dict[str, list[ResourceInstance]] = {}
         for inst in instances:
             self._by_type.setdefault(inst.type, []).append(inst)
 
-    def of(self, rtype: str) -> list[Instance]:
+    def of(self, rtype: str) -> list[ResourceInstance]:
         """Instances of one resource type, in walk order (sorted by module, then address)."""
         return self._by_type.get(rtype, [])
 
-    def common(self, inst: Instance) -> dict[str, Any]:
+    def common(self, inst: ResourceInstance) -> dict[str, Any]:
         """The ``Record`` fields of ``inst``; suppressions of enclosing module calls apply."""
         return {
             "ref": inst.ref,
-            "span": inst.block.span,
+            "span": inst.span,
             "unit": self.unit,
             "kind": inst.type,
-            "suppressions": inst.module.suppressions
-            + inst.module.source.suppressions(inst.block),
-            "depends_on": refs_of(inst.module, inst.block),
+            "suppressions": inst.suppressions(),
+            "depends_on": inst.depends_on(),
         }

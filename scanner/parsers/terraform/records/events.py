@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from scanner.model import Attr, EventRule
-from scanner.parsers.terraform.instance import Instance, ResourceValue
 from scanner.parsers.terraform.records.attrs import (
     UnknownPart,
     attr,
@@ -15,7 +14,7 @@ from scanner.parsers.terraform.records.attrs import (
     known_str,
     to_str,
 )
-from scanner.parsers.terraform.records.context import Resources
+from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 from scanner.parsers.terraform.values import EvalError, JsonText, Value, first_unknown
 
 
@@ -23,10 +22,10 @@ def event_rules(resources: Resources) -> tuple[EventRule, ...]:
     return tuple(_rule(resources, i) for i in resources.of("aws_cloudwatch_event_rule"))
 
 
-def _rule(resources: Resources, inst: Instance) -> EventRule:
+def _rule(resources: Resources, inst: ResourceInstance) -> EventRule:
     view = inst.view
     name = computed(inst, "name", "name" if view.has("name") else "name_prefix")
-    arn = ResourceValue(inst.module, inst, False).attr("arn")
+    arn = inst.computed("arn")
     match = {v for v in (name.value, arn) if isinstance(v, str)}
     targets = []
     for target in resources.of("aws_cloudwatch_event_target"):

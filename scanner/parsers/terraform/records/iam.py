@@ -9,22 +9,21 @@ ARN) makes ``permissions_complete`` false, so policies never pass on a partial v
 from __future__ import annotations
 
 from scanner.model import Attr, PolicyDocument, Role, Span
-from scanner.parsers.terraform.instance import Instance, ResourceValue
 from scanner.parsers.terraform.records.attrs import computed, known_str, policy_attr
-from scanner.parsers.terraform.records.context import Resources
+from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 from scanner.parsers.terraform.values import UnknownValue, Value
 
 
 def roles(resources: Resources) -> tuple[Role, ...]:
-    managed: dict[str, Instance] = {}
+    managed: dict[str, ResourceInstance] = {}
     for pol in resources.of("aws_iam_policy"):
-        arn = ResourceValue(pol.module, pol, False).attr("arn")
+        arn = pol.computed("arn")
         if isinstance(arn, str):
             managed.setdefault(arn, pol)
     return tuple(_role(resources, i, managed) for i in resources.of("aws_iam_role"))
 
 
-def _role(resources: Resources, inst: Instance, managed: dict[str, Instance]) -> Role:
+def _role(resources: Resources, inst: ResourceInstance, managed: dict[str, ResourceInstance]) -> Role:
     view = inst.view
     name_attr = "name" if view.has("name") else "name_prefix"
     name = computed(inst, "name", name_attr)

@@ -4,7 +4,6 @@ resources that name it (by key id or ARN)."""
 from __future__ import annotations
 
 from scanner.model import KmsKey
-from scanner.parsers.terraform.instance import Instance, ResourceValue
 from scanner.parsers.terraform.records.attrs import (
     bool_attr,
     computed,
@@ -12,14 +11,14 @@ from scanner.parsers.terraform.records.attrs import (
     policy_attr,
     str_attr,
 )
-from scanner.parsers.terraform.records.context import Resources
+from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 
 
 def kms_keys(resources: Resources) -> tuple[KmsKey, ...]:
     return tuple(_key(resources, i) for i in resources.of("aws_kms_key"))
 
 
-def _key(resources: Resources, inst: Instance) -> KmsKey:
+def _key(resources: Resources, inst: ResourceInstance) -> KmsKey:
     view = inst.view
     key_id = computed(inst, "key_id", "")
     arn = computed(inst, "arn", "")
@@ -31,7 +30,7 @@ def _key(resources: Resources, inst: Instance) -> KmsKey:
     aliases = []
     for alias in resources.of("aws_kms_alias"):
         if known_str(alias.view.value("target_key_id")) in match:
-            name = ResourceValue(alias.module, alias, False).attr("name")
+            name = alias.computed("name")
             if isinstance(name, str):
                 aliases.append(name)
     spec_name = "customer_master_key_spec" if view.has("customer_master_key_spec") else "key_spec"

@@ -4,16 +4,15 @@ name it by ARN."""
 from __future__ import annotations
 
 from scanner.model import Topic
-from scanner.parsers.terraform.instance import Instance
 from scanner.parsers.terraform.records.attrs import computed
-from scanner.parsers.terraform.records.context import Resources
+from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 
 
 def topics(resources: Resources) -> tuple[Topic, ...]:
     return tuple(_topic(resources, i) for i in resources.of("aws_sns_topic"))
 
 
-def _topic(resources: Resources, inst: Instance) -> Topic:
+def _topic(resources: Resources, inst: ResourceInstance) -> Topic:
     name_attr = "name" if inst.view.has("name") else "name_prefix"
     arn = computed(inst, "arn", name_attr)
     subs = sorted(
