@@ -1,4 +1,4 @@
-"""Find what to scan: Terraform root modules and CloudFormation templates.
+"""Find what to scan: Terraform root modules, Terraform plans and CloudFormation templates.
 
 Discovery decides *which* files are ours, never whether they are compliant. It is
 conservative about the file system: it never follows a symlink out of the scan root,
@@ -7,6 +7,7 @@ never loops, and reports every file it could not read instead of skipping it sil
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -42,12 +43,18 @@ _MODULE_SOURCE_RE = re.compile(r'''\bsource\s*=\s*"(\.{1,2}/[^"]*)"''')
 _JSON_MODULE_SOURCE_RE = re.compile(r'''"source"\s*:\s*"(\.{1,2}/[^"]*)"''')
 # TemplateURL / Location of a nested stack given as a local path.
 _NESTED_RE = re.compile(r'''(?:TemplateURL|Location)["']?\s*:\s*["']?([^\s"',}]+)''')
+# `terraform show -json` output starts with these two keys, in this order (plan and state).
+_PLAN_HEAD_RE = re.compile(r'\A\s*\{\s*"format_version"\s*:\s*"1\.[0-9]+"\s*,\s*"terraform_version"\s*:')
+_PLAN_KEYS = ("planned_values", "resource_changes", "configuration", "prior_state", "values")
 
 
 @dataclass(slots=True)
 class Discovery:
     terraform_dirs: list[Path] = field(default_factory=list)
     templates: list[Path] = field(default_factory=list)
+    # Terraform plan / state JSON (`terraform show -json`); a plan in a root module's
+    # directory replaces that root (it was made from it): the root is not in terraform_dirs.
+    plans: list[Path] = field(default_factory=list)
     # Files looked at that are not infrastructure code we read (POSIX, relative to root).
     not_ours: list[str] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
@@ -59,6 +66,39 @@ def _is_terraform(name: str) -> bool:
 
 def _is_template_candidate(name: str) -> bool:
     return name.lower().endswith(TEMPLATE_SUFFIXES) and not name.endswith(".tf.json")
+
+
+def looks_like_plan(text: str) -> bool:
+    """Whether a JSON text is ``terraform show -json`` output (format_version 1.x).
+
+    Terraform writes ``format_version`` then ``terraform_version`` first, which a regex on
+    the head tells at once; a document whose keys were reordered (``jq -S``) is decoded
+    only when it names both keys, so ordinary JSON and CloudFormation are never decoded.
+    """
+    if _PLAN_HEAD_RE.match(text[:4096]):
+        return True
+    if '"format_version"' not in text or '"terraform_version"' not in text:
+        return False
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("format_version"), str)
+        and data["format_version"].startswith("1.")
+        and isinstance(data.get("terraform_version"), str)
+        and any(key in data for key in _PLAN_KEYS)
+    )
+
+
+def _plan_head(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return _PLAN_HEAD_RE.match(head) is not None
 
 
 class _Walker:
@@ -206,8 +246,9 @@ def discover(paths: list[Path], root: Path, limits: Limits, sniff) -> Discovery:
             walker.problem(path, f"cannot be read: {exc.strerror or exc}")
             continue
         if size > limits.max_file_bytes:
-            # Too big to sniff safely: only report it when the name says it is a template.
-            if path.name.endswith(".template") or ".template." in path.name:
+            # Too big to sniff safely: only report it when the name (or, for a plan, the
+            # head Terraform writes) says it is ours.
+            if path.name.endswith(".template") or ".template." in path.name or _plan_head(path):
                 walker.problem(
                     path, f"file is {size} bytes, over the max_file_bytes limit ({limits.max_file_bytes}); not read"
                 )
@@ -220,7 +261,9 @@ def discover(paths: list[Path], root: Path, limits: Limits, sniff) -> Discovery:
             walker.problem(path, f"cannot be read: {exc.strerror or exc}")
             continue
         text = raw.decode("utf-8", errors="replace")
-        if sniff(text):
+        if path.name.lower().endswith(".json") and looks_like_plan(text):
+            result.plans.append(path)
+        elif sniff(text):
             templates.append(path)
             for target in _NESTED_RE.findall(text):
                 if "://" in target or target.startswith(("s3:", "{", "!")):
@@ -229,6 +272,10 @@ def discover(paths: list[Path], root: Path, limits: Limits, sniff) -> Discovery:
         else:
             result.not_ours.append(relpath(path, root))
     result.templates = [t for t in templates if t.resolve() not in nested]
+    # A plan in a root module's directory was made from it: the plan is read in its place,
+    # so nothing is counted twice (and its findings still point at the .tf files).
+    made_from = {p.resolve().parent for p in result.plans}
+    result.terraform_dirs = [d for d in result.terraform_dirs if d not in made_from]
     result.not_ours.sort()
     result.problems.sort(key=lambda p: (p.span.path, p.span.line, p.message))
     return result

@@ -459,6 +459,9 @@ class Unit:
     # a remote module ``terraform init`` did not install, a source that is not a literal.
     # Whatever they define (a trail, say) is missing from the unit's records.
     unread_modules: tuple[str, ...] = ()
+    # Files of the unit whose text may hold secrets in clear (a Terraform plan JSON carries
+    # sensitive values): reports point at them but never quote their lines.
+    sealed_files: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

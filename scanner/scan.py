@@ -102,6 +102,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
         parameter_files=options.parameter_files,
         limits=config.limits,
         debug=options.debug,
+        plans=found.plans,
     )
     files = FileSummary(not_ours=sorted({*found.not_ours, *not_ours}))
 

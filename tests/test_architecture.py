@@ -5,7 +5,8 @@
     scan → reporters → results
 
 Inside ``parsers``: the package entry point (``scanner.parsers``, whose ``load_units`` is
-the one door) → the Terraform and CloudFormation front ends → ``scanner.parsers.common``.
+the one door) → the plan front end → the Terraform and CloudFormation front ends →
+``scanner.parsers.common``.
 
 The table below is the one place where the allowed directions are written. Imports are
 read with ``ast`` from every module of ``scanner`` and ``policies``, function-local and
@@ -45,6 +46,7 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     "parsers.entry": ("scanner.parsers",),
     "parsers.terraform": ("scanner.parsers.terraform",),
     "parsers.cloudformation": ("scanner.parsers.cloudformation",),
+    "parsers.plan": ("scanner.parsers.plan",),
     "parsers": ("scanner.parsers.common",),
     "model": ("scanner.model",),
     "leaves": ("scanner.tri", "scanner.arns", "scanner.limits", "scanner"),
@@ -74,7 +76,9 @@ ALLOWED: dict[str, set[str]] = {
     "policy": {*_MODEL},
     "discovery": {"config", *_PARSERS},
     "config": {*_MODEL},
-    "parsers.entry": {"parsers.terraform", "parsers.cloudformation", *_PARSERS},
+    "parsers.entry": {"parsers.terraform", "parsers.cloudformation", "parsers.plan", *_PARSERS},
+    # A plan is read through the Terraform front end's loader, evaluator and record mappers.
+    "parsers.plan": {"parsers.terraform", *_PARSERS},
     "parsers.terraform": {*_PARSERS},
     "parsers.cloudformation": {*_PARSERS},
     "parsers": {*_MODEL},
@@ -228,6 +232,10 @@ def test_no_import_cycles() -> None:
         ("scanner.parsers.cloudformation.records.bucket", "scanner.parsers.terraform.records.bucket"),
         ("scanner.scan", "scanner.parsers.terraform"),
         ("scanner.discovery", "scanner.parsers"),
+        ("scanner.parsers.plan", "scanner.parsers.cloudformation.decode"),
+        ("scanner.parsers.terraform.records", "scanner.parsers.plan.view"),
+        ("scanner.parsers.plan.instance", "scanner.parsers"),
+        ("scanner.discovery", "scanner.parsers.plan"),
     ],
 )
 def test_the_table_refuses_upward_arrows(src: str, dst: str) -> None:

@@ -22,6 +22,7 @@ from scanner.parsers.terraform.expressions import ChildScope, Scope
 from scanner.parsers.terraform.hcl import Attribute, Block
 from scanner.parsers.terraform.installed import read_manifest
 from scanner.parsers.terraform.loader import Loader, ModuleSource
+from scanner.parsers.terraform.references import refs_of
 from scanner.parsers.terraform.values import EvalError, Lazy, UnknownValue, to_number
 
 Value = Any
@@ -149,8 +150,6 @@ class Instance:
         return self.module.suppressions + self.own_suppressions()
 
     def depends_on(self) -> tuple[str, ...]:
-        from scanner.parsers.terraform.references import refs_of  # references reads instances
-
         return refs_of(self.module, self.block)
 
 

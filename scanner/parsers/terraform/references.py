@@ -8,10 +8,12 @@ included. Policies use it to order resources (a trail created before its bucket 
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from lark import Token, Tree
 
 from scanner.parsers.terraform.hcl import Block
-from scanner.parsers.terraform.instance import ModuleInstance
+from scanner.parsers.terraform.loader import Loader, ModuleSource
 from scanner.parsers.terraform.templates import Interp, heredoc_body, parts_from_text
 
 # Reference roots that never name a managed resource.
@@ -19,7 +21,16 @@ _NOT_RESOURCE_ROOTS = frozenset({"var", "local", "module", "data", "path", "terr
                                  "count", "each", "self"})
 
 
-def refs_of(module: ModuleInstance, block: Block) -> tuple[str, ...]:
+class ModuleScope(Protocol):
+    """The module instance a block belongs to (``instance.ModuleInstance``, or a module of
+    a Terraform plan): its address prefix, its parsed source and the memo table."""
+
+    prefix: str
+    source: ModuleSource
+    loader: Loader
+
+
+def refs_of(module: ModuleScope, block: Block) -> tuple[str, ...]:
     """Explicit ``depends_on`` plus every resource a block's expressions mention."""
     found: set[str] = set()
     _collect_block(module, block, found)
@@ -32,7 +43,7 @@ def refs_of(module: ModuleInstance, block: Block) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def _collect_block(module: ModuleInstance, block: Block, found: set[str]) -> None:
+def _collect_block(module: ModuleScope, block: Block, found: set[str]) -> None:
     for name, attribute in block.attributes.items():
         if name != "depends_on":
             for chain in _chains(attribute.expr):
@@ -43,7 +54,7 @@ def _collect_block(module: ModuleInstance, block: Block, found: set[str]) -> Non
         _collect_block(module, child, found)
 
 
-def _ref_of_chain(module: ModuleInstance, chain: list[str], found: set[str]) -> str:
+def _ref_of_chain(module: ModuleScope, chain: list[str], found: set[str]) -> str:
     """The resource a chain names (``""`` for none); a local adds its own refs to ``found``."""
     if len(chain) < 2:
         return ""
@@ -61,7 +72,7 @@ def _ref_of_chain(module: ModuleInstance, chain: list[str], found: set[str]) -> 
     return f"{prefix}{head}.{chain[1]}"
 
 
-def _local_refs(module: ModuleInstance, name: str) -> frozenset[str]:
+def _local_refs(module: ModuleScope, name: str) -> frozenset[str]:
     attribute = module.source.locals.get(name)
     if attribute is None:
         return frozenset()
