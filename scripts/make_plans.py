@@ -12,9 +12,11 @@ Each root in ``PLANS`` is copied to a temporary directory and planned there, off
   GetCallerIdentity with account 123456789012 (``AWS_ENDPOINT_URL_STS``);
 * ``terraform plan -refresh=false -out`` then ``terraform show -json``.
 
-The plan is written where ``PLANS`` says, with one normalisation: ``timestamp`` (the time
-the plan was made) is fixed, so regenerating gives the same bytes. Nothing else is touched:
-the file is what Terraform wrote. ``tests/test_plan_regeneration.py`` re-runs this script
+The plan is written where ``PLANS`` says, with two normalisations so that regenerating
+gives the same bytes: ``timestamp`` (the time the plan was made) is fixed, and the entries
+of ``relevant_attributes`` (which Terraform lists in map order, differently from run to
+run) are sorted, each entry kept byte for byte. Nothing else is touched: the file is what
+Terraform wrote. ``tests/test_plan_regeneration.py`` re-runs this script
 and compares.
 
 Usage: ``python scripts/make_plans.py [--check] [--out DIR] [NAME ...]`` (default: all).
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import http.server
+import json
 import os
 import re
 import shutil
@@ -32,6 +35,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,8 +68,21 @@ PLANS: tuple[Plan, ...] = (
     Plan("secure-baseline", "samples/terraform/secure-baseline", "tests/plans/secure-baseline.json"),
     Plan("insecure", "samples/terraform/insecure", "tests/plans/insecure.json"),
     Plan("registry-module", "samples/terraform/registry-module", "tests/plans/registry-module.json"),
-    # Shapes the plan front end must read (tests/test_plan_*.py).
+    # Shapes the plan front end must read (tests/plan/).
     Plan("edge", "tests/plan_roots/edge", "tests/plans/edge.json"),
+    # Per-policy samples whose verdicts hang on links, dependencies and policy documents.
+    *(
+        Plan(f"{policy}-{case}", f"samples/terraform/{policy}/{case}", f"tests/plans/{policy}-{case}.json")
+        for policy, case in (
+            ("CT011", "fail"),
+            ("CT101", "fail-deny"),
+            ("CT103", "fail"),
+            ("CT201", "fail"),
+            ("CT303", "fail-permissions"),
+            ("CT407", "pass-eventbridge"),
+            ("CT410", "fail"),
+        )
+    ),
 )
 
 
@@ -170,7 +187,26 @@ def make_plan(plan: Plan, sts: str) -> str:
         _run(["terraform", "plan", "-refresh=false", "-input=false", "-lock=false",
               "-no-color", "-out=plan.out"], work, env)
         text = _run(["terraform", "show", "-json", "plan.out"], work, env)
-    return _TIMESTAMP.sub(f'"timestamp":"{FIXED_TIMESTAMP}"', text.strip()) + "\n"
+    text = _TIMESTAMP.sub(f'"timestamp":"{FIXED_TIMESTAMP}"', text.strip())
+    return _sort_array(text, "relevant_attributes") + "\n"
+
+
+def _sort_array(text: str, key: str) -> str:
+    """``text`` with the items of its ``"key":[...]`` array in a stable order, each item's
+    bytes unchanged."""
+    marker = f'"{key}":['
+    start = text.find(marker)
+    if start < 0:
+        return text
+    decoder = json.JSONDecoder()
+    pos = start + len(marker)
+    items: list[tuple[str, str]] = []
+    while text[pos] != "]":
+        value, end = decoder.raw_decode(text, pos)
+        items.append((json.dumps(value, sort_keys=True), text[pos:end]))
+        pos = end + 1 if text[end] == "," else end
+    body = ",".join(raw for _, raw in sorted(items))
+    return text[: start + len(marker)] + body + text[pos:]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,9 +226,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown plan name(s): {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
     differ = []
-    with fake_sts() as sts:
-        for plan in wanted:
-            text = make_plan(plan, sts)
+    with fake_sts() as sts, ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        texts = list(pool.map(lambda plan: make_plan(plan, sts), wanted))
+        for plan, text in zip(wanted, texts, strict=True):
             target = (args.out / f"{plan.name}.json") if args.out else REPO / plan.out
             if args.check:
                 if not target.is_file() or target.read_text(encoding="utf-8") != text:

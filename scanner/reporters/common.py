@@ -132,11 +132,20 @@ class SourceFiles:
     """Scanned files read back (once each) for snippets and line fingerprints.
 
     Reporters must never fail because a file moved or is binary: anything that cannot
-    be read gives ``None`` and the report simply goes without the snippet.
+    be read gives ``None`` and the report simply goes without the snippet. A unit's
+    ``sealed_files`` (a Terraform plan JSON, which holds sensitive values in clear) are
+    never read back, so no report can quote them.
     """
 
     root: Path
     _cache: dict[str, list[str] | None] = field(default_factory=dict)
+    sealed: frozenset[str] = frozenset()
+
+    @staticmethod
+    def of(result: ScanResult) -> SourceFiles:
+        """The scanned files of ``result``, its units' sealed files excepted."""
+        sealed = frozenset(f for unit in result.units for f in unit.sealed_files)
+        return SourceFiles(result.root, sealed=sealed)
 
     def lines(self, path: str) -> list[str] | None:
         if path in self._cache:
@@ -151,7 +160,7 @@ class SourceFiles:
         return lines[number - 1]
 
     def _read(self, path: str) -> list[str] | None:
-        if not path or path == "." or Path(path).is_absolute():
+        if not path or path == "." or Path(path).is_absolute() or path in self.sealed:
             return None
         target = self.root / path
         try:

@@ -273,7 +273,7 @@ def _notifications(findings: list[Finding], sources: SourceFiles) -> list[dict[s
 
 def report_dict(result: ScanResult, options: RenderOptions) -> dict[str, Any]:
     findings = visible_findings(result, options.show_suppressed)
-    sources = SourceFiles(result.root)
+    sources = SourceFiles.of(result)
     rules = build_rules(result, findings)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     driver = {

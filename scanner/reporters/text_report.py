@@ -100,7 +100,7 @@ def render(result: ScanResult, options: RenderOptions) -> str:
     paint = _Paint(options.color)
     lines: list[str] = []
     if not options.quiet:
-        sources = SourceFiles(result.root)
+        sources = SourceFiles.of(result)
         for finding in visible_findings(result, options.show_suppressed):
             lines += _block(finding, sources, paint)
             lines.append("")

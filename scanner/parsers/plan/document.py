@@ -157,13 +157,13 @@ def _plan(data: dict[str, Any], version: str, terraform: str) -> PlanDocument:
         if resource is not None and resource.address not in seen:
             seen.add(resource.address)
             resources.append(resource)
-    # Data sources read while planning (and, for a plan without resource_changes, every
-    # planned value) come from the module trees.
+    # Data sources read while planning come from the prior state; a plan without
+    # resource_changes has its values in planned_values only.
     prior = data.get("prior_state")
     trees = []
     if isinstance(prior, dict) and isinstance(prior.get("values"), dict):
         trees.append((prior["values"].get("root_module"), "data"))
-    if isinstance(data.get("planned_values"), dict):
+    if "resource_changes" not in data and isinstance(data.get("planned_values"), dict):
         trees.append((data["planned_values"].get("root_module"), ""))
     for tree, only in trees:
         for item in _walk(tree):
