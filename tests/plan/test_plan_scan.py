@@ -97,3 +97,17 @@ def test_the_sample_plan_is_read_in_place_of_its_root() -> None:
     result = scan(sample / "plan-json", sample)
     assert [(u.id, u.format) for u in result.units] == [("plan-json/plan.json", "terraform-plan")]
     assert {f.span.path for f in result.findings} == {"plan-json/main.tf", "plan-json/modules/log_bucket/main.tf"}
+
+
+def test_suppression_comments_in_the_tf_files_apply_to_the_plan(tmp_path: Path) -> None:
+    path = in_root(tmp_path, "edge", ROOTS / "edge")
+    main = path.parent / "main.tf"
+    text = main.read_text()
+    main.write_text(text.replace(
+        'resource "aws_cloudtrail" "root" {',
+        '# trailscan:ignore CT008 validated by the log archive account\nresource "aws_cloudtrail" "root" {',
+    ))
+    result = scan(tmp_path, tmp_path)
+    assert [u.format for u in result.units] == ["terraform-plan"]
+    (finding,) = [f for f in result.findings if f.id == "CT008" and f.resource == "aws_cloudtrail.root"]
+    assert finding.suppressed and finding.span.path == "root/main.tf"
