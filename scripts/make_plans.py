@@ -70,6 +70,7 @@ PLANS: tuple[Plan, ...] = (
     Plan("registry-module", "samples/terraform/registry-module", "tests/plans/registry-module.json"),
     # Shapes the plan front end must read (tests/plan/).
     Plan("edge", "tests/plan_roots/edge", "tests/plans/edge.json"),
+    Plan("literal", "tests/plan_roots/literal", "tests/plans/literal.json"),
     # Per-policy samples whose verdicts hang on links, dependencies and policy documents.
     *(
         Plan(f"{policy}-{case}", f"samples/terraform/{policy}/{case}", f"tests/plans/{policy}-{case}.json")

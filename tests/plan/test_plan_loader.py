@@ -220,3 +220,26 @@ def test_what_is_not_a_plan_is_a_problem_with_its_place(tmp_path: Path) -> None:
     assert "nested too deeply" in load_plan(deep, tmp_path).problems[0].message
     for model in (load_plan(broken, tmp_path), load_plan(future, tmp_path)):
         assert model.units[0].format == "terraform-plan" and model.trails == ()
+
+
+def test_resources_that_name_a_record_by_reference_are_tied_to_it(tmp_path: Path) -> None:
+    """A plan alone knows ``aws_s3_bucket.logs.id`` only after apply: the split bucket
+    settings, the key policy and alias, the role policy, the subscription and the event
+    target are tied to their record through the reference, not the unresolved name."""
+    model = load(alone(tmp_path, "literal"), tmp_path)
+    (bucket,) = model.buckets
+    assert bucket.policy.known and [s.sid for s in bucket.policy.value.statements] == ["AclCheck", "Write"]
+    assert bucket.policy_ref == "aws_s3_bucket_policy.logs"
+    assert bucket.public_access_block.value.block_public_policy.value is True
+    assert bucket.versioning.value == "Enabled"
+    assert bucket.logging_target.value == "literal-access-logs"
+    (key,) = model.kms_keys
+    assert key.aliases == ("alias/literal-trail",)
+    assert [s.sid for s in key.policy.value.statements] == ["Root", "CloudTrail"]
+    (role,) = model.roles
+    assert role.permissions_complete and len(role.permission_policies) == 1
+    (topic,) = model.topics
+    assert topic.subscriptions == ("aws_sns_topic_subscription.alarms",)
+    (rule,) = model.event_rules
+    # The target's ARN (the topic's) is known only after apply: the target stands for it.
+    assert rule.targets == ("aws_cloudwatch_event_target.trail_changes",)

@@ -86,6 +86,7 @@ def public_access_block(view: BodyView) -> PublicAccessBlock:
 def buckets(resources: Resources) -> tuple[Bucket, ...]:
     parts: list[_BucketParts] = []
     by_name: dict[str, _BucketParts] = {}
+    by_ref: dict[str, _BucketParts] = {}
     for inst in resources.of("aws_s3_bucket"):
         part = _BucketParts(
             inst=inst,
@@ -94,12 +95,16 @@ def buckets(resources: Resources) -> tuple[Bucket, ...]:
         )
         _inline(part)
         parts.append(part)
+        by_ref[inst.ref] = part
         if part.name.known and isinstance(part.name.value, str):
             by_name.setdefault(part.name.value, part)
     for rtype, merge in _SPLIT:
         for inst in resources.of(rtype):
+            # The bucket named by reference, else by its resolved (possibly symbolic) name.
+            part = by_ref.get(inst.view.target("bucket"))
             target = known_str(inst.view.value("bucket"))
-            part = by_name.get(target) if target is not None else None
+            if part is None and target is not None:
+                part = by_name.get(target)
             if part is None:
                 continue
             merge(part, inst.view)

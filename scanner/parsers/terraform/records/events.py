@@ -11,7 +11,7 @@ from scanner.parsers.terraform.records.attrs import (
     attr,
     bool_attr,
     computed,
-    known_str,
+    refers_to,
     to_str,
 )
 from scanner.parsers.terraform.records.context import ResourceInstance, Resources
@@ -29,7 +29,7 @@ def _rule(resources: Resources, inst: ResourceInstance) -> EventRule:
     match = {v for v in (name.value, arn) if isinstance(v, str)}
     targets = []
     for target in resources.of("aws_cloudwatch_event_target"):
-        if known_str(target.view.value("rule")) in match:
+        if refers_to(target, "rule", inst, match):
             value = target.view.value("arn")
             targets.append(value if isinstance(value, str) else target.ref)
     enabled: Attr[bool]

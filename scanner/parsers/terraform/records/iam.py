@@ -9,17 +9,18 @@ ARN) makes ``permissions_complete`` false, so policies never pass on a partial v
 from __future__ import annotations
 
 from scanner.model import Attr, PolicyDocument, Role, Span
-from scanner.parsers.terraform.records.attrs import computed, known_str, policy_attr
+from scanner.parsers.terraform.records.attrs import computed, policy_attr, refers_to
 from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 from scanner.parsers.terraform.values import UnknownValue, Value
 
 
 def roles(resources: Resources) -> tuple[Role, ...]:
-    managed: dict[str, ResourceInstance] = {}
+    managed: dict[str, ResourceInstance] = {}  # by ARN, and by ref for references
     for pol in resources.of("aws_iam_policy"):
         arn = pol.computed("arn")
         if isinstance(arn, str):
             managed.setdefault(arn, pol)
+        managed.setdefault(pol.ref, pol)
     return tuple(_role(resources, i, managed) for i in resources.of("aws_iam_role"))
 
 
@@ -32,14 +33,15 @@ def _role(resources: Resources, inst: ResourceInstance, managed: dict[str, Resou
     complete = True
     for inline in view.blocks("inline_policy"):
         complete = _add_doc(docs, policy_attr(inline, "policy")) and complete
-    names = {v for v in (name.value,) if isinstance(v, str)}
+    role_names = {v for v in (name.value,) if isinstance(v, str)}
     for rp in resources.of("aws_iam_role_policy"):
-        if known_str(rp.view.value("role")) in names:
+        if refers_to(rp, "role", inst, role_names):
             complete = _add_doc(docs, policy_attr(rp.view, "policy")) and complete
     arns: list[tuple[Value, Span]] = []
     for att in resources.of("aws_iam_role_policy_attachment"):
-        if known_str(att.view.value("role")) in names:
-            arns.append((att.view.value("policy_arn"), att.view.attr_span("policy_arn")))
+        if refers_to(att, "role", inst, role_names):
+            arn_value = att.view.target("policy_arn") or att.view.value("policy_arn")
+            arns.append((arn_value, att.view.attr_span("policy_arn")))
     mpa = view.value("managed_policy_arns")
     if isinstance(mpa, UnknownValue):
         complete = False

@@ -7,8 +7,8 @@ from scanner.model import KmsKey
 from scanner.parsers.terraform.records.attrs import (
     bool_attr,
     computed,
-    known_str,
     policy_attr,
+    refers_to,
     str_attr,
 )
 from scanner.parsers.terraform.records.context import ResourceInstance, Resources
@@ -25,11 +25,11 @@ def _key(resources: Resources, inst: ResourceInstance) -> KmsKey:
     policy = policy_attr(view, "policy")
     match = {v for v in (key_id.value, arn.value) if isinstance(v, str)}
     for kp in resources.of("aws_kms_key_policy"):
-        if known_str(kp.view.value("key_id")) in match:
+        if refers_to(kp, "key_id", inst, match):
             policy = policy_attr(kp.view, "policy")
     aliases = []
     for alias in resources.of("aws_kms_alias"):
-        if known_str(alias.view.value("target_key_id")) in match:
+        if refers_to(alias, "target_key_id", inst, match):
             name = alias.computed("name")
             if isinstance(name, str):
                 aliases.append(name)
