@@ -164,6 +164,35 @@ def _long_list(root: Path) -> None:
     (_bad(root) / "long_list.yaml").write_text(text)
 
 
+def _plan_head() -> str:
+    return '{"format_version":"1.2","terraform_version":"1.11.4","planned_values":'
+
+
+def _truncated_plan(root: Path) -> None:
+    """A plan cut off mid-way (a failed upload, a full disk): the head says plan."""
+    whole = (HERE.parent / "plans" / "edge.json").read_text()
+    (_bad(root) / "truncated.json").write_text(whole[:5000])
+
+
+def _deep_plan(root: Path) -> None:
+    depth = 10_000
+    (_bad(root) / "deep_plan.json").write_text(_plan_head() + "[" * depth + "]" * depth + "}\n")
+
+
+def _installed_module_escape(root: Path) -> None:
+    """A module manifest whose Dir leaves the scan root (a decoy trail there)."""
+    outside = root.parent / "outside"
+    outside.mkdir(exist_ok=True)
+    (outside / "main.tf").write_text(OUTSIDE_TRAIL_TF)
+    bad = _bad(root) / "installed"
+    (bad / ".terraform" / "modules").mkdir(parents=True)
+    (bad / "main.tf").write_text('module "trail" {\n  source = "acme/trail/aws"\n}\n')
+    (bad / ".terraform" / "modules" / "modules.json").write_text(
+        '{"Modules":[{"Key":"","Source":"","Dir":"."},'
+        '{"Key":"trail","Source":"registry.terraform.io/acme/trail/aws","Dir":"../../../outside"}]}'
+    )
+
+
 def _cyclic_modules(root: Path) -> None:
     bad = _bad(root)
     for name in ("a", "b"):
@@ -320,9 +349,20 @@ CASES: tuple[Case, ...] = (
     Case("tf_module_missing", "module source that does not exist",
          _copy("tf_module_missing.tf", "missing/main.tf"),
          (Expected("bad/missing/main.tf", 2, "does not exist"),)),
+    Case("tf_installed_module_escape", "an installed module whose Dir leaves the root (decoy there)",
+         _installed_module_escape,
+         (Expected("bad/installed/main.tf", 2, "lies outside the scanned root"),)),
     Case("tf_count_unknown_var", "count from a variable without a value",
          _copy("tf_count_unknown_var.tf", "count/main.tf"), (), clean=True,
          scanned=("bad/count/main.tf",)),
+    # --- Terraform plan JSON -----------------------------------------------------------
+    Case("plan_truncated", "a plan JSON cut off after 5,000 characters (generated)", _truncated_plan,
+         (Expected("bad/truncated.json", 1, "not valid JSON"),), tags=("cli",)),
+    Case("plan_deep_json", "a plan whose values nest 10,000 arrays deep (generated)", _deep_plan,
+         (Expected("bad/deep_plan.json", 1, "nested too deeply"),)),
+    Case("plan_wrong_shapes", "a plan whose every part has the wrong JSON type",
+         _copy("plan_wrong_shapes.json", "wrong_shapes.json"), (), clean=True,
+         scanned=("bad/wrong_shapes.json",)),
     # --- file system ----------------------------------------------------------------
     Case("fs_symlink_loop", "directory and file symlink loops", _symlink_loop,
          tuple(Expected(f"bad/{n}", None, "cannot be read") for n in ("ping.yaml", "pong.yaml",
