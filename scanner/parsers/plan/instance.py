@@ -232,7 +232,7 @@ def _target(plan: Plan, module: PlanModule, key: int | str | None, expression: A
         given = expressions.get(thing[1]) if isinstance(expressions, dict) else None
         return _target(plan, parent, module.key, given, hops + 1)
     name, raw_key, output = thing[1], json.loads(thing[2]), thing[3]
-    keys = plan.module_keys.get((module.prefix, name), [])
+    keys = list(plan.module_keys.get((module.prefix, name), {}))
     if raw_key is None and len(keys) == 1:
         raw_key = keys[0]
     child = plan.module(f"{module.prefix}module.{name}{instance_suffix(raw_key)}.")

@@ -66,7 +66,9 @@ class Plan:
         self._modules: dict[str, PlanModule] = {}
         self._instances: dict[tuple[str, str, str, str], list[PlanInstance]] = {}
         self.instances: list[PlanInstance] = []
-        self.module_keys: dict[tuple[str, str], list[int | str | None]] = {}
+        # (parent prefix, call name) -> the instance keys of that module call, in order
+        # (a dict used as an ordered set: one look-up per resource, whatever the count).
+        self.module_keys: dict[tuple[str, str], dict[int | str | None, None]] = {}
 
     def position(self, entry: PosDict) -> Span:
         """Where ``entry`` (a resource's object) starts in the plan file."""
@@ -82,9 +84,7 @@ class Plan:
             prefix, path, keys, _rest = split_module(inst.ref)
             parent = ""
             for name, key in zip(path, keys, strict=True):
-                known = self.module_keys.setdefault((parent, name), [])
-                if key not in known:
-                    known.append(key)
+                self.module_keys.setdefault((parent, name), {})[key] = None
                 parent = f"{parent}module.{name}{instance_suffix(key)}."
 
     def instances_of(self, prefix: str, mode: str, rtype: str, name: str) -> list[PlanInstance]:
@@ -160,6 +160,7 @@ class PlanModule(Scope):
         self.loader = plan.loader
         self.config: ModuleConfig | None = plan.document.config_at(path)
         self.source = plan.sources.at(path)
+        self._types: set[object] | None = None
         self.call: Block | None = None
         if parent is not None and parent.source is not None:
             self.call = parent.source.modules.get(path[-1])
@@ -195,9 +196,10 @@ class PlanModule(Scope):
     def _declares(self, rtype: str) -> bool:
         if self.source is not None and rtype in self.source.resource_types:
             return True
-        return self.config is not None and any(
-            c.get("type") == rtype and c.get("mode") == "managed" for c in self.config.resources.values()
-        )
+        if self._types is None:
+            configs = self.config.resources.values() if self.config is not None else ()
+            self._types = {c.get("type") for c in configs if c.get("mode") == "managed"}
+        return rtype in self._types
 
     def iteration(self, key: int | str | None, for_each: Value) -> dict[str, Value]:
         """``count``/``each`` for the instance with ``key`` (``for_each``: the evaluated
@@ -303,7 +305,7 @@ class PlanModule(Scope):
         return UnknownValue(f"{self.prefix}{label} is not in the plan")
 
     def module_value(self, name: str) -> Value:
-        keys = self.plan.module_keys.get((self.prefix, name), [])
+        keys = list(self.plan.module_keys.get((self.prefix, name), {}))
         config = self.config.calls.get(name) if self.config is not None else None
         children = {k: PlanModuleValue(self.plan.module(f"{self.prefix}module.{name}{instance_suffix(k)}."))
                     for k in keys}

@@ -155,7 +155,10 @@ class PlanView:
         """The record the attribute names by reference (top-level attributes only)."""
         if self.where or self.config is None:
             return ""
-        return self.inst.target_of(self.config.get(name))
+        key = "\0target:" + name
+        if key not in self._cache:
+            self._cache[key] = self.inst.target_of(self.config.get(name))
+        return str(self._cache[key])
 
     def nonempty(self, name: str) -> bool:
         return False

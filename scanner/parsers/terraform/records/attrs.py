@@ -77,15 +77,6 @@ def known_str(value: Value) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def refers_to(other: ResourceInstance, attribute: str, inst: ResourceInstance, match: set[str]) -> bool:
-    """Whether ``other`` names ``inst`` in ``attribute`` (a key policy's ``key_id``, a
-    subscription's ``topic_arn``): by reference (the view's target) or by the resolved name
-    or ARN in ``match``."""
-    if other.view.target(attribute) == inst.ref:
-        return True
-    return known_str(other.view.value(attribute)) in match
-
-
 # ---------------------------------------------------------------------------
 # Attributes
 # ---------------------------------------------------------------------------

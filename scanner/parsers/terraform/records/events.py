@@ -11,7 +11,6 @@ from scanner.parsers.terraform.records.attrs import (
     attr,
     bool_attr,
     computed,
-    refers_to,
     to_str,
 )
 from scanner.parsers.terraform.records.context import ResourceInstance, Resources
@@ -28,10 +27,9 @@ def _rule(resources: Resources, inst: ResourceInstance) -> EventRule:
     arn = inst.computed("arn")
     match = {v for v in (name.value, arn) if isinstance(v, str)}
     targets = []
-    for target in resources.of("aws_cloudwatch_event_target"):
-        if refers_to(target, "rule", inst, match):
-            value = target.view.value("arn")
-            targets.append(value if isinstance(value, str) else target.ref)
+    for target in resources.naming("aws_cloudwatch_event_target", "rule", inst, match):
+        value = target.view.value("arn")
+        targets.append(value if isinstance(value, str) else target.ref)
     enabled: Attr[bool]
     if view.has("is_enabled"):
         enabled = bool_attr(view, "is_enabled", True)

@@ -9,7 +9,7 @@ ARN) makes ``permissions_complete`` false, so policies never pass on a partial v
 from __future__ import annotations
 
 from scanner.model import Attr, PolicyDocument, Role, Span
-from scanner.parsers.terraform.records.attrs import computed, policy_attr, refers_to
+from scanner.parsers.terraform.records.attrs import computed, policy_attr
 from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 from scanner.parsers.terraform.values import UnknownValue, Value
 
@@ -34,14 +34,12 @@ def _role(resources: Resources, inst: ResourceInstance, managed: dict[str, Resou
     for inline in view.blocks("inline_policy"):
         complete = _add_doc(docs, policy_attr(inline, "policy")) and complete
     role_names = {v for v in (name.value,) if isinstance(v, str)}
-    for rp in resources.of("aws_iam_role_policy"):
-        if refers_to(rp, "role", inst, role_names):
-            complete = _add_doc(docs, policy_attr(rp.view, "policy")) and complete
+    for rp in resources.naming("aws_iam_role_policy", "role", inst, role_names):
+        complete = _add_doc(docs, policy_attr(rp.view, "policy")) and complete
     arns: list[tuple[Value, Span]] = []
-    for att in resources.of("aws_iam_role_policy_attachment"):
-        if refers_to(att, "role", inst, role_names):
-            arn_value = att.view.target("policy_arn") or att.view.value("policy_arn")
-            arns.append((arn_value, att.view.attr_span("policy_arn")))
+    for att in resources.naming("aws_iam_role_policy_attachment", "role", inst, role_names):
+        arn_value = att.view.target("policy_arn") or att.view.value("policy_arn")
+        arns.append((arn_value, att.view.attr_span("policy_arn")))
     mpa = view.value("managed_policy_arns")
     if isinstance(mpa, UnknownValue):
         complete = False

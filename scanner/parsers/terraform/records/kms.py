@@ -8,7 +8,6 @@ from scanner.parsers.terraform.records.attrs import (
     bool_attr,
     computed,
     policy_attr,
-    refers_to,
     str_attr,
 )
 from scanner.parsers.terraform.records.context import ResourceInstance, Resources
@@ -24,15 +23,13 @@ def _key(resources: Resources, inst: ResourceInstance) -> KmsKey:
     arn = computed(inst, "arn", "")
     policy = policy_attr(view, "policy")
     match = {v for v in (key_id.value, arn.value) if isinstance(v, str)}
-    for kp in resources.of("aws_kms_key_policy"):
-        if refers_to(kp, "key_id", inst, match):
-            policy = policy_attr(kp.view, "policy")
+    for kp in resources.naming("aws_kms_key_policy", "key_id", inst, match):
+        policy = policy_attr(kp.view, "policy")
     aliases = []
-    for alias in resources.of("aws_kms_alias"):
-        if refers_to(alias, "target_key_id", inst, match):
-            name = alias.computed("name")
-            if isinstance(name, str):
-                aliases.append(name)
+    for alias in resources.naming("aws_kms_alias", "target_key_id", inst, match):
+        name = alias.computed("name")
+        if isinstance(name, str):
+            aliases.append(name)
     spec_name = "customer_master_key_spec" if view.has("customer_master_key_spec") else "key_spec"
     return KmsKey(
         **resources.common(inst),

@@ -4,7 +4,7 @@ name it by ARN."""
 from __future__ import annotations
 
 from scanner.model import Topic
-from scanner.parsers.terraform.records.attrs import computed, refers_to
+from scanner.parsers.terraform.records.attrs import computed
 from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 
 
@@ -16,9 +16,7 @@ def _topic(resources: Resources, inst: ResourceInstance) -> Topic:
     name_attr = "name" if inst.view.has("name") else "name_prefix"
     arn = computed(inst, "arn", name_attr)
     match = {arn.value} if isinstance(arn.value, str) else set()
-    subs = sorted(
-        s.ref for s in resources.of("aws_sns_topic_subscription") if refers_to(s, "topic_arn", inst, match)
-    )
+    subs = sorted(s.ref for s in resources.naming("aws_sns_topic_subscription", "topic_arn", inst, match))
     return Topic(
         **resources.common(inst),
         name=computed(inst, "name", name_attr),
