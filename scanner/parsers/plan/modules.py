@@ -26,10 +26,9 @@ from scanner.parsers.terraform.loader import Loader
 from scanner.parsers.terraform.values import EvalError, Lazy, UnknownValue
 
 Value = Any
-SENSITIVE = "sensitive"
 
 
-class PlanInstance(Protocol):
+class Resolvable(Protocol):
     """What a module instance needs of the resources in it (``instance.PlanInstance``)."""
 
     mode: str
@@ -64,8 +63,8 @@ class Plan:
         self.path = path
         self.lines = lines
         self._modules: dict[str, PlanModule] = {}
-        self._instances: dict[tuple[str, str, str, str], list[PlanInstance]] = {}
-        self.instances: list[PlanInstance] = []
+        self._instances: dict[tuple[str, str, str, str], list[Resolvable]] = {}
+        self.instances: list[Resolvable] = []
         # (parent prefix, call name) -> the instance keys of that module call, in order
         # (a dict used as an ordered set: one look-up per resource, whatever the count).
         self.module_keys: dict[tuple[str, str], dict[int | str | None, None]] = {}
@@ -75,7 +74,7 @@ class Plan:
         line, column = self.lines.position(entry.start)
         return Span(path=self.path, line=line, column=column)
 
-    def index(self, instances: list[PlanInstance]) -> None:
+    def index(self, instances: list[Resolvable]) -> None:
         for inst in instances:
             key = (inst.module.prefix, inst.mode, inst.type, inst.name)
             self._instances.setdefault(key, []).append(inst)
@@ -87,7 +86,7 @@ class Plan:
                 self.module_keys.setdefault((parent, name), {})[key] = None
                 parent = f"{parent}module.{name}{instance_suffix(key)}."
 
-    def instances_of(self, prefix: str, mode: str, rtype: str, name: str) -> list[PlanInstance]:
+    def instances_of(self, prefix: str, mode: str, rtype: str, name: str) -> list[Resolvable]:
         return self._instances.get((prefix, mode, rtype, name), [])
 
     def module(self, prefix: str) -> PlanModule:
@@ -122,7 +121,7 @@ class _Namespace(Lazy):
 class PlanResourceValue(Lazy):
     """A reference to one resource instance of the plan."""
 
-    def __init__(self, inst: PlanInstance) -> None:
+    def __init__(self, inst: Resolvable) -> None:
         self.inst = inst
 
     def describe(self) -> str:

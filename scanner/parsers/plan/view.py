@@ -40,7 +40,7 @@ def at(marks: Any, key: str | int) -> Any:
     return marks is True
 
 
-class PlanInstance(Protocol):
+class ViewOwner(Protocol):
     """The resource a view belongs to (``instance.PlanInstance``)."""
 
     ref: str
@@ -59,7 +59,7 @@ class PlanInstance(Protocol):
 class PlanView:
     def __init__(
         self,
-        inst: PlanInstance,
+        inst: ViewOwner,
         values: dict[str, Any],
         unknown: Any,
         sensitive: Any,
