@@ -145,6 +145,7 @@ def test_subprocess_with_other_hash_seed_is_byte_identical(
 
 
 def test_several_outputs_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "out").mkdir()
     sarif = tmp_path / "out" / "results.sarif"
     junit = tmp_path / "report.xml"
     md = tmp_path / "summary.md"
