@@ -48,7 +48,8 @@ class _HelpWithScanOptions(argparse.Action):
         scan = _subparsers(parser)["scan"]
         text = parser.format_help().rstrip() + "\n\n" + "The scan command (the default):\n\n"
         text += scan.format_help()
-        parser.exit(message=text)
+        sys.stdout.write(text)
+        parser.exit()
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
