@@ -59,7 +59,7 @@ def load_policies(
             if not POLICY_ID_RE.match(spec.id):
                 raise PolicyLoadError(f"{module.__name__}: malformed policy id {spec.id!r}")
             _add(specs, spec, module.__name__)
-    for directory in extra_dirs:
+    for directory in dict.fromkeys(d.resolve() for d in extra_dirs):
         for spec, where in _user_specs(directory):
             _add(specs, spec, where)
     return tuple(specs[k] for k in sorted(specs))
@@ -102,9 +102,10 @@ def _user_specs(directory: Path) -> Iterator[tuple[PolicySpec, str]]:
                     f"{where}: policy id {spec.id!r} is not in the user range (2-8 uppercase "
                     "letters and 3 digits such as ORG001; CT ids are trailscan's)"
                 )
+            title = "" if spec.title.startswith("#") else spec.title
             missing = [
                 what
-                for what, text in (("a title line", spec.title), ("'## Why is this bad?'", spec.why),
+                for what, text in (("a title line", title), ("'## Why is this bad?'", spec.why),
                                    ("'## How to fix'", spec.how_to_fix))
                 if not text.strip()
             ]
