@@ -262,7 +262,7 @@ def trusted_policy_dirs(args: argparse.Namespace, config: Config) -> tuple[Path,
         source = Path(config.source) if config.source else None
         given = getattr(args, "config", None) is not None
         if source is not None and given and not _inside(source, scanned):
-            dirs += [(source.parent / d) for d in config.policies_dirs]
+            dirs += [source.parent / d for d in config.policies_dirs]
         else:
             where = config.source or "the configuration"
             print(
@@ -271,7 +271,9 @@ def trusted_policy_dirs(args: argparse.Namespace, config: Config) -> tuple[Path,
                 "scanned paths",
                 file=sys.stderr,
             )
-    return tuple(dirs)
+    # Absolute, so that `trailscan diff` (which also scans a temporary worktree) and any
+    # later change of directory load the same files.
+    return tuple(d.resolve() for d in dirs)
 
 
 def load_catalogue(policy_dirs: tuple[Path, ...]) -> tuple[PolicySpec, ...]:
