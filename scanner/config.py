@@ -56,6 +56,9 @@ class Config:
     # Path of a baseline file (relative to the config file).
     baseline: str = ""
     limits: Limits = field(default_factory=Limits)
+    # Directories of the user's own policy modules (relative to the config file). They run
+    # Python: honoured only from a --config file outside the scanned paths (the CLI checks).
+    policies_dirs: tuple[str, ...] = ()
     # Where the configuration was read from ("" = built-in defaults).
     source: str = ""
 
@@ -173,6 +176,8 @@ def parse_config(data: dict[str, Any], source: str = "") -> Config:
         if not isinstance(data["baseline"], str):
             raise ConfigError("baseline must be a path (string), relative to the config file")
         kwargs["baseline"] = data["baseline"]
+    if "policies_dirs" in data:
+        kwargs["policies_dirs"] = _str_tuple(data["policies_dirs"], "policies_dirs")
     if "limits" in data:
         limits = data["limits"]
         if not isinstance(limits, dict):

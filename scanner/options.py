@@ -30,6 +30,9 @@ class ScanOptions:
     baseline: Path | None = None
     config: Config = field(default_factory=Config)
     today: _dt.date | None = None  # for suppression expiry; None = today
+    # Directories of the user's own policy modules (``--policies-dir``). This runs Python,
+    # so only the command line or a config file outside the scanned tree may set it.
+    policy_dirs: tuple[Path, ...] = ()
 
 
 def scan_root(paths: tuple[Path, ...], explicit: Path | None = None) -> Path:

@@ -199,12 +199,19 @@ class ScanResult:
     nothing_to_scan: bool = False
     # The account models the policies ran over (``trailscan diff`` compares their trails).
     models: list[Model] = field(default_factory=list)
+    # ``--fail-on none``: findings never block; a file that could not be parsed still does.
+    fail_on_none: bool = False
 
     def active(self) -> list[Finding]:
         return [f for f in self.findings if not f.suppressed]
 
+    def blocks(self, finding: Finding) -> bool:
+        if self.fail_on_none:
+            return not finding.suppressed and finding.id == PARSE_ERROR
+        return is_blocking(finding, self.fail_on)
+
     def blocking(self) -> list[Finding]:
-        return [f for f in self.active() if is_blocking(f, self.fail_on)]
+        return [f for f in self.active() if self.blocks(f)]
 
     def exit_code(self) -> int:
         if self.nothing_to_scan:

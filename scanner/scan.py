@@ -80,8 +80,9 @@ def _mark_suppressed(evaluations: list[Evaluation], findings: list[Finding]) -> 
 def run_scan(options: ScanOptions) -> ScanResult:
     config = options.config
     root = scan_root(options.paths, options.root)
+    catalogue = load_policies(extra_dirs=options.policy_dirs)
     specs = select_policies(
-        load_policies(),
+        catalogue,
         select=options.select or config.select,
         ignore=(*config.ignore, *options.ignore),
     )
@@ -142,6 +143,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
         today=options.today or _dt.date.today(),
         policy_ids=[s.id for s in specs],
         root=root,
+        specs=catalogue,
     )
     baseline_path = options.baseline or (
         (Path(config.source).parent / config.baseline) if config.baseline and config.source else None

@@ -1,6 +1,6 @@
 """The import graph says the pipeline: every arrow points down, and there is no cycle.
 
-    cli → scan → discovery → parsers → model
+    cli → integrations, policy_tests → scan → discovery → parsers → model
     scan → engine → policies → analysis → model
     scan → reporters → results
 
@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # both front ends, which no front end and not ``parsers.common`` may use).
 COMPONENTS: dict[str, tuple[str, ...]] = {
     "cli": ("scanner.cli", "scanner.__main__"),
+    "integrations": ("scanner.integrations",),
+    "policy_tests": ("scanner.policy_tests",),
     "regressions": ("scanner.regressions",),
     "scan": ("scanner.scan",),
     "suppressions": ("scanner.suppressions",),
@@ -57,8 +59,12 @@ _PARSERS = {"parsers", *_MODEL}
 
 # Component → the components it may import (besides itself). Nothing else.
 ALLOWED: dict[str, set[str]] = {
-    "cli": {"regressions", "scan", "baseline", "docs", "reporters", "results", "options", "config",
-            *_MODEL},
+    "cli": {"integrations", "policy_tests", "regressions", "scan", "baseline", "docs", "reporters",
+            "results", "engine", "policy", "options", "config", *_MODEL},
+    # cfn-lint rules: run the scan the way the command line does and translate the result.
+    "integrations": {"scan", "engine", "policy", "options", "config", *_MODEL},
+    # The sample harness (``trailscan test-policies`` and tests/sample_harness.py).
+    "policy_tests": {"scan", "policy", "results", "options", "config", *_MODEL},
     "regressions": {"options", "results", *_MODEL},
     "scan": {"suppressions", "baseline", "engine", "results", "options", "discovery", "config",
              "parsers.entry", "parsers.cloudformation", *_PARSERS},
@@ -228,6 +234,9 @@ def test_no_import_cycles() -> None:
         ("scanner.parsers.cloudformation.records.bucket", "scanner.parsers.terraform.records.bucket"),
         ("scanner.scan", "scanner.parsers.terraform"),
         ("scanner.discovery", "scanner.parsers"),
+        ("scanner.scan", "scanner.integrations.cfnlint_bridge"),
+        ("scanner.engine", "scanner.policy_tests"),
+        ("scanner.integrations.cfnlint_bridge", "scanner.cli"),
     ],
 )
 def test_the_table_refuses_upward_arrows(src: str, dst: str) -> None:

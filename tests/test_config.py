@@ -31,6 +31,7 @@ min_retention_days = 400
 min_log_group_retention_days = 90
 security_group_events = "EC2"
 baseline = ".trailscan-baseline.json"
+policies_dirs = ["../org-policies"]
 
 [tool.trailscan.accounts]
 prod = ["envs/prod/**"]
@@ -80,6 +81,7 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
         ),
         baseline=".trailscan-baseline.json",
         limits=Limits(max_file_bytes=2048, max_instances=10),
+        policies_dirs=("../org-policies",),
         source=str(path),
     )
     # The test above names every key: a new key must be added to it.
@@ -93,6 +95,7 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
         "min_log_group_retention_days",
         "security_group_events",
         "suppressions",
+        "policies_dirs",
         "baseline",
         "limits",
     }

@@ -12,7 +12,7 @@ from typing import Any
 
 from scanner.model import Severity, Span
 from scanner.policy import PolicySpec
-from scanner.results import BUILTIN_SPECS, Finding, ScanResult, is_blocking
+from scanner.results import BUILTIN_SPECS, Finding, ScanResult
 
 SEVERITY_ORDER: tuple[Severity, ...] = (
     Severity.CRITICAL,
@@ -36,7 +36,7 @@ def by_severity(findings: list[Finding]) -> list[Finding]:
 
 
 def blocks(result: ScanResult, finding: Finding) -> bool:
-    return is_blocking(finding, result.fail_on)
+    return result.blocks(finding)
 
 
 def has_file(span: Span) -> bool:
@@ -75,7 +75,7 @@ def summary(result: ScanResult) -> dict[str, Any]:
         statuses[e.status] = statuses.get(e.status, 0) + 1
     return {
         "exit_code": result.exit_code(),
-        "fail_on": result.fail_on.name.lower(),
+        "fail_on": "none" if result.fail_on_none else result.fail_on.name.lower(),
         "findings": len(active),
         "blocking": len(result.blocking()),
         "suppressed": sum(1 for f in result.findings if f.suppressed),

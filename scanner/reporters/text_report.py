@@ -8,6 +8,8 @@ stream is a terminal and colour is not disabled; the bytes are otherwise plain.
 
 from __future__ import annotations
 
+import re
+
 from scanner.model import Severity, Span
 from scanner.reporters import RenderOptions
 from scanner.reporters.common import SourceFiles, has_file, summary_line, visible_findings
@@ -77,7 +79,49 @@ def snippet(span: Span, sources: SourceFiles, paint: _Paint, color: str) -> list
     return out
 
 
-def _block(finding: Finding, sources: SourceFiles, paint: _Paint) -> list[str]:
+# ``## How to fix`` has one line per IaC format ("Terraform: ...", "CloudFormation: ...");
+# a finding shows only the line for its own format.
+FIX_LABEL = re.compile(r"(?:^|(?<=[.\s]))(Terraform|CloudFormation):\s*")
+FORMAT_LABEL = {"terraform": "Terraform", "cloudformation": "CloudFormation"}
+TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
+
+
+def file_formats(result: ScanResult) -> dict[str, str]:
+    """Each scanned file's format, from the unit (root module or template) it belongs to."""
+    return {path: unit.format for unit in result.units for path in unit.files}
+
+
+def format_of(path: str, formats: dict[str, str]) -> str:
+    """The unit's format, or the file's suffix for a file no unit holds (one that failed
+    to parse); "" when neither says (the account-level finding of a mixed scan)."""
+    if path in formats:
+        return formats[path]
+    if path.endswith(TERRAFORM_SUFFIXES):
+        return "terraform"
+    if path.endswith((".yaml", ".yml", ".json", ".template")):
+        return "cloudformation"
+    return ""
+
+
+def fix_lines(fix: str, fmt: str) -> list[str]:
+    """The fix text for one format: the part labelled with it when the text is labelled
+    by format, else the whole text."""
+    text = " ".join(fix.split())
+    parts = FIX_LABEL.split(text)
+    labelled = {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+    wanted = FORMAT_LABEL.get(fmt, "")
+    if wanted in labelled and labelled[wanted]:
+        return [labelled[wanted]]
+    return [line.strip() for line in fix.strip().splitlines() if line.strip()]
+
+
+def _block(
+    finding: Finding,
+    sources: SourceFiles,
+    paint: _Paint,
+    formats: dict[str, str],
+    several_accounts: bool,
+) -> list[str]:
     out = [header(finding, paint)]
     rest = finding.message.strip().splitlines()[1:]
     out += [f"    {line}" for line in rest]
@@ -85,14 +129,14 @@ def _block(finding: Finding, sources: SourceFiles, paint: _Paint) -> list[str]:
     for rel in finding.related:
         where = f"{rel.span.path}:{rel.span.line}" if has_file(rel.span) else "(no file)"
         out.append(f"  {paint(DIM, 'related:')} {rel.label} {rel.ref} ({where})")
-    if finding.account != "default":
+    if several_accounts:
         out.append(f"  {paint(DIM, 'account:')} {finding.account}")
     if finding.suppressed:
         out.append(f"  {paint(DIM, 'suppressed:')} {finding.suppression or 'yes'}")
     if finding.fix:
-        fix_lines = [line.strip() for line in finding.fix.strip().splitlines() if line.strip()]
-        out.append(f"  {paint(BOLD, 'fix:')} {fix_lines[0]}")
-        out += [f"       {line}" for line in fix_lines[1:]]
+        lines = fix_lines(finding.fix, format_of(finding.span.path, formats))
+        out.append(f"  {paint(BOLD, 'fix:')} {lines[0]}")
+        out += [f"       {line}" for line in lines[1:]]
     return out
 
 
@@ -101,8 +145,10 @@ def render(result: ScanResult, options: RenderOptions) -> str:
     lines: list[str] = []
     if not options.quiet:
         sources = SourceFiles(result.root)
+        formats = file_formats(result)
+        several = len(set(result.accounts)) > 1
         for finding in visible_findings(result, options.show_suppressed):
-            lines += _block(finding, sources, paint)
+            lines += _block(finding, sources, paint, formats, several)
             lines.append("")
     blocking = result.blocking()
     verdict = paint(COLOR[Severity.HIGH], "FAIL") if blocking else paint(BOLD, "ok")
