@@ -20,6 +20,7 @@ from scanner.results import (
     EngineResult,
     Evaluation,
     Finding,
+    Status,
     builtin_finding,
 )
 
@@ -95,7 +96,7 @@ def evaluate(
                 Evaluation(
                     policy=spec.id,
                     subject=f"account:{model.account}",
-                    status="unknown",
+                    status=Status.UNKNOWN,
                     span=None,
                     account=model.account,
                     reason=f"internal error ({INTERNAL_ERROR})",
@@ -107,7 +108,7 @@ def evaluate(
                 Evaluation(
                     policy=spec.id,
                     subject=f"account:{model.account}",
-                    status="not_applicable",
+                    status=Status.NOT_APPLICABLE,
                     span=None,
                     account=model.account,
                 )
@@ -115,11 +116,11 @@ def evaluate(
             continue
         for out in outcomes:
             if isinstance(out, Fail):
-                status, reason = "fail", out.message
+                status, reason = Status.FAIL, out.message
             elif isinstance(out, Unknown):
-                status, reason = "unknown", out.reason
+                status, reason = Status.UNKNOWN, out.reason
             else:
-                status, reason = "pass", ""
+                status, reason = Status.PASS, ""
             result.evaluations.append(
                 Evaluation(
                     policy=spec.id,

@@ -127,15 +127,10 @@ class Decision:
     those that may). ``deny_statements``: the Denies that take it away (or may).
     """
 
-    allowed: bool | None
+    allowed: Tri
     reason: str
     allow_statements: tuple[Statement, ...] = ()
     deny_statements: tuple[Statement, ...] = ()
-
-
-# ---------------------------------------------------------------------------
-# Three-valued helpers
-# ---------------------------------------------------------------------------
 
 
 # ---------------------------------------------------------------------------
@@ -431,12 +426,8 @@ def _conditions_hold(statement: Statement, context: Mapping[str, str | Sequence[
     return _and(evaluate_condition(c, context) for c in statement.conditions)
 
 
-def statement_applies(statement: Statement, request: Request, *, identity: bool = False) -> Tri:
-    """Whether ``statement`` matches ``request`` (its effect aside)."""
-    return _statement_applies(statement, request, identity=identity, context_known=True)
-
-
 def _statement_applies(statement: Statement, request: Request, *, identity: bool, context_known: bool) -> Tri:
+    """Whether ``statement`` matches ``request`` (its effect aside)."""
     parts: list[Tri] = []
     if not identity:
         parts.append(_principal_matches(statement, request)[0])
@@ -610,7 +601,7 @@ def _limits_callers(condition: Condition) -> bool:
     return bool(condition.values) and all(v.strip("*?") for v in condition.values)
 
 
-def allows_public_access(document: PolicyDocument) -> tuple[bool | None, tuple[Statement, ...]]:
+def allows_public_access(document: PolicyDocument) -> tuple[Tri, tuple[Statement, ...]]:
     """Whether some Allow grants ``*`` (or uses NotPrincipal) without a limiting condition."""
     sure: list[Statement] = []
     maybe: list[Statement] = []

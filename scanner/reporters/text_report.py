@@ -88,7 +88,7 @@ def _block(finding: Finding, sources: SourceFiles, paint: _Paint) -> list[str]:
     if finding.account != "default":
         out.append(f"  {paint(DIM, 'account:')} {finding.account}")
     if finding.suppressed:
-        out.append(f"  {paint(DIM, 'suppressed:')} {finding.suppression or 'yes'}")
+        out.append(f"  {paint(DIM, 'suppressed:')} {finding.suppression_text or 'yes'}")
     if finding.fix:
         fix_lines = [line.strip() for line in finding.fix.strip().splitlines() if line.strip()]
         out.append(f"  {paint(BOLD, 'fix:')} {fix_lines[0]}")
