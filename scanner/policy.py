@@ -71,8 +71,9 @@ class Tally:
 
     Every failed fact is reported (each at its own span, with its own message). Without a
     failure, any fact that cannot be decided statically makes the verdict ``Unknown``
-    (reasons joined, at the first undecided fact's span when it has one); otherwise the
-    subject passes at ``span``. An unknown is never turned into a pass or a fail here.
+    (reasons joined, at the span of the first undecided fact that names one, else at
+    ``span``); otherwise the subject passes at ``span``. An unknown never becomes a pass
+    or a fail here.
     """
 
     subject: str

@@ -298,7 +298,7 @@ def apply(
         else:
             out.append(finding)
 
-    hygiene = _inline_hygiene(index, inline_ok, used_inline, catalogue)
+    hygiene = _inline_hygiene(index, used_inline, catalogue)
     hygiene += _config_hygiene(config, config_ok, used_config, catalogue, models, root)
     hygiene = _suppress_hygiene(hygiene, config, config_ok, catalogue, today)
     return out + sorted(hygiene, key=Finding.sort_key)
@@ -306,7 +306,6 @@ def apply(
 
 def _inline_hygiene(
     index: _InlineIndex,
-    ok: dict[Suppression, bool],
     used: set[tuple[Suppression, str]],
     catalogue: Catalogue,
 ) -> list[Finding]:
