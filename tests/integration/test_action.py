@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
@@ -209,6 +209,7 @@ def test_action_metadata_is_consistent() -> None:
     } <= set(ACTION["inputs"])
 
 
+@pytest.mark.slow  # runs the install step: a virtualenv and pip from the package index
 def test_findings_fail_the_job_after_sarif_and_summary(
     installed: Path, workspace: Path, tmp_path: Path
 ) -> None:
@@ -235,6 +236,7 @@ def test_findings_fail_the_job_after_sarif_and_summary(
     assert "::error title=trailscan::blocking findings" in run.logs["Fail on blocking findings"]
 
 
+@pytest.mark.slow  # runs the install step: a virtualenv and pip from the package index
 def test_clean_scan_passes(installed: Path, workspace: Path, tmp_path: Path) -> None:
     (workspace / "infra" / "main.tf").write_text(GOOD, encoding="utf-8")
     temp = tmp_path / "runner"
@@ -254,6 +256,7 @@ def test_clean_scan_passes(installed: Path, workspace: Path, tmp_path: Path) -> 
     assert run.exit_codes["Fail on blocking findings"] == 0
 
 
+@pytest.mark.slow  # runs the install step: a virtualenv and pip from the package index
 def test_fail_on_and_quoted_args(installed: Path, workspace: Path, tmp_path: Path) -> None:
     (workspace / "infra" / "main.tf").write_text(BAD, encoding="utf-8")
     temp = tmp_path / "runner"
@@ -267,6 +270,7 @@ def test_fail_on_and_quoted_args(installed: Path, workspace: Path, tmp_path: Pat
     assert run.exit_codes["Fail on blocking findings"] == 0
 
 
+@pytest.mark.slow  # runs the install step: a virtualenv and pip from the package index
 def test_usage_error_fails_the_job_and_skips_upload(
     installed: Path, workspace: Path, tmp_path: Path
 ) -> None:
@@ -279,6 +283,7 @@ def test_usage_error_fails_the_job_and_skips_upload(
     assert run.exit_codes["Fail on blocking findings"] == 2
 
 
+@pytest.mark.slow  # runs the install step: a virtualenv and pip from the package index
 def test_unbalanced_quotes_in_args_are_a_usage_error(
     installed: Path, workspace: Path, tmp_path: Path
 ) -> None:
