@@ -68,6 +68,11 @@ def mfilter(ref: str, pattern: Any, metric: str, line: int = 120, group: Any = N
     )
 
 
+def named(attr: Any, name: str) -> Any:
+    """``attr`` with the Terraform spelling, unless a test gave it another one."""
+    return attr if attr.name else replace(attr, name=name)
+
+
 def alarm(ref: str, metric: str, actions: Any = None, line: int = 140, enabled: Any = None) -> Alarm:
     return Alarm(
         ref=ref,
@@ -76,7 +81,7 @@ def alarm(ref: str, metric: str, actions: Any = None, line: int = 140, enabled: 
         kind="aws_cloudwatch_metric_alarm",
         metric_name=ex(metric, line + 1),
         namespace=ex("CISBenchmark", line + 2),
-        actions_enabled=enabled if enabled is not None else df(True, line),
+        actions_enabled=named(enabled if enabled is not None else df(True, line), "actions_enabled"),
         actions=actions if actions is not None else ex(("${aws_sns_topic.alarms}",), line + 3),
     )
 
@@ -173,6 +178,9 @@ def test_alarm_without_actions_fails() -> None:
     assert "CreateTrail" in out.message
     disabled = alarm("aws_cloudwatch_metric_alarm.trail", "TrailChanges", enabled=ex(False, 141))
     assert "actions_enabled = false" in only(verdict("CT405", watched("CT405", f, alarms=(disabled,))), Fail).message
+    # The message names the attribute as the template spells it.
+    cfn = alarm("Alarm", "TrailChanges", enabled=replace(ex(False, 141), name="ActionsEnabled"))
+    assert "alarm Alarm has ActionsEnabled = false" in only(verdict("CT405", watched("CT405", f, alarms=(cfn,))), Fail).message
 
 
 def test_topic_without_subscription_is_unknown() -> None:

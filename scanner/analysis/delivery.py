@@ -7,9 +7,10 @@ trail shows ``LatestDeliveryError`` and no log is written. This module turns "th
 context CloudTrail sends, so that the policies ask ``scanner.analysis.iam`` one precise
 question each instead of pattern-matching policy text.
 
-It also owns the walk from each trail to the records it really uses (``trail_links``),
-so that the bucket, key and log-group policies (CT1xx-CT3xx) treat a trail whose resource
-is not in the scan the same way:
+It also owns the walk from each trail to the records it really uses (``trail_links``;
+``used_buckets``, ``used_keys`` and ``used_log_groups`` group the trails per record), so
+that the bucket, key and log-group policies (CT1xx-CT3xx) treat a trail whose resource is
+not in the scan the same way:
 
 * ``unset`` -- the trail does not use such a resource: nothing to check (other policies,
   CT009/CT010, say whether it should).
@@ -23,6 +24,12 @@ not known statically; the request uses the id the policy itself names when it na
 (``AWSLogs/o-abc123/*`` in a statement for CloudTrail), else the token
 ``${AWS::OrganizationId}``. A policy that covers ``AWSLogs/*`` then allows it surely; one
 that names only the account path cannot be decided and the check stays UNKNOWN.
+
+Every delivery verdict (CT101, CT201, CT303) climbs the same ladder, written once here:
+a policy that cannot be resolved is ``Unknown``; no policy at all fails
+(``policy_document``); then each request is evaluated (``require``): a Deny fails at the
+statement, a request nothing allows fails at the policy, one that cannot be decided is
+``Unknown``, and only when every request is allowed does the trail pass.
 """
 
 from __future__ import annotations

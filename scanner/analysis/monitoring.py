@@ -85,7 +85,7 @@ class Notes:
 def _action_ok(model: Model, alarm: Alarm, notes: Notes) -> Tri:
     """Whether the alarm notifies someone when it fires."""
     if alarm.actions_enabled.is_false():
-        notes.add(f"alarm {alarm.ref} has actions_enabled = false")
+        notes.add(f"alarm {alarm.ref} has {alarm.actions_enabled.name} = false")
         return False
     if alarm.actions.origin is Origin.UNKNOWN:
         return None
