@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from typing import Any
 
 from scanner.analysis.trails import (
     describe,
@@ -18,7 +19,7 @@ from scanner.policy import Outcome, Related, judge, policy
 from scanner.tri import any_of
 
 
-def _offence(trail: Trail) -> tuple[Attr[object], str]:
+def _offence(trail: Trail) -> tuple[Attr[Any], str]:
     """The attribute that stops this trail from recording global events, and why."""
     glob = trail.include_global_service_events
     if glob.is_false():
@@ -26,7 +27,7 @@ def _offence(trail: Trail) -> tuple[Attr[object], str]:
     if is_logging(trail) is False:
         return trail.enable_logging, "not logging"
     if any_of(records_management_events(trail)) is False:
-        selectors: Attr[object] = trail.advanced_event_selectors
+        selectors: Attr[Any] = trail.advanced_event_selectors
         if not (selectors.known and selectors.value):
             selectors = trail.event_selectors
         return selectors, f"records no management events ({selectors.name})"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from scanner.analysis.trails import sorted_trails
-from scanner.model import Model, Trail
+from scanner.model import Attr, Model, Trail
 from scanner.policy import Outcome, Tally, policy
 
 # PutEventSelectors limits (InvalidEventSelectorsException): "A trail can have up to 5
@@ -65,7 +66,7 @@ def _check(trail: Trail, terraform: bool) -> list[Outcome]:
                 f"{MAX_DATA_RESOURCES} per trail (InvalidEventSelectorsException).",
                 span=selectors.span,
             )
-    undecided = []
+    undecided: list[Attr[Any]] = []
     if has_group is None:
         undecided.append(group)
     if has_role is None and has_group is not False:

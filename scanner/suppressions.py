@@ -282,14 +282,14 @@ def apply(
                 expired_on.append(sup.until.strip())
             elif how is None:
                 how = Waiver(_kind(sup), sup.reason.strip())
-        for i, sup in enumerate(config.suppressions):
-            if not config_ok[i] or not _config_matches(sup, finding, catalogue):
+        for i, entry in enumerate(config.suppressions):
+            if not config_ok[i] or not _config_matches(entry, finding, catalogue):
                 continue
             used_config.add(i)
-            if _expired(sup.until, today):
-                expired_on.append(sup.until.strip())
+            if _expired(entry.until, today):
+                expired_on.append(entry.until.strip())
             elif how is None:
-                how = Waiver(WaiverKind.CONFIG, sup.reason.strip())
+                how = Waiver(WaiverKind.CONFIG, entry.reason.strip())
         if how is not None:
             out.append(replace(finding, suppressed=True, suppression=how))
         elif expired_on:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from scanner.analysis.filter_pattern import Node, matches
@@ -341,4 +342,4 @@ def uncovered_by(
 
 def uncovered(events: Sequence[Mapping[str, Any]], nodes: Sequence[Node]) -> tuple[list[str], list[str]]:
     """(events no filter matches, events where some filter's answer is unknown), in order."""
-    return uncovered_by(events, [lambda e, n=n: matches(n, e) for n in nodes])
+    return uncovered_by(events, [partial(matches, node) for node in nodes])

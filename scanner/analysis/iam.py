@@ -488,10 +488,10 @@ def _decide(
     if allow_sure:
         names = ", ".join(_label(s) for s in allow_sure)
         if deny_maybe:
-            maybe = ", ".join(_label(s) for s in deny_maybe)
+            deniers = ", ".join(_label(s) for s in deny_maybe)
             return Decision(
                 allowed=None,
-                reason=f"{what} is allowed by {names} but may be denied by {maybe}",
+                reason=f"{what} is allowed by {names} but may be denied by {deniers}",
                 allow_statements=tuple(allow_sure),
                 deny_statements=tuple(deny_maybe),
             )
@@ -505,10 +505,10 @@ def _decide(
             allowed=True, reason=f"{what} is allowed by {names}", allow_statements=tuple(allow_sure)
         )
     if allow_maybe:
-        maybe = ", ".join(_label(s) for s in allow_maybe)
+        allowers = ", ".join(_label(s) for s in allow_maybe)
         return Decision(
             allowed=None,
-            reason=f"{what} may be allowed by {maybe} (cannot be decided statically)",
+            reason=f"{what} may be allowed by {allowers} (cannot be decided statically)",
             allow_statements=tuple(allow_maybe),
             deny_statements=tuple(deny_maybe),
         )

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from scanner.model import AdvancedEventSelector, Attr, EventSelector, FieldSelector, Origin, Trail
 from scanner.tri import Tri, all_of, any_of
@@ -59,7 +60,7 @@ def _maybe(value: Tri, uncertain: bool) -> Tri:
 # ---------------------------------------------------------------------------
 
 
-def describe(attr: Attr[object]) -> str:
+def describe(attr: Attr[Any]) -> str:
     """``IsLogging = false`` / ``is_multi_region_trail not set, default false``.
 
     The name is the one the front end read (``Attr.name``), so a message speaks the
