@@ -65,15 +65,15 @@ def global_events_once(model: Model) -> Iterable[Outcome]:
             alone = None if len(recording) + len(undecided) > 1 else True
         else:
             alone = records is False or trail is keeper
+        # A duplicate points at the trails it duplicates.
+        others = [t for t in recording if t is not trail] if alone is False else []
         yield judge(
             subject=trail.ref,
             span=trail.include_global_service_events.span,
             verdict=alone,
             unknown=partial(_undecided, trail, names),
             fail=partial(_duplicate, trail, keeper, recording),
-            related=tuple(
-                Related(label="trail", ref=t.ref, span=t.span) for t in recording if t is not trail
-            ) if alone is False else (),
+            related=tuple(Related(label="trail", ref=t.ref, span=t.span) for t in others),
         )
 
 
