@@ -33,9 +33,7 @@ def bucket_access_logging(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html
     """
-    used, unknowns = delivery.used_records(
-        list(delivery.bucket_links(model)), "bucket", lambda b: b.ref
-    )
+    used, unknowns = delivery.used_buckets(model)
     yield from unknowns
     for use in used:
         bucket = use.record

@@ -32,7 +32,7 @@ def kms_key_rotation(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html
     """
-    used, unknowns = delivery.used_records(list(delivery.key_links(model)), "KMS key", lambda k: k.ref)
+    used, unknowns = delivery.used_keys(model)
     yield from unknowns
     for use in used:
         key = use.record

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from scanner.config import ConfigError
 from scanner.model import ERROR_IDS, SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION
-from scanner.results import Finding
+from scanner.results import Finding, Waiver, WaiverKind
 
 VERSION = 1
 NEVER_BASELINED = ERROR_IDS
@@ -118,7 +118,7 @@ def apply(
         k = key(finding)
         if not finding.suppressed and k in wanted and k.id not in NEVER_BASELINED:
             matched.add(k)
-            out.append(replace(finding, suppressed=True, suppression="baseline"))
+            out.append(replace(finding, suppressed=True, suppression=Waiver(WaiverKind.BASELINE)))
         else:
             out.append(finding)
     ran = {p.upper() for p in policy_ids} | {SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION} if policy_ids is not None else None

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.limits import Limits
-from scanner.model import Severity
+from scanner.model import Settings, Severity
 
 
 class ConfigError(ValueError):
@@ -44,14 +44,8 @@ class Config:
     # Account grouping: {} = the whole scan is one account; "per-unit" = every root
     # module / template is its own account; or {name: [path globs]}.
     accounts: dict[str, tuple[str, ...]] | str = field(default_factory=dict)
-    # Fail CT003 when an account defines no trail at all.
-    require_trail: bool = False
-    # Minimum days an S3 lifecycle expiration must keep trail logs (CT102).
-    min_retention_days: int = 365
-    # Minimum CloudWatch Logs retention for the trail's log group (CT301).
-    min_log_group_retention_days: int = 365
-    # "all" = the 18 EC2/ElastiCache/RDS/Redshift security-group events; "ec2" = CIS's 6.
-    security_group_events: str = "all"
+    # What policies read (each of its fields is a top-level key of the table).
+    settings: Settings = field(default_factory=Settings)
     suppressions: tuple[ConfigSuppression, ...] = ()
     # Path of a baseline file (relative to the config file).
     baseline: str = ""
@@ -62,17 +56,15 @@ class Config:
     # Where the configuration was read from ("" = built-in defaults).
     source: str = ""
 
-    def settings(self) -> tuple[tuple[str, object], ...]:
-        """What policies may read through ``Model.setting``."""
-        return (
-            ("require_trail", self.require_trail),
-            ("min_retention_days", self.min_retention_days),
-            ("min_log_group_retention_days", self.min_log_group_retention_days),
-            ("security_group_events", self.security_group_events),
-        )
 
-
-KEYS: tuple[str, ...] = tuple(f.name for f in fields(Config) if f.name != "source")
+SETTING_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Settings))
+# Every key of the table, in the order the dataclasses declare them.
+KEYS: tuple[str, ...] = tuple(
+    key
+    for f in fields(Config)
+    if f.name != "source"
+    for key in (SETTING_KEYS if f.name == "settings" else (f.name,))
+)
 
 
 def _did_you_mean(key: str, options: tuple[str, ...]) -> str:
@@ -132,6 +124,25 @@ def _suppressions(value: Any) -> tuple[ConfigSuppression, ...]:
     return tuple(out)
 
 
+def _settings(data: dict[str, Any]) -> Settings:
+    """The keys policies read; the ones the table does not set keep ``Settings``' defaults."""
+    kwargs: dict[str, Any] = {}
+    if "require_trail" in data:
+        if not isinstance(data["require_trail"], bool):
+            raise ConfigError("require_trail must be true or false")
+        kwargs["require_trail"] = data["require_trail"]
+    for key in ("min_retention_days", "min_log_group_retention_days"):
+        if key in data:
+            kwargs[key] = _int(data[key], key, 1)
+    if "security_group_events" in data:
+        value = data["security_group_events"]
+        value = value.lower() if isinstance(value, str) else value
+        if value not in ("all", "ec2"):
+            raise ConfigError('security_group_events must be "all" or "ec2"')
+        kwargs["security_group_events"] = value
+    return Settings(**kwargs)
+
+
 def parse_config(data: dict[str, Any], source: str = "") -> Config:
     """Validate a ``[tool.trailscan]`` table."""
     for key in data:
@@ -157,19 +168,7 @@ def parse_config(data: dict[str, Any], source: str = "") -> Config:
             }
         else:
             raise ConfigError('accounts must be "per-unit" or a table of name = [path globs]')
-    if "require_trail" in data:
-        if not isinstance(data["require_trail"], bool):
-            raise ConfigError("require_trail must be true or false")
-        kwargs["require_trail"] = data["require_trail"]
-    for key in ("min_retention_days", "min_log_group_retention_days"):
-        if key in data:
-            kwargs[key] = _int(data[key], key, 1)
-    if "security_group_events" in data:
-        value = data["security_group_events"]
-        value = value.lower() if isinstance(value, str) else value
-        if value not in ("all", "ec2"):
-            raise ConfigError('security_group_events must be "all" or "ec2"')
-        kwargs["security_group_events"] = value
+    kwargs["settings"] = _settings(data)
     if "suppressions" in data:
         kwargs["suppressions"] = _suppressions(data["suppressions"])
     if "baseline" in data:

@@ -27,6 +27,7 @@ from scanner.results import (
     EngineResult,
     Evaluation,
     Finding,
+    Status,
     builtin_finding,
 )
 
@@ -210,7 +211,7 @@ def evaluate(
                 Evaluation(
                     policy=spec.id,
                     subject=f"account:{model.account}",
-                    status="unknown",
+                    status=Status.UNKNOWN,
                     span=None,
                     account=model.account,
                     reason=f"internal error ({INTERNAL_ERROR})",
@@ -222,7 +223,7 @@ def evaluate(
                 Evaluation(
                     policy=spec.id,
                     subject=f"account:{model.account}",
-                    status="not_applicable",
+                    status=Status.NOT_APPLICABLE,
                     span=None,
                     account=model.account,
                 )
@@ -230,11 +231,11 @@ def evaluate(
             continue
         for out in outcomes:
             if isinstance(out, Fail):
-                status, reason = "fail", out.message
+                status, reason = Status.FAIL, out.message
             elif isinstance(out, Unknown):
-                status, reason = "unknown", out.reason
+                status, reason = Status.UNKNOWN, out.reason
             else:
-                status, reason = "pass", ""
+                status, reason = Status.PASS, ""
             result.evaluations.append(
                 Evaluation(
                     policy=spec.id,

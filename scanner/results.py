@@ -7,6 +7,7 @@ reader depend on the data without depending on how it was computed.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,33 @@ from scanner.model import (
 from scanner.policy import PolicySpec, Related
 
 
+class WaiverKind(enum.StrEnum):
+    """Where the decision to accept a finding was written."""
+
+    INLINE = "inline"  # a trailscan comment or CloudFormation Metadata next to the resource
+    CHECKOV = "checkov"  # a checkov skip next to the resource
+    CONFIG = "config"  # ``[[tool.trailscan.suppressions]]``
+    BASELINE = "baseline"  # the baseline file
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """Why a finding is suppressed: where that was decided, and the reason given there."""
+
+    kind: WaiverKind
+    reason: str = ""
+
+    @property
+    def external(self) -> bool:
+        """Decided outside the scanned source (config file, baseline)."""
+        return self.kind in (WaiverKind.CONFIG, WaiverKind.BASELINE)
+
+    @property
+    def text(self) -> str:
+        """The one written form, as every report shows it: ``inline: <reason>``, ``baseline``."""
+        return f"{self.kind.value}: {self.reason}" if self.reason else self.kind.value
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
     id: str
@@ -38,8 +66,13 @@ class Finding:
     account: str = "default"
     related: tuple[Related, ...] = ()
     suppressed: bool = False
-    suppression: str = ""  # how it was suppressed: "inline: <reason>", "baseline", ...
+    suppression: Waiver | None = None  # how it was suppressed (None: not, or not said)
     fix: str = ""
+
+    @property
+    def suppression_text(self) -> str:
+        """How it was suppressed, as reports print it ("" when it was not said)."""
+        return self.suppression.text if self.suppression is not None else ""
 
     @property
     def fingerprint(self) -> str:
@@ -58,17 +91,27 @@ class Finding:
         )
 
 
+class Status(enum.StrEnum):
+    """What one evaluation of a policy on one subject came to (its ``value`` is the JSON)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+    SUPPRESSED = "suppressed"  # failed, and every finding it produced is suppressed
+    NOT_APPLICABLE = "not_applicable"  # the policy found nothing in scope to judge
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Evaluation:
     policy: str
     subject: str
-    status: str  # pass | fail | unknown | suppressed | not_applicable
+    status: Status
     span: Span | None
     account: str = "default"
     reason: str = ""
 
     def sort_key(self) -> tuple[Any, ...]:
-        return (self.policy, self.account, self.subject, self.status)
+        return (self.policy, self.account, self.subject, self.status.value)
 
 
 @dataclass(slots=True)
@@ -246,6 +289,6 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         ],
         "fix": f.fix,
         "suppressed": f.suppressed,
-        "suppression": f.suppression,
+        "suppression": f.suppression_text,
         "fingerprint": f.fingerprint,
     }

@@ -19,7 +19,7 @@ from scanner.engine import evaluate, load_policies, problem_findings, select_pol
 from scanner.model import Model, Severity, Unit
 from scanner.options import ScanOptions, scan_root
 from scanner.parsers import load_units
-from scanner.results import EngineResult, Evaluation, FileSummary, Finding, ScanResult
+from scanner.results import EngineResult, Evaluation, FileSummary, Finding, ScanResult, Status
 
 
 def _account_of(unit_id: str, config: Config) -> str:
@@ -71,8 +71,8 @@ def _mark_suppressed(evaluations: list[Evaluation], findings: list[Finding]) -> 
     out = []
     for e in evaluations:
         key = (e.policy, e.account, e.subject)
-        if e.status == "fail" and key in hidden and key not in active:
-            e = replace(e, status="suppressed")
+        if e.status is Status.FAIL and key in hidden and key not in active:
+            e = replace(e, status=Status.SUPPRESSED)
         out.append(e)
     return out
 
@@ -106,7 +106,6 @@ def run_scan(options: ScanOptions) -> ScanResult:
     )
     files = FileSummary(not_ours=sorted({*found.not_ours, *not_ours}))
 
-    settings = config.settings()
     engine = EngineResult()
     accounts: list[str] = []
     units: list[Unit] = []
@@ -117,7 +116,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
         groups = {"default": []}
     for index, (account, parts) in enumerate(groups.items()):
         extra = [discovery_problems] if index == 0 and found.problems else []
-        model = replace(Model.merge([*parts, *extra], account=account), settings=settings)
+        model = replace(Model.merge([*parts, *extra], account=account), settings=config.settings)
         all_models.append(model)
         accounts.append(account)
         units.extend(model.units)

@@ -34,7 +34,7 @@ from scanner.config import Config, ConfigSuppression
 from scanner.engine import load_policies, select_policies
 from scanner.model import SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION, Model, Record, Span, Suppression
 from scanner.policy import PolicySpec
-from scanner.results import BUILTIN_SPECS, Finding, builtin_finding
+from scanner.results import BUILTIN_SPECS, Finding, Waiver, WaiverKind, builtin_finding
 
 _HYGIENE_IDS = frozenset({SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION})
 
@@ -93,8 +93,12 @@ def _expired(text: str, today: _dt.date) -> bool:
     return date is not None and date < today
 
 
+def _kind(s: Suppression) -> WaiverKind:
+    return WaiverKind.CHECKOV if s.source == "checkov" else WaiverKind.INLINE
+
+
 def _label(s: Suppression) -> str:
-    return "checkov" if s.source == "checkov" else "inline"
+    return _kind(s).value
 
 
 def _owner(refs: Collection[str]) -> str:
@@ -268,7 +272,7 @@ def apply(
         if finding.suppressed or finding.id in _HYGIENE_IDS:
             out.append(finding)
             continue
-        how = ""
+        how: Waiver | None = None
         expired_on: list[str] = []
         for sup in index.suppressions_for(finding):
             if not inline_ok[sup] or not any(catalogue.matches(i, finding.id) for i in sup.ids):
@@ -276,17 +280,17 @@ def apply(
             used_inline.add((sup, finding.id.upper()))
             if _expired(sup.until, today):
                 expired_on.append(sup.until.strip())
-            elif not how:
-                how = f"{_label(sup)}: {sup.reason.strip()}"
-        for i, sup in enumerate(config.suppressions):
-            if not config_ok[i] or not _config_matches(sup, finding, catalogue):
+            elif how is None:
+                how = Waiver(_kind(sup), sup.reason.strip())
+        for i, entry in enumerate(config.suppressions):
+            if not config_ok[i] or not _config_matches(entry, finding, catalogue):
                 continue
             used_config.add(i)
-            if _expired(sup.until, today):
-                expired_on.append(sup.until.strip())
-            elif not how:
-                how = f"config: {sup.reason.strip()}"
-        if how:
+            if _expired(entry.until, today):
+                expired_on.append(entry.until.strip())
+            elif how is None:
+                how = Waiver(WaiverKind.CONFIG, entry.reason.strip())
+        if how is not None:
             out.append(replace(finding, suppressed=True, suppression=how))
         elif expired_on:
             dates = ", ".join(sorted(set(expired_on)))
@@ -294,7 +298,7 @@ def apply(
         else:
             out.append(finding)
 
-    hygiene = _inline_hygiene(index, inline_ok, used_inline, catalogue)
+    hygiene = _inline_hygiene(index, used_inline, catalogue)
     hygiene += _config_hygiene(config, config_ok, used_config, catalogue, models, root)
     hygiene = _suppress_hygiene(hygiene, config, config_ok, catalogue, today)
     return out + sorted(hygiene, key=Finding.sort_key)
@@ -302,7 +306,6 @@ def apply(
 
 def _inline_hygiene(
     index: _InlineIndex,
-    ok: dict[Suppression, bool],
     used: set[tuple[Suppression, str]],
     catalogue: Catalogue,
 ) -> list[Finding]:
@@ -442,14 +445,14 @@ def _suppress_hygiene(
     """Config suppressions may waive CT902/CT903 too (e.g. legacy checkov skips)."""
     out = []
     for finding in hygiene:
-        how = ""
+        how: Waiver | None = None
         for i, sup in enumerate(config.suppressions):
             if (
                 ok[i]
                 and not _expired(sup.until, today)
                 and _config_matches(sup, finding, catalogue)
             ):
-                how = f"config: {sup.reason.strip()}"
+                how = Waiver(WaiverKind.CONFIG, sup.reason.strip())
                 break
         out.append(replace(finding, suppressed=True, suppression=how) if how else finding)
     return out

@@ -19,7 +19,7 @@ from scanner.config import (
     parse_config,
 )
 from scanner.limits import Limits
-from scanner.model import Severity
+from scanner.model import Settings, Severity
 
 FULL = """\
 [tool.trailscan]
@@ -64,10 +64,12 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
         ignore=("CT013",),
         fail_on=Severity.HIGH,
         accounts={"dev": ("envs/dev/**",), "prod": ("envs/prod/**",)},
-        require_trail=True,
-        min_retention_days=400,
-        min_log_group_retention_days=90,
-        security_group_events="ec2",
+        settings=Settings(
+            require_trail=True,
+            min_retention_days=400,
+            min_log_group_retention_days=90,
+            security_group_events="ec2",
+        ),
         suppressions=(
             ConfigSuppression(
                 id="CT002",
@@ -103,8 +105,9 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
 
 def test_settings_reach_policies() -> None:
     config = parse_config({"require_trail": True, "min_retention_days": 30})
-    settings = dict(config.settings())
-    assert settings["require_trail"] is True and settings["min_retention_days"] == 30
+    assert config.settings == Settings(require_trail=True, min_retention_days=30)
+    # What the table does not set keeps the one default, written in ``Settings``.
+    assert parse_config({}).settings == Settings() == Config().settings
 
 
 def test_accounts_per_unit() -> None:

@@ -43,7 +43,7 @@ def trail_bucket_in_log_archive(model: Model) -> Iterable[Outcome]:
     for trail in model.trails:
         attr = trail.s3_bucket_name
         link = links.bucket_of(model, trail)
-        if link.status == "unknown":
+        if link.status is links.LinkStatus.UNKNOWN:
             yield Unknown(subject=trail.ref, span=attr.span, reason=link.reason)
         elif link.record is not None:
             yield Fail(
@@ -52,7 +52,7 @@ def trail_bucket_in_log_archive(model: Model) -> Iterable[Outcome]:
                 message=f"Trail {trail.ref} delivers to bucket {link.record.ref}, defined in "
                 "the account it records, not in the log-archive account.",
             )
-        elif link.status == "external" and LOG_ARCHIVE_BUCKET.match(link.value):
+        elif link.status is links.LinkStatus.EXTERNAL and LOG_ARCHIVE_BUCKET.match(link.value):
             yield Pass(subject=trail.ref, span=attr.span)
         else:
             yield Fail(

@@ -265,7 +265,7 @@ def _match_absent(pattern: Mapping[str, Any], depth: int) -> Tri:
     return _match(pattern, {}, depth)
 
 
-def event_rule_matches(pattern: Mapping[str, Any], event: Mapping[str, Any]) -> bool | None:
+def event_rule_matches(pattern: Mapping[str, Any], event: Mapping[str, Any]) -> Tri:
     """Whether an EventBridge ``pattern`` matches ``event`` (None: cannot tell)."""
     if not isinstance(pattern, Mapping) or not isinstance(event, Mapping):
         return None

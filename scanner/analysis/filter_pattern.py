@@ -43,8 +43,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from scanner.tri import Tri
-from scanner.tri import all_of as _and
+from scanner.tri import Tri, all_of, any_of, negate
 
 MAX_PATTERN_LENGTH = 10_000
 MAX_DEPTH = 64
@@ -564,34 +563,19 @@ def _terms(node: Terms, event: Mapping[str, object]) -> Tri:
         parts.append(True if any(_term_found(t, texts) for t in node.optional) else None)
     for term in node.excluded:
         parts.append(False if _term_found(term, texts) else None)
-    return _and(parts)
+    return all_of(parts)
 
 
-def matches(node: Node, event: Mapping[str, object]) -> bool | None:
+def matches(node: Node, event: Mapping[str, object]) -> Tri:
     """Whether the pattern matches the CloudTrail record ``event`` (None: cannot tell)."""
     if isinstance(node, MatchAll):
         return True
     if isinstance(node, And):
-        result: Tri = True
-        for operand in node.operands:
-            r = matches(operand, event)
-            if r is False:
-                return False
-            if r is None:
-                result = None
-        return result
+        return all_of(matches(operand, event) for operand in node.operands)
     if isinstance(node, Or):
-        result = False
-        for operand in node.operands:
-            r = matches(operand, event)
-            if r is True:
-                return True
-            if r is None:
-                result = None
-        return result
+        return any_of(matches(operand, event) for operand in node.operands)
     if isinstance(node, Not):
-        inner = matches(node.operand, event)
-        return None if inner is None else not inner
+        return negate(matches(node.operand, event))
     if isinstance(node, Compare):
         return _compare(node, event)
     if isinstance(node, IsValue):
@@ -606,7 +590,7 @@ def matches(node: Node, event: Mapping[str, object]) -> bool | None:
     return None  # Delimited: not evaluated over JSON records
 
 
-def matches_pattern(pattern: str, event: Mapping[str, object]) -> bool | None:
+def matches_pattern(pattern: str, event: Mapping[str, object]) -> Tri:
     """``matches(parse(pattern), event)``; a pattern that does not parse gives None."""
     try:
         node = parse(pattern)

@@ -127,15 +127,10 @@ class Decision:
     those that may). ``deny_statements``: the Denies that take it away (or may).
     """
 
-    allowed: bool | None
+    allowed: Tri
     reason: str
     allow_statements: tuple[Statement, ...] = ()
     deny_statements: tuple[Statement, ...] = ()
-
-
-# ---------------------------------------------------------------------------
-# Three-valued helpers
-# ---------------------------------------------------------------------------
 
 
 # ---------------------------------------------------------------------------
@@ -431,12 +426,8 @@ def _conditions_hold(statement: Statement, context: Mapping[str, str | Sequence[
     return _and(evaluate_condition(c, context) for c in statement.conditions)
 
 
-def statement_applies(statement: Statement, request: Request, *, identity: bool = False) -> Tri:
-    """Whether ``statement`` matches ``request`` (its effect aside)."""
-    return _statement_applies(statement, request, identity=identity, context_known=True)
-
-
 def _statement_applies(statement: Statement, request: Request, *, identity: bool, context_known: bool) -> Tri:
+    """Whether ``statement`` matches ``request`` (its effect aside)."""
     parts: list[Tri] = []
     if not identity:
         parts.append(_principal_matches(statement, request)[0])
@@ -497,10 +488,10 @@ def _decide(
     if allow_sure:
         names = ", ".join(_label(s) for s in allow_sure)
         if deny_maybe:
-            maybe = ", ".join(_label(s) for s in deny_maybe)
+            deniers = ", ".join(_label(s) for s in deny_maybe)
             return Decision(
                 allowed=None,
-                reason=f"{what} is allowed by {names} but may be denied by {maybe}",
+                reason=f"{what} is allowed by {names} but may be denied by {deniers}",
                 allow_statements=tuple(allow_sure),
                 deny_statements=tuple(deny_maybe),
             )
@@ -514,10 +505,10 @@ def _decide(
             allowed=True, reason=f"{what} is allowed by {names}", allow_statements=tuple(allow_sure)
         )
     if allow_maybe:
-        maybe = ", ".join(_label(s) for s in allow_maybe)
+        allowers = ", ".join(_label(s) for s in allow_maybe)
         return Decision(
             allowed=None,
-            reason=f"{what} may be allowed by {maybe} (cannot be decided statically)",
+            reason=f"{what} may be allowed by {allowers} (cannot be decided statically)",
             allow_statements=tuple(allow_maybe),
             deny_statements=tuple(deny_maybe),
         )
@@ -610,7 +601,7 @@ def _limits_callers(condition: Condition) -> bool:
     return bool(condition.values) and all(v.strip("*?") for v in condition.values)
 
 
-def allows_public_access(document: PolicyDocument) -> tuple[bool | None, tuple[Statement, ...]]:
+def allows_public_access(document: PolicyDocument) -> tuple[Tri, tuple[Statement, ...]]:
     """Whether some Allow grants ``*`` (or uses NotPrincipal) without a limiting condition."""
     sure: list[Statement] = []
     maybe: list[Statement] = []

@@ -72,7 +72,7 @@ def summary(result: ScanResult) -> dict[str, Any]:
     active = result.active()
     statuses: dict[str, int] = {}
     for e in result.evaluations:
-        statuses[e.status] = statuses.get(e.status, 0) + 1
+        statuses[e.status.value] = statuses.get(e.status.value, 0) + 1
     return {
         "exit_code": result.exit_code(),
         "fail_on": "none" if result.fail_on_none else result.fail_on.name.lower(),

@@ -30,7 +30,7 @@ from scanner.reporters.common import (
     summary,
     summary_line,
 )
-from scanner.results import Evaluation, Finding, ScanResult
+from scanner.results import Evaluation, Finding, ScanResult, Status
 
 # GitHub comments are capped at 65,536 characters; the report stays under this many UTF-8
 # bytes (stricter than any way of counting characters).
@@ -118,9 +118,10 @@ def _fixes(findings: list[Finding], rows_max: int) -> list[str]:
 def _checked(result: ScanResult, rows_max: int) -> list[str]:
     data = summary(result)
     rows = ["| Status | Evaluations |", "|---|---:|"]
-    for status in ("pass", "fail", "unknown", "suppressed", "not_applicable"):
-        rows.append(f"| {status.replace('_', ' ')} | {data['evaluations'].get(status, 0)} |")
-    unknown: list[Evaluation] = [e for e in result.evaluations if e.status == "unknown"]
+    for status in Status:
+        count = data["evaluations"].get(status.value, 0)
+        rows.append(f"| {status.value.replace('_', ' ')} | {count} |")
+    unknown: list[Evaluation] = [e for e in result.evaluations if e.status is Status.UNKNOWN]
     if unknown:
         rows += [
             "",
@@ -191,7 +192,7 @@ def _render(result: ScanResult, options: RenderOptions, rows_max: int) -> str:
     suppressed = [f for f in result.findings if f.suppressed]
     if suppressed and options.show_suppressed:
         body = [
-            f"- {code(f.id)} {code(f.resource)}: {text(f.suppression or 'suppressed')}"
+            f"- {code(f.id)} {code(f.resource)}: {text(f.suppression_text or 'suppressed')}"
             for f in suppressed[:rows_max]
         ]
         if len(suppressed) > rows_max:

@@ -132,7 +132,7 @@ def _block(
     if several_accounts:
         out.append(f"  {paint(DIM, 'account:')} {finding.account}")
     if finding.suppressed:
-        out.append(f"  {paint(DIM, 'suppressed:')} {finding.suppression or 'yes'}")
+        out.append(f"  {paint(DIM, 'suppressed:')} {finding.suppression_text or 'yes'}")
     if finding.fix:
         lines = fix_lines(finding.fix, format_of(finding.span.path, formats))
         out.append(f"  {paint(BOLD, 'fix:')} {lines[0]}")

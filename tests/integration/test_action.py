@@ -27,7 +27,7 @@ import jsonschema
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ACTION_TEXT = (ROOT / "action.yml").read_text(encoding="utf-8")
 ACTION = yaml.safe_load(ACTION_TEXT)
 EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
@@ -285,6 +285,7 @@ def test_action_metadata_is_consistent() -> None:
     } == set(ACTION["inputs"])
 
 
+@pytest.mark.slow  # runs the install step: a virtualenv and pip from the package index
 def test_findings_fail_the_job_after_sarif_and_summary(
     installed: Path, workspace: Path, tmp_path: Path
 ) -> None:
@@ -314,6 +315,7 @@ def test_findings_fail_the_job_after_sarif_and_summary(
     assert "::error title=trailscan::blocking findings" in run.logs["Fail on blocking findings"]
 
 
+@pytest.mark.slow  # runs the install step: a virtualenv and pip from the package index
 def test_clean_scan_passes(installed: Path, workspace: Path, tmp_path: Path) -> None:
     (workspace / "infra" / "main.tf").write_text(GOOD, encoding="utf-8")
     temp = tmp_path / "runner"
@@ -333,6 +335,7 @@ def test_clean_scan_passes(installed: Path, workspace: Path, tmp_path: Path) -> 
     assert run.exit_codes["Fail on blocking findings"] == 0
 
 
+@pytest.mark.slow  # runs the install step: a virtualenv and pip from the package index
 def test_fail_on_and_quoted_args(installed: Path, workspace: Path, tmp_path: Path) -> None:
     (workspace / "infra" / "main.tf").write_text(BAD, encoding="utf-8")
     temp = tmp_path / "runner"
@@ -346,6 +349,7 @@ def test_fail_on_and_quoted_args(installed: Path, workspace: Path, tmp_path: Pat
     assert run.exit_codes["Fail on blocking findings"] == 0
 
 
+@pytest.mark.slow  # runs the install step: a virtualenv and pip from the package index
 def test_usage_error_fails_the_job_and_skips_upload(
     installed: Path, workspace: Path, tmp_path: Path
 ) -> None:
@@ -358,6 +362,7 @@ def test_usage_error_fails_the_job_and_skips_upload(
     assert run.exit_codes["Fail on blocking findings"] == 2
 
 
+@pytest.mark.slow  # runs the install step: a virtualenv and pip from the package index
 def test_unbalanced_quotes_in_args_are_a_usage_error(
     installed: Path, workspace: Path, tmp_path: Path
 ) -> None:
@@ -370,6 +375,7 @@ def test_unbalanced_quotes_in_args_are_a_usage_error(
     assert run.exit_codes["Fail on blocking findings"] == 2
 
 
+@pytest.mark.slow  # runs the install step: a virtualenv and pip from the package index
 def test_category_reaches_the_sarif(installed: Path, workspace: Path, tmp_path: Path) -> None:
     (workspace / "infra" / "main.tf").write_text(BAD, encoding="utf-8")
     temp = tmp_path / "runner"
@@ -380,6 +386,7 @@ def test_category_reaches_the_sarif(installed: Path, workspace: Path, tmp_path: 
     assert run.uploads == [{"sarif_file": "trailscan.sarif", "category": "iac/prod"}]
 
 
+@pytest.mark.slow  # runs the install step: a virtualenv and pip from the package index
 def test_fork_pull_request_skips_the_upload_with_a_notice(
     installed: Path, workspace: Path, tmp_path: Path
 ) -> None:
@@ -404,6 +411,7 @@ def test_fork_pull_request_skips_the_upload_with_a_notice(
     assert "Skip the SARIF upload on a pull request from a fork" in run.skipped
 
 
+@pytest.mark.slow  # runs the install step: a virtualenv and pip from the package index
 def test_soft_fail_config_and_var_files(installed: Path, workspace: Path, tmp_path: Path) -> None:
     (workspace / "infra" / "main.tf").write_text(
         GOOD.replace("enable_log_file_validation = true", "enable_log_file_validation = var.validate")
@@ -431,6 +439,7 @@ def test_soft_fail_config_and_var_files(installed: Path, workspace: Path, tmp_pa
     assert run.outputs["exit-code"] == "1"  # --fail-on none: a parse error still fails
 
 
+@pytest.mark.slow  # runs the install step: a virtualenv and pip from the package index
 def test_exclude_is_passed_only_when_set(installed: Path, workspace: Path, tmp_path: Path) -> None:
     (workspace / "infra" / "main.tf").write_text(GOOD, encoding="utf-8")
     temp = tmp_path / "runner"

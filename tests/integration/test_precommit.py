@@ -20,7 +20,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+# Installs this package into a fresh virtualenv from the package index: slow, and needs it.
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = {
     ".pre-commit-hooks.yaml",
     "pyproject.toml",
