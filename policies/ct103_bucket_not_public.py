@@ -9,16 +9,8 @@ from scanner.model import Attr, Bucket, Model, Origin, PublicAccessBlock, Trail
 from scanner.policy import Outcome, Related, Tally, policy
 from scanner.tri import Tri, any_of
 
-PUBLIC_ACLS = frozenset(
-    {
-        "public-read",
-        "public-read-write",
-        "authenticated-read",
-        "publicread",
-        "publicreadwrite",
-        "authenticatedread",
-    }
-)
+# Canned ACLs as the S3 API spells them (both front ends normalise to this spelling).
+PUBLIC_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
 PUBLIC_GRANTEES = (
     "http://acs.amazonaws.com/groups/global/AllUsers",
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
@@ -104,7 +96,7 @@ def _check_bucket(model: Model, bucket: Bucket, trails: tuple[Trail, ...]) -> li
     acl = bucket.acl
     if acl.origin is Origin.UNKNOWN:
         tally.unknown(f"the ACL of {bucket.ref} cannot be resolved: {acl.reason}")
-    elif isinstance(acl.value, str) and acl.value.replace("_", "-").lower() in PUBLIC_ACLS:
+    elif isinstance(acl.value, str) and acl.value in PUBLIC_ACLS:
         tally.fail(f"Bucket {bucket.ref} has the public canned ACL {acl.value!r}.", span=acl.span)
     for grantee in bucket.acl_grantees:
         if grantee.rstrip("/") in PUBLIC_GRANTEES:
