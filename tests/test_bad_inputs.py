@@ -138,17 +138,21 @@ def test_python_object_tag_never_runs(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
-def test_only_bad_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Nothing at all could be scanned: exit 2, still a CT901 and no traceback."""
+def test_only_bad_file_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every file is a CT901: a scan happened and found problems, so exit 1 (the README's
+    table), not 2 -- 2 is for usage errors and directories with nothing scannable."""
     root = tmp_path / "scan"
     root.mkdir()
     shutil.copyfile(ROOT / "tests/bad_inputs/cfn_tabs.yaml", root / "tabs.yaml")
     code = main(["scan", str(root), "--root", str(root), "--format", "json"])
     out, err = capsys.readouterr()
     report = json.loads(out)
-    assert code == 2
+    assert code == 1
+    assert report["summary"]["exit_code"] == 1
     assert [f["path"] for f in report["findings"] if f["id"] == "CT901"] == ["tabs.yaml"]
     assert "Traceback" not in err
+    # Even when the CT901 is not blocking by severity, it still fails the run.
+    assert main(["scan", str(root), "--root", str(root), "--fail-on", "critical", "-q"]) == 1
 
 
 def test_corpus_readme_lists_every_case() -> None:
