@@ -14,7 +14,7 @@ import re
 import traceback
 
 from scanner.model import INTERNAL_ERROR, PARSE_ERROR, Model, Span
-from scanner.policy import Fail, PolicySpec, Unknown, spec_of
+from scanner.policy import Fail, PolicySpec, Related, Unknown, spec_of
 from scanner.results import (
     BUILTIN_SPECS,
     EngineResult,
@@ -24,6 +24,20 @@ from scanner.results import (
 )
 
 POLICY_ID_RE = re.compile(r"^CT\d{3}$")
+
+# Related locations kept on one finding. An account-wide finding may relate to every trail
+# of the account; listing them all would make each such finding as large as the account
+# and the report quadratic in it. The rest are counted in the message.
+MAX_RELATED = 20
+
+
+def cap_related(related: tuple[Related, ...], message: str) -> tuple[tuple[Related, ...], str]:
+    """At most ``MAX_RELATED`` related locations; the message says how many were left out."""
+    if len(related) <= MAX_RELATED:
+        return related, message
+    more = len(related) - MAX_RELATED
+    noun = "location" if more == 1 else "locations"
+    return related[:MAX_RELATED], f"{message.rstrip()}\n(and {more} more related {noun} not listed)"
 
 
 def load_policies(package: str = "policies") -> tuple[PolicySpec, ...]:
@@ -134,6 +148,7 @@ def evaluate(
                 message = out.message if isinstance(out, Fail) else (
                     f"cannot be verified statically: {out.reason} (--strict)"
                 )
+                related, message = cap_related(out.related, message)
                 result.findings.append(
                     Finding(
                         id=spec.id,
@@ -144,7 +159,7 @@ def evaluate(
                         resource=out.subject,
                         span=out.span,
                         account=model.account,
-                        related=out.related,
+                        related=related,
                         fix=spec.how_to_fix,
                     )
                 )
