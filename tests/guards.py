@@ -148,11 +148,16 @@ def run_cli_guarded(
     stderr are the caller's to check.
     """
     command = [sys.executable, "-m", "scanner", *argv]
+    # This checkout's scanner, whatever the working directory (and the installed copy).
+    environment = dict(os.environ if env is None else env)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT), environment.get("PYTHONPATH", "")) if p
+    )
     try:
         proc = subprocess.run(  # noqa: S603 - our own CLI, argv from the test
             command,
             cwd=cwd or ROOT,
-            env=env,
+            env=environment,
             capture_output=True,
             text=True,
             timeout=wall_seconds,
