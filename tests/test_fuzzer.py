@@ -41,8 +41,13 @@ def _raise(directory: Path, data: bytes) -> object:
     raise KeyError(data)
 
 
+_LINUX_ONLY = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                 reason="RLIMIT_AS is enforced on Linux only")
+
+
 @pytest.mark.parametrize(("front_end", "status"),
-                         [(_spin, "over-time"), (_hog, "over-memory"), (_raise, "crash")])
+                         [(_spin, "over-time"), pytest.param(_hog, "over-memory", marks=_LINUX_ONLY),
+                          (_raise, "crash")])
 def test_worker_reports_each_kind_of_failure(tmp_path: Path, front_end: object, status: str,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(fuzz.FRONT_ENDS, "probe", front_end)

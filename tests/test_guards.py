@@ -37,6 +37,7 @@ def test_cpu_spin_is_killed() -> None:
     assert time.monotonic() - start < 20
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is enforced on Linux only")
 def test_memory_hog_is_stopped() -> None:
     with pytest.raises(GuardError, match="memory limit"):
         run_guarded(_hog, memory_bytes=256 * 1024 * 1024, wall_seconds=30)
