@@ -257,10 +257,13 @@ class ScanResult:
         return [f for f in self.active() if self.blocks(f)]
 
     def exit_code(self) -> int:
+        """0 clean, 1 blocking findings, 2 nothing scannable (the README's table).
+
+        A scan whose every file is a CT901 did happen and found problems: that is 1, not
+        "nothing scannable", which is only a directory with no IaC at all.
+        """
         if self.nothing_to_scan:
             return 2
-        if not self.files.scanned and self.files.failed:
-            return 2  # nothing at all could be scanned (a unit that failed to parse counts not)
         return 1 if self.blocking() else 0
 
 
