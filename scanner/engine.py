@@ -102,7 +102,7 @@ def _user_specs(directory: Path) -> Iterator[tuple[PolicySpec, str]]:
     if not directory.is_dir():
         raise PolicyLoadError(f"policies directory {directory} does not exist")
     # One private namespace per directory, so two directories may both have ``rules.py``.
-    digest = hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:12]
+    digest = hashlib.sha256(str(directory.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:12]
     found = False
     for path in sorted(directory.glob("*.py")):
         if path.name.startswith("_"):

@@ -78,7 +78,7 @@ class Finding:
     def fingerprint(self) -> str:
         """Stable across edits that move lines: id + path + resource, never the line."""
         key = f"{self.id}\x00{self.span.path}\x00{self.resource}"
-        return hashlib.sha256(key.encode()).hexdigest()[:32]
+        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
     def sort_key(self) -> tuple[Any, ...]:
         return (

@@ -164,7 +164,7 @@ def line_hash(sources: SourceFiles, path: str, line: int) -> str | None:
 
     wanted = key(lines[line - 1])
     occurrence = sum(1 for text in lines[:line] if key(text) == wanted)
-    digest = hashlib.sha256(wanted.encode("utf-8")).hexdigest()[:16]
+    digest = hashlib.sha256(wanted.encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return f"{digest}:{occurrence}"
 
 
