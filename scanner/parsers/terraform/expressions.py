@@ -147,12 +147,12 @@ class Evaluator:
         return text[2:-2] if len(text) >= 4 else ""
 
     def _e_heredoc_template(self, node: Tree, scope: Scope) -> Value:
-        body = heredoc_body(str(node.children[0]), trim=False)
+        body = heredoc_body(str(node.children[0]))
         return self.render(self._parts(node, lambda: parts_from_text(body)), scope)
 
     def _e_heredoc_template_trim(self, node: Tree, scope: Scope) -> Value:
-        body = heredoc_body(str(node.children[0]), trim=True)
-        return self.render(self._parts(node, lambda: parts_from_text(body)), scope)
+        body = heredoc_body(str(node.children[0]))
+        return self.render(self._parts(node, lambda: parts_from_text(body, flush=True)), scope)
 
     def _parts(self, node: Tree, build: Callable[[], list[Part]]) -> list[Part]:
         cached = self._templates.get(id(node))
