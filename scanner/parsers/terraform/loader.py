@@ -20,7 +20,7 @@ from scanner.model import ParseProblem, Span, Suppression
 from scanner.parsers.common import is_within, read_text, relpath
 from scanner.parsers.terraform.expressions import Evaluator, Scope
 from scanner.parsers.terraform.hcl import Attribute, Block, SourceFile, read_source
-from scanner.parsers.terraform.suppressions import for_block, scan_comments
+from scanner.parsers.terraform.suppressions import CommentIndex, for_block, scan_comments
 from scanner.parsers.terraform.templates import parse_expression
 from scanner.parsers.terraform.values import UnknownValue
 
@@ -50,8 +50,7 @@ class ModuleSource:
     modules: dict[str, Block] = field(default_factory=dict)
     resource_types: set[str] = field(default_factory=set)
     block_file: dict[int, SourceFile] = field(default_factory=dict)
-    _comments: dict[str, dict[int, Suppression]] = field(default_factory=dict)
-    _lines: dict[str, list[str]] = field(default_factory=dict)
+    _comments: dict[str, CommentIndex] = field(default_factory=dict)
 
     def add(self, file: SourceFile) -> None:
         self.files.append(file)
@@ -79,11 +78,7 @@ class ModuleSource:
             return ()
         if file.path not in self._comments:
             self._comments[file.path] = scan_comments(file.path, file.text)
-            self._lines[file.path] = file.text.splitlines()
-        return for_block(
-            self._comments[file.path], self._lines[file.path], block.span.line,
-            block.span.end_line,
-        )
+        return for_block(self._comments[file.path], block.span.line, block.span.end_line)
 
 
 # ---------------------------------------------------------------------------
