@@ -31,6 +31,7 @@ min_retention_days = 400
 min_log_group_retention_days = 90
 security_group_events = "EC2"
 baseline = ".trailscan-baseline.json"
+require_reasons = true
 
 [tool.trailscan.accounts]
 prod = ["envs/prod/**"]
@@ -78,6 +79,7 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
                 id="CT4*", paths=("envs/sandbox",), resource="account:*", reason="sandbox"
             ),
         ),
+        require_reasons=True,
         baseline=".trailscan-baseline.json",
         limits=Limits(max_file_bytes=2048, max_instances=10),
         source=str(path),
@@ -93,6 +95,7 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
         "min_log_group_retention_days",
         "security_group_events",
         "suppressions",
+        "require_reasons",
         "baseline",
         "limits",
     }
@@ -120,6 +123,7 @@ def test_accounts_per_unit() -> None:
         ({"accounts": ["a"]}, "accounts must be"),
         ({"accounts": {"prod": 1}}, "accounts.prod must be"),
         ({"require_trail": "yes"}, "require_trail must be true or false"),
+        ({"require_reasons": 1}, "require_reasons must be true or false"),
         ({"min_retention_days": 0}, "min_retention_days must be an integer >= 1"),
         ({"min_log_group_retention_days": True}, "must be an integer"),
         ({"security_group_events": "rds"}, "security_group_events must be"),
