@@ -20,6 +20,7 @@ from tf_inline import load
 
 from scanner.limits import Limits
 from scanner.model import Span
+from scanner.parsers.terraform import load_terraform
 from scanner.parsers.terraform.hcl import parse_source
 from scanner.parsers.terraform.instance import ModuleInstance
 from scanner.parsers.terraform.loader import Loader
@@ -404,3 +405,19 @@ def test_invalid_input_is_a_parse_problem(text: str) -> None:
     problem = parse_source("bad.tf", text)
     assert problem.message.startswith("cannot parse Terraform file")
     assert problem.span.line >= 1 and problem.span.column >= 1
+
+
+@pytest.mark.parametrize("lead", ["", "\n\n", "  ", "\n   "])
+def test_terraform_json_first_line_columns(tmp_path: Path, lead: str) -> None:
+    text = lead + json.dumps(
+        {"resource": {"aws_cloudtrail": {"t": {"name": "main", "s3_bucket_name": "logs"}}}}
+    ) + "\n"
+    (tmp_path / "stack").mkdir()
+    (tmp_path / "stack" / "main.tf.json").write_text(text)  # as is: no dedent
+    model = load_terraform(tmp_path / "stack", tmp_path)
+    (trail,) = model.trails
+    line = lead.count("\n") + 1
+    source_line = text.split("\n")[line - 1]
+    assert where(trail.name.span) == (
+        line, source_line.index('"name"') + 1, line, source_line.index(', "s3') + 1
+    )
