@@ -421,3 +421,52 @@ def test_terraform_json_first_line_columns(tmp_path: Path, lead: str) -> None:
     assert where(trail.name.span) == (
         line, source_line.index('"name"') + 1, line, source_line.index(', "s3') + 1
     )
+
+
+# ---------------------------------------------------------------------------
+# The rewrite changes nothing but what python-hcl2 cannot read
+# ---------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _tokens(tree: object) -> list[tuple[str, str, int, int, int, int]]:
+    """Meaningful tokens with positions; a token's own leading blanks (python-hcl2's EQ
+    and COLON include them, operators may carry a merged newline) do not count."""
+    from lark import Token
+
+    out = []
+    for token in tree.scan_values(lambda v: isinstance(v, Token)):  # type: ignore[attr-defined]
+        if token.type == "NL_OR_COMMENT":
+            continue
+        value = str(token)
+        start_line, start_column = token.line, token.column
+        if value != value.lstrip():
+            start_line = start_column = 0
+        out.append((token.type, value.strip(), start_line, start_column, token.end_line,
+                    token.end_column))
+    return out
+
+
+def test_forced_rewrite_of_every_sample_gives_the_same_tokens_and_positions() -> None:
+    """Apply the rewrite to files python-hcl2 reads anyway: same tokens, same positions."""
+    import hcl2
+
+    from scanner.parsers.terraform import rewrite
+
+    paths = sorted((REPO / "samples").rglob("*.tf")) + sorted((REPO / "tests").rglob("*.tf"))
+    rewritten = 0
+    for path in paths:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            plain = hcl2.parses_to_tree(text)
+        except Exception:  # noqa: BLE001 - the hostile-input corpus lives under tests/
+            continue
+        rw = rewrite.rewrite(text)
+        if rw is None:
+            continue
+        rewritten += 1
+        tree = hcl2.parses_to_tree(rw.text)
+        rewrite._map_positions(tree, rw)  # noqa: SLF001 - the step under test
+        assert _tokens(tree) == _tokens(plain), path
+    assert rewritten >= 5

@@ -42,6 +42,7 @@ _CODE_STOP = re.compile(r'[\n#/"<{}()\[\]]|[^\x00-\x7f]')
 _STRING_STOP = re.compile(r'[\\"$%]')
 _HEREDOC_OPEN = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\r?\n")
 _FOR_WORD = re.compile(r"for(?![A-Za-z0-9_-])")
+_NON_BLANK = re.compile(r"[^ \t\r\n]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,17 +81,18 @@ class Lexed:
 
     def comment_only_lines(self) -> set[int]:
         """Lines holding nothing but comments and blanks (at least one comment)."""
-        lines: set[int] = set()
+        with_comment: set[int] = set()
+        with_code: set[int] = set()
+        pos = 0
         for comment in self.comments:
-            if not comment.own_line:
-                continue
-            end_line, _ = self.position(comment.end)
-            rest_end = self.text.find("\n", comment.end)
-            rest = self.text[comment.end : rest_end if rest_end >= 0 else len(self.text)]
-            last = end_line if not rest.strip() or rest.lstrip().startswith(("#", "//", "/*")) \
-                else end_line - 1
-            lines.update(range(comment.line, last + 1))
-        return lines
+            for word in _NON_BLANK.finditer(self.text, pos, comment.start):
+                with_code.add(self.position(word.start())[0])
+            end_line = self.position(max(comment.start, comment.end - 1))[0]
+            with_comment.update(range(comment.line, end_line + 1))
+            pos = comment.end
+        for word in _NON_BLANK.finditer(self.text, pos):
+            with_code.add(self.position(word.start())[0])
+        return with_comment - with_code
 
 
 def _is_name_char(ch: str) -> bool:
@@ -103,6 +105,8 @@ class _Lexer:
         self.n = len(text)
         self.out = Lexed(text=text)
         self.stack: list[_Ctx] = [_Ctx.BODY]
+        self.checked = 0  # offset up to which code/comment characters were classified
+        self.last_code = 0  # offset after the last code character seen
 
     def run(self) -> Lexed:
         i = 0
@@ -174,7 +178,11 @@ class _Lexer:
 
     def _comment(self, start: int, end: int, *, block: bool) -> int:
         text = self.text
-        line_start = text.rfind("\n", 0, start) + 1
+        # the last character that is not blank and not in a comment, found by looking at
+        # each character once (a line of 100,000 comments stays linear)
+        code = text[self.checked:start].rstrip(" \t\r\n")
+        if code:
+            self.last_code = self.checked + len(code)
         line, column = self.out.position(start)
         self.out.comments.append(
             Comment(
@@ -184,10 +192,11 @@ class _Lexer:
                 line=line,
                 column=column,
                 block=block,
-                own_line=not text[line_start:start].strip(),
+                own_line=self.last_code <= start - column + 1,
                 in_ignored_newlines=self.stack[-1] in _IGNORES_NEWLINES,
             )
         )
+        self.checked = end
         return end
 
     def _heredoc(self, i: int) -> int:
