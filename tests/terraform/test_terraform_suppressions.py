@@ -210,3 +210,14 @@ def test_lexer_finds_exactly_the_comments() -> None:
         at("# eight", False, False),
     ]
     assert [c[1:3] for c in found][:2] == [(1, 1), (2, 31)]
+
+
+def test_terraform_json_has_no_comments(tmp_path: Path) -> None:
+    model = load(tmp_path, {"main.tf.json": """
+        {"resource": {"aws_cloudtrail": {"t": {
+          "//": "# trailscan:ignore CT008 a JSON string, not a comment",
+          "name": "t",
+          "s3_bucket_name": "b"
+        }}}}
+    """})
+    assert model.trails[0].suppressions == ()

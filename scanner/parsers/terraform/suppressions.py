@@ -131,8 +131,8 @@ def _foreign(path: str, line: int, column: int, text: str) -> list[Suppression]:
 def scan_comments(path: str, text: str) -> CommentIndex:
     """Every suppression written in a comment of ``text``, by 1-based line."""
     index = CommentIndex()
-    if not any(marker in text for marker in _MARKERS):
-        return index
+    if path.endswith(".json") or not any(marker in text for marker in _MARKERS):
+        return index  # Terraform JSON has no comments (a "//" key is data)
     lexed = lex(text)
     index.comment_lines = lexed.comment_only_lines()
     for comment in lexed.comments:
