@@ -52,6 +52,9 @@ class Config:
     # What policies read (each of its fields is a top-level key of the table).
     settings: Settings = field(default_factory=Settings)
     suppressions: tuple[ConfigSuppression, ...] = ()
+    # trivy/tfsec ignore comments have no reason: when true they are CT902 and do not
+    # suppress, like a trailscan comment without one.
+    require_reasons: bool = False
     # Path of a baseline file (relative to the config file).
     baseline: str = ""
     limits: Limits = field(default_factory=Limits)
@@ -178,6 +181,10 @@ def parse_config(data: dict[str, Any], source: str = "") -> Config:
     kwargs["settings"] = _settings(data)
     if "suppressions" in data:
         kwargs["suppressions"] = _suppressions(data["suppressions"])
+    if "require_reasons" in data:
+        if not isinstance(data["require_reasons"], bool):
+            raise ConfigError("require_reasons must be true or false")
+        kwargs["require_reasons"] = data["require_reasons"]
     if "baseline" in data:
         if not isinstance(data["baseline"], str):
             raise ConfigError("baseline must be a path (string), relative to the config file")

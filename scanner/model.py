@@ -157,8 +157,10 @@ class Attr(Generic[T]):
 class Suppression:
     """One suppression written next to a resource (comment or CFN Metadata).
 
-    ``source`` is ``trailscan`` or ``checkov``; a checkov suppression names checkov ids
-    (``CKV_AWS_35``) that the engine maps to policies through their aliases.
+    ``source`` is ``trailscan``, ``checkov``, ``trivy`` or ``tfsec``; the other tools'
+    suppressions name their own ids (``CKV_AWS_35``, ``AVD-AWS-0015``,
+    ``aws-cloudtrail-enable-log-validation``) that the engine maps to policies through
+    their aliases.
     """
 
     ids: tuple[str, ...]

@@ -32,6 +32,8 @@ class WaiverKind(enum.StrEnum):
 
     INLINE = "inline"  # a trailscan comment or CloudFormation Metadata next to the resource
     CHECKOV = "checkov"  # a checkov skip next to the resource
+    TRIVY = "trivy"  # a trivy ignore comment (no reason in its syntax)
+    TFSEC = "tfsec"  # a tfsec ignore comment (no reason in its syntax)
     CONFIG = "config"  # ``[[tool.trailscan.suppressions]]``
     BASELINE = "baseline"  # the baseline file
 

@@ -206,3 +206,27 @@ def test_corpus_readme_lists_every_case() -> None:
     readme = (ROOT / "tests/bad_inputs/README.md").read_text()
     for case in (*cases.CASES, *cases.CONFIG_CASES):
         assert f"`{case.name}`" in readme, case.name
+
+
+def test_heredoc_text_is_no_suppression(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Comment-looking text inside a heredoc or a string waives nothing."""
+    case = next(c for c in cases.CASES if c.name == "tf_comment_in_heredoc")
+    root = build_tree(tmp_path, case)
+    main(["scan", str(root), "--root", str(root), "--format", "json", "--select", "CT008"])
+    report = json.loads(capsys.readouterr().out)
+    ours = [f for f in report["findings"] if f["path"] == "bad/heredoc_comment/main.tf"]
+    assert [(f["id"], f["resource"], f["suppressed"]) for f in ours] == [
+        ("CT008", "aws_cloudtrail.heredoc", False)
+    ]
+
+
+def test_duplicate_resource_keeps_the_first_declaration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = next(c for c in cases.CASES if c.name == "tf_duplicate_resource_two_files")
+    root = build_tree(tmp_path, case)
+    main(["scan", str(root), "--root", str(root), "--format", "json", "--select", "CT008"])
+    report = json.loads(capsys.readouterr().out)
+    evaluations = [e for e in report["evaluations"] if e["subject"] == "aws_cloudtrail.dup"]
+    # a.tf says validation is on; b.tf is the rejected duplicate and is not what is checked
+    assert [(e["status"], e["path"]) for e in evaluations] == [("pass", "bad/dup/a.tf")]

@@ -82,6 +82,14 @@ def _copy(name: str, target: str) -> Callable[[Path], None]:
     return build
 
 
+def _copies(*pairs: tuple[str, str]) -> Callable[[Path], None]:
+    def build(root: Path) -> None:
+        for name, target in pairs:
+            _copy(name, target)(root)
+
+    return build
+
+
 def _write_bytes(target: str, data: bytes) -> Callable[[Path], None]:
     def build(root: Path) -> None:
         dest = _bad(root) / target
@@ -379,6 +387,20 @@ CASES: tuple[Case, ...] = (
     Case("tf_count_unknown_var", "count from a variable without a value",
          _copy("tf_count_unknown_var.tf", "count/main.tf"), (), clean=True,
          scanned=("bad/count/main.tf",)),
+    Case("tf_comment_in_heredoc",
+         "trailscan/checkov/trivy/tfsec suppressions written inside a heredoc and strings",
+         _copy("tf_comment_in_heredoc.tf", "heredoc_comment/main.tf"), (), clean=True,
+         scanned=("bad/heredoc_comment/main.tf",)),
+    Case("tf_duplicate_resource_two_files",
+         "one resource declared in two files of a module, and an argument set twice",
+         _copies(("tf_duplicate_resource_a.tf", "dup/a.tf"),
+                 ("tf_duplicate_resource_b.tf", "dup/b.tf")),
+         (Expected("bad/dup/b.tf", 1, 'Duplicate resource "aws_cloudtrail" configuration'),
+          Expected("bad/dup/b.tf", 5, "Attribute redefined")), tags=("cli",)),
+    Case("tf_huge_numbers",
+         "integers beyond 64 bits, 1e999, 1e308*10, a 5,000-digit number, count = 1e999",
+         _copy("tf_huge_numbers.tf", "numbers/main.tf"),
+         (Expected("bad/numbers/main.tf", 13, "Invalid count argument"),), tags=("cli",)),
     # --- file system ----------------------------------------------------------------
     Case("fs_symlink_loop", "directory and file symlink loops", _symlink_loop,
          tuple(Expected(f"bad/{n}", None, "cannot be read") for n in ("ping.yaml", "pong.yaml",
