@@ -32,6 +32,7 @@ min_log_group_retention_days = 90
 security_group_events = "EC2"
 baseline = ".trailscan-baseline.json"
 policies_dirs = ["../org-policies"]
+exclude = ["tests/fixtures/", "*.generated.tf"]
 
 [tool.trailscan.accounts]
 prod = ["envs/prod/**"]
@@ -82,6 +83,7 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
         baseline=".trailscan-baseline.json",
         limits=Limits(max_file_bytes=2048, max_instances=10),
         policies_dirs=("../org-policies",),
+        exclude=("tests/fixtures/", "*.generated.tf"),
         source=str(path),
     )
     # The test above names every key: a new key must be added to it.
@@ -96,6 +98,7 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
         "security_group_events",
         "suppressions",
         "policies_dirs",
+        "exclude",
         "baseline",
         "limits",
     }

@@ -1,0 +1,127 @@
+"""Who calls whom: Terraform module calls and CloudFormation nested stacks, read from
+parsed structure (the Terraform outline, the decoded template), never from raw text.
+
+A call that cannot be read for certain (a file that does not tokenize, a source that is
+not a literal, a location given by a parameter) is left out. That is the safe side: the
+callee then counts as a unit of its own and is scanned, perhaps twice, never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterable
+
+from scanner.limits import Limits
+
+LOCAL_PREFIXES = ("./", "../")
+
+
+def _is_override(name: str) -> bool:
+    stem = name.removesuffix(".json").removesuffix(".tf")
+    return stem == "override" or stem.endswith("_override")
+
+
+def _read_text(path: str, limits: Limits) -> str | None:
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limits.max_file_bytes:
+            return None
+        with open(path, "rb") as fh:
+            return fh.read().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None  # the loader reads it again and reports why
+
+
+def module_targets(directory: str, limits: Limits, inside: Callable[[str], bool]) -> set[str]:
+    """The local module directories the Terraform files in ``directory`` call (real
+    paths of existing directories inside the scan root). Override files
+    (``override.tf``, ``*_override.tf``) replace a module's source, as Terraform does."""
+    from scanner.parsers.terraform.outline import outline_text
+
+    try:
+        with os.scandir(directory) as it:
+            names = sorted(e.name for e in it if e.name.endswith((".tf", ".tf.json")))
+    except OSError:
+        return set()
+    sources: dict[str, str | None] = {}
+    for override in (False, True):
+        for name in names:
+            if _is_override(name) != override:
+                continue
+            path = os.path.join(directory, name)
+            if not inside(os.path.realpath(path)):
+                continue  # the loader never reads a file linked from outside the root
+            text = _read_text(path, limits)
+            if text is None or "module" not in text:
+                continue  # a module block is written with the word `module`
+            outline = outline_text(text, is_json=name.endswith(".json"))
+            if outline.problems:
+                continue  # not trusted: the loader reports the file
+            for block in outline.blocks:
+                if block.type == "module" and len(block.labels) == 1:
+                    if override and block.literal("source") is None and not any(
+                        key == "source" for key, _ in block.attributes
+                    ):
+                        continue  # an override that leaves the source as it is
+                    sources[block.labels[0]] = block.source
+    targets: set[str] = set()
+    for source in sources.values():
+        if source is None or not source.startswith(LOCAL_PREFIXES):
+            continue
+        target = os.path.realpath(os.path.join(directory, source))
+        if target != directory and inside(target) and os.path.isdir(target):
+            targets.add(target)
+    return targets
+
+
+def terraform_calls(
+    directories: Iterable[str], limits: Limits, inside: Callable[[str], bool]
+) -> dict[str, set[str]]:
+    """The call graph from ``directories``, followed into every module they reach (each
+    directory read once)."""
+    calls: dict[str, set[str]] = {}
+    queue = sorted(directories, reverse=True)
+    while queue:
+        directory = queue.pop()
+        if directory in calls:
+            continue
+        targets = module_targets(directory, limits, inside)
+        calls[directory] = targets
+        queue.extend(sorted((t for t in targets if t not in calls), reverse=True))
+    return calls
+
+
+def nested_targets(
+    template: str, text: str, limits: Limits, inside: Callable[[str], bool]
+) -> set[str]:
+    """The local templates ``template`` (whose text is given) loads as nested stacks."""
+    from scanner.parsers.cloudformation import nested_stacks
+
+    found = nested_stacks(text, limits)
+    base = os.path.dirname(template)
+    out: set[str] = set()
+    for stack in found.stacks:
+        target = os.path.realpath(os.path.join(base, stack.location))
+        if inside(target) and os.path.isfile(target):
+            out.add(target)
+    return out
+
+
+def follow_nesting(edges: dict[str, set[str]], limits: Limits, inside: Callable[[str], bool]) -> None:
+    """Complete the nesting graph ``edges`` (template → nested templates, for the
+    templates read so far) with the nested templates that were not candidates
+    themselves, each read and decoded once."""
+    from scanner.parsers.cloudformation import may_nest_stacks
+
+    queue = sorted({t for targets in edges.values() for t in targets if t not in edges}, reverse=True)
+    while queue:
+        path = queue.pop()
+        if path in edges:
+            continue
+        text = _read_text(path, limits)
+        if text is None or not may_nest_stacks(text):
+            edges[path] = set()
+            continue
+        edges[path] = nested_targets(path, text, limits, inside)
+        queue.extend(sorted((t for t in edges[path] if t not in edges), reverse=True))
