@@ -182,7 +182,7 @@ def discover(
                 template_targets.add(real)
 
     if found.terraform_dirs and tf_targets != set():
-        calls = terraform_calls(found.terraform_dirs, limits, walker.inside)
+        calls = terraform_calls(found.terraform_dirs, limits, walker.inside, found.terraform_files)
         roots = entry_points(calls, found.terraform_dirs)
         if tf_targets is not None:
             wanted = ancestors(calls, tf_targets)

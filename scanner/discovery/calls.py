@@ -33,24 +33,40 @@ def _read_text(path: str, limits: Limits) -> str | None:
         return None  # the loader reads it again and reports why
 
 
-def module_targets(directory: str, limits: Limits, inside: Callable[[str], bool]) -> set[str]:
-    """The local module directories the Terraform files in ``directory`` call (real
-    paths of existing directories inside the scan root). Override files
-    (``override.tf``, ``*_override.tf``) replace a module's source, as Terraform does."""
-    from scanner.parsers.terraform.outline import outline_text
-
+def _terraform_files(directory: str) -> list[tuple[str, str]]:
+    """(name, real path) of the .tf/.tf.json files of a directory the walk did not list."""
+    out = []
     try:
         with os.scandir(directory) as it:
-            names = sorted(e.name for e in it if e.name.endswith((".tf", ".tf.json")))
+            for entry in it:
+                if entry.name.endswith((".tf", ".tf.json")):
+                    real = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+                    out.append((entry.name, real))
     except OSError:
-        return set()
+        return []
+    return sorted(out)
+
+
+def module_targets(
+    directory: str,
+    limits: Limits,
+    inside: Callable[[str], bool],
+    files: list[tuple[str, str]] | None = None,
+) -> set[str]:
+    """The local module directories the Terraform files in ``directory`` call (real
+    paths of existing directories inside the scan root). ``files``: the directory's
+    .tf files as the walk listed them (name, real path), else it is listed here.
+    Override files (``override.tf``, ``*_override.tf``) replace a module's source, as
+    Terraform does."""
+    from scanner.parsers.terraform.outline import outline_text
+
+    listed = sorted(files) if files is not None else _terraform_files(directory)
     sources: dict[str, str | None] = {}
     for override in (False, True):
-        for name in names:
+        for name, path in listed:
             if _is_override(name) != override:
                 continue
-            path = os.path.join(directory, name)
-            if not inside(os.path.realpath(path)):
+            if not inside(path):
                 continue  # the loader never reads a file linked from outside the root
             text = _read_text(path, limits)
             if text is None or "module" not in text:
@@ -76,17 +92,21 @@ def module_targets(directory: str, limits: Limits, inside: Callable[[str], bool]
 
 
 def terraform_calls(
-    directories: Iterable[str], limits: Limits, inside: Callable[[str], bool]
+    directories: Iterable[str],
+    limits: Limits,
+    inside: Callable[[str], bool],
+    listings: dict[str, list[tuple[str, str]]] | None = None,
 ) -> dict[str, set[str]]:
     """The call graph from ``directories``, followed into every module they reach (each
-    directory read once)."""
+    directory read once). ``listings``: the .tf files of the directories the walk saw."""
     calls: dict[str, set[str]] = {}
+    listings = listings or {}
     queue = sorted(directories, reverse=True)
     while queue:
         directory = queue.pop()
         if directory in calls:
             continue
-        targets = module_targets(directory, limits, inside)
+        targets = module_targets(directory, limits, inside, listings.get(directory))
         calls[directory] = targets
         queue.extend(sorted((t for t in targets if t not in calls), reverse=True))
     return calls

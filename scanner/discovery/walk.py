@@ -70,6 +70,8 @@ class Walked:
     """What a walk found. Paths are real (symlinks resolved) absolute strings."""
 
     terraform_dirs: set[str] = field(default_factory=set)
+    # Real directory -> its .tf/.tf.json files (name, real path), as the walk listed them.
+    terraform_files: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     candidates: dict[str, int] = field(default_factory=dict)  # real path -> size
     not_ours: list[str] = field(default_factory=list)  # relative to the root
     problems: list[ParseProblem] = field(default_factory=list)
@@ -104,14 +106,14 @@ class Walker:
 
     # -- files ----------------------------------------------------------------------
 
-    def add_file(self, real: str, name: str, size: int, explicit: bool) -> None:
+    def add_file(self, real: str, name: str, size: int, explicit: bool, directory: str) -> None:
+        """``directory``: the real directory the entry sits in (a symlinked .tf file is
+        part of the module where the link is, not where its target is)."""
         kind = classify_name(name)
-        if kind == TERRAFORM:
-            self.found.terraform_dirs.add(os.path.dirname(real))
+        if kind == TERRAFORM or (kind == TFVARS and explicit):
+            self.found.terraform_dirs.add(directory)
         elif kind == CANDIDATE:
             self.found.candidates[real] = size
-        elif kind == TFVARS and explicit:
-            self.found.terraform_dirs.add(os.path.dirname(real))
         elif explicit:
             self.found.not_ours.append(self.rel(real))
 
@@ -126,7 +128,8 @@ class Walker:
         if not stat.S_ISREG(st.st_mode):
             self.found.not_ours.append(self.rel(real))  # never opened: a FIFO would block
             return
-        self.add_file(real, path.name, st.st_size, explicit=True)
+        directory = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+        self.add_file(real, path.name, st.st_size, explicit=True, directory=directory)
 
     # -- directories ----------------------------------------------------------------
 
@@ -204,16 +207,21 @@ class Walker:
             is_dir = stat.S_ISDIR(mode)
             if is_dir and (name in SKIP_DIRS or (name.startswith("asset.") and os.path.basename(real) == "cdk.out")):
                 continue
-            if rules and rules.ignored(entry_tree, is_dir):
+            ignored = bool(rules) and rules.ignored(entry_tree, is_dir)
+            if ignored and (is_dir or not name.endswith(TERRAFORM_SUFFIXES)):
                 continue
             if is_link and not self.inside(entry_real):
-                self.problem(where, "symlink points outside the scanned root; not read")
+                if not ignored:
+                    self.problem(where, "symlink points outside the scanned root; not read")
                 continue
             if is_dir:
                 subdirs.append((entry_tree, entry_real, rules))
             elif stat.S_ISREG(mode):
                 kind = classify_name(name)
-                if kind is None:
+                if kind == TERRAFORM:
+                    # Every .tf file of the directory, ignored or not: its module reads them all.
+                    self.found.terraform_files.setdefault(real, []).append((name, entry_real))
+                if kind is None or ignored:
                     continue
                 size = 0
                 if kind == CANDIDATE:
@@ -222,8 +230,8 @@ class Walker:
                     except OSError as exc:
                         self.problem(where, f"cannot be read: {exc.strerror or exc}")
                         continue
-                self.add_file(entry_real, name, size, explicit=False)
-            elif classify_name(name) is not None:
+                self.add_file(entry_real, name, size, explicit=False, directory=real)
+            elif not ignored and classify_name(name) is not None:
                 # A FIFO, socket or device named like our files: never opened.
                 self.found.not_ours.append(where)
         return subdirs
