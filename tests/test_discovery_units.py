@@ -84,12 +84,20 @@ def test_too_large_templates_are_problems_whatever_their_name(tmp_path: Path) ->
 
 def test_deep_directories_do_not_exhaust_the_stack(tmp_path: Path) -> None:
     deep = tmp_path
+    levels = []
     for _ in range(1200):  # deeper than Python's recursion limit
         deep = deep / "d"
         deep.mkdir()
+        levels.append(deep)
     (deep / "main.tf").write_text(TRAIL, encoding="utf-8")
-    found = discover([tmp_path], tmp_path, Limits())
-    assert len(found.terraform_dirs) == 1
+    try:
+        found = discover([tmp_path], tmp_path, Limits())
+        assert len(found.terraform_dirs) == 1
+    finally:
+        # pytest's own (recursive) clean-up of old temporary directories cannot remove it.
+        (deep / "main.tf").unlink()
+        for level in reversed(levels):
+            level.rmdir()
 
 
 def test_one_realpath_per_symlink_not_per_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
