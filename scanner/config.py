@@ -61,6 +61,9 @@ class Config:
     # Directories of the user's own policy modules (relative to the config file). They run
     # Python: honoured only from a --config file outside the scanned paths (the CLI checks).
     policies_dirs: tuple[str, ...] = ()
+    # Paths not searched for roots and templates: gitignore-style patterns, relative to
+    # the config file (a module or nested template a unit loads is still read).
+    exclude: tuple[str, ...] = ()
     # Where the configuration was read from ("" = built-in defaults).
     source: str = ""
 
@@ -189,6 +192,8 @@ def parse_config(data: dict[str, Any], source: str = "") -> Config:
         if not isinstance(data["baseline"], str):
             raise ConfigError("baseline must be a path (string), relative to the config file")
         kwargs["baseline"] = data["baseline"]
+    if "exclude" in data:
+        kwargs["exclude"] = _str_tuple(data["exclude"], "exclude")
     if "policies_dirs" in data:
         kwargs["policies_dirs"] = _str_tuple(data["policies_dirs"], "policies_dirs")
     if "limits" in data:

@@ -78,7 +78,8 @@ ALLOWED: dict[str, set[str]] = {
     "results": {"policy", "config", *_MODEL},
     "options": {"config", *_MODEL},
     "policy": {*_MODEL},
-    "discovery": {"config", *_PARSERS},
+    # Module calls and nested stacks are read from the front ends' own structure.
+    "discovery": {"config", "parsers.terraform", "parsers.cloudformation", *_PARSERS},
     "config": {*_MODEL},
     "parsers.entry": {"parsers.terraform", "parsers.cloudformation", *_PARSERS},
     "parsers.terraform": {*_PARSERS},

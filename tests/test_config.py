@@ -33,6 +33,7 @@ security_group_events = "EC2"
 baseline = ".trailscan-baseline.json"
 policies_dirs = ["../org-policies"]
 require_reasons = true
+exclude = ["tests/fixtures/", "*.generated.tf"]
 
 [tool.trailscan.accounts]
 prod = ["envs/prod/**"]
@@ -86,6 +87,7 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
         baseline=".trailscan-baseline.json",
         limits=Limits(max_file_bytes=2048, max_instances=10),
         policies_dirs=("../org-policies",),
+        exclude=("tests/fixtures/", "*.generated.tf"),
         source=str(path),
     )
     # The test above names every key: a new key must be added to it.
@@ -101,6 +103,7 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
         "suppressions",
         "policies_dirs",
         "require_reasons",
+        "exclude",
         "baseline",
         "limits",
     }

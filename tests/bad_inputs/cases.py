@@ -235,6 +235,54 @@ def _dirs_named_like_files(root: Path) -> None:
     (bad / "template.yaml" / "README").write_text("a directory, not a template\n")
 
 
+def _comment_module_source(root: Path) -> None:
+    """A root whose comments, strings and heredoc mention a call of ``../callee``: the
+    callee is not called, so it is a root of its own and must be scanned."""
+    bad = _bad(root)
+    (bad / "root").mkdir()
+    (bad / "callee").mkdir()
+    shutil.copyfile(HERE / "tf_comment_module_source.tf", bad / "root" / "main.tf")
+    (bad / "callee" / "main.tf").write_text(_TRAIL_TF)
+
+
+def _templateurl_in_description(root: Path) -> None:
+    bad = _bad(root)
+    shutil.copyfile(HERE / "cfn_templateurl_in_description.yaml", bad / "parent.yaml")
+    (bad / "prod.yaml").write_text(_CRLF_YAML.replace("\r\n", "\n").replace("CrlfTrail", "ProdTrail"))
+
+
+def _nested_cycle(root: Path) -> None:
+    bad = _bad(root)
+    shutil.copyfile(HERE / "cfn_nested_cycle_a.yaml", bad / "cycle_a.yaml")
+    shutil.copyfile(HERE / "cfn_nested_cycle_b.yaml", bad / "cycle_b.yaml")
+
+
+def _eleven_mb_yaml(root: Path) -> None:
+    """11 MB named plain ``.yaml``: too large to read, so nobody can say it is not a
+    template (it is one)."""
+    dest = _bad(root) / "big.yaml"
+    line = b"# " + b"x" * 1021 + b"\n"
+    with dest.open("wb") as out:
+        out.write(OUTSIDE_TRAIL_YAML.encode())
+        for _ in range(11 * 1024):
+            out.write(line)
+
+
+def _fifo(root: Path) -> None:
+    """FIFOs named like our files: opening one would block the scan forever."""
+    bad = _bad(root)
+    os.mkfifo(bad / "pipe.tf")
+    os.mkfifo(bad / "pipe.yaml")
+
+
+def _gitignore_redos(root: Path) -> None:
+    """A .gitignore whose patterns a backtracking matcher takes minutes over (pathspec:
+    11 s for an 80-character name), next to a 250-character file name."""
+    bad = _bad(root)
+    (bad / ".gitignore").write_text("*a*a*a*a*a*a*a*a*a*a*a*a*b\n**/a*a*a*a*a*a*a*a*a*a*a*c/**\n")
+    (bad / ("a" * 240 + ".yaml")).write_text(OUTSIDE_TRAIL_YAML.replace("OutsideSecret", "LongName"))
+
+
 _CRLF_TF = _TRAIL_TF.replace("\n", "\r\n").encode()
 _CRLF_YAML = OUTSIDE_TRAIL_YAML.replace("outside-logs", "crlf-logs").replace(
     "OutsideSecret", "CrlfTrail"
@@ -429,6 +477,23 @@ CASES: tuple[Case, ...] = (
     Case("names_with_controls", "a file name and a logical id with ESC, OSC 8, CR and LF",
          _hostile_names, (), clean=True, scanned=(f"bad/{HOSTILE_FILE_NAME}",),
          needs_posix_names=True, tags=("cli",)),
+    Case("fs_fifo", "FIFOs named pipe.tf and pipe.yaml (never opened)", _fifo, (), clean=True),
+    Case("fs_gitignore_redos", "a .gitignore with catastrophic-backtracking patterns",
+         _gitignore_redos, (), clean=True, scanned=("bad/" + "a" * 240 + ".yaml",)),
+    # --- calls read from structure, never from text --------------------------------
+    Case("tf_comment_module_source", "comments, a string and a heredoc mention source = \"../callee\"",
+         _comment_module_source, (), clean=True, scanned=("bad/callee/main.tf", "bad/root/main.tf"),
+         tags=("cli",)),
+    Case("cfn_templateurl_in_description", "a Description, Metadata and a comment mention TemplateURL: ./prod.yaml",
+         _templateurl_in_description, (), clean=True, scanned=("bad/parent.yaml", "bad/prod.yaml")),
+    Case("cfn_nested_self", "a nested stack whose TemplateURL is the template itself",
+         _copy("cfn_nested_self.yaml", "self.yaml"),
+         (Expected("bad/self.yaml", 6, "nested stack cycle"),)),
+    Case("cfn_nested_cycle", "two templates that nest each other",
+         _nested_cycle, (Expected("bad/cycle_b.yaml", 6, "nested stack cycle"),),
+         scanned=("bad/cycle_a.yaml",)),
+    Case("cfn_11mb_yaml", "an 11 MB template named plain .yaml (generated)", _eleven_mb_yaml,
+         (Expected("bad/big.yaml", None, "max_file_bytes"),), tags=("cli",)),
 )
 
 
