@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
-from scanner.analysis.trails import attr_name, describe, is_multi_region, sorted_trails
-from scanner.model import Model
-from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
+from scanner.analysis.trails import describe, is_multi_region, sorted_trails
+from scanner.model import Model, Trail
+from scanner.policy import Outcome, Related, judge, policy
 
 
 @policy(
@@ -14,7 +15,7 @@ from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
     name="multi-region-trail",
     severity="HIGH",
     controls={"CIS AWS Foundations v3.0": "3.1", "AWS Security Hub": "CloudTrail.1"},
-    aliases=("CKV_AWS_67", "AVD-AWS-0014"),
+    aliases=("CKV_AWS_67", "AVD-AWS-0014", "aws-cloudtrail-enable-all-regions"),
 )
 def multi_region_trail(model: Model) -> Iterable[Outcome]:
     """Trails must record events in every region
@@ -39,27 +40,26 @@ def multi_region_trail(model: Model) -> Iterable[Outcome]:
     for trail in trails:
         attr = trail.is_multi_region
         multi = is_multi_region(trail)
-        if multi is None:
-            yield Unknown(subject=trail.ref, span=attr.span, reason=attr.reason or "unresolved")
-            continue
-        if multi:
-            yield Pass(subject=trail.ref, span=attr.span)
-            continue
-        others = [t for t in trails if t is not trail and is_multi_region(t) is True]
-        message = (
-            f"Trail {trail.ref} records only its home region "
-            f"({describe(attr, attr_name(trail, 'is_multi_region'))}): "
-            "activity in every other region is not logged."
-        )
-        if others:
-            names = ", ".join(t.ref for t in others)
-            message += (
-                f" The account also has the multi-region trail {names}; if this trail is a "
-                "deliberate single-region trail, suppress this finding with the reason."
-            )
-        yield Fail(
+        others = [t for t in trails if t is not trail and is_multi_region(t) is True] if multi is False else []
+        yield judge(
             subject=trail.ref,
             span=attr.span,
-            message=message,
+            verdict=multi,
+            unknown=attr.reason,
+            fail=partial(_single_region, trail, others),
             related=tuple(Related(label="multi-region trail", ref=t.ref, span=t.span) for t in others),
         )
+
+
+def _single_region(trail: Trail, others: list[Trail]) -> str:
+    message = (
+        f"Trail {trail.ref} records only its home region ({describe(trail.is_multi_region)}): "
+        "activity in every other region is not logged."
+    )
+    if others:
+        names = ", ".join(t.ref for t in others)
+        message += (
+            f" The account also has the multi-region trail {names}; if this trail is a "
+            "deliberate single-region trail, suppress this finding with the reason."
+        )
+    return message

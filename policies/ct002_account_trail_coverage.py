@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from scanner.analysis.trails import (
-    attr_name,
     is_logging,
     is_multi_region,
-    k_and,
     management_coverage,
+    records_all_management_events,
     sorted_trails,
 )
 from scanner.model import Model, Trail
-from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
+from scanner.policy import Outcome, Related, judge, policy
+from scanner.tri import all_of, any_of
 
 
 def _shortfalls(trail: Trail) -> tuple[list[str], list[str]]:
@@ -24,24 +25,25 @@ def _shortfalls(trail: Trail) -> tuple[list[str], list[str]]:
     if multi is False:
         short.append("single-region")
     elif multi is None:
-        unknown.append(f"{attr_name(trail, 'is_multi_region')} unresolved")
+        unknown.append(f"{trail.is_multi_region.name} unresolved")
     logging = is_logging(trail)
     if logging is False:
         short.append("not logging")
     elif logging is None:
-        unknown.append(f"{attr_name(trail, 'enable_logging')} unresolved")
+        unknown.append(f"{trail.enable_logging.name} unresolved")
     cov = management_coverage(trail)
+    complete = all_of((cov.read_all, cov.write_all))
     if cov.read is False and cov.write is False:
         short.append("records no management events")
     elif cov.read is False:
         short.append("records only write management events")
     elif cov.write is False:
         short.append("records only read management events")
-    elif cov.excluded and k_and(cov.read_all, cov.write_all) is False:
+    elif cov.excluded and complete is False:
         short.append("excludes management events from " + ", ".join(cov.excluded))
-    elif k_and(cov.read_all, cov.write_all) is False:
+    elif complete is False:
         short.append("records management events of some event sources only")
-    if k_and(cov.read_all, cov.write_all) is None:
+    if complete is None:
         unknown.append(cov.reason or "event selectors unresolved")
     return short, unknown
 
@@ -74,40 +76,30 @@ def account_trail_coverage(model: Model) -> Iterable[Outcome]:
     trails = sorted_trails(model.trails)
     if not trails:
         return  # CT003 decides whether an account without trails is acceptable
-    subject = f"account:{model.account}"
     verdicts = [
-        (t, k_and(is_multi_region(t), is_logging(t), k_and(*_all(t)))) for t in trails
+        (t, all_of((is_multi_region(t), is_logging(t), records_all_management_events(t)))) for t in trails
     ]
-    good = [t for t, v in verdicts if v is True]
-    if good:
-        yield Pass(subject=subject, span=good[0].span)
-        return
-    details = {t.ref: _shortfalls(t) for t in trails}
-    related = tuple(Related(label="trail", ref=t.ref, span=t.span) for t in trails)
-    undecided = [t for t, v in verdicts if v is None]
-    if undecided:
-        reasons = "; ".join(
-            f"{t.ref}: {', '.join(details[t.ref][1]) or 'unresolved'}" for t in undecided
-        )
-        yield Unknown(
-            subject=subject,
-            span=undecided[0].span,
-            reason=f"whether a trail records every management event in all regions: {reasons}",
-            related=related,
-        )
-        return
-    listing = "; ".join(f"{t.ref} ({', '.join(details[t.ref][0])})" for t in trails)
-    yield Fail(
-        subject=subject,
-        span=trails[0].span,
-        message=(
-            f"No trail of account {model.account!r} is multi-region, logging and records all read "
-            f"and write management events: {listing}."
-        ),
-        related=related,
+    verdict = any_of(v for _, v in verdicts)
+    # The trail that decides: the first good one, else the first undecided, else the first.
+    deciding = next(t for t, v in verdicts if v is verdict)
+    yield judge(
+        subject=f"account:{model.account}",
+        span=deciding.span,
+        verdict=verdict,
+        unknown=partial(_undecided, [t for t, v in verdicts if v is None]),
+        fail=partial(_incomplete, model.account, trails),
+        related=tuple(Related(label="trail", ref=t.ref, span=t.span) for t in trails),
     )
 
 
-def _all(trail: Trail) -> tuple[bool | None, bool | None]:
-    cov = management_coverage(trail)
-    return cov.read_all, cov.write_all
+def _undecided(trails: list[Trail]) -> str:
+    reasons = "; ".join(f"{t.ref}: {', '.join(_shortfalls(t)[1]) or 'unresolved'}" for t in trails)
+    return f"whether a trail records every management event in all regions: {reasons}"
+
+
+def _incomplete(account: str, trails: list[Trail]) -> str:
+    listing = "; ".join(f"{t.ref} ({', '.join(_shortfalls(t)[0])})" for t in trails)
+    return (
+        f"No trail of account {account!r} is multi-region, logging and records all read "
+        f"and write management events: {listing}."
+    )

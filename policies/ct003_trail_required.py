@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from scanner.analysis.trails import sorted_trails
 from scanner.model import Model, Span
-from scanner.policy import Fail, Outcome, Pass, Unknown, policy
+from scanner.policy import Outcome, judge, policy
 
 
 @policy(
@@ -34,34 +34,34 @@ def trail_required(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-a-trail-using-the-console-first-time.html
     """
-    if model.setting("require_trail") is not True:
+    if not model.settings.require_trail:
         return
-    subject = f"account:{model.account}"
     if model.trails:
-        yield Pass(subject=subject, span=sorted_trails(model.trails)[0].span)
-        return
-    if not model.units or not model.units[0].files:
-        return
+        span = sorted_trails(model.trails)[0].span
+    elif model.units and model.units[0].files:
+        span = Span(path=model.units[0].files[0])
+    else:
+        return  # nothing scanned: no file to anchor a finding on
+    # A module trailscan could not read may define the trail: then not "no trail".
     unread = [(u, call) for u in model.units for call in u.unread_modules]
-    if unread:
-        # A module trailscan could not read may define the trail: not "no trail".
+    verdict = True if model.trails else (None if unread else False)
+
+    def unknown() -> str:
         shown = ", ".join(f"{call} (in {u.id})" for u, call in unread[:3])
         more = f" and {len(unread) - 3} more" if len(unread) > 3 else ""
-        yield Unknown(
-            subject=subject,
-            span=Span(path=model.units[0].files[0]),
-            reason=(
-                f"no trail in the code trailscan could read, but the trail may be defined in "
-                f"module calls it could not read: {shown}{more} (a remote module is read "
-                f"once `terraform init -backend=false` has installed it)"
-            ),
+        return (
+            f"no trail in the code trailscan could read, but the trail may be defined in "
+            f"module calls it could not read: {shown}{more} (a remote module is read "
+            f"once `terraform init -backend=false` has installed it)"
         )
-        return
+
     units = ", ".join(u.id for u in model.units)
-    yield Fail(
-        subject=subject,
-        span=Span(path=model.units[0].files[0]),
-        message=(
+    yield judge(
+        subject=f"account:{model.account}",
+        span=span,
+        verdict=verdict,
+        unknown=unknown,
+        fail=(
             f"Account {model.account!r} defines no CloudTrail trail although require_trail = true "
             f"(scanned: {units})."
         ),

@@ -3,34 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
+from typing import Any
 
 from scanner.analysis.trails import (
-    attr_name,
     describe,
     global_events_unknown_reason,
     is_logging,
-    k_or,
     records_global_events,
     records_management_events,
     sorted_trails,
 )
 from scanner.model import Attr, Model, Trail
-from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
+from scanner.policy import Outcome, Related, judge, policy
+from scanner.tri import any_of
 
 
-def _offence(trail: Trail) -> tuple[Attr[object], str]:
+def _offence(trail: Trail) -> tuple[Attr[Any], str]:
     """The attribute that stops this trail from recording global events, and why."""
     glob = trail.include_global_service_events
     if glob.is_false():
-        return glob, describe(glob, attr_name(trail, "include_global_service_events"))
+        return glob, describe(glob)
     if is_logging(trail) is False:
         return trail.enable_logging, "not logging"
-    if k_or(*records_management_events(trail)) is False:
-        attr = trail.advanced_event_selectors
-        field = "advanced_event_selectors"
-        if not (attr.known and attr.value):
-            attr, field = trail.event_selectors, "event_selectors"
-        return attr, f"records no management events ({attr_name(trail, field)})"
+    if any_of(records_management_events(trail)) is False:
+        selectors: Attr[Any] = trail.advanced_event_selectors
+        if not (selectors.known and selectors.value):
+            selectors = trail.event_selectors
+        return selectors, f"records no management events ({selectors.name})"
     return glob, "unresolved"
 
 
@@ -61,31 +61,35 @@ def global_events_recorded(model: Model) -> Iterable[Outcome]:
     trails = sorted_trails(model.trails)
     if not trails:
         return
-    subject = f"account:{model.account}"
     verdicts = [(t, records_global_events(t)) for t in trails]
-    good = [t for t, v in verdicts if v is True]
-    if good:
-        yield Pass(subject=subject, span=good[0].include_global_service_events.span)
-        return
-    related = tuple(Related(label="trail", ref=t.ref, span=t.span) for t in trails)
-    undecided = [t for t, v in verdicts if v is None]
-    if undecided:
-        yield Unknown(
-            subject=subject,
-            span=undecided[0].span,
-            reason="whether a logging trail records global service events cannot be resolved: "
-            + "; ".join(f"{t.ref} ({global_events_unknown_reason(t)})" for t in undecided),
-            related=related,
-        )
-        return
-    offences = [(t, *_offence(t)) for t in trails]
-    listing = "; ".join(f"{t.ref} ({why})" for t, _, why in offences)
-    yield Fail(
-        subject=subject,
-        span=offences[0][1].span,
-        message=(
-            f"No logging trail of account {model.account!r} records global service events "
-            f"(IAM, STS, CloudFront): {listing}."
-        ),
-        related=related,
+    verdict = any_of(v for _, v in verdicts)
+    # The trail that decides: the first that records them, else the first undecided, else the first.
+    deciding = next(t for t, v in verdicts if v is verdict)
+    if verdict is True:
+        span = deciding.include_global_service_events.span
+    elif verdict is None:
+        span = deciding.span
+    else:
+        span = _offence(deciding)[0].span
+    yield judge(
+        subject=f"account:{model.account}",
+        span=span,
+        verdict=verdict,
+        unknown=partial(_undecided, [t for t, v in verdicts if v is None]),
+        fail=partial(_unrecorded, model.account, trails),
+        related=tuple(Related(label="trail", ref=t.ref, span=t.span) for t in trails),
+    )
+
+
+def _undecided(trails: list[Trail]) -> str:
+    return "whether a logging trail records global service events cannot be resolved: " + "; ".join(
+        f"{t.ref} ({global_events_unknown_reason(t)})" for t in trails
+    )
+
+
+def _unrecorded(account: str, trails: list[Trail]) -> str:
+    listing = "; ".join(f"{t.ref} ({_offence(t)[1]})" for t in trails)
+    return (
+        f"No logging trail of account {account!r} records global service events "
+        f"(IAM, STS, CloudFront): {listing}."
     )

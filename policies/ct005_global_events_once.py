@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from scanner.analysis.trails import (
-    attr_name,
     global_events_unknown_reason,
     is_multi_region,
     records_global_events,
     sorted_trails,
 )
 from scanner.model import Model, Trail
-from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
+from scanner.policy import Outcome, Related, judge, policy
+from scanner.tri import Tri
 
 
 def _keeper(trails: list[Trail]) -> Trail:
@@ -57,36 +58,42 @@ def global_events_once(model: Model) -> Iterable[Outcome]:
     undecided = [t for t, v in verdicts if v is None]
     keeper = _keeper(recording) if recording else None
     names = ", ".join(t.ref for t in recording)
-    for trail, verdict in verdicts:
-        span = trail.include_global_service_events.span
-        if verdict is None:
-            if len(recording) + len(undecided) > 1:
-                yield Unknown(
-                    subject=trail.ref,
-                    span=span,
-                    reason="whether this trail records global service events cannot be resolved ("
-                    + global_events_unknown_reason(trail)
-                    + "); it would duplicate "
-                    + (names or "another trail's events"),
-                )
-            else:
-                yield Pass(subject=trail.ref, span=span)
-        elif verdict is False or trail is keeper:
-            yield Pass(subject=trail.ref, span=span)
+    for trail, records in verdicts:
+        # Not a duplicate: records none, is the keeper, or (undecided) nothing to duplicate.
+        alone: Tri
+        if records is None:
+            alone = None if len(recording) + len(undecided) > 1 else True
         else:
-            if is_multi_region(trail) is True:
-                fix = "a multi-region trail must include them, so make it record data events only or merge it"
-            else:
-                fix = f"set {attr_name(trail, 'include_global_service_events')} = false on it"
-            yield Fail(
-                subject=trail.ref,
-                span=span,
-                message=(
-                    f"Trail {trail.ref} duplicates the global service events (IAM, STS, CloudFront) "
-                    f"already delivered by {keeper.ref if keeper else ''}: {len(recording)} logging trails record them "
-                    f"({names}); {fix}."
-                ),
-                related=tuple(
-                    Related(label="trail", ref=t.ref, span=t.span) for t in recording if t is not trail
-                ),
-            )
+            alone = records is False or trail is keeper
+        # A duplicate points at the trails it duplicates.
+        others = [t for t in recording if t is not trail] if alone is False else []
+        yield judge(
+            subject=trail.ref,
+            span=trail.include_global_service_events.span,
+            verdict=alone,
+            unknown=partial(_undecided, trail, names),
+            fail=partial(_duplicate, trail, keeper, recording),
+            related=tuple(Related(label="trail", ref=t.ref, span=t.span) for t in others),
+        )
+
+
+def _undecided(trail: Trail, names: str) -> str:
+    return (
+        "whether this trail records global service events cannot be resolved ("
+        + global_events_unknown_reason(trail)
+        + "); it would duplicate "
+        + (names or "another trail's events")
+    )
+
+
+def _duplicate(trail: Trail, keeper: Trail | None, recording: list[Trail]) -> str:
+    if is_multi_region(trail) is True:
+        fix = "a multi-region trail must include them, so make it record data events only or merge it"
+    else:
+        fix = f"set {trail.include_global_service_events.name} = false on it"
+    names = ", ".join(t.ref for t in recording)
+    return (
+        f"Trail {trail.ref} duplicates the global service events (IAM, STS, CloudFront) "
+        f"already delivered by {keeper.ref if keeper else ''}: {len(recording)} logging trails record them "
+        f"({names}); {fix}."
+    )

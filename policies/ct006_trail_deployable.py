@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from typing import Any
 
-from scanner.analysis.trails import attr_name, is_cloudformation, sorted_trails
-from scanner.model import Model, Trail
-from scanner.policy import Fail, Outcome, Pass, Unknown, policy
+from scanner.analysis.trails import sorted_trails
+from scanner.model import Attr, Model, Trail
+from scanner.policy import Outcome, Tally, policy
 
 # PutEventSelectors limits (InvalidEventSelectorsException): "A trail can have up to 5
 # event selectors ... A trail is limited to 250 data resources."
@@ -14,97 +15,69 @@ MAX_EVENT_SELECTORS = 5
 MAX_DATA_RESOURCES = 250
 
 
-def _problems(trail: Trail) -> Iterator[Fail | Unknown]:
+def _check(trail: Trail, terraform: bool) -> list[Outcome]:
+    tally = Tally(subject=trail.ref, span=trail.span)
     group, role = trail.cloud_watch_logs_group_arn, trail.cloud_watch_logs_role_arn
-    group_name = attr_name(trail, "cloud_watch_logs_group_arn")
-    role_name = attr_name(trail, "cloud_watch_logs_role_arn")
     has_group, has_role = group.is_set(), role.is_set()
     if has_group is True and has_role is False:
-        yield Fail(
-            subject=trail.ref,
+        tally.fail(
+            f"Trail {trail.ref} sets {group.name} without {role.name}: CloudTrail rejects it "
+            "(InvalidCloudWatchLogsRoleArnException: You must specify a role ARN as well as a "
+            "log group).",
             span=group.span,
-            message=(
-                f"Trail {trail.ref} sets {group_name} without {role_name}: CloudTrail rejects it "
-                "(InvalidCloudWatchLogsRoleArnException: You must specify a role ARN as well as a "
-                "log group)."
-            ),
         )
     if has_role is True and has_group is False:
-        yield Fail(
-            subject=trail.ref,
+        tally.fail(
+            f"Trail {trail.ref} sets {role.name} without {group.name}: CloudTrail requires the "
+            "log group whenever the role is given, so the trail cannot be deployed.",
             span=role.span,
-            message=(
-                f"Trail {trail.ref} sets {role_name} without {group_name}: CloudTrail requires the "
-                "log group whenever the role is given, so the trail cannot be deployed."
-            ),
         )
     if has_group is True and isinstance(group.value, str):
         arn = group.value.strip()
         if arn.startswith("arn:") and ":log-group:" in arn and not arn.endswith(":*"):
-            hint = (
-                "" if is_cloudformation(trail)
-                else " (aws_cloudwatch_log_group.arn has no suffix since AWS provider 3.0)"
-            )
-            yield Fail(
-                subject=trail.ref,
+            hint = " (aws_cloudwatch_log_group.arn has no suffix since AWS provider 3.0)" if terraform else ""
+            tally.fail(
+                f"Trail {trail.ref} gives the log group ARN {arn!r} without the ':*' suffix: "
+                "CloudTrail rejects it (InvalidCloudWatchLogsLogGroupArnException); append ':*'"
+                f"{hint}.",
                 span=group.span,
-                message=(
-                    f"Trail {trail.ref} gives the log group ARN {arn!r} without the ':*' suffix: "
-                    "CloudTrail rejects it (InvalidCloudWatchLogsLogGroupArnException); append ':*'"
-                    + hint
-                    + "."
-                ),
             )
     multi, glob = trail.is_multi_region, trail.include_global_service_events
     if multi.is_true() and glob.is_false():
-        yield Fail(
-            subject=trail.ref,
+        tally.fail(
+            f"Trail {trail.ref} is multi-region but sets {glob.name} = false: CloudTrail rejects it "
+            "(InvalidParameterCombinationException: Multi-Region trail must include global "
+            "service events).",
             span=glob.span,
-            message=(
-                f"Trail {trail.ref} is multi-region but sets "
-                f"{attr_name(trail, 'include_global_service_events')} = false: CloudTrail rejects it "
-                "(InvalidParameterCombinationException: Multi-Region trail must include global "
-                "service events)."
-            ),
         )
     selectors = trail.event_selectors
     if selectors.known and selectors.value:
         definite = [s for s in selectors.value if not s.maybe]
         if len(definite) > MAX_EVENT_SELECTORS:
-            yield Fail(
-                subject=trail.ref,
+            tally.fail(
+                f"Trail {trail.ref} has {len(definite)} event selectors; CloudTrail accepts at "
+                f"most {MAX_EVENT_SELECTORS} (InvalidEventSelectorsException).",
                 span=selectors.value[MAX_EVENT_SELECTORS].span,
-                message=(
-                    f"Trail {trail.ref} has {len(definite)} event selectors; CloudTrail accepts at "
-                    f"most {MAX_EVENT_SELECTORS} (InvalidEventSelectorsException)."
-                ),
             )
         resources = sum(len(r.values) for s in definite for r in s.data_resources)
         if resources > MAX_DATA_RESOURCES:
-            yield Fail(
-                subject=trail.ref,
+            tally.fail(
+                f"Trail {trail.ref} names {resources} data resources; CloudTrail accepts at most "
+                f"{MAX_DATA_RESOURCES} per trail (InvalidEventSelectorsException).",
                 span=selectors.span,
-                message=(
-                    f"Trail {trail.ref} names {resources} data resources; CloudTrail accepts at most "
-                    f"{MAX_DATA_RESOURCES} per trail (InvalidEventSelectorsException)."
-                ),
             )
-    # An unresolved value matters only where it could complete a rejected combination.
-    unknown = []
+    undecided: list[Attr[Any]] = []
     if has_group is None:
-        unknown.append(group)
+        undecided.append(group)
     if has_role is None and has_group is not False:
-        unknown.append(role)
+        undecided.append(role)
     if multi.truth() is None and glob.truth() is not True:
-        unknown.append(multi)
+        undecided.append(multi)
     if glob.truth() is None and multi.truth() is not False:
-        unknown.append(glob)
-    if unknown:
-        yield Unknown(
-            subject=trail.ref,
-            span=unknown[0].span,
-            reason="; ".join(a.reason or "unresolved" for a in unknown),
-        )
+        undecided.append(glob)
+    for attr in undecided:
+        tally.unknown(attr.reason, span=attr.span)
+    return tally.outcomes()
 
 
 @policy(
@@ -149,12 +122,6 @@ def trail_deployable(model: Model) -> Iterable[Outcome]:
     - https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_UpdateTrail.html
     - https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html
     """
+    terraform = {u.id for u in model.units if u.format == "terraform"}
     for trail in sorted_trails(model.trails):
-        problems = list(_problems(trail))
-        fails = [p for p in problems if isinstance(p, Fail)]
-        if fails:
-            yield from fails
-        elif problems:
-            yield from problems
-        else:
-            yield Pass(subject=trail.ref, span=trail.span)
+        yield from _check(trail, trail.unit in terraform)

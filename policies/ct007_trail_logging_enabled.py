@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanner.analysis.trails import attr_name, is_logging, sorted_trails
+from scanner.analysis.trails import is_logging, sorted_trails
 from scanner.model import Model
 from scanner.policy import Outcome, judge, policy
 
@@ -32,11 +32,10 @@ def trail_logging_enabled(model: Model) -> Iterable[Outcome]:
     """
     for trail in sorted_trails(model.trails):
         attr = trail.enable_logging
-        name = attr_name(trail, "enable_logging")
         yield judge(
             subject=trail.ref,
             span=attr.span,
             verdict=is_logging(trail),
             unknown=attr.reason,
-            fail=f"Trail {trail.ref} has logging turned off ({name} = false): it records no events.",
+            fail=f"Trail {trail.ref} has logging turned off ({attr.name} = false): it records no events.",
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanner.analysis.trails import attr_name, sorted_trails
+from scanner.analysis.trails import sorted_trails
 from scanner.model import Model, Origin
 from scanner.policy import Outcome, judge, policy
 
@@ -14,7 +14,10 @@ from scanner.policy import Outcome, judge, policy
     name="kms-encryption",
     severity="HIGH",
     controls={"CIS AWS Foundations v3.0": "3.5", "AWS Security Hub": "CloudTrail.2"},
-    aliases=("CKV_AWS_35", "AVD-AWS-0015"),
+    aliases=(
+        "CKV_AWS_35", "AVD-AWS-0015", "aws-cloudtrail-encryption-customer-managed-key",
+        "aws-cloudtrail-enable-at-rest-encryption",
+    ),
 )
 def kms_encryption(model: Model) -> Iterable[Outcome]:
     """Trails must encrypt their log files with a customer-managed KMS key
@@ -34,8 +37,7 @@ def kms_encryption(model: Model) -> Iterable[Outcome]:
     """
     for trail in sorted_trails(model.trails):
         attr = trail.kms_key_id
-        name = attr_name(trail, "kms_key_id")
-        how = f"{name} is empty" if attr.origin is Origin.EXPLICIT else f"no {name}"
+        how = f"{attr.name} is empty" if attr.origin is Origin.EXPLICIT else f"no {attr.name}"
         yield judge(
             subject=trail.ref,
             span=attr.span,

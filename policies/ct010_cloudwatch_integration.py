@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanner.analysis.trails import attr_name, sorted_trails
+from scanner.analysis.trails import sorted_trails
 from scanner.model import Model
 from scanner.policy import Outcome, judge, policy
 
@@ -14,7 +14,7 @@ from scanner.policy import Outcome, judge, policy
     name="cloudwatch-integration",
     severity="MEDIUM",
     controls={"CIS AWS Foundations v1.4": "3.4", "AWS Security Hub": "CloudTrail.5"},
-    aliases=("CKV2_AWS_10", "AVD-AWS-0162"),
+    aliases=("CKV2_AWS_10", "AVD-AWS-0162", "aws-cloudtrail-ensure-cloudwatch-integration"),
 )
 def cloudwatch_integration(model: Model) -> Iterable[Outcome]:
     """Trails must send their events to a CloudWatch Logs log group
@@ -35,12 +35,10 @@ def cloudwatch_integration(model: Model) -> Iterable[Outcome]:
     """
     for trail in sorted_trails(model.trails):
         group, role = trail.cloud_watch_logs_group_arn, trail.cloud_watch_logs_role_arn
-        group_name = attr_name(trail, "cloud_watch_logs_group_arn")
-        role_name = attr_name(trail, "cloud_watch_logs_role_arn")
         if role.is_set() is False:
-            missing = f"neither {group_name} nor {role_name} is set"
+            missing = f"neither {group.name} nor {role.name} is set"
         else:
-            missing = f"{group_name} is not set ({role_name} alone delivers nothing)"
+            missing = f"{group.name} is not set ({role.name} alone delivers nothing)"
         yield judge(
             subject=trail.ref,
             span=group.span,

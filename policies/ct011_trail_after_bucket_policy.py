@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanner.analysis.links import bucket_of
+from scanner.analysis.links import LinkStatus, bucket_of
 from scanner.analysis.trails import sorted_trails
 from scanner.model import Model, Origin, Record
-from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
+from scanner.policy import Outcome, Related, Unknown, judge, policy
 
 
 def _covers(dependency: str, target: str) -> bool:
@@ -61,7 +61,7 @@ def trail_after_bucket_policy(model: Model) -> Iterable[Outcome]:
     """
     for trail in sorted_trails(model.trails):
         link = bucket_of(model, trail)
-        if link.status == "unknown":
+        if link.status is LinkStatus.UNKNOWN:
             yield Unknown(
                 subject=trail.ref,
                 span=trail.s3_bucket_name.span,
@@ -73,27 +73,19 @@ def trail_after_bucket_policy(model: Model) -> Iterable[Outcome]:
             continue  # bucket outside this unit: deployed separately, nothing to order here
         if bucket.policy.origin is Origin.DEFAULT and bucket.policy.value is None:
             continue  # no policy at all: CT101 reports that delivery cannot work
-        related = (
-            Related(label="bucket", ref=bucket.ref, span=bucket.span),
-            Related(label="bucket policy", ref=bucket.policy_ref or bucket.ref, span=bucket.policy.span),
+        policy_ref = bucket.policy_ref
+        yield judge(
+            subject=trail.ref,
+            span=trail.span,
+            verdict=depends_on(model, trail, policy_ref) if policy_ref else None,
+            unknown=f"which resource holds the policy of bucket {bucket.ref} is not known",
+            fail=(
+                f"Trail {trail.ref} does not depend on {policy_ref}, the policy of its bucket "
+                f"{bucket.ref} in the same unit: on the first deploy the trail can be created "
+                "before the policy and fail with InsufficientS3BucketPolicyException."
+            ),
+            related=(
+                Related(label="bucket", ref=bucket.ref, span=bucket.span),
+                Related(label="bucket policy", ref=policy_ref or bucket.ref, span=bucket.policy.span),
+            ),
         )
-        if not bucket.policy_ref:
-            yield Unknown(
-                subject=trail.ref,
-                span=trail.span,
-                reason=f"which resource holds the policy of bucket {bucket.ref} is not known",
-                related=related,
-            )
-        elif depends_on(model, trail, bucket.policy_ref):
-            yield Pass(subject=trail.ref, span=trail.span)
-        else:
-            yield Fail(
-                subject=trail.ref,
-                span=trail.span,
-                message=(
-                    f"Trail {trail.ref} does not depend on {bucket.policy_ref}, the policy of its bucket "
-                    f"{bucket.ref} in the same unit: on the first deploy the trail can be created "
-                    "before the policy and fail with InsufficientS3BucketPolicyException."
-                ),
-                related=related,
-            )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanner.analysis.trails import attr_name, sorted_trails
+from scanner.analysis.trails import sorted_trails
 from scanner.model import Model, Origin
 from scanner.policy import Outcome, judge, policy
 
@@ -33,8 +33,7 @@ def sns_notification(model: Model) -> Iterable[Outcome]:
     """
     for trail in sorted_trails(model.trails):
         attr = trail.sns_topic_name
-        name = attr_name(trail, "sns_topic_name")
-        how = f"{name} is empty" if attr.origin is Origin.EXPLICIT else f"no {name}"
+        how = f"{attr.name} is empty" if attr.origin is Origin.EXPLICIT else f"no {attr.name}"
         yield judge(
             subject=trail.ref,
             span=attr.span,

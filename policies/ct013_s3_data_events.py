@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanner.analysis.trails import (
-    is_logging,
-    k_and,
-    k_any,
-    s3_data_coverage,
-    sorted_trails,
-)
+from scanner.analysis.trails import is_logging, s3_data_coverage, sorted_trails
 from scanner.model import Model, Trail
-from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
+from scanner.policy import Outcome, Related, judge, policy
+from scanner.tri import all_of, any_of
 
 
 def _what(trail: Trail) -> str:
@@ -39,7 +34,10 @@ def _what(trail: Trail) -> str:
     name="s3-data-events",
     severity="LOW",
     controls={"CIS AWS Foundations v3.0": "3.8, 3.9"},
-    aliases=("AVD-AWS-0171", "AVD-AWS-0172"),
+    aliases=(
+        "AVD-AWS-0171", "AVD-AWS-0172", "aws-s3-enable-object-write-logging",
+        "aws-s3-enable-object-read-logging",
+    ),
 )
 def s3_data_events(model: Model) -> Iterable[Outcome]:
     """A trail should record S3 object-level read and write events
@@ -62,34 +60,27 @@ def s3_data_events(model: Model) -> Iterable[Outcome]:
     trails = sorted_trails(model.trails)
     if not trails:
         return
-    subject = f"account:{model.account}"
     covs = [(t, s3_data_coverage(t), is_logging(t)) for t in trails]
-    read = k_any(k_and(cov.read, logging) for _, cov, logging in covs)
-    write = k_any(k_and(cov.write, logging) for _, cov, logging in covs)
-    related = tuple(Related(label="trail", ref=t.ref, span=t.span) for t in trails)
-    if read is True and write is True:
-        first = next(t for t, cov, lg in covs if k_and(cov.read, lg) or k_and(cov.write, lg))
-        yield Pass(subject=subject, span=first.span)
-        return
-    if read is False or write is False:
-        missing = " and ".join(
-            d for d, v in (("read", read), ("write", write)) if v is False
-        )
-        listing = "; ".join(f"{t.ref} ({_what(t)})" for t in trails)
-        yield Fail(
-            subject=subject,
-            span=trails[0].span,
-            message=(
-                f"No logging trail of account {model.account!r} records S3 object-level {missing} "
-                f"events for all buckets: {listing}."
-            ),
-            related=related,
-        )
-        return
-    yield Unknown(
-        subject=subject,
-        span=trails[0].span,
-        reason="whether a trail records S3 object-level events cannot be resolved: "
-        + "; ".join(f"{t.ref} ({_what(t)})" for t in trails),
-        related=related,
+    read = any_of(all_of((cov.read, logging)) for _, cov, logging in covs)
+    write = any_of(all_of((cov.write, logging)) for _, cov, logging in covs)
+    verdict = all_of((read, write))
+    if verdict is True:
+        span = next(t for t, cov, lg in covs if all_of((cov.read, lg)) or all_of((cov.write, lg))).span
+    else:
+        span = trails[0].span
+    missing = " and ".join(d for d, v in (("read", read), ("write", write)) if v is False)
+    yield judge(
+        subject=f"account:{model.account}",
+        span=span,
+        verdict=verdict,
+        unknown=lambda: "whether a trail records S3 object-level events cannot be resolved: " + _listing(trails),
+        fail=lambda: (
+            f"No logging trail of account {model.account!r} records S3 object-level {missing} "
+            f"events for all buckets: {_listing(trails)}."
+        ),
+        related=tuple(Related(label="trail", ref=t.ref, span=t.span) for t in trails),
     )
+
+
+def _listing(trails: list[Trail]) -> str:
+    return "; ".join(f"{t.ref} ({_what(t)})" for t in trails)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanner.analysis import delivery, iam
-from scanner.model import Model, Origin
-from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
+from scanner.analysis import delivery
+from scanner.model import Bucket, Model, Trail
+from scanner.policy import Outcome, Related, Tally, policy
 
 
 @policy(
@@ -39,80 +39,48 @@ def bucket_delivery_policy(model: Model) -> Iterable[Outcome]:
         if bucket is None:
             yield delivery.unlinked(item, "bucket")
             continue
-        name = bucket.name.value if bucket.name.known and bucket.name.value else bucket.ref
-        related = (
+        yield from _delivery(trail, bucket)
+
+
+def _delivery(trail: Trail, bucket: Bucket) -> list[Outcome]:
+    name = bucket.name.value if bucket.name.known and bucket.name.value else bucket.ref
+    cannot = f"CloudTrail cannot deliver to bucket {name}"
+    tally = Tally(
+        subject=trail.ref,
+        span=bucket.policy.span,
+        related=(
             Related(label="bucket", ref=bucket.ref, span=bucket.span),
             Related(label="trail", ref=trail.ref, span=trail.span),
+        ),
+    )
+    document = delivery.policy_document(
+        tally,
+        bucket.policy,
+        unresolved=f"the policy of bucket {bucket.ref} cannot be resolved",
+        missing=(
+            f"{cannot}: bucket {bucket.ref} has no bucket policy, so trail {trail.ref} may not "
+            "s3:GetBucketAcl or s3:PutObject (delivery fails)."
+        ),
+    )
+    prefix = delivery.key_prefix(trail)
+    if document is not None and prefix is None:
+        tally.unknown(
+            f"the S3 key prefix of trail {trail.ref} cannot be resolved: {trail.s3_key_prefix.reason}",
+            span=trail.s3_key_prefix.span,
         )
-        policy_attr = bucket.policy
-        if policy_attr.origin is Origin.UNKNOWN:
-            yield Unknown(
-                subject=trail.ref,
-                span=policy_attr.span,
-                reason=f"the policy of bucket {bucket.ref} cannot be resolved: {policy_attr.reason}",
-                related=related,
-            )
-            continue
-        if policy_attr.value is None:
-            yield Fail(
-                subject=trail.ref,
-                span=policy_attr.span,
-                message=(
-                    f"CloudTrail cannot deliver to bucket {name}: bucket {bucket.ref} has no "
-                    f"bucket policy, so trail {trail.ref} may not s3:GetBucketAcl or "
-                    "s3:PutObject (delivery fails)."
-                ),
-                related=related,
-            )
-            continue
-        prefix = delivery.key_prefix(trail)
-        if prefix is None:
-            yield Unknown(
-                subject=trail.ref,
-                span=trail.s3_key_prefix.span,
-                reason=f"the S3 key prefix of trail {trail.ref} cannot be resolved: "
-                f"{trail.s3_key_prefix.reason}",
-                related=related,
-            )
-            continue
-        failed = False
-        unknown: list[str] = []
-        for check in delivery.bucket_checks(trail, bucket, prefix):
-            decision = iam.evaluate(policy_attr.value, check.request)
-            if decision.allowed is True:
-                continue
-            if decision.allowed is None:
-                unknown.append(f"{check.what}: {decision.reason}")
-                continue
-            failed = True
-            if decision.deny_statements:
-                deny = decision.deny_statements[0]
-                yield Fail(
-                    subject=trail.ref,
-                    span=deny.span,
-                    message=(
-                        f"CloudTrail cannot deliver to bucket {name}: "
-                        f"{delivery.statement_label(deny)} of the policy of {bucket.ref} denies "
-                        f"{check.what} to {delivery.CLOUDTRAIL} for trail {trail.ref}."
-                    ),
-                    related=related,
-                )
-            else:
-                yield Fail(
-                    subject=trail.ref,
-                    span=policy_attr.span,
-                    message=(
-                        f"CloudTrail cannot deliver to bucket {name}: the bucket policy of "
-                        f"{bucket.ref} does not allow {check.what} to {delivery.CLOUDTRAIL} "
-                        f"for trail {trail.ref}."
-                    ),
-                    related=related,
-                )
-        if failed:
-            continue
-        if unknown:
-            yield Unknown(
-                subject=trail.ref, span=policy_attr.span, reason="; ".join(unknown), related=related
-            )
-        else:
-            yield Pass(subject=trail.ref, span=policy_attr.span)
+    elif document is not None and prefix is not None:
+        delivery.require(
+            tally,
+            document,
+            delivery.bucket_checks(trail, bucket, prefix),
+            span=bucket.policy.span,
+            denied=lambda check, deny, _: (
+                f"{cannot}: {delivery.statement_label(deny)} of the policy of {bucket.ref} denies "
+                f"{check.what} to {delivery.CLOUDTRAIL} for trail {trail.ref}."
+            ),
+            refused=lambda check, _: (
+                f"{cannot}: the bucket policy of {bucket.ref} does not allow {check.what} to "
+                f"{delivery.CLOUDTRAIL} for trail {trail.ref}."
+            ),
+        )
+    return tally.outcomes()

@@ -6,11 +6,10 @@ from collections.abc import Iterable
 
 from scanner.analysis import delivery, iam
 from scanner.model import Bucket, LifecycleRule, Model, Origin, Trail
-from scanner.policy import Fail, Outcome, Pass, Unknown, policy
+from scanner.policy import Outcome, Tally, policy
+from scanner.tri import Tri, all_of, any_of
 
 ARCHIVE_CLASSES = frozenset({"GLACIER", "DEEP_ARCHIVE", "GLACIER_IR"})
-
-Tri = delivery.Tri
 
 
 def _covers(rule: LifecycleRule, log_path: str) -> Tri:
@@ -70,84 +69,62 @@ def bucket_lifecycle(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html
     """
-    minimum = int(model.setting("min_retention_days", 365))  # type: ignore[call-overload]
-    used, unknowns = delivery.used_records(
-        list(delivery.bucket_links(model)), "bucket", lambda b: b.ref
-    )
+    minimum = model.settings.min_retention_days
+    used, unknowns = delivery.used_buckets(model)
     yield from unknowns
     for use in used:
         yield from _check_bucket(use.record, use.trails, minimum)
 
 
-def _check_bucket(bucket: Bucket, trails: tuple[Trail, ...], minimum: int) -> Iterable[Outcome]:
-    related = delivery.trail_related(trails)
-    rules_attr = bucket.lifecycle_rules
-    if rules_attr.origin is Origin.UNKNOWN:
-        yield Unknown(
-            subject=bucket.ref,
-            span=rules_attr.span,
-            reason=f"the lifecycle rules of bucket {bucket.ref} cannot be resolved: {rules_attr.reason}",
-            related=related,
-        )
-        return
-    rules = tuple(rules_attr.value or ())
-    paths: list[str] = []  # "" = the prefix cannot be resolved
+def _log_paths(trails: tuple[Trail, ...]) -> list[str]:
+    """Where the trails write in the bucket (``<prefix>AWSLogs/<account>/``; "" when the
+    prefix cannot be resolved), each once."""
+    paths: list[str] = []
     for trail in trails:
         prefix = delivery.key_prefix(trail)
         path = "" if prefix is None else f"{prefix}AWSLogs/{delivery.ACCOUNT_ID}/"
         if path not in paths:
             paths.append(path)
-    failed = False
+    return paths
+
+
+def _check_bucket(bucket: Bucket, trails: tuple[Trail, ...], minimum: int) -> list[Outcome]:
+    rules_attr = bucket.lifecycle_rules
+    tally = Tally(subject=bucket.ref, span=rules_attr.span, related=delivery.trail_related(trails))
+    if rules_attr.origin is Origin.UNKNOWN:
+        tally.unknown(
+            f"the lifecycle rules of bucket {bucket.ref} cannot be resolved: {rules_attr.reason}"
+        )
+        return tally.outcomes()
+    rules = tuple(rules_attr.value or ())
     undecided: list[str] = []
     short_seen: set[int] = set()
-    for path in paths:
+    for path in _log_paths(trails):
         contributions: list[Tri] = []
         for index, rule in enumerate(rules):
-            enabled = rule.enabled.truth()
-            applies = delivery.all_of((enabled, _covers(rule, path)))
+            applies = all_of((rule.enabled.truth(), _covers(rule, path)))
             if applies is False:
                 continue
-            acts = _acts(rule)
             expiry = rule.expiration_days
             days = expiry.as_int()
             if applies is True and days is not None and days < minimum and index not in short_seen:
                 short_seen.add(index)
-                failed = True
                 label = f"rule {rule.id!r}" if rule.id else "a lifecycle rule"
-                yield Fail(
-                    subject=bucket.ref,
+                tally.fail(
+                    f"Bucket {bucket.ref} expires trail logs after {days} days ({label}), less "
+                    f"than the required {minimum} days.",
                     span=expiry.span,
-                    message=(
-                        f"Bucket {bucket.ref} expires trail logs after {days} days "
-                        f"({label}), less than the required {minimum} days."
-                    ),
-                    related=related,
                 )
-            contributions.append(delivery.all_of((applies, acts)))
-        acting = delivery.any_of(contributions)
+            contributions.append(all_of((applies, _acts(rule))))
         where = path.replace(f"{delivery.ACCOUNT_ID}/", "") or "AWSLogs/ (under an unresolved prefix)"
+        acting = any_of(contributions)
         if acting is False:
-            failed = True
-            yield Fail(
-                subject=bucket.ref,
-                span=rules_attr.span,
-                message=(
-                    f"Bucket {bucket.ref} has no enabled lifecycle rule covering {where} that "
-                    "archives (GLACIER, DEEP_ARCHIVE, GLACIER_IR) or expires trail logs."
-                ),
-                related=related,
+            tally.fail(
+                f"Bucket {bucket.ref} has no enabled lifecycle rule covering {where} that "
+                "archives (GLACIER, DEEP_ARCHIVE, GLACIER_IR) or expires trail logs."
             )
         elif acting is None:
             undecided.append(f"whether a lifecycle rule of bucket {bucket.ref} covers {where}")
-    if failed:
-        return
     if undecided:
-        yield Unknown(
-            subject=bucket.ref,
-            span=rules_attr.span,
-            reason="cannot tell " + "; ".join(undecided),
-            related=related,
-        )
-    else:
-        yield Pass(subject=bucket.ref, span=rules_attr.span)
-
+        tally.unknown("cannot tell " + "; ".join(undecided))
+    return tally.outcomes()

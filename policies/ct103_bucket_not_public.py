@@ -5,19 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis import delivery, iam
-from scanner.model import Attr, Bucket, Model, Origin, PublicAccessBlock, Span, Trail
-from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
+from scanner.model import Attr, Bucket, Model, Origin, PublicAccessBlock, Trail
+from scanner.policy import Outcome, Related, Tally, policy
+from scanner.tri import Tri, any_of
 
-PUBLIC_ACLS = frozenset(
-    {
-        "public-read",
-        "public-read-write",
-        "authenticated-read",
-        "publicread",
-        "publicreadwrite",
-        "authenticatedread",
-    }
-)
+# Canned ACLs as the S3 API spells them (both front ends normalise to this spelling).
+PUBLIC_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
 PUBLIC_GRANTEES = (
     "http://acs.amazonaws.com/groups/global/AllUsers",
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
@@ -30,7 +23,10 @@ FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "rest
     name="bucket-not-public",
     severity="CRITICAL",
     controls={"CIS AWS Foundations v1.4": "3.3", "AWS Security Hub": "CloudTrail.6"},
-    aliases=("AVD-AWS-0161", "CKV_AWS_70", "CKV_AWS_20", "CKV_AWS_57", "CKV2_AWS_6"),
+    aliases=(
+        "AVD-AWS-0161", "aws-cloudtrail-no-public-log-access", "CKV_AWS_70", "CKV_AWS_20",
+        "CKV_AWS_57", "CKV2_AWS_6",
+    ),
 )
 def bucket_not_public(model: Model) -> Iterable[Outcome]:
     """The trail's bucket must not be publicly accessible
@@ -54,17 +50,15 @@ def bucket_not_public(model: Model) -> Iterable[Outcome]:
     - https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
     - https://aws.amazon.com/about-aws/whats-new/2022/12/amazon-s3-automatically-enable-block-public-access-disable-access-control-lists-buckets-april-2023/
     """
-    used, unknowns = delivery.used_records(
-        list(delivery.bucket_links(model)), "bucket", lambda b: b.ref
-    )
+    used, unknowns = delivery.used_buckets(model)
     yield from unknowns
     for use in used:
         yield from _check_bucket(model, use.record, use.trails)
 
 
-def _account_flag(model: Model, flag: str) -> tuple[bool | None, Related | None]:
+def _account_flag(model: Model, flag: str) -> tuple[Tri, Related | None]:
     """The account-level setting of ``flag`` (True wins over any other block)."""
-    result: bool | None = False
+    result: Tri = False
     source: Related | None = None
     for block in model.account_public_access_blocks:
         value = getattr(block.settings, flag).truth()
@@ -76,20 +70,18 @@ def _account_flag(model: Model, flag: str) -> tuple[bool | None, Related | None]
     return result, source
 
 
-def _check_bucket(model: Model, bucket: Bucket, trails: tuple[Trail, ...]) -> Iterable[Outcome]:
-    related = (Related(label="bucket", ref=bucket.ref, span=bucket.span), *delivery.trail_related(trails))
-    fails: list[Fail] = []
-    unknown: list[str] = []
-
-    def fail(span: Span, message: str) -> None:
-        fails.append(Fail(subject=bucket.ref, span=span, message=message, related=related))
-
+def _check_bucket(model: Model, bucket: Bucket, trails: tuple[Trail, ...]) -> list[Outcome]:
+    tally = Tally(
+        subject=bucket.ref,
+        span=bucket.span,
+        related=(Related(label="bucket", ref=bucket.ref, span=bucket.span), *delivery.trail_related(trails)),
+    )
     # -- public access block ------------------------------------------------
     pab_attr: Attr[PublicAccessBlock] = bucket.public_access_block
     account = {flag: _account_flag(model, flag) for flag in FLAGS}
     if pab_attr.origin is Origin.UNKNOWN:
         if not all(account[f][0] is True for f in FLAGS):
-            unknown.append(f"the public access block of {bucket.ref} cannot be resolved: {pab_attr.reason}")
+            tally.unknown(f"the public access block of {bucket.ref} cannot be resolved: {pab_attr.reason}")
     elif pab_attr.value is None:
         # No block attached: since April 2023 S3 turns all four settings on for every new
         # bucket, so the absence alone is not exposure. A public ACL or policy below still
@@ -98,41 +90,34 @@ def _check_bucket(model: Model, bucket: Bucket, trails: tuple[Trail, ...]) -> It
     else:
         for flag in FLAGS:
             attr: Attr[bool] = getattr(pab_attr.value, flag)
-            value = delivery.any_of((attr.truth(), account[flag][0]))
+            value = any_of((attr.truth(), account[flag][0]))
             if value is False:
-                fail(attr.span, f"Bucket {bucket.ref} does not set {flag} in its public access block.")
+                tally.fail(f"Bucket {bucket.ref} does not set {attr.name} in its public access block.", span=attr.span)
             elif value is None:
-                unknown.append(f"{flag} of {bucket.ref} cannot be resolved: {attr.reason}")
-
+                tally.unknown(f"{attr.name} of {bucket.ref} cannot be resolved: {attr.reason}")
     # -- ACL ----------------------------------------------------------------
     acl = bucket.acl
     if acl.origin is Origin.UNKNOWN:
-        unknown.append(f"the ACL of {bucket.ref} cannot be resolved: {acl.reason}")
-    elif isinstance(acl.value, str) and acl.value.replace("_", "-").lower() in PUBLIC_ACLS:
-        fail(acl.span, f"Bucket {bucket.ref} has the public canned ACL {acl.value!r}.")
+        tally.unknown(f"the ACL of {bucket.ref} cannot be resolved: {acl.reason}")
+    elif isinstance(acl.value, str) and acl.value in PUBLIC_ACLS:
+        tally.fail(f"Bucket {bucket.ref} has the public canned ACL {acl.value!r}.", span=acl.span)
     for grantee in bucket.acl_grantees:
         if grantee.rstrip("/") in PUBLIC_GRANTEES:
-            fail(acl.span, f"Bucket {bucket.ref} grants access to {grantee.rsplit('/', 1)[-1]} in its ACL.")
-
+            who = grantee.rsplit("/", 1)[-1]
+            tally.fail(f"Bucket {bucket.ref} grants access to {who} in its ACL.", span=acl.span)
     # -- bucket policy ------------------------------------------------------
     policy_attr = bucket.policy
     if policy_attr.origin is Origin.UNKNOWN:
-        unknown.append(f"the policy of {bucket.ref} cannot be resolved: {policy_attr.reason}")
+        tally.unknown(f"the policy of {bucket.ref} cannot be resolved: {policy_attr.reason}")
     elif policy_attr.value is not None:
         public, statements = iam.allows_public_access(policy_attr.value)
         if public is True:
             for st in statements:
-                fail(
-                    st.span,
+                tally.fail(
                     f"Bucket {bucket.ref}: {delivery.statement_label(st)} of its policy allows any "
                     "principal (*) without a condition that limits the callers.",
+                    span=st.span,
                 )
         elif public is None:
-            unknown.append(f"whether the policy of {bucket.ref} allows public access cannot be decided")
-
-    if fails:
-        yield from fails
-    elif unknown:
-        yield Unknown(subject=bucket.ref, span=bucket.span, reason="; ".join(unknown), related=related)
-    else:
-        yield Pass(subject=bucket.ref, span=bucket.span)
+            tally.unknown(f"whether the policy of {bucket.ref} allows public access cannot be decided")
+    return tally.outcomes()

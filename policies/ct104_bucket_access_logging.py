@@ -14,7 +14,7 @@ from scanner.policy import Outcome, judge, policy
     name="bucket-access-logging",
     severity="MEDIUM",
     controls={"CIS AWS Foundations v3.0": "3.4", "AWS Security Hub": "CloudTrail.7"},
-    aliases=("AVD-AWS-0163", "CKV_AWS_18"),
+    aliases=("AVD-AWS-0163", "aws-cloudtrail-require-bucket-access-logging", "CKV_AWS_18"),
 )
 def bucket_access_logging(model: Model) -> Iterable[Outcome]:
     """The trail's bucket must have S3 server access logging enabled
@@ -33,9 +33,7 @@ def bucket_access_logging(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html
     """
-    used, unknowns = delivery.used_records(
-        list(delivery.bucket_links(model)), "bucket", lambda b: b.ref
-    )
+    used, unknowns = delivery.used_buckets(model)
     yield from unknowns
     for use in used:
         bucket = use.record

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 from scanner.analysis import delivery
 from scanner.model import Model, Origin
-from scanner.policy import Fail, Outcome, Pass, Unknown, policy
+from scanner.policy import Outcome, judge, policy
+from scanner.tri import Tri, any_of
 
 
 @policy(
@@ -14,7 +15,7 @@ from scanner.policy import Fail, Outcome, Pass, Unknown, policy
     name="bucket-versioning",
     severity="LOW",
     controls={},
-    aliases=("CKV_AWS_21", "CKV_AWS_143", "AVD-AWS-0090"),
+    aliases=("CKV_AWS_21", "CKV_AWS_143", "AVD-AWS-0090", "aws-s3-enable-versioning"),
 )
 def bucket_versioning(model: Model) -> Iterable[Outcome]:
     """The trail's bucket must use versioning or object lock
@@ -33,37 +34,23 @@ def bucket_versioning(model: Model) -> Iterable[Outcome]:
     - https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html
     - https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
     """
-    used, unknowns = delivery.used_records(
-        list(delivery.bucket_links(model)), "bucket", lambda b: b.ref
-    )
+    used, unknowns = delivery.used_buckets(model)
     yield from unknowns
     for use in used:
         bucket = use.record
         versioning, lock = bucket.versioning, bucket.object_lock
-        related = delivery.trail_related(use.trails)
-        versioned: bool | None = None
+        versioned: Tri = None
         if versioning.origin is not Origin.UNKNOWN:
             versioned = str(versioning.value or "").lower() == "enabled"
-        protected = delivery.any_of((versioned, lock.truth()))
-        if protected is True:
-            yield Pass(subject=bucket.ref, span=versioning.span)
-        elif protected is None:
-            reasons = [a.reason for a in (versioning, lock) if a.origin is Origin.UNKNOWN]
-            yield Unknown(
-                subject=bucket.ref,
-                span=versioning.span,
-                reason=f"versioning / object lock of bucket {bucket.ref} cannot be resolved: "
-                + "; ".join(r for r in reasons if r),
-                related=related,
-            )
-        else:
-            state = versioning.value or "Disabled"
-            yield Fail(
-                subject=bucket.ref,
-                span=versioning.span,
-                message=(
-                    f"Bucket {bucket.ref} has versioning {state} and no object lock: "
-                    "trail logs can be overwritten or deleted without a trace."
-                ),
-                related=related,
-            )
+        reasons = "; ".join(a.reason for a in (versioning, lock) if a.origin is Origin.UNKNOWN and a.reason)
+        yield judge(
+            subject=bucket.ref,
+            span=versioning.span,
+            verdict=any_of((versioned, lock.truth())),
+            unknown=f"versioning / object lock of bucket {bucket.ref} cannot be resolved: {reasons}",
+            fail=(
+                f"Bucket {bucket.ref} has versioning {versioning.value or 'Disabled'} and no object "
+                "lock: trail logs can be overwritten or deleted without a trace."
+            ),
+            related=delivery.trail_related(use.trails),
+        )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanner.analysis import delivery, iam
-from scanner.model import Model, Origin
-from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
+from scanner.analysis import delivery
+from scanner.model import KmsKey, Model, Trail
+from scanner.policy import Outcome, Related, Tally, policy
 
 
 @policy(
@@ -37,68 +37,50 @@ def kms_key_policy(model: Model) -> Iterable[Outcome]:
         if key is None:
             yield delivery.unlinked(item, "KMS key")
             continue
-        related = (
+        yield from _encryption(trail, key)
+
+
+def _encryption(trail: Trail, key: KmsKey) -> list[Outcome]:
+    cannot = f"CloudTrail cannot encrypt with KMS key {key.ref}"
+    tally = Tally(
+        subject=trail.ref,
+        span=key.policy.span,
+        related=(
             Related(label="kms key", ref=key.ref, span=key.span),
             Related(label="trail", ref=trail.ref, span=trail.span),
+        ),
+    )
+    spec = key.key_spec
+    if spec.known and spec.value and str(spec.value) != "SYMMETRIC_DEFAULT":
+        tally.fail(
+            f"{cannot}: its key spec is {spec.value}, and CloudTrail supports only symmetric "
+            f"keys (trail {trail.ref}).",
+            span=spec.span,
         )
-        spec = key.key_spec
-        if spec.known and spec.value and str(spec.value) != "SYMMETRIC_DEFAULT":
-            yield Fail(
-                subject=trail.ref,
-                span=spec.span,
-                message=(
-                    f"CloudTrail cannot encrypt with KMS key {key.ref}: its key spec is "
-                    f"{spec.value}, and CloudTrail supports only symmetric keys (trail {trail.ref})."
-                ),
-                related=related,
-            )
-            continue
-        policy_attr = key.policy
-        if policy_attr.origin is Origin.UNKNOWN:
-            yield Unknown(
-                subject=trail.ref,
-                span=policy_attr.span,
-                reason=f"the policy of KMS key {key.ref} cannot be resolved: {policy_attr.reason}",
-                related=related,
-            )
-            continue
-        if policy_attr.value is None:
-            yield Fail(
-                subject=trail.ref,
-                span=policy_attr.span,
-                message=(
-                    f"CloudTrail cannot encrypt with KMS key {key.ref}: it has the default key "
-                    "policy, which grants only the account root, so "
-                    f"{delivery.CLOUDTRAIL} may not kms:GenerateDataKey* for trail {trail.ref}."
-                ),
-                related=related,
-            )
-            continue
-        check = delivery.key_check(trail, key)
-        decision = iam.evaluate(policy_attr.value, check.request)
-        if decision.allowed is True:
-            yield Pass(subject=trail.ref, span=policy_attr.span)
-        elif decision.allowed is None:
-            yield Unknown(subject=trail.ref, span=policy_attr.span, reason=decision.reason, related=related)
-        elif decision.deny_statements:
-            deny = decision.deny_statements[0]
-            yield Fail(
-                subject=trail.ref,
-                span=deny.span,
-                message=(
-                    f"CloudTrail cannot encrypt with KMS key {key.ref}: "
-                    f"{delivery.statement_label(deny)} of its key policy denies "
-                    f"{check.what} to {delivery.CLOUDTRAIL} for trail {trail.ref}."
-                ),
-                related=related,
-            )
-        else:
-            yield Fail(
-                subject=trail.ref,
-                span=policy_attr.span,
-                message=(
-                    f"CloudTrail cannot encrypt with KMS key {key.ref}: its key policy does not "
-                    f"allow {check.what} to {delivery.CLOUDTRAIL} for trail {trail.ref}."
-                ),
-                related=related,
-            )
+        return tally.outcomes()
+    document = delivery.policy_document(
+        tally,
+        key.policy,
+        unresolved=f"the policy of KMS key {key.ref} cannot be resolved",
+        missing=(
+            f"{cannot}: it has the default key policy, which grants only the account root, so "
+            f"{delivery.CLOUDTRAIL} may not kms:GenerateDataKey* for trail {trail.ref}."
+        ),
+    )
+    if document is not None:
+        delivery.require(
+            tally,
+            document,
+            [delivery.key_check(trail, key)],
+            span=key.policy.span,
+            denied=lambda check, deny, _: (
+                f"{cannot}: {delivery.statement_label(deny)} of its key policy denies "
+                f"{check.what} to {delivery.CLOUDTRAIL} for trail {trail.ref}."
+            ),
+            refused=lambda check, _: (
+                f"{cannot}: its key policy does not allow {check.what} to {delivery.CLOUDTRAIL} "
+                f"for trail {trail.ref}."
+            ),
+            undecided=lambda _, decision: decision.reason,
+        )
+    return tally.outcomes()

@@ -14,7 +14,7 @@ from scanner.policy import Outcome, judge, policy
     name="kms-key-rotation",
     severity="MEDIUM",
     controls={"CIS AWS Foundations v3.0": "3.6", "AWS Security Hub": "KMS.4"},
-    aliases=("CKV_AWS_7", "AVD-AWS-0065"),
+    aliases=("CKV_AWS_7", "AVD-AWS-0065", "aws-kms-auto-rotate-keys"),
 )
 def kms_key_rotation(model: Model) -> Iterable[Outcome]:
     """The trail's KMS key must have automatic rotation enabled
@@ -32,7 +32,7 @@ def kms_key_rotation(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html
     """
-    used, unknowns = delivery.used_records(list(delivery.key_links(model)), "KMS key", lambda k: k.ref)
+    used, unknowns = delivery.used_keys(model)
     yield from unknowns
     for use in used:
         key = use.record

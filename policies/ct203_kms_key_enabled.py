@@ -31,7 +31,7 @@ def kms_key_enabled(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html
     """
-    used, unknowns = delivery.used_records(list(delivery.key_links(model)), "KMS key", lambda k: k.ref)
+    used, unknowns = delivery.used_keys(model)
     yield from unknowns
     for use in used:
         key = use.record

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from scanner.analysis import delivery
 from scanner.model import Model, Origin
 from scanner.policy import Outcome, judge, policy
+from scanner.tri import Tri
 
 
 @policy(
@@ -33,15 +34,14 @@ def log_group_retention(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html#SettingLogRetention
     """
-    minimum = int(model.setting("min_log_group_retention_days", 365))  # type: ignore[call-overload]
-    used, unknowns = delivery.used_records(
-        list(delivery.log_group_links(model)), "log group", lambda g: g.ref
-    )
+    minimum = model.settings.min_log_group_retention_days
+    used, unknowns = delivery.used_log_groups(model)
     yield from unknowns
     for use in used:
         group = use.record
         attr = group.retention_days
         days = attr.as_int()
+        verdict: Tri
         if attr.origin is Origin.UNKNOWN:
             verdict, why = None, attr.reason
         elif attr.value is None:

@@ -14,7 +14,7 @@ from scanner.policy import Outcome, judge, policy
     name="log-group-encryption",
     severity="LOW",
     controls={},
-    aliases=("CKV_AWS_158", "AVD-AWS-0017"),
+    aliases=("CKV_AWS_158", "AVD-AWS-0017", "aws-cloudwatch-log-group-customer-key"),
 )
 def log_group_encryption(model: Model) -> Iterable[Outcome]:
     """The trail's log group must be encrypted with a KMS key
@@ -32,9 +32,7 @@ def log_group_encryption(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
     """
-    used, unknowns = delivery.used_records(
-        list(delivery.log_group_links(model)), "log group", lambda g: g.ref
-    )
+    used, unknowns = delivery.used_log_groups(model)
     yield from unknowns
     for use in used:
         group = use.record

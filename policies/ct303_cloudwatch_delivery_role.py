@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from scanner.analysis import delivery, iam, links
 from scanner.model import Model, Origin, Role, Trail
-from scanner.policy import Fail, Outcome, Pass, Related, Unknown, policy
+from scanner.policy import Outcome, Related, Tally, policy
 
 
 @policy(
@@ -40,73 +40,66 @@ def cloudwatch_delivery_role(model: Model) -> Iterable[Outcome]:
         yield from _check(model, item.trail, role)
 
 
-def _check(model: Model, trail: Trail, role: Role) -> Iterable[Outcome]:
-    related = (
-        Related(label="role", ref=role.ref, span=role.span),
-        Related(label="trail", ref=trail.ref, span=trail.span),
+def _check(model: Model, trail: Trail, role: Role) -> list[Outcome]:
+    tally = Tally(
+        subject=trail.ref,
+        span=role.span,
+        related=(
+            Related(label="role", ref=role.ref, span=role.span),
+            Related(label="trail", ref=trail.ref, span=trail.span),
+        ),
     )
-    unknown: list[str] = []
-    failed = False
     # -- trust --------------------------------------------------------------
     trust = role.trust_policy
+
+    def untrusted(decision: iam.Decision) -> str:
+        return (
+            f"Role {role.ref} does not let {delivery.CLOUDTRAIL} sts:AssumeRole, so trail "
+            f"{trail.ref} cannot deliver to CloudWatch Logs ({decision.reason})."
+        )
+
     if trust.origin is Origin.UNKNOWN:
-        unknown.append(f"the trust policy of role {role.ref} cannot be resolved: {trust.reason}")
+        tally.unknown(f"the trust policy of role {role.ref} cannot be resolved: {trust.reason}")
     else:
-        decision = iam.evaluate(trust.value, delivery.trust_check(trail, role).request)
-        if decision.allowed is False:
-            failed = True
-            span = delivery.statement_span(decision.deny_statements, trust.span)
-            yield Fail(
-                subject=trail.ref,
-                span=span,
-                message=(
-                    f"Role {role.ref} does not let {delivery.CLOUDTRAIL} sts:AssumeRole, so "
-                    f"trail {trail.ref} cannot deliver to CloudWatch Logs ({decision.reason})."
-                ),
-                related=related,
-            )
-        elif decision.allowed is None:
-            unknown.append(decision.reason)
+        delivery.require(
+            tally,
+            trust.value,
+            [delivery.trust_check(trail, role)],
+            span=trust.span,
+            denied=lambda _, __, decision: untrusted(decision),
+            refused=lambda _, decision: untrusted(decision),
+            undecided=lambda _, decision: decision.reason,
+        )
     # -- permissions --------------------------------------------------------
     group = links.log_group_of(model, trail).record
     group_arn = delivery.log_group_arn(trail, group)
     if group_arn is None:
-        unknown.append(f"the log group ARN of trail {trail.ref} cannot be resolved")
-    else:
-        resource = delivery.log_stream_arn(group_arn)
-        missing: list[str] = []
-        denied = None
-        for action in delivery.LOG_ACTIONS:
-            decision = iam.identity_allows(role.permission_policies, action, resource)
-            if decision.allowed is True:
-                continue
-            if decision.allowed is None:
-                unknown.append(decision.reason)
-            elif decision.deny_statements:
-                denied = denied or decision.deny_statements[0]
-                missing.append(action)
-            elif not role.permissions_complete:
-                unknown.append(
-                    f"no policy in scope allows {action}, but role {role.ref} has a managed "
-                    "policy outside the scan that may"
-                )
-            else:
-                missing.append(action)
-        if missing:
-            failed = True
-            how = f"{delivery.statement_label(denied)} denies" if denied else "its policies do not allow"
-            yield Fail(
-                subject=trail.ref,
-                span=denied.span if denied else role.span,
-                message=(
-                    f"Role {role.ref} cannot deliver trail {trail.ref} to CloudWatch Logs: "
-                    f"{how} {' and '.join(missing)} on {group_arn}:log-stream:*."
-                ),
-                related=related,
+        tally.unknown(f"the log group ARN of trail {trail.ref} cannot be resolved")
+        return tally.outcomes()
+    resource = delivery.log_stream_arn(group_arn)
+    missing: list[str] = []
+    denied = None
+    for action in delivery.LOG_ACTIONS:
+        decision = iam.identity_allows(role.permission_policies, action, resource)
+        if decision.allowed is True:
+            continue
+        if decision.allowed is None:
+            tally.unknown(decision.reason)
+        elif decision.deny_statements:
+            denied = denied or decision.deny_statements[0]
+            missing.append(action)
+        elif not role.permissions_complete:
+            tally.unknown(
+                f"no policy in scope allows {action}, but role {role.ref} has a managed "
+                "policy outside the scan that may"
             )
-    if failed:
-        return
-    if unknown:
-        yield Unknown(subject=trail.ref, span=role.span, reason="; ".join(unknown), related=related)
-    else:
-        yield Pass(subject=trail.ref, span=role.span)
+        else:
+            missing.append(action)
+    if missing:
+        how = f"{delivery.statement_label(denied)} denies" if denied else "its policies do not allow"
+        tally.fail(
+            f"Role {role.ref} cannot deliver trail {trail.ref} to CloudWatch Logs: "
+            f"{how} {' and '.join(missing)} on {group_arn}:log-stream:*.",
+            span=denied.span if denied else role.span,
+        )
+    return tally.outcomes()

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from scanner.analysis import cloudtrail_events
 from scanner.analysis.monitoring import monitor
 from scanner.model import Model
 from scanner.policy import Outcome, policy
+
+# What this item watches: the title its messages use, and the CloudTrail events (sample
+# records) an alarm or EventBridge rule must match.
+TITLE = "root account usage"
+EVENTS = cloudtrail_events.ROOT_USAGE
 
 
 @policy(
@@ -31,4 +37,4 @@ def monitor_root_usage(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html
     """
-    return monitor(model, "CT403")
+    return monitor(model, EVENTS, TITLE)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from scanner.analysis import cloudtrail_events
 from scanner.analysis.monitoring import monitor
 from scanner.model import Model
 from scanner.policy import Outcome, policy
+
+# What this item watches: the title its messages use, and the CloudTrail events (sample
+# records) an alarm or EventBridge rule must match.
+TITLE = "security group changes"
+EVENTS = cloudtrail_events.calls(cloudtrail_events.SECURITY_GROUP_EVENTS)
+# ``security_group_events = "ec2"`` narrows the item to CIS's six EC2 APIs.
+CIS_EVENTS = cloudtrail_events.calls(cloudtrail_events.EC2_SECURITY_GROUP_EVENTS)
 
 
 @policy(
@@ -32,4 +40,5 @@ def monitor_security_group_changes(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html
     """
-    return monitor(model, "CT410")
+    events = CIS_EVENTS if model.settings.security_group_events == "ec2" else EVENTS
+    return monitor(model, events, TITLE)

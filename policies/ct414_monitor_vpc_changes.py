@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from scanner.analysis import cloudtrail_events
 from scanner.analysis.monitoring import monitor
 from scanner.model import Model
 from scanner.policy import Outcome, policy
+
+# What this item watches: the title its messages use, and the CloudTrail events (sample
+# records) an alarm or EventBridge rule must match.
+TITLE = "VPC changes"
+EVENTS = cloudtrail_events.calls(cloudtrail_events.VPC_EVENTS)
 
 
 @policy(
@@ -30,4 +36,4 @@ def monitor_vpc_changes(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html
     """
-    return monitor(model, "CT414")
+    return monitor(model, EVENTS, TITLE)

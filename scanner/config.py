@@ -16,11 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from scanner.limits import Limits
-from scanner.model import Severity
+from scanner.model import Settings, Severity
 
 
 class ConfigError(ValueError):
     """A configuration problem the user must fix (exit code 2)."""
+
+
+# TOML integers are 64-bit; tomllib reads any size. A larger value is an error, not a
+# number that later overflows a read size or a C integer deep inside a parser.
+MAX_INT = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,32 +49,33 @@ class Config:
     # Account grouping: {} = the whole scan is one account; "per-unit" = every root
     # module / template is its own account; or {name: [path globs]}.
     accounts: dict[str, tuple[str, ...]] | str = field(default_factory=dict)
-    # Fail CT003 when an account defines no trail at all.
-    require_trail: bool = False
-    # Minimum days an S3 lifecycle expiration must keep trail logs (CT102).
-    min_retention_days: int = 365
-    # Minimum CloudWatch Logs retention for the trail's log group (CT301).
-    min_log_group_retention_days: int = 365
-    # "all" = the 18 EC2/ElastiCache/RDS/Redshift security-group events; "ec2" = CIS's 6.
-    security_group_events: str = "all"
+    # What policies read (each of its fields is a top-level key of the table).
+    settings: Settings = field(default_factory=Settings)
     suppressions: tuple[ConfigSuppression, ...] = ()
+    # trivy/tfsec ignore comments have no reason: when true they are CT902 and do not
+    # suppress, like a trailscan comment without one.
+    require_reasons: bool = False
     # Path of a baseline file (relative to the config file).
     baseline: str = ""
     limits: Limits = field(default_factory=Limits)
+    # Directories of the user's own policy modules (relative to the config file). They run
+    # Python: honoured only from a --config file outside the scanned paths (the CLI checks).
+    policies_dirs: tuple[str, ...] = ()
+    # Paths not searched for roots and templates: gitignore-style patterns, relative to
+    # the config file (a module or nested template a unit loads is still read).
+    exclude: tuple[str, ...] = ()
     # Where the configuration was read from ("" = built-in defaults).
     source: str = ""
 
-    def settings(self) -> tuple[tuple[str, object], ...]:
-        """What policies may read through ``Model.setting``."""
-        return (
-            ("require_trail", self.require_trail),
-            ("min_retention_days", self.min_retention_days),
-            ("min_log_group_retention_days", self.min_log_group_retention_days),
-            ("security_group_events", self.security_group_events),
-        )
 
-
-KEYS: tuple[str, ...] = tuple(f.name for f in fields(Config) if f.name != "source")
+SETTING_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Settings))
+# Every key of the table, in the order the dataclasses declare them.
+KEYS: tuple[str, ...] = tuple(
+    key
+    for f in fields(Config)
+    if f.name != "source"
+    for key in (SETTING_KEYS if f.name == "settings" else (f.name,))
+)
 
 
 def _did_you_mean(key: str, options: tuple[str, ...]) -> str:
@@ -88,6 +94,8 @@ def _str_tuple(value: Any, key: str) -> tuple[str, ...]:
 def _int(value: Any, key: str, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ConfigError(f"{key} must be an integer >= {minimum}")
+    if value > MAX_INT:
+        raise ConfigError(f"{key} must be at most {MAX_INT} (a 64-bit integer)")
     return value
 
 
@@ -129,6 +137,25 @@ def _suppressions(value: Any) -> tuple[ConfigSuppression, ...]:
     return tuple(out)
 
 
+def _settings(data: dict[str, Any]) -> Settings:
+    """The keys policies read; the ones the table does not set keep ``Settings``' defaults."""
+    kwargs: dict[str, Any] = {}
+    if "require_trail" in data:
+        if not isinstance(data["require_trail"], bool):
+            raise ConfigError("require_trail must be true or false")
+        kwargs["require_trail"] = data["require_trail"]
+    for key in ("min_retention_days", "min_log_group_retention_days"):
+        if key in data:
+            kwargs[key] = _int(data[key], key, 1)
+    if "security_group_events" in data:
+        value = data["security_group_events"]
+        value = value.lower() if isinstance(value, str) else value
+        if value not in ("all", "ec2"):
+            raise ConfigError('security_group_events must be "all" or "ec2"')
+        kwargs["security_group_events"] = value
+    return Settings(**kwargs)
+
+
 def parse_config(data: dict[str, Any], source: str = "") -> Config:
     """Validate a ``[tool.trailscan]`` table."""
     for key in data:
@@ -154,25 +181,21 @@ def parse_config(data: dict[str, Any], source: str = "") -> Config:
             }
         else:
             raise ConfigError('accounts must be "per-unit" or a table of name = [path globs]')
-    if "require_trail" in data:
-        if not isinstance(data["require_trail"], bool):
-            raise ConfigError("require_trail must be true or false")
-        kwargs["require_trail"] = data["require_trail"]
-    for key in ("min_retention_days", "min_log_group_retention_days"):
-        if key in data:
-            kwargs[key] = _int(data[key], key, 1)
-    if "security_group_events" in data:
-        value = data["security_group_events"]
-        value = value.lower() if isinstance(value, str) else value
-        if value not in ("all", "ec2"):
-            raise ConfigError('security_group_events must be "all" or "ec2"')
-        kwargs["security_group_events"] = value
+    kwargs["settings"] = _settings(data)
     if "suppressions" in data:
         kwargs["suppressions"] = _suppressions(data["suppressions"])
+    if "require_reasons" in data:
+        if not isinstance(data["require_reasons"], bool):
+            raise ConfigError("require_reasons must be true or false")
+        kwargs["require_reasons"] = data["require_reasons"]
     if "baseline" in data:
         if not isinstance(data["baseline"], str):
             raise ConfigError("baseline must be a path (string), relative to the config file")
         kwargs["baseline"] = data["baseline"]
+    if "exclude" in data:
+        kwargs["exclude"] = _str_tuple(data["exclude"], "exclude")
+    if "policies_dirs" in data:
+        kwargs["policies_dirs"] = _str_tuple(data["policies_dirs"], "policies_dirs")
     if "limits" in data:
         limits = data["limits"]
         if not isinstance(limits, dict):
@@ -185,11 +208,30 @@ def parse_config(data: dict[str, Any], source: str = "") -> Config:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The file's table; every way it can fail is a ``ConfigError`` naming the file."""
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        bad = exc.object[exc.start : exc.start + 1].hex()
+        raise ConfigError(f"{path}: not valid UTF-8 (byte 0x{bad} at offset {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: arrays or tables nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        detail = "an integer has too many digits" if "digits" in str(exc) else str(exc)
+        raise ConfigError(f"{path}: {detail}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+
+
+def _trailscan_table(data: dict[str, Any]) -> Any:
+    """``data["tool"]["trailscan"]`` when both are tables that hold it, else None."""
+    tool = data.get("tool")
+    if isinstance(tool, dict) and "trailscan" in tool:
+        return tool["trailscan"]
+    return None
 
 
 def find_config(start: Path) -> Path | None:
@@ -203,8 +245,7 @@ def find_config(start: Path) -> Path | None:
             return candidate
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file():
-            data = _read_toml(pyproject)
-            if "trailscan" in data.get("tool", {}):
+            if _trailscan_table(_read_toml(pyproject)) is not None:
                 return pyproject
         if (directory / ".git").exists():
             break
@@ -215,11 +256,14 @@ def load_config(path: Path | None) -> Config:
     """Read a config file (``None`` = defaults)."""
     if path is None:
         return Config()
-    data = _read_toml(path)
+    data: Any = _read_toml(path)
+    table = _trailscan_table(data)
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("trailscan", {})
-    elif "tool" in data and "trailscan" in data.get("tool", {}):
-        data = data["tool"]["trailscan"]
+        if "tool" in data and not isinstance(data["tool"], dict):
+            raise ConfigError(f"{path}: [tool] must be a table")
+        data = {} if table is None else table
+    elif table is not None:
+        data = table
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: [tool.trailscan] must be a table")
     return parse_config(data, source=str(path))

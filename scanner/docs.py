@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from scanner.engine import all_specs, load_policies
 from scanner.policy import PolicySpec
 
 
-def _specs() -> tuple[PolicySpec, ...]:
-    return all_specs(load_policies())
+def _specs(extra_dirs: tuple[Path, ...] = ()) -> tuple[PolicySpec, ...]:
+    return all_specs(load_policies(extra_dirs=extra_dirs))
 
 
-def render_list(fmt: str = "text") -> str:
-    specs = _specs()
+def render_list(fmt: str = "text", extra_dirs: tuple[Path, ...] = ()) -> str:
+    specs = _specs(extra_dirs)
     if fmt == "json":
         rows = [
             {
@@ -39,12 +40,12 @@ def render_list(fmt: str = "text") -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_explain(policy_id: str) -> str | None:
+def render_explain(policy_id: str, extra_dirs: tuple[Path, ...] = ()) -> str | None:
+    """A policy's documentation, found by id, name or any alias (exactly, not by prefix)."""
     wanted = policy_id.strip().upper()
-    for spec in _specs():
-        if spec.id == wanted or spec.name == policy_id.strip() or wanted in (
-            a.upper() for a in spec.aliases
-        ):
+    for spec in _specs(extra_dirs):
+        names = {spec.id.upper(), spec.name.upper(), *(a.upper() for a in spec.aliases)}
+        if wanted in names:
             head = [
                 f"{spec.id} {spec.name} [{spec.severity.name}]",
                 spec.title,
@@ -53,7 +54,10 @@ def render_explain(policy_id: str) -> str | None:
             if spec.controls:
                 head.append("Controls: " + ", ".join(f"{k} {v}" for k, v in spec.controls))
             if spec.aliases:
-                head.append("Equivalent to: " + ", ".join(spec.aliases))
+                head.append(
+                    "Also known as: " + ", ".join(spec.aliases)
+                    + " (each accepted by --select, --ignore, explain and suppressions)"
+                )
             if len(spec.formats) == 1:
                 head.append(f"Formats: {spec.formats[0]} only")
             if head[-1]:

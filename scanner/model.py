@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from scanner.tri import Tri
 
@@ -157,8 +157,10 @@ class Attr(Generic[T]):
 class Suppression:
     """One suppression written next to a resource (comment or CFN Metadata).
 
-    ``source`` is ``trailscan`` or ``checkov``; a checkov suppression names checkov ids
-    (``CKV_AWS_35``) that the engine maps to policies through their aliases.
+    ``source`` is ``trailscan``, ``checkov``, ``trivy`` or ``tfsec``; the other tools'
+    suppressions name their own ids (``CKV_AWS_35``, ``AVD-AWS-0015``,
+    ``aws-cloudtrail-enable-log-validation``) that the engine maps to policies through
+    their aliases.
     """
 
     ids: tuple[str, ...]
@@ -465,6 +467,22 @@ class Unit:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """What the project configuration tells policies (``[tool.trailscan]``).
+
+    The defaults written here are the ones a scan without a configuration file uses;
+    ``scanner.config`` only overrides what the file sets.
+    """
+
+    require_trail: bool = False  # CT003: an account without a trail fails
+    min_retention_days: int = 365  # CT102: shortest S3 lifecycle expiration of trail logs
+    min_log_group_retention_days: int = 365  # CT301: shortest log group retention
+    # CT410: "all" = the 18 EC2/ElastiCache/RDS/Redshift security-group events; "ec2" =
+    # the six CIS names.
+    security_group_events: Literal["all", "ec2"] = "all"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Model:
     """One account: everything policies may look at."""
 
@@ -481,14 +499,7 @@ class Model:
     event_rules: tuple[EventRule, ...] = ()
     roles: tuple[Role, ...] = ()
     problems: tuple[ParseProblem, ...] = ()
-    # Settings policies read (from config), e.g. min_retention_days.
-    settings: tuple[tuple[str, object], ...] = field(default=())
-
-    def setting(self, key: str, default: object = None) -> object:
-        for k, v in self.settings:
-            if k == key:
-                return v
-        return default
+    settings: Settings = field(default_factory=Settings)
 
     def records(self) -> tuple[Record, ...]:
         """Every record, in a stable order."""
@@ -527,5 +538,5 @@ class Model:
             event_rules=cat("event_rules"),
             roles=cat("roles"),
             problems=cat("problems"),
-            settings=parts[0].settings if parts else (),
+            settings=parts[0].settings if parts else Settings(),
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scanner.model import Model, Severity, Span
 from scanner.tri import Tri
@@ -64,25 +64,78 @@ PolicyFunc = Callable[[Model], Iterable[Outcome]]
 FixFunc = Callable[[Model, Fail], Iterable[object]]
 
 
+@dataclass(slots=True)
+class Tally:
+    """The verdict on one subject, decided from one or more facts: the one door through
+    which every outcome is built.
+
+    Every failed fact is reported (each at its own span, with its own message). Without a
+    failure, any fact that cannot be decided statically makes the verdict ``Unknown``
+    (reasons joined, at the span of the first undecided fact that names one, else at
+    ``span``); otherwise the subject passes at ``span``. An unknown never becomes a pass
+    or a fail here.
+    """
+
+    subject: str
+    span: Span  # where a pass (and an unknown without a span of its own) points
+    related: tuple[Related, ...] = ()
+    fails: list[Fail] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    unknown_span: Span | None = None
+
+    def fail(self, message: str, *, span: Span | None = None) -> None:
+        """A fact that fails, reported at ``span`` (else the subject's span)."""
+        self.fails.append(
+            Fail(subject=self.subject, span=span or self.span, message=message, related=self.related)
+        )
+
+    def unknown(self, reason: str, *, span: Span | None = None) -> None:
+        """A fact that cannot be decided statically, and why."""
+        self.reasons.append(reason or "unresolved")
+        if self.unknown_span is None:
+            self.unknown_span = span
+
+    def add(
+        self,
+        verdict: Tri,
+        *,
+        unknown: str | Callable[[], str],
+        fail: str | Callable[[], str],
+        span: Span | None = None,
+    ) -> None:
+        """One three-valued fact; the texts may be callables, built only when needed."""
+        if verdict is None:
+            self.unknown(unknown() if callable(unknown) else unknown, span=span)
+        elif verdict is False:
+            self.fail(fail() if callable(fail) else fail, span=span)
+
+    def outcomes(self) -> list[Outcome]:
+        if self.fails:
+            return list(self.fails)
+        if self.reasons:
+            span = self.unknown_span or self.span
+            reason = "; ".join(self.reasons)
+            return [Unknown(subject=self.subject, span=span, reason=reason, related=self.related)]
+        return [Pass(subject=self.subject, span=self.span)]
+
+
 def judge(
     *,
     subject: str,
     span: Span,
     verdict: Tri,
-    unknown: str,
+    unknown: str | Callable[[], str],
     fail: str | Callable[[], str],
     related: tuple[Related, ...] = (),
 ) -> Outcome:
     """Turn one three-valued verdict into an outcome, the same way for every policy.
 
     ``None`` (cannot be decided statically) is always ``Unknown`` with its reason, never a
-    pass or a fail; ``fail`` may be a callable so the message is only built when needed.
+    pass or a fail; the texts may be callables so a message is only built when needed.
     """
-    if verdict is None:
-        return Unknown(subject=subject, span=span, reason=unknown or "unresolved", related=related)
-    if verdict:
-        return Pass(subject=subject, span=span)
-    return Fail(subject=subject, span=span, message=fail() if callable(fail) else fail, related=related)
+    tally = Tally(subject=subject, span=span, related=related)
+    tally.add(verdict, unknown=unknown, fail=fail)
+    return tally.outcomes()[0]
 
 
 # ---------------------------------------------------------------------------
@@ -168,8 +221,6 @@ def policy(
         return func
 
     return wrap
-
-
 
 
 # Where ``@policy`` keeps a function's spec; ``scanner.engine.load_policies`` reads it.

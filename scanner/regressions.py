@@ -25,7 +25,7 @@ from pathlib import Path
 
 from scanner.model import Severity, Span
 from scanner.options import ScanOptions, scan_root
-from scanner.results import Finding, ScanResult, finding_dict, is_blocking
+from scanner.results import Finding, ScanResult, Status, finding_dict, is_blocking
 
 GIT_TIMEOUT = 120
 
@@ -92,7 +92,7 @@ def compare(
     }
     result.removed_trails = [removed[k] for k in sorted(removed)]
 
-    passed = {(e.policy, e.account, e.subject) for e in base.evaluations if e.status == "pass"}
+    passed = {(e.policy, e.account, e.subject) for e in base.evaluations if e.status is Status.PASS}
     base_keys = {_key(f) for f in base.active()}
     for f in head.active():
         if (f.id, f.account, f.resource) in passed:

@@ -7,6 +7,7 @@ reader depend on the data without depending on how it was computed.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,35 @@ from scanner.model import (
 from scanner.policy import PolicySpec, Related
 
 
+class WaiverKind(enum.StrEnum):
+    """Where the decision to accept a finding was written."""
+
+    INLINE = "inline"  # a trailscan comment or CloudFormation Metadata next to the resource
+    CHECKOV = "checkov"  # a checkov skip next to the resource
+    TRIVY = "trivy"  # a trivy ignore comment (no reason in its syntax)
+    TFSEC = "tfsec"  # a tfsec ignore comment (no reason in its syntax)
+    CONFIG = "config"  # ``[[tool.trailscan.suppressions]]``
+    BASELINE = "baseline"  # the baseline file
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """Why a finding is suppressed: where that was decided, and the reason given there."""
+
+    kind: WaiverKind
+    reason: str = ""
+
+    @property
+    def external(self) -> bool:
+        """Decided outside the scanned source (config file, baseline)."""
+        return self.kind in (WaiverKind.CONFIG, WaiverKind.BASELINE)
+
+    @property
+    def text(self) -> str:
+        """The one written form, as every report shows it: ``inline: <reason>``, ``baseline``."""
+        return f"{self.kind.value}: {self.reason}" if self.reason else self.kind.value
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
     id: str
@@ -38,14 +68,19 @@ class Finding:
     account: str = "default"
     related: tuple[Related, ...] = ()
     suppressed: bool = False
-    suppression: str = ""  # how it was suppressed: "inline: <reason>", "baseline", ...
+    suppression: Waiver | None = None  # how it was suppressed (None: not, or not said)
     fix: str = ""
+
+    @property
+    def suppression_text(self) -> str:
+        """How it was suppressed, as reports print it ("" when it was not said)."""
+        return self.suppression.text if self.suppression is not None else ""
 
     @property
     def fingerprint(self) -> str:
         """Stable across edits that move lines: id + path + resource, never the line."""
         key = f"{self.id}\x00{self.span.path}\x00{self.resource}"
-        return hashlib.sha256(key.encode()).hexdigest()[:32]
+        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
     def sort_key(self) -> tuple[Any, ...]:
         return (
@@ -58,17 +93,27 @@ class Finding:
         )
 
 
+class Status(enum.StrEnum):
+    """What one evaluation of a policy on one subject came to (its ``value`` is the JSON)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+    SUPPRESSED = "suppressed"  # failed, and every finding it produced is suppressed
+    NOT_APPLICABLE = "not_applicable"  # the policy found nothing in scope to judge
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Evaluation:
     policy: str
     subject: str
-    status: str  # pass | fail | unknown | suppressed | not_applicable
+    status: Status
     span: Span | None
     account: str = "default"
     reason: str = ""
 
     def sort_key(self) -> tuple[Any, ...]:
-        return (self.policy, self.account, self.subject, self.status)
+        return (self.policy, self.account, self.subject, self.status.value)
 
 
 @dataclass(slots=True)
@@ -199,18 +244,28 @@ class ScanResult:
     nothing_to_scan: bool = False
     # The account models the policies ran over (``trailscan diff`` compares their trails).
     models: list[Model] = field(default_factory=list)
+    # ``--fail-on none``: findings never block; a file that could not be parsed still does.
+    fail_on_none: bool = False
 
     def active(self) -> list[Finding]:
         return [f for f in self.findings if not f.suppressed]
 
+    def blocks(self, finding: Finding) -> bool:
+        if self.fail_on_none:
+            return not finding.suppressed and finding.id == PARSE_ERROR
+        return is_blocking(finding, self.fail_on)
+
     def blocking(self) -> list[Finding]:
-        return [f for f in self.active() if is_blocking(f, self.fail_on)]
+        return [f for f in self.active() if self.blocks(f)]
 
     def exit_code(self) -> int:
+        """0 clean, 1 blocking findings, 2 nothing scannable (the README's table).
+
+        A scan whose every file is a CT901 did happen and found problems: that is 1, not
+        "nothing scannable", which is only a directory with no IaC at all.
+        """
         if self.nothing_to_scan:
             return 2
-        if not self.files.scanned and self.files.failed:
-            return 2  # nothing at all could be scanned (a unit that failed to parse counts not)
         return 1 if self.blocking() else 0
 
 
@@ -239,6 +294,6 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         ],
         "fix": f.fix,
         "suppressed": f.suppressed,
-        "suppression": f.suppression,
+        "suppression": f.suppression_text,
         "fingerprint": f.fingerprint,
     }

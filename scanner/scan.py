@@ -14,12 +14,13 @@ from pathlib import Path
 
 from scanner import __version__, suppressions
 from scanner.config import Config
-from scanner.discovery import discover
+from scanner.discovery import Ignores, discover, search_root
 from scanner.engine import evaluate, load_policies, problem_findings, select_policies
-from scanner.model import Model, Severity, Unit
+from scanner.model import INTERNAL_ERROR, Model, Severity, Unit
 from scanner.options import ScanOptions, scan_root
 from scanner.parsers import load_units
-from scanner.results import EngineResult, Evaluation, FileSummary, Finding, ScanResult
+from scanner.parsers.common import relpath
+from scanner.results import EngineResult, Evaluation, FileSummary, Finding, ScanResult, Status
 
 
 def _account_of(unit_id: str, config: Config) -> str:
@@ -71,17 +72,47 @@ def _mark_suppressed(evaluations: list[Evaluation], findings: list[Finding]) -> 
     out = []
     for e in evaluations:
         key = (e.policy, e.account, e.subject)
-        if e.status == "fail" and key in hidden and key not in active:
-            e = replace(e, status="suppressed")
+        if e.status is Status.FAIL and key in hidden and key not in active:
+            e = replace(e, status=Status.SUPPRESSED)
         out.append(e)
     return out
 
 
+def _touches(finding: Finding, files: set[str]) -> bool:
+    """A finding located in one of ``files`` or naming one as a related location; a
+    policy that crashed (CT900) is kept: its verdict is missing for the files too."""
+    return (
+        finding.span.path in files
+        or any(r.span.path in files for r in finding.related)
+        or finding.id == INTERNAL_ERROR
+    )
+
+
+def _changed_sources(changed: list[Path], root: Path, units: list[Unit]) -> set[str]:
+    """The files whose findings a changed-files run reports: the changed files, and every
+    file of a Terraform plan unit whose plan changed (the plan holds the values behind all
+    of that unit's findings, which point at the ``.tf`` lines they come from)."""
+    wanted = {relpath(p, root) for p in changed}
+    for unit in units:
+        if unit.format == "terraform-plan" and unit.id in wanted:
+            wanted.update(unit.files)
+    return wanted
+
+
 def run_scan(options: ScanOptions) -> ScanResult:
     config = options.config
-    root = scan_root(options.paths, options.root)
+    changed = list(options.paths) if options.changed_files else None
+    if changed is not None:
+        # Search the repository around the changed files for the units that load them.
+        search = search_root(changed, config.source)
+        root = options.root.resolve() if options.root is not None else search
+        walk = [search]
+    else:
+        root = scan_root(options.paths, options.root)
+        walk = list(options.paths)
+    catalogue = load_policies(extra_dirs=options.policy_dirs)
     specs = select_policies(
-        load_policies(),
+        catalogue,
         select=options.select or config.select,
         ignore=(*config.ignore, *options.ignore),
     )
@@ -91,7 +122,13 @@ def run_scan(options: ScanOptions) -> ScanResult:
 
         return looks_like_template(text)
 
-    found = discover(list(options.paths), root, config.limits, sniff)
+    ignores = Ignores(
+        exclude=options.exclude,
+        config_exclude=config.exclude,
+        config_dir=Path(config.source).parent if config.source else None,
+        gitignore=options.gitignore,
+    )
+    found = discover(walk, root, config.limits, sniff, ignores=ignores, changed=changed)
     models, not_ours = load_units(
         found.terraform_dirs,
         found.templates,
@@ -106,7 +143,6 @@ def run_scan(options: ScanOptions) -> ScanResult:
     )
     files = FileSummary(not_ours=sorted({*found.not_ours, *not_ours}))
 
-    settings = config.settings()
     engine = EngineResult()
     accounts: list[str] = []
     units: list[Unit] = []
@@ -117,7 +153,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
         groups = {"default": []}
     for index, (account, parts) in enumerate(groups.items()):
         extra = [discovery_problems] if index == 0 and found.problems else []
-        model = replace(Model.merge([*parts, *extra], account=account), settings=settings)
+        model = replace(Model.merge([*parts, *extra], account=account), settings=config.settings)
         all_models.append(model)
         accounts.append(account)
         units.extend(model.units)
@@ -143,6 +179,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
         today=options.today or _dt.date.today(),
         policy_ids=[s.id for s in specs],
         root=root,
+        specs=catalogue,
     )
     baseline_path = options.baseline or (
         (Path(config.source).parent / config.baseline) if config.baseline and config.source else None
@@ -158,6 +195,9 @@ def run_scan(options: ScanOptions) -> ScanResult:
             root=root,
         )
 
+    if changed is not None:
+        wanted = _changed_sources(changed, root, units)
+        findings = [f for f in findings if _touches(f, wanted)]
     findings = sorted(findings, key=Finding.sort_key)
     evaluations = sorted(_mark_suppressed(engine.evaluations, findings), key=Evaluation.sort_key)
     # Directories with nothing of ours in them are a usage error (exit 2); explicit files

@@ -9,15 +9,17 @@ Rules, in one place:
 
 * Inline suppressions (``Record.suppressions``, collected by the parsers) match a finding
   whose ``resource`` is the record's ``ref`` in the same account, by policy id or by one
-  of the policy's aliases (case-insensitive). checkov skips (``source="checkov"``) match
-  through aliases only in practice, since they name checkov ids.
+  of the policy's aliases (case-insensitive). checkov skips and trivy/tfsec ignores
+  (``source`` "checkov", "trivy", "tfsec") match through aliases only in practice, since
+  they name those tools' ids; trivy/tfsec ignores have no reason of their own and are
+  CT902 under ``require_reasons = true``.
 * Config suppressions (``[[tool.trailscan.suppressions]]``) match by id (an fnmatch
   pattern such as ``CT4*``, or an alias), by path glob and optionally by resource pattern.
   They exist for account-level findings that have no line to annotate.
 * ``until`` is inclusive: a suppression ``until=2027-03-31`` still works on that day.
 * CT903 is reported only for trailscan and config suppressions whose ids name a policy
-  that ran in this scan: a deselected policy's suppression is not "unused", and a checkov
-  skip may still be needed by checkov itself. A config suppression whose paths match no
+  that ran in this scan: a deselected policy's suppression is not "unused", and a checkov,
+  trivy or tfsec comment may still be needed by that tool itself. A config suppression whose paths match no
   scanned file is out of scope (a pre-commit run on one file), not unused.
 """
 
@@ -34,7 +36,7 @@ from scanner.config import Config, ConfigSuppression
 from scanner.engine import load_policies, select_policies
 from scanner.model import SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION, Model, Record, Span, Suppression
 from scanner.policy import PolicySpec
-from scanner.results import BUILTIN_SPECS, Finding, builtin_finding
+from scanner.results import BUILTIN_SPECS, Finding, Waiver, WaiverKind, builtin_finding
 
 _HYGIENE_IDS = frozenset({SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION})
 
@@ -93,8 +95,23 @@ def _expired(text: str, today: _dt.date) -> bool:
     return date is not None and date < today
 
 
+# Other tools' comments: they name the tools' own ids (mapped through the aliases), and
+# trailscan never asks to remove one (the tool may still need it). trivy and tfsec comments
+# carry no reason; ``require_reasons`` makes them CT902.
+_FOREIGN = frozenset({"checkov", "trivy", "tfsec"})
+_REASONLESS = frozenset({"trivy", "tfsec"})
+
+
+def _kind(s: Suppression) -> WaiverKind:
+    return WaiverKind(s.source) if s.source in _FOREIGN else WaiverKind.INLINE
+
+
 def _label(s: Suppression) -> str:
-    return "checkov" if s.source == "checkov" else "inline"
+    return _kind(s).value
+
+
+def _has_reason(s: Suppression, config: Config) -> bool:
+    return bool(s.reason.strip()) and not (config.require_reasons and s.source in _REASONLESS)
 
 
 def _owner(refs: Collection[str]) -> str:
@@ -258,7 +275,7 @@ def apply(
     index = _InlineIndex.build(models)
 
     # Which suppressions are usable at all.
-    inline_ok = {s: bool(s.reason.strip()) and _valid_until(s.until) for s in index.owners}
+    inline_ok = {s: _has_reason(s, config) and _valid_until(s.until) for s in index.owners}
     config_ok = [bool(c.reason.strip()) and _valid_until(c.until) for c in config.suppressions]
 
     used_inline: set[tuple[Suppression, str]] = set()  # (suppression, policy id)
@@ -268,7 +285,7 @@ def apply(
         if finding.suppressed or finding.id in _HYGIENE_IDS:
             out.append(finding)
             continue
-        how = ""
+        how: Waiver | None = None
         expired_on: list[str] = []
         for sup in index.suppressions_for(finding):
             if not inline_ok[sup] or not any(catalogue.matches(i, finding.id) for i in sup.ids):
@@ -276,17 +293,17 @@ def apply(
             used_inline.add((sup, finding.id.upper()))
             if _expired(sup.until, today):
                 expired_on.append(sup.until.strip())
-            elif not how:
-                how = f"{_label(sup)}: {sup.reason.strip()}"
-        for i, sup in enumerate(config.suppressions):
-            if not config_ok[i] or not _config_matches(sup, finding, catalogue):
+            elif how is None:
+                how = Waiver(_kind(sup), sup.reason.strip())
+        for i, entry in enumerate(config.suppressions):
+            if not config_ok[i] or not _config_matches(entry, finding, catalogue):
                 continue
             used_config.add(i)
-            if _expired(sup.until, today):
-                expired_on.append(sup.until.strip())
-            elif not how:
-                how = f"config: {sup.reason.strip()}"
-        if how:
+            if _expired(entry.until, today):
+                expired_on.append(entry.until.strip())
+            elif how is None:
+                how = Waiver(WaiverKind.CONFIG, entry.reason.strip())
+        if how is not None:
             out.append(replace(finding, suppressed=True, suppression=how))
         elif expired_on:
             dates = ", ".join(sorted(set(expired_on)))
@@ -294,7 +311,8 @@ def apply(
         else:
             out.append(finding)
 
-    hygiene = _inline_hygiene(index, inline_ok, used_inline, catalogue)
+    hygiene = _inline_hygiene(index, used_inline, catalogue, config)
+    hygiene = _inline_hygiene(index, used_inline, catalogue, config)
     hygiene += _config_hygiene(config, config_ok, used_config, catalogue, models, root)
     hygiene = _suppress_hygiene(hygiene, config, config_ok, catalogue, today)
     return out + sorted(hygiene, key=Finding.sort_key)
@@ -302,9 +320,9 @@ def apply(
 
 def _inline_hygiene(
     index: _InlineIndex,
-    ok: dict[Suppression, bool],
     used: set[tuple[Suppression, str]],
     catalogue: Catalogue,
+    config: Config,
 ) -> list[Finding]:
     out: list[Finding] = []
     for sup, (account, refs) in sorted(
@@ -312,12 +330,18 @@ def _inline_hygiene(
     ):
         owner = _owner(refs)
         ids = " ".join(sup.ids) or "(no id)"
-        if not sup.reason.strip():
+        if not _has_reason(sup, config):
+            fix = (
+                f"{sup.source} comments cannot carry one and require_reasons = true; "
+                "replace it with a trailscan:ignore comment that says why the risk is accepted."
+                if sup.source in _REASONLESS
+                else "add why the risk is accepted."
+            )
             out.append(
                 builtin_finding(
                     SUPPRESSION_WITHOUT_REASON,
                     message=f"{_label(sup)} suppression of {ids} on {owner} has no reason, so it "
-                    "does not suppress anything; add why the risk is accepted.",
+                    f"does not suppress anything; {fix}",
                     resource=owner,
                     span=sup.span,
                     account=account,
@@ -336,8 +360,8 @@ def _inline_hygiene(
                 )
             )
             continue
-        if sup.source == "checkov":
-            continue  # checkov may still need it; never ask to remove a checkov skip
+        if sup.source in _FOREIGN:
+            continue  # the other tool may still need it; never ask to remove its comment
         for name in sup.ids:
             targets = catalogue.resolve(name)
             if not targets:
@@ -442,14 +466,14 @@ def _suppress_hygiene(
     """Config suppressions may waive CT902/CT903 too (e.g. legacy checkov skips)."""
     out = []
     for finding in hygiene:
-        how = ""
+        how: Waiver | None = None
         for i, sup in enumerate(config.suppressions):
             if (
                 ok[i]
                 and not _expired(sup.until, today)
                 and _config_matches(sup, finding, catalogue)
             ):
-                how = f"config: {sup.reason.strip()}"
+                how = Waiver(WaiverKind.CONFIG, sup.reason.strip())
                 break
         out.append(replace(finding, suppressed=True, suppression=how) if how else finding)
     return out

@@ -15,7 +15,7 @@ from pathlib import Path
 from scanner.config import Config
 from scanner.model import Model, Severity, Span
 from scanner.policy import Outcome, PolicySpec, Related, policy
-from scanner.results import Evaluation, FileSummary, Finding, ScanResult
+from scanner.results import Evaluation, FileSummary, Finding, ScanResult, Status, Waiver, WaiverKind
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "reports"
 TF = "terraform/audit/main.tf"
@@ -183,7 +183,7 @@ def synthetic_result(root: Path = FIXTURES, fail_on: Severity = Severity.HIGH) -
             Span(path=CFN, line=13, column=3, end_line=13, end_column=13),
             account="prod",
             suppressed=True,
-            suppression="inline: digest files are validated by the archive account",
+            suppression=Waiver(WaiverKind.INLINE, "digest files are validated by the archive account"),
         ),
         _finding(
             "CT202",
@@ -191,7 +191,7 @@ def synthetic_result(root: Path = FIXTURES, fail_on: Severity = Severity.HIGH) -
             "aws_kms_key.trail",
             Span(path=TF, line=7, column=1, end_line=10, end_column=2),
             suppressed=True,
-            suppression="baseline",
+            suppression=Waiver(WaiverKind.BASELINE),
         ),
         _finding(
             "CT013",
@@ -225,27 +225,27 @@ def synthetic_result(root: Path = FIXTURES, fail_on: Severity = Severity.HIGH) -
         Evaluation(
             policy="CT001",
             subject="aws_cloudtrail.main",
-            status="pass",
+            status=Status.PASS,
             span=Span(path=TF, line=15, column=3),
         ),
         Evaluation(
             policy="CT001",
             subject="aws_cloudtrail.regional",
-            status="fail",
+            status=Status.FAIL,
             span=findings[2].span,
             reason=findings[2].message,
         ),
         Evaluation(
             policy="CT001",
             subject="QuietTrail",
-            status="pass",
+            status=Status.PASS,
             span=Span(path=CFN, line=23, column=7),
             account="prod",
         ),
         Evaluation(
             policy="CT001",
             subject="Trail",
-            status="fail",
+            status=Status.FAIL,
             span=findings[3].span,
             account="prod",
             reason=findings[3].message,
@@ -253,41 +253,41 @@ def synthetic_result(root: Path = FIXTURES, fail_on: Severity = Severity.HIGH) -
         Evaluation(
             policy="CT007",
             subject="aws_cloudtrail.main",
-            status="pass",
+            status=Status.PASS,
             span=Span(path=TF, line=12, column=1),
         ),
         Evaluation(
             policy="CT007",
             subject="aws_cloudtrail.regional",
-            status="fail",
+            status=Status.FAIL,
             span=findings[1].span,
             reason=findings[1].message,
         ),
         Evaluation(
             policy="CT007",
             subject="Trail",
-            status="pass",
+            status=Status.PASS,
             span=Span(path=CFN, line=10, column=7),
             account="prod",
         ),
         Evaluation(
             policy="CT008",
             subject="aws_cloudtrail.main",
-            status="fail",
+            status=Status.FAIL,
             span=findings[0].span,
             reason=findings[0].message,
         ),
         Evaluation(
             policy="CT008",
             subject="aws_cloudtrail.regional",
-            status="unknown",
+            status=Status.UNKNOWN,
             span=Span(path=TF, line=20, column=1),
             reason="enable_log_file_validation comes from var.validation (no default)",
         ),
         Evaluation(
             policy="CT008",
             subject="QuietTrail",
-            status="suppressed",
+            status=Status.SUPPRESSED,
             span=findings[5].span,
             account="prod",
             reason=findings[5].message,
@@ -295,7 +295,7 @@ def synthetic_result(root: Path = FIXTURES, fail_on: Severity = Severity.HIGH) -
         Evaluation(
             policy="CT008",
             subject="Trail",
-            status="fail",
+            status=Status.FAIL,
             span=findings[4].span,
             account="prod",
             reason=findings[4].message,
@@ -303,21 +303,21 @@ def synthetic_result(root: Path = FIXTURES, fail_on: Severity = Severity.HIGH) -
         Evaluation(
             policy="CT013",
             subject="account:default",
-            status="fail",
+            status=Status.FAIL,
             span=Span(path="."),
             reason=findings[7].message,
         ),
         Evaluation(
             policy="CT013",
             subject="account:prod",
-            status="not_applicable",
+            status=Status.NOT_APPLICABLE,
             span=None,
             account="prod",
         ),
         Evaluation(
             policy="CT202",
             subject="aws_kms_key.trail",
-            status="fail",
+            status=Status.FAIL,
             span=findings[6].span,
             reason=findings[6].message,
         ),

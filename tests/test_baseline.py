@@ -9,34 +9,35 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_suppressions import CT008, model, trail
+from builders import model_of, placed_trail
+from test_suppressions import CT008
 
 from scanner.baseline import BaselineError, Entry, apply, dumps, entries_for, key, load, loads
 from scanner.engine import evaluate
 from scanner.model import Span
-from scanner.results import builtin_finding
+from scanner.results import Waiver, WaiverKind, builtin_finding
 
 
 def findings(*trails):
-    return evaluate(CT008, model(*trails)).findings
+    return evaluate(CT008, model_of(*trails)).findings
 
 
 def test_key_ignores_lines() -> None:
-    (a,) = findings(trail(line=1))
-    (b,) = findings(trail(line=40))
+    (a,) = findings(placed_trail(line=1))
+    (b,) = findings(placed_trail(line=40))
     assert a.span.line != b.span.line
     assert key(a) == key(b) == Entry(path="main.tf", resource="aws_cloudtrail.main", id="CT008")
 
 
 def test_key_includes_path() -> None:
-    (a,) = findings(trail(path="a.tf"))
-    (b,) = findings(trail(path="b.tf"))
+    (a,) = findings(placed_trail(path="a.tf"))
+    (b,) = findings(placed_trail(path="b.tf"))
     assert key(a) != key(b)
 
 
 def test_dump_is_sorted_one_entry_per_line_and_round_trips() -> None:
     fs = findings(
-        trail(ref="aws_cloudtrail.z", path="b.tf"), trail(ref="aws_cloudtrail.a", path="a.tf")
+        placed_trail(ref="aws_cloudtrail.z", path="b.tf"), placed_trail(ref="aws_cloudtrail.a", path="a.tf")
     )
     text = dumps(entries_for(fs))
     assert text == (
@@ -57,20 +58,20 @@ def test_empty_baseline() -> None:
 
 
 def test_entries_skip_suppressed_and_parse_errors() -> None:
-    (f,) = findings(trail())
+    (f,) = findings(placed_trail())
     parse = builtin_finding(
         "CT901", message="bad", resource="x.tf", span=Span(path="x.tf"), account="default"
     )
-    assert entries_for([replace(f, suppressed=True, suppression="inline: r"), parse]) == []
+    assert entries_for([replace(f, suppressed=True, suppression=Waiver(WaiverKind.INLINE, "r")), parse]) == []
 
 
 def test_apply_hides_exactly_the_entries() -> None:
-    fs = findings(trail(ref="aws_cloudtrail.a"), trail(ref="aws_cloudtrail.b", line=30))
+    fs = findings(placed_trail(ref="aws_cloudtrail.a"), placed_trail(ref="aws_cloudtrail.b", line=30))
     entries = [Entry(path="main.tf", resource="aws_cloudtrail.a", id="CT008")]
     out, stale = apply(fs, entries)
     assert {(f.resource, f.suppressed, f.suppression) for f in out} == {
-        ("aws_cloudtrail.a", True, "baseline"),
-        ("aws_cloudtrail.b", False, ""),
+        ("aws_cloudtrail.a", True, Waiver(WaiverKind.BASELINE)),
+        ("aws_cloudtrail.b", False, None),
     }
     assert stale == []
 
@@ -84,7 +85,7 @@ def test_parse_errors_are_never_hidden() -> None:
 
 
 def test_stale_entries() -> None:
-    fs = findings(trail(validation=True))  # fixed: no finding any more
+    fs = findings(placed_trail(validation=True))  # fixed: no finding any more
     entries = [Entry(path="main.tf", resource="aws_cloudtrail.main", id="CT008")]
     out, stale = apply(fs, entries)
     assert out == []

@@ -19,7 +19,7 @@ from scanner.config import (
     parse_config,
 )
 from scanner.limits import Limits
-from scanner.model import Severity
+from scanner.model import Settings, Severity
 
 FULL = """\
 [tool.trailscan]
@@ -31,6 +31,9 @@ min_retention_days = 400
 min_log_group_retention_days = 90
 security_group_events = "EC2"
 baseline = ".trailscan-baseline.json"
+policies_dirs = ["../org-policies"]
+require_reasons = true
+exclude = ["tests/fixtures/", "*.generated.tf"]
 
 [tool.trailscan.accounts]
 prod = ["envs/prod/**"]
@@ -63,10 +66,12 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
         ignore=("CT013",),
         fail_on=Severity.HIGH,
         accounts={"dev": ("envs/dev/**",), "prod": ("envs/prod/**",)},
-        require_trail=True,
-        min_retention_days=400,
-        min_log_group_retention_days=90,
-        security_group_events="ec2",
+        settings=Settings(
+            require_trail=True,
+            min_retention_days=400,
+            min_log_group_retention_days=90,
+            security_group_events="ec2",
+        ),
         suppressions=(
             ConfigSuppression(
                 id="CT002",
@@ -78,8 +83,11 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
                 id="CT4*", paths=("envs/sandbox",), resource="account:*", reason="sandbox"
             ),
         ),
+        require_reasons=True,
         baseline=".trailscan-baseline.json",
         limits=Limits(max_file_bytes=2048, max_instances=10),
+        policies_dirs=("../org-policies",),
+        exclude=("tests/fixtures/", "*.generated.tf"),
         source=str(path),
     )
     # The test above names every key: a new key must be added to it.
@@ -93,6 +101,9 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
         "min_log_group_retention_days",
         "security_group_events",
         "suppressions",
+        "policies_dirs",
+        "require_reasons",
+        "exclude",
         "baseline",
         "limits",
     }
@@ -100,8 +111,9 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
 
 def test_settings_reach_policies() -> None:
     config = parse_config({"require_trail": True, "min_retention_days": 30})
-    settings = dict(config.settings())
-    assert settings["require_trail"] is True and settings["min_retention_days"] == 30
+    assert config.settings == Settings(require_trail=True, min_retention_days=30)
+    # What the table does not set keeps the one default, written in ``Settings``.
+    assert parse_config({}).settings == Settings() == Config().settings
 
 
 def test_accounts_per_unit() -> None:
@@ -120,6 +132,7 @@ def test_accounts_per_unit() -> None:
         ({"accounts": ["a"]}, "accounts must be"),
         ({"accounts": {"prod": 1}}, "accounts.prod must be"),
         ({"require_trail": "yes"}, "require_trail must be true or false"),
+        ({"require_reasons": 1}, "require_reasons must be true or false"),
         ({"min_retention_days": 0}, "min_retention_days must be an integer >= 1"),
         ({"min_log_group_retention_days": True}, "must be an integer"),
         ({"security_group_events": "rds"}, "security_group_events must be"),

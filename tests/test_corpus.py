@@ -17,7 +17,7 @@ import pytest
 
 from scanner.config import Config
 from scanner.options import ScanOptions
-from scanner.results import ScanResult
+from scanner.results import ScanResult, Status
 from scanner.scan import run_scan
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -78,9 +78,9 @@ def _label_params() -> list[Any]:
 def _describe(result: ScanResult) -> str:
     found = [f"  {f.span.path}:{f.span.line} {f.id} [{f.resource}] {f.message}" for f in result.findings]
     evaluations = [
-        f"  {e.policy} {e.subject}: {e.status} {e.reason}".rstrip()
+        f"  {e.policy} {e.subject}: {e.status.value} {e.reason}".rstrip()
         for e in result.evaluations
-        if e.status != "pass"
+        if e.status is not Status.PASS
     ]
     return "findings:\n" + "\n".join(found) + "\nevaluations (not pass):\n" + "\n".join(evaluations)
 
@@ -105,7 +105,7 @@ def test_label(case_id: str, label: dict[str, Any]) -> None:
         if policy_id not in ACCOUNT_WIDE:
             # Silence is not a pass: the policy must have looked at the labelled resource
             # (UNKNOWN is acceptable: the sources count an unresolvable value as set).
-            seen = {e.status for e in result.evaluations if e.policy == policy_id and e.subject == label["resource"]}
+            seen = {e.status.value for e in result.evaluations if e.policy == policy_id and e.subject == label["resource"]}
             assert seen and seen <= {"pass", "unknown"}, (
                 f"{policy_id} never evaluated {label['resource']} (statuses {sorted(seen)})\n{_describe(result)}"
             )

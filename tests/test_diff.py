@@ -13,6 +13,7 @@ import pytest
 
 from scanner.options import ScanOptions
 from scanner.regressions import GitError, base_worktree, compare, repo_root, resolve_ref, run_diff
+from scanner.results import Waiver, WaiverKind
 from scanner.scan import run_scan
 
 ENV = {
@@ -224,7 +225,7 @@ def test_compare_is_pure_and_deterministic(tmp_path: Path) -> None:
     assert compare(base, head, base_ref="x", base_commit="0" * 40) == diff
     # Suppressed findings in the head are not regressions.
     quiet = replace(
-        head, findings=[replace(f, suppressed=True, suppression="inline: r") for f in head.findings]
+        head, findings=[replace(f, suppressed=True, suppression=Waiver(WaiverKind.INLINE, "r")) for f in head.findings]
     )
     assert compare(base, quiet).regressions == []
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from builders import declared_events, monitoring_module
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner.analysis.cloudtrail_events import (
     EC2_SECURITY_GROUP_EVENTS,
-    ITEMS,
     api_call,
     event_label,
-    item,
-    required_events,
     uncovered_by,
 )
 from scanner.analysis.event_pattern import as_eventbridge_event, event_rule_matches
@@ -31,7 +29,7 @@ def eb(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def sg(name: str) -> dict[str, Any]:
-    return eb(next(r for r in required_events("CT410") if r["eventName"] == name))
+    return eb(next(r for r in declared_events("CT410") if r["eventName"] == name))
 
 
 def test_wrapping_a_cloudtrail_record() -> None:
@@ -43,13 +41,13 @@ def test_wrapping_a_cloudtrail_record() -> None:
 
 
 def test_console_sign_in_detail_type() -> None:
-    login = eb(item("CT402").samples[0])
+    login = eb(declared_events("CT402")[0])
     assert login["detail-type"] == "AWS Console Sign In via CloudTrail"
     assert login["source"] == "aws.signin"
 
 
 def test_sign_in_detail_type_spelling_is_ambiguous() -> None:
-    login = eb(item("CT402").samples[0])
+    login = eb(declared_events("CT402")[0])
     by_source = {"source": ["aws.signin"], "detail": {"eventName": ["ConsoleLogin"]}}
     assert event_rule_matches(by_source, login) is True
     one = dict(by_source, **{"detail-type": ["AWS Console Sign In via CloudTrail"]})
@@ -73,7 +71,7 @@ def test_prefix_rule_from_the_brief() -> None:
 def test_exact_values_in_a_list() -> None:
     rule = {"source": ["aws.ec2"], "detail": {"eventName": [e.name for e in EC2_SECURITY_GROUP_EVENTS]}}
     missing, unknown = uncovered_by(
-        [eb(r) for r in required_events("CT410")], [lambda e: event_rule_matches(rule, e)]
+        [eb(r) for r in declared_events("CT410")], [lambda e: event_rule_matches(rule, e)]
     )
     assert len(missing) == 12 and "DeleteDBSecurityGroup" in missing and unknown == []
 
@@ -116,7 +114,7 @@ def test_exists() -> None:
 
 
 def test_nested_keys() -> None:
-    root = eb(item("CT403").samples[0])
+    root = eb(declared_events("CT403")[0])
     rule = {"detail": {"userIdentity": {"type": ["Root"]}}}
     assert event_rule_matches(rule, root) is True
     assert event_rule_matches(rule, sg("DeleteSecurityGroup")) is False
@@ -197,28 +195,30 @@ def test_cis_cmk_rule_covers_kms_item() -> None:
         "detail-type": ["AWS API Call via CloudTrail"],
         "detail": {"eventSource": ["kms.amazonaws.com"], "eventName": ["DisableKey", "ScheduleKeyDeletion"]},
     }
-    events = [eb(r) for r in item("CT407").samples]
+    events = [eb(r) for r in declared_events("CT407")]
     assert uncovered_by(events, [lambda e: event_rule_matches(rule, e)]) == ([], [])
 
 
 def test_catalogue_shape() -> None:
-    assert [i.policy_id for i in ITEMS] == [f"CT{n}" for n in range(401, 416)]
-    counts = {i.policy_id: len(i.samples) for i in ITEMS}
+    ids = [f"CT{n}" for n in range(401, 416)]
+    counts = {pid: len(declared_events(pid)) for pid in ids}
     assert counts["CT404"] == 16 and counts["CT405"] == 5 and counts["CT407"] == 2
     assert counts["CT408"] == 9 and counts["CT409"] == 4 and counts["CT410"] == 18
     assert counts["CT411"] == 6 and counts["CT412"] == 6 and counts["CT413"] == 7
     assert counts["CT414"] == 11 and counts["CT415"] == 18
-    assert len(required_events("CT410", security_group_events="ec2")) == 6
-    for i in ITEMS:
-        labels = [event_label(s) for s in i.samples]
-        assert len(labels) == len(set(labels)), i.policy_id
-        for s in i.samples:
+    assert len(monitoring_module("CT410").CIS_EVENTS) == 6
+    for pid in ids:
+        assert monitoring_module(pid).TITLE
+        samples = declared_events(pid)
+        labels = [event_label(s) for s in samples]
+        assert len(labels) == len(set(labels)), pid
+        for s in samples:
             assert s["eventSource"].endswith(".amazonaws.com")
 
 
 def test_event_label() -> None:
     assert event_label(api_call(EC2_SECURITY_GROUP_EVENTS[0])) == "AuthorizeSecurityGroupIngress"
-    assert event_label(item("CT401").samples[0]) == "RunInstances (errorCode Client.UnauthorizedOperation)"
+    assert event_label(declared_events("CT401")[0]) == "RunInstances (errorCode Client.UnauthorizedOperation)"
 
 
 json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(alphabet="ab*${}", max_size=4))

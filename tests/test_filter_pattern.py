@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from builders import declared_events
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policies.ct410_monitor_security_group_changes import CIS_EVENTS as CIS_SECURITY_GROUP_EVENTS
 from scanner.analysis.cloudtrail_events import (
     CLOUDTRAIL_EVENTS,
     EC2_SECURITY_GROUP_EVENTS,
@@ -13,8 +15,6 @@ from scanner.analysis.cloudtrail_events import (
     S3_POLICY_EVENTS,
     SECURITY_GROUP_EVENTS,
     api_call,
-    item,
-    required_events,
     uncovered,
 )
 from scanner.analysis.filter_pattern import (
@@ -74,7 +74,7 @@ CIS_SG = (
 
 
 def covered_names(pattern: str, policy_id: str) -> tuple[list[str], list[str]]:
-    return uncovered(item(policy_id).samples, [parse(pattern)])
+    return uncovered(declared_events(policy_id), [parse(pattern)])
 
 
 # ---------------------------------------------------------------------------
@@ -267,7 +267,7 @@ def test_term_patterns_are_sure_only_when_found() -> None:
 
 def test_and_where_or_was_meant_matches_nothing() -> None:
     node = parse("{ ($.eventName = CreateTrail) && ($.eventName = DeleteTrail) }")
-    for event in item("CT405").samples:
+    for event in declared_events("CT405"):
         assert matches(node, event) is False
 
 
@@ -330,8 +330,8 @@ def test_iam_filter_missing_one_event() -> None:
 def test_cis_cloudtrail_changes_split_across_filters() -> None:
     first = "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) }"
     second = '{ $.eventName = "StartLogging" || $.eventName = "StopLogging" }'
-    assert uncovered(item("CT405").samples, [parse(first), parse(second)]) == ([], [])
-    assert uncovered(item("CT405").samples, [parse(first)]) == (["StartLogging", "StopLogging"], [])
+    assert uncovered(declared_events("CT405"), [parse(first), parse(second)]) == ([], [])
+    assert uncovered(declared_events("CT405"), [parse(first)]) == (["StartLogging", "StopLogging"], [])
     assert covered_names(CIS_CLOUDTRAIL, "CT405") == ([], [])
 
 
@@ -354,17 +354,17 @@ def test_cis_s3_bucket_policy_changes() -> None:
 
 
 def test_cis_security_groups_cover_ec2_six_only() -> None:
-    assert uncovered(required_events("CT410", security_group_events="ec2"), [parse(CIS_SG)]) == ([], [])
-    missing, unknown = uncovered(required_events("CT410"), [parse(CIS_SG)])
+    assert uncovered(CIS_SECURITY_GROUP_EVENTS, [parse(CIS_SG)]) == ([], [])
+    missing, unknown = uncovered(declared_events("CT410"), [parse(CIS_SG)])
     assert "DeleteDBSecurityGroup" in missing and len(missing) == 12 and unknown == []
     assert len(SECURITY_GROUP_EVENTS) == 18 and len(EC2_SECURITY_GROUP_EVENTS) == 6
 
 
 def test_security_group_wildcards() -> None:
     pattern = "{ ($.eventName = *SecurityGroup) || ($.eventName = *SecurityGroupIngress) || ($.eventName = *SecurityGroupEgress) }"
-    assert uncovered(required_events("CT410"), [parse(pattern)]) == ([], [])
+    assert uncovered(declared_events("CT410"), [parse(pattern)]) == ([], [])
     infix = "{ ($.eventName = Delete*SecurityGroup) || ($.eventName = Create*SecurityGroup) }"
-    missing, unknown = uncovered(required_events("CT410"), [parse(infix)])
+    missing, unknown = uncovered(declared_events("CT410"), [parse(infix)])
     # The guide calls an infix star literal; a wildcard reading would differ: unknown.
     assert "DeleteDBSecurityGroup" in unknown and "DeleteSecurityGroup" in unknown
     assert "AuthorizeSecurityGroupIngress" in missing

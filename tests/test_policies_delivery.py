@@ -1,14 +1,44 @@
 """Bucket, key, log-group and role policies (CT101-CT303) on hand-built models.
 
-No parser is involved: every record is built here so that the policies and
-``scanner.analysis.delivery`` are tested on their own. The builders are also used by
-``test_policies_monitoring.py``.
+No parser is involved: every record is built by ``builders`` so that the policies and
+``scanner.analysis.delivery`` are tested on their own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
+
+from builders import (
+    ACCT,
+    GROUP_ARN,
+    TRAIL_ARN,
+    acl_statement,
+    bucket,
+    cond,
+    cwl_trail,
+    delivering_trail,
+    delivery_policy,
+    df,
+    doc,
+    ex,
+    key_policy,
+    kinds,
+    kms_key,
+    log_group,
+    logs_policy,
+    model,
+    only,
+    pab,
+    role,
+    rule,
+    run,
+    service,
+    sp,
+    stmt,
+    trust_policy,
+    unk,
+    write_statement,
+)
 
 from policies.ct101_bucket_delivery_policy import bucket_delivery_policy
 from policies.ct102_bucket_lifecycle import bucket_lifecycle
@@ -24,296 +54,13 @@ from policies.ct303_cloudwatch_delivery_role import cloudwatch_delivery_role
 from scanner.analysis import delivery
 from scanner.model import (
     AccountPublicAccessBlock,
-    Attr,
     Bucket,
-    Condition,
-    KmsKey,
     LifecycleRule,
-    LifecycleTransition,
-    LogGroup,
-    Model,
-    PolicyDocument,
     Principal,
-    PublicAccessBlock,
-    Role,
-    Span,
-    Statement,
+    Settings,
     Trail,
-    Unit,
 )
 from scanner.policy import Fail, Unknown
-
-PATH = "main.tf"
-ACCT = "${AWS::AccountId}"
-TRAIL_ARN = f"arn:aws:cloudtrail:${{AWS::Region}}:{ACCT}:trail/main"
-
-
-# ---------------------------------------------------------------------------
-# Builders
-# ---------------------------------------------------------------------------
-
-
-def sp(line: int) -> Span:
-    return Span(path=PATH, line=line)
-
-
-def ex(value: Any, line: int = 2) -> Attr[Any]:
-    return Attr.explicit(value, sp(line))
-
-
-def df(value: Any, line: int = 1) -> Attr[Any]:
-    return Attr.default(value, sp(line))
-
-
-def unk(line: int = 2, reason: str = "var.x has no default") -> Attr[Any]:
-    return Attr.unknown(sp(line), reason)
-
-
-def trail(ref: str = "aws_cloudtrail.main", **over: Any) -> Trail:
-    fields: dict[str, Any] = dict(
-        ref=ref,
-        span=sp(1),
-        unit=".",
-        kind="aws_cloudtrail",
-        name=ex(ref.rsplit(".", 1)[-1]),
-        s3_bucket_name=ex("audit-logs", 3),
-        s3_key_prefix=df(None),
-        is_multi_region=ex(True),
-        include_global_service_events=df(True),
-        enable_logging=df(True),
-        log_file_validation=ex(True),
-        kms_key_id=df(None),
-        cloud_watch_logs_group_arn=df(None),
-        cloud_watch_logs_role_arn=df(None),
-        sns_topic_name=df(None),
-        is_organization_trail=df(False),
-        event_selectors=df(()),
-        advanced_event_selectors=df(()),
-    )
-    fields.update(over)
-    return Trail(**fields)
-
-
-def service(name: str = "cloudtrail.amazonaws.com") -> tuple[Principal, ...]:
-    return (Principal(kind="Service", value=name),)
-
-
-def cond(operator: str, key: str, *values: str) -> Condition:
-    return Condition(operator=operator, key=key, values=values)
-
-
-def stmt(
-    effect: str = "Allow",
-    *,
-    principals: tuple[Principal, ...] | None = None,
-    actions: tuple[str, ...] = (),
-    resources: tuple[str, ...] | None = ("*",),
-    conditions: tuple[Condition, ...] = (),
-    sid: str = "",
-    line: int = 30,
-) -> Statement:
-    return Statement(
-        sid=sid,
-        effect=effect,
-        principals=principals,
-        actions=actions,
-        resources=resources,
-        conditions=conditions,
-        span=sp(line),
-    )
-
-
-def doc(*statements: Statement, line: int = 20) -> PolicyDocument:
-    return PolicyDocument(statements=statements, span=sp(line))
-
-
-def acl_statement(bucket_arn: str = "arn:aws:s3:::audit-logs", line: int = 21) -> Statement:
-    return stmt(
-        sid="AWSCloudTrailAclCheck",
-        principals=service(),
-        actions=("s3:GetBucketAcl",),
-        resources=(bucket_arn,),
-        conditions=(cond("StringEquals", "aws:SourceArn", TRAIL_ARN),),
-        line=line,
-    )
-
-
-def write_statement(
-    path: str = f"arn:aws:s3:::audit-logs/AWSLogs/{ACCT}/*", line: int = 22
-) -> Statement:
-    return stmt(
-        sid="AWSCloudTrailWrite",
-        principals=service(),
-        actions=("s3:PutObject",),
-        resources=(path,),
-        conditions=(
-            cond("StringEquals", "s3:x-amz-acl", "bucket-owner-full-control"),
-            cond("StringEquals", "aws:SourceArn", TRAIL_ARN),
-        ),
-        line=line,
-    )
-
-
-def delivery_policy(*extra: Statement) -> Attr[PolicyDocument]:
-    return ex(doc(acl_statement(), write_statement(), *extra), 20)
-
-
-def pab(**flags: Any) -> PublicAccessBlock:
-    values = {f: ex(True, 40 + i) for i, f in enumerate(("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))}
-    values.update(flags)
-    return PublicAccessBlock(span=sp(40), **values)
-
-
-def bucket(ref: str = "aws_s3_bucket.logs", name: str = "audit-logs", **over: Any) -> Bucket:
-    fields: dict[str, Any] = dict(
-        ref=ref,
-        span=sp(10),
-        unit=".",
-        kind="aws_s3_bucket",
-        name=ex(name, 11),
-        arn=ex(f"arn:aws:s3:::{name}", 11),
-        policy=delivery_policy(),
-        public_access_block=ex(pab(), 40),
-        acl=df("private", 10),
-        lifecycle_rules=ex((rule(),), 50),
-        logging_target=ex("access-logs", 60),
-        versioning=ex("Enabled", 70),
-        mfa_delete=df(False, 10),
-        object_lock=df(False, 10),
-        object_lock_retention_days=df(None, 10),
-    )
-    fields.update(over)
-    return Bucket(**fields)
-
-
-def rule(
-    *,
-    prefix: Attr[str] | None = None,
-    enabled: Attr[bool] | None = None,
-    transitions: tuple[str, ...] = ("GLACIER",),
-    expiration: Attr[int] | None = None,
-    narrowed: bool = False,
-    rid: str = "archive",
-) -> LifecycleRule:
-    return LifecycleRule(
-        id=rid,
-        enabled=enabled or ex(True, 51),
-        prefix=prefix or df("", 50),
-        narrowed=narrowed,
-        transitions=tuple(LifecycleTransition(storage_class=c, days=ex(90, 52)) for c in transitions),
-        expiration_days=expiration or df(None, 50),
-        span=sp(50),
-    )
-
-
-def key_policy(*extra: Statement) -> Attr[PolicyDocument]:
-    root = stmt(
-        sid="EnableRoot",
-        principals=(Principal(kind="AWS", value=f"arn:aws:iam::{ACCT}:root"),),
-        actions=("kms:*",),
-        line=81,
-    )
-    cloudtrail = stmt(
-        sid="AllowCloudTrailEncrypt",
-        principals=service(),
-        actions=("kms:GenerateDataKey*",),
-        conditions=(
-            cond("StringLike", "kms:EncryptionContext:aws:cloudtrail:arn", f"arn:aws:cloudtrail:*:{ACCT}:trail/*"),
-            cond("StringEquals", "aws:SourceArn", TRAIL_ARN),
-        ),
-        line=82,
-    )
-    return ex(doc(root, cloudtrail, *extra, line=80), 80)
-
-
-def kms_key(ref: str = "aws_kms_key.trail", **over: Any) -> KmsKey:
-    fields: dict[str, Any] = dict(
-        ref=ref,
-        span=sp(78),
-        unit=".",
-        kind="aws_kms_key",
-        key_id=ex("${aws_kms_key.trail}", 78),
-        arn=ex(f"arn:aws:kms:${{AWS::Region}}:{ACCT}:key/${{aws_kms_key.trail}}", 78),
-        aliases=(),
-        policy=key_policy(),
-        rotation=ex(True, 79),
-        enabled=df(True, 78),
-        key_spec=df("SYMMETRIC_DEFAULT", 78),
-    )
-    fields.update(over)
-    return KmsKey(**fields)
-
-
-GROUP_ARN = f"arn:aws:logs:${{AWS::Region}}:{ACCT}:log-group:trail-events"
-
-
-def log_group(ref: str = "aws_cloudwatch_log_group.trail", **over: Any) -> LogGroup:
-    fields: dict[str, Any] = dict(
-        ref=ref,
-        span=sp(90),
-        unit=".",
-        kind="aws_cloudwatch_log_group",
-        name=ex("trail-events", 91),
-        arn=ex(GROUP_ARN, 91),
-        retention_days=ex(365, 92),
-        kms_key_id=ex("${aws_kms_key.trail}", 93),
-    )
-    fields.update(over)
-    return LogGroup(**fields)
-
-
-ROLE_ARN = f"arn:aws:iam::{ACCT}:role/trail-to-logs"
-
-
-def trust_policy(svc: str = "cloudtrail.amazonaws.com") -> Attr[PolicyDocument]:
-    return ex(doc(stmt(principals=service(svc), actions=("sts:AssumeRole",), resources=None, line=101), line=100), 100)
-
-
-def logs_policy(resource: str = f"{GROUP_ARN}:*", *extra: Statement) -> PolicyDocument:
-    allow = stmt(actions=("logs:CreateLogStream", "logs:PutLogEvents"), resources=(resource,), line=111)
-    return doc(allow, *extra, line=110)
-
-
-def role(ref: str = "aws_iam_role.trail_to_logs", **over: Any) -> Role:
-    fields: dict[str, Any] = dict(
-        ref=ref,
-        span=sp(99),
-        unit=".",
-        kind="aws_iam_role",
-        name=ex("trail-to-logs", 99),
-        arn=ex(ROLE_ARN, 99),
-        trust_policy=trust_policy(),
-        permission_policies=(logs_policy(),),
-        permissions_complete=True,
-    )
-    fields.update(over)
-    return Role(**fields)
-
-
-def cwl_trail(**over: Any) -> Trail:
-    """A trail sending to ``log_group()`` through ``role()``."""
-    over.setdefault("cloud_watch_logs_group_arn", ex(f"{GROUP_ARN}:*", 5))
-    over.setdefault("cloud_watch_logs_role_arn", ex(ROLE_ARN, 6))
-    return trail(**over)
-
-
-def model(*trails: Trail, **kw: Any) -> Model:
-    kw.setdefault("units", (Unit(id=".", format="terraform", files=(PATH,)),))
-    return Model(trails=tuple(trails), **kw)
-
-
-def run(func: Callable[[Model], Any], m: Model) -> list[Any]:
-    return list(func(m))
-
-
-def kinds(outcomes: list[Any]) -> list[str]:
-    return [type(o).__name__ for o in outcomes]
-
-
-def only(outcomes: list[Any], kind: type) -> Any:
-    assert kinds(outcomes) == [kind.__name__], outcomes
-    return outcomes[0]
-
 
 # ---------------------------------------------------------------------------
 # Links shared by every policy of this area
@@ -322,11 +69,11 @@ def only(outcomes: list[Any], kind: type) -> Any:
 
 def test_no_trail_or_no_bucket_name_is_not_applicable() -> None:
     assert run(bucket_delivery_policy, model(buckets=(bucket(),))) == []
-    assert run(bucket_delivery_policy, model(trail(s3_bucket_name=df(None)), buckets=(bucket(),))) == []
+    assert run(bucket_delivery_policy, model(delivering_trail(s3_bucket_name=df(None)), buckets=(bucket(),))) == []
 
 
 def test_external_bucket_is_unknown_naming_it() -> None:
-    m = model(trail(s3_bucket_name=ex("central-logging", 3)), buckets=(bucket(),))
+    m = model(delivering_trail(s3_bucket_name=ex("central-logging", 3)), buckets=(bucket(),))
     for func in (bucket_delivery_policy, bucket_lifecycle, bucket_not_public, bucket_access_logging, bucket_versioning):
         out = only(run(func, m), Unknown)
         assert "central-logging" in out.reason and "not defined in the scanned code" in out.reason
@@ -334,7 +81,7 @@ def test_external_bucket_is_unknown_naming_it() -> None:
 
 
 def test_unresolved_bucket_is_unknown() -> None:
-    out = only(run(bucket_delivery_policy, model(trail(s3_bucket_name=unk(3)), buckets=(bucket(),))), Unknown)
+    out = only(run(bucket_delivery_policy, model(delivering_trail(s3_bucket_name=unk(3)), buckets=(bucket(),))), Unknown)
     assert "var.x has no default" in out.reason
 
 
@@ -350,7 +97,7 @@ def test_symbolic_bucket_name_links() -> None:
             20,
         ),
     )
-    assert kinds(run(bucket_delivery_policy, model(trail(s3_bucket_name=ex(token)), buckets=(b,)))) == ["Pass"]
+    assert kinds(run(bucket_delivery_policy, model(delivering_trail(s3_bucket_name=ex(token)), buckets=(b,)))) == ["Pass"]
 
 
 # ---------------------------------------------------------------------------
@@ -359,12 +106,12 @@ def test_symbolic_bucket_name_links() -> None:
 
 
 def test_ct101_documented_policy_passes() -> None:
-    assert kinds(run(bucket_delivery_policy, model(trail(), buckets=(bucket(),)))) == ["Pass"]
+    assert kinds(run(bucket_delivery_policy, model(delivering_trail(), buckets=(bucket(),)))) == ["Pass"]
 
 
 def test_ct101_missing_get_bucket_acl_fails_at_policy() -> None:
     b = bucket(policy=ex(doc(write_statement()), 20))
-    out = only(run(bucket_delivery_policy, model(trail(), buckets=(b,))), Fail)
+    out = only(run(bucket_delivery_policy, model(delivering_trail(), buckets=(b,))), Fail)
     assert out.message.startswith("CloudTrail cannot deliver to bucket audit-logs")
     assert "does not allow s3:GetBucketAcl to cloudtrail.amazonaws.com" in out.message
     assert out.span.line == 20
@@ -372,7 +119,7 @@ def test_ct101_missing_get_bucket_acl_fails_at_policy() -> None:
 
 def test_ct101_no_policy_fails_at_bucket_header() -> None:
     b = bucket(policy=df(None, 10))
-    out = only(run(bucket_delivery_policy, model(trail(), buckets=(b,))), Fail)
+    out = only(run(bucket_delivery_policy, model(delivering_trail(), buckets=(b,))), Fail)
     assert "has no bucket policy" in out.message and out.span.line == 10
 
 
@@ -385,7 +132,7 @@ def test_ct101_deny_blocking_cloudtrail_fails_at_the_deny() -> None:
         resources=("arn:aws:s3:::audit-logs/*",),
         line=25,
     )
-    out = only(run(bucket_delivery_policy, model(trail(), buckets=(bucket(policy=delivery_policy(deny)),))), Fail)
+    out = only(run(bucket_delivery_policy, model(delivering_trail(), buckets=(bucket(policy=delivery_policy(deny)),))), Fail)
     assert "'DenyAllWrites'" in out.message and "denies s3:PutObject" in out.message
     assert out.span.line == 25
 
@@ -399,30 +146,30 @@ def test_ct101_deny_for_insecure_transport_does_not_block() -> None:
         conditions=(cond("Bool", "aws:SecureTransport", "false"),),
         line=25,
     )
-    assert kinds(run(bucket_delivery_policy, model(trail(), buckets=(bucket(policy=delivery_policy(deny)),)))) == ["Pass"]
+    assert kinds(run(bucket_delivery_policy, model(delivering_trail(), buckets=(bucket(policy=delivery_policy(deny)),)))) == ["Pass"]
 
 
 def test_ct101_key_prefix_moves_the_write_path() -> None:
-    m = model(trail(s3_key_prefix=ex("team", 4)), buckets=(bucket(),))
+    m = model(delivering_trail(s3_key_prefix=ex("team", 4)), buckets=(bucket(),))
     out = only(run(bucket_delivery_policy, m), Fail)
     assert "s3:PutObject on team/AWSLogs/" in out.message
     ok = bucket(policy=ex(doc(acl_statement(), write_statement(f"arn:aws:s3:::audit-logs/team/AWSLogs/{ACCT}/*")), 20))
-    assert kinds(run(bucket_delivery_policy, model(trail(s3_key_prefix=ex("team/", 4)), buckets=(ok,)))) == ["Pass"]
+    assert kinds(run(bucket_delivery_policy, model(delivering_trail(s3_key_prefix=ex("team/", 4)), buckets=(ok,)))) == ["Pass"]
 
 
 def test_ct101_source_arn_of_another_trail_fails() -> None:
-    m = model(trail("aws_cloudtrail.other", s3_bucket_name=ex("audit-logs")), buckets=(bucket(),))
+    m = model(delivering_trail("aws_cloudtrail.other", s3_bucket_name=ex("audit-logs")), buckets=(bucket(),))
     outs = run(bucket_delivery_policy, m)
     assert kinds(outs) == ["Fail", "Fail"]  # both statements are scoped to trail/main
 
 
 def test_ct101_unresolved_policy_is_unknown() -> None:
-    out = only(run(bucket_delivery_policy, model(trail(), buckets=(bucket(policy=unk(20)),))), Unknown)
+    out = only(run(bucket_delivery_policy, model(delivering_trail(), buckets=(bucket(policy=unk(20)),))), Unknown)
     assert out.span.line == 20
 
 
 def test_ct101_organization_trail() -> None:
-    org = trail(is_organization_trail=ex(True))
+    org = delivering_trail(is_organization_trail=ex(True))
     # Only the account path: whether the organization path is allowed depends on the org id.
     assert kinds(run(bucket_delivery_policy, model(org, buckets=(bucket(),)))) == ["Unknown"]
     wide = bucket(policy=ex(doc(acl_statement(), write_statement("arn:aws:s3:::audit-logs/AWSLogs/*")), 20))
@@ -434,7 +181,7 @@ def test_ct101_organization_trail() -> None:
 
 
 def test_bucket_checks_requests() -> None:
-    checks = delivery.bucket_checks(trail(), bucket(), "logs/")
+    checks = delivery.bucket_checks(delivering_trail(), bucket(), "logs/")
     assert [c.request.action for c in checks] == ["s3:GetBucketAcl", "s3:PutObject"]
     put = checks[1].request
     assert put.resource.startswith(f"arn:aws:s3:::audit-logs/logs/AWSLogs/{ACCT}/")
@@ -452,27 +199,27 @@ def lifecycle(*rules: LifecycleRule) -> Bucket:
 
 
 def test_ct102_archiving_rule_passes() -> None:
-    assert kinds(run(bucket_lifecycle, model(trail(), buckets=(lifecycle(rule()),)))) == ["Pass"]
+    assert kinds(run(bucket_lifecycle, model(delivering_trail(), buckets=(lifecycle(rule()),)))) == ["Pass"]
 
 
 def test_ct102_no_rule_fails_at_bucket() -> None:
-    out = only(run(bucket_lifecycle, model(trail(), buckets=(lifecycle(),))), Fail)
+    out = only(run(bucket_lifecycle, model(delivering_trail(), buckets=(lifecycle(),))), Fail)
     assert "no enabled lifecycle rule covering AWSLogs/" in out.message and out.span.line == 10
 
 
 def test_ct102_short_expiry_fails_at_expiration() -> None:
     short = rule(transitions=(), expiration=ex(90, 55))
-    out = only(run(bucket_lifecycle, model(trail(), buckets=(lifecycle(rule(), short),))), Fail)
+    out = only(run(bucket_lifecycle, model(delivering_trail(), buckets=(lifecycle(rule(), short),))), Fail)
     assert "after 90 days" in out.message and "365" in out.message and out.span.line == 55
-    lenient = model(trail(), buckets=(lifecycle(short),), settings=(("min_retention_days", 30),))
+    lenient = model(delivering_trail(), buckets=(lifecycle(short),), settings=Settings(min_retention_days=30))
     assert kinds(run(bucket_lifecycle, lenient)) == ["Pass"]
 
 
 def test_ct102_expiry_written_as_text() -> None:
     text = rule(transitions=(), expiration=ex("90", 55))
-    assert "after 90 days" in only(run(bucket_lifecycle, model(trail(), buckets=(lifecycle(text),))), Fail).message
+    assert "after 90 days" in only(run(bucket_lifecycle, model(delivering_trail(), buckets=(lifecycle(text),))), Fail).message
     odd = rule(transitions=(), expiration=ex("soon", 55))
-    assert kinds(run(bucket_lifecycle, model(trail(), buckets=(lifecycle(odd),)))) == ["Unknown"]
+    assert kinds(run(bucket_lifecycle, model(delivering_trail(), buckets=(lifecycle(odd),)))) == ["Unknown"]
 
 
 def test_ct102_rules_that_do_not_apply() -> None:
@@ -480,26 +227,26 @@ def test_ct102_rules_that_do_not_apply() -> None:
     other = rule(prefix=ex("access-logs/", 53))
     ia = rule(transitions=("STANDARD_IA",))
     for r in (disabled, other, ia):
-        assert kinds(run(bucket_lifecycle, model(trail(), buckets=(lifecycle(r),)))) == ["Fail"], r
+        assert kinds(run(bucket_lifecycle, model(delivering_trail(), buckets=(lifecycle(r),)))) == ["Fail"], r
 
 
 def test_ct102_prefixes_cover_the_log_path() -> None:
-    m = model(trail(s3_key_prefix=ex("team", 4)), buckets=(lifecycle(rule(prefix=ex("team/AWSLogs/", 53))),))
+    m = model(delivering_trail(s3_key_prefix=ex("team", 4)), buckets=(lifecycle(rule(prefix=ex("team/AWSLogs/", 53))),))
     assert kinds(run(bucket_lifecycle, m)) == ["Pass"]
     narrower = lifecycle(rule(prefix=ex(f"AWSLogs/{ACCT}/", 53)))
-    assert kinds(run(bucket_lifecycle, model(trail(), buckets=(narrower,)))) == ["Pass"]
+    assert kinds(run(bucket_lifecycle, model(delivering_trail(), buckets=(narrower,)))) == ["Pass"]
     literal = lifecycle(rule(prefix=ex("AWSLogs/123456789012/", 53)))
-    assert kinds(run(bucket_lifecycle, model(trail(), buckets=(literal,)))) == ["Unknown"]
+    assert kinds(run(bucket_lifecycle, model(delivering_trail(), buckets=(literal,)))) == ["Unknown"]
 
 
 def test_ct102_unknowns() -> None:
-    assert kinds(run(bucket_lifecycle, model(trail(), buckets=(bucket(lifecycle_rules=unk(50)),)))) == ["Unknown"]
-    assert kinds(run(bucket_lifecycle, model(trail(), buckets=(lifecycle(rule(narrowed=True)),)))) == ["Unknown"]
-    assert kinds(run(bucket_lifecycle, model(trail(s3_key_prefix=unk(4)), buckets=(lifecycle(rule()),)))) == ["Pass"]
+    assert kinds(run(bucket_lifecycle, model(delivering_trail(), buckets=(bucket(lifecycle_rules=unk(50)),)))) == ["Unknown"]
+    assert kinds(run(bucket_lifecycle, model(delivering_trail(), buckets=(lifecycle(rule(narrowed=True)),)))) == ["Unknown"]
+    assert kinds(run(bucket_lifecycle, model(delivering_trail(s3_key_prefix=unk(4)), buckets=(lifecycle(rule()),)))) == ["Pass"]
 
 
 def test_ct102_one_verdict_per_bucket_shared_by_trails() -> None:
-    m = model(trail(), trail("aws_cloudtrail.second"), buckets=(lifecycle(),))
+    m = model(delivering_trail(), delivering_trail("aws_cloudtrail.second"), buckets=(lifecycle(),))
     out = only(run(bucket_lifecycle, m), Fail)
     assert [r.ref for r in out.related] == ["aws_cloudtrail.main", "aws_cloudtrail.second"]
 
@@ -510,39 +257,39 @@ def test_ct102_one_verdict_per_bucket_shared_by_trails() -> None:
 
 
 def test_ct103_private_bucket_passes() -> None:
-    assert kinds(run(bucket_not_public, model(trail(), buckets=(bucket(),)))) == ["Pass"]
+    assert kinds(run(bucket_not_public, model(delivering_trail(), buckets=(bucket(),)))) == ["Pass"]
 
 
 def test_ct103_missing_block_is_the_s3_default_not_a_finding() -> None:
     # S3 turns all four settings on for new buckets (April 2023): absence is not exposure,
     # which also matches the corpus labels (trivy/defsec no_public_log_access good cases).
     b = bucket(public_access_block=df(None, 10))
-    assert kinds(run(bucket_not_public, model(trail(), buckets=(b,)))) == ["Pass"]
+    assert kinds(run(bucket_not_public, model(delivering_trail(), buckets=(b,)))) == ["Pass"]
     public = bucket(public_access_block=df(None, 10), acl=ex("public-read", 12))
-    assert only(run(bucket_not_public, model(trail(), buckets=(public,))), Fail).span.line == 12
+    assert only(run(bucket_not_public, model(delivering_trail(), buckets=(public,))), Fail).span.line == 12
     account = AccountPublicAccessBlock(ref="aws_s3_account_public_access_block.this", span=sp(200), unit=".", settings=pab())
-    assert kinds(run(bucket_not_public, model(trail(), buckets=(b,), account_public_access_blocks=(account,)))) == ["Pass"]
+    assert kinds(run(bucket_not_public, model(delivering_trail(), buckets=(b,), account_public_access_blocks=(account,)))) == ["Pass"]
 
 
 def test_ct103_each_flag_off_fails_at_its_attr() -> None:
     b = bucket(public_access_block=ex(pab(ignore_public_acls=ex(False, 45), restrict_public_buckets=df(False, 40)), 40))
-    outs = run(bucket_not_public, model(trail(), buckets=(b,)))
+    outs = run(bucket_not_public, model(delivering_trail(), buckets=(b,)))
     assert kinds(outs) == ["Fail", "Fail"]
     assert [o.span.line for o in outs] == [45, 40]
     assert "ignore_public_acls" in outs[0].message
 
 
 def test_ct103_public_acl_and_grantee() -> None:
-    for acl in ("public-read", "PublicReadWrite", "authenticated-read"):
-        out = only(run(bucket_not_public, model(trail(), buckets=(bucket(acl=ex(acl, 12)),))), Fail)
+    for acl in ("public-read", "public-read-write", "authenticated-read"):
+        out = only(run(bucket_not_public, model(delivering_trail(), buckets=(bucket(acl=ex(acl, 12)),))), Fail)
         assert acl in out.message and out.span.line == 12
     grant = bucket(acl_grantees=("http://acs.amazonaws.com/groups/global/AllUsers",))
-    assert "AllUsers" in only(run(bucket_not_public, model(trail(), buckets=(grant,))), Fail).message
+    assert "AllUsers" in only(run(bucket_not_public, model(delivering_trail(), buckets=(grant,))), Fail).message
 
 
 def test_ct103_public_policy_statement() -> None:
     public = stmt(principals=(Principal(kind="*", value="*"),), actions=("s3:GetObject",), resources=("arn:aws:s3:::audit-logs/*",), line=26)
-    out = only(run(bucket_not_public, model(trail(), buckets=(bucket(policy=delivery_policy(public)),))), Fail)
+    out = only(run(bucket_not_public, model(delivering_trail(), buckets=(bucket(policy=delivery_policy(public)),))), Fail)
     assert out.span.line == 26 and "any principal" in out.message
     limited = stmt(
         principals=(Principal(kind="*", value="*"),),
@@ -551,11 +298,11 @@ def test_ct103_public_policy_statement() -> None:
         conditions=(cond("StringEquals", "aws:PrincipalOrgID", "o-abcdef1234"),),
         line=26,
     )
-    assert kinds(run(bucket_not_public, model(trail(), buckets=(bucket(policy=delivery_policy(limited)),)))) == ["Pass"]
+    assert kinds(run(bucket_not_public, model(delivering_trail(), buckets=(bucket(policy=delivery_policy(limited)),)))) == ["Pass"]
 
 
 def test_ct103_unknown_acl_is_unknown() -> None:
-    assert kinds(run(bucket_not_public, model(trail(), buckets=(bucket(acl=unk(12)),)))) == ["Unknown"]
+    assert kinds(run(bucket_not_public, model(delivering_trail(), buckets=(bucket(acl=unk(12)),)))) == ["Unknown"]
 
 
 # ---------------------------------------------------------------------------
@@ -564,21 +311,21 @@ def test_ct103_unknown_acl_is_unknown() -> None:
 
 
 def test_ct104_logging() -> None:
-    assert kinds(run(bucket_access_logging, model(trail(), buckets=(bucket(),)))) == ["Pass"]
-    out = only(run(bucket_access_logging, model(trail(), buckets=(bucket(logging_target=df(None, 10)),))), Fail)
+    assert kinds(run(bucket_access_logging, model(delivering_trail(), buckets=(bucket(),)))) == ["Pass"]
+    out = only(run(bucket_access_logging, model(delivering_trail(), buckets=(bucket(logging_target=df(None, 10)),))), Fail)
     assert "no server access logging" in out.message and out.span.line == 10
-    assert kinds(run(bucket_access_logging, model(trail(), buckets=(bucket(logging_target=unk(60)),)))) == ["Unknown"]
+    assert kinds(run(bucket_access_logging, model(delivering_trail(), buckets=(bucket(logging_target=unk(60)),)))) == ["Unknown"]
 
 
 def test_ct105_versioning_or_object_lock() -> None:
-    assert kinds(run(bucket_versioning, model(trail(), buckets=(bucket(),)))) == ["Pass"]
+    assert kinds(run(bucket_versioning, model(delivering_trail(), buckets=(bucket(),)))) == ["Pass"]
     off = bucket(versioning=df("Disabled", 10))
-    assert only(run(bucket_versioning, model(trail(), buckets=(off,))), Fail).span.line == 10
+    assert only(run(bucket_versioning, model(delivering_trail(), buckets=(off,))), Fail).span.line == 10
     suspended = bucket(versioning=ex("Suspended", 70))
-    assert "Suspended" in only(run(bucket_versioning, model(trail(), buckets=(suspended,))), Fail).message
+    assert "Suspended" in only(run(bucket_versioning, model(delivering_trail(), buckets=(suspended,))), Fail).message
     locked = bucket(versioning=df("Disabled", 10), object_lock=ex(True, 71))
-    assert kinds(run(bucket_versioning, model(trail(), buckets=(locked,)))) == ["Pass"]
-    assert kinds(run(bucket_versioning, model(trail(), buckets=(bucket(versioning=unk(70)),)))) == ["Unknown"]
+    assert kinds(run(bucket_versioning, model(delivering_trail(), buckets=(locked,)))) == ["Pass"]
+    assert kinds(run(bucket_versioning, model(delivering_trail(), buckets=(bucket(versioning=unk(70)),)))) == ["Unknown"]
 
 
 # ---------------------------------------------------------------------------
@@ -587,7 +334,7 @@ def test_ct105_versioning_or_object_lock() -> None:
 
 
 def key_trail(**over: Any) -> Trail:
-    return trail(kms_key_id=ex("${aws_kms_key.trail}", 7), **over)
+    return delivering_trail(kms_key_id=ex("${aws_kms_key.trail}", 7), **over)
 
 
 def test_ct201_cloudtrail_grant_passes() -> None:
@@ -620,17 +367,17 @@ def test_ct201_wrong_encryption_context_fails_and_deny_is_named() -> None:
 
 def test_ct201_unknowns_and_asymmetric_keys() -> None:
     assert kinds(run(kms_key_policy, model(key_trail(), kms_keys=(kms_key(policy=unk(80)),)))) == ["Unknown"]
-    external = trail(kms_key_id=ex("arn:aws:kms:us-east-1:111122223333:key/abcd", 7))
+    external = delivering_trail(kms_key_id=ex("arn:aws:kms:us-east-1:111122223333:key/abcd", 7))
     out = only(run(kms_key_policy, model(external, kms_keys=(kms_key(),))), Unknown)
     assert "not defined in the scanned code" in out.reason
     rsa = kms_key(key_spec=ex("RSA_2048", 77))
     assert "symmetric" in only(run(kms_key_policy, model(key_trail(), kms_keys=(rsa,))), Fail).message
-    assert run(kms_key_policy, model(trail(), kms_keys=(kms_key(),))) == []  # no key on the trail
+    assert run(kms_key_policy, model(delivering_trail(), kms_keys=(kms_key(),))) == []  # no key on the trail
 
 
 def test_ct201_alias_reference_links() -> None:
     aliased = kms_key(aliases=("alias/cloudtrail",))
-    assert kinds(run(kms_key_policy, model(trail(kms_key_id=ex("alias/cloudtrail", 7)), kms_keys=(aliased,)))) == ["Pass"]
+    assert kinds(run(kms_key_policy, model(delivering_trail(kms_key_id=ex("alias/cloudtrail", 7)), kms_keys=(aliased,)))) == ["Pass"]
 
 
 def test_ct202_rotation() -> None:
@@ -658,10 +405,10 @@ def test_ct301_retention() -> None:
     assert kinds(run(log_group_retention, model(cwl_trail(), log_groups=(log_group(retention_days=df(None, 90)),)))) == ["Pass"]
     out = only(run(log_group_retention, model(cwl_trail(), log_groups=(log_group(retention_days=ex(30, 92)),))), Fail)
     assert "30 days" in out.message and out.span.line == 92
-    lenient = model(cwl_trail(), log_groups=(log_group(retention_days=ex(30, 92)),), settings=(("min_log_group_retention_days", 14),))
+    lenient = model(cwl_trail(), log_groups=(log_group(retention_days=ex(30, 92)),), settings=Settings(min_log_group_retention_days=14))
     assert kinds(run(log_group_retention, lenient)) == ["Pass"]
     assert kinds(run(log_group_retention, model(cwl_trail(), log_groups=(log_group(retention_days=unk(92)),)))) == ["Unknown"]
-    assert run(log_group_retention, model(trail(), log_groups=(log_group(),))) == []
+    assert run(log_group_retention, model(delivering_trail(), log_groups=(log_group(),))) == []
 
 
 def test_ct301_retention_written_as_text() -> None:

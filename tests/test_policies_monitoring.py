@@ -10,19 +10,31 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from test_policies_delivery import cwl_trail, df, ex, kinds, log_group, model, only, sp, trail, unk
+from builders import (
+    cwl_trail,
+    declared_events,
+    delivering_trail,
+    df,
+    ex,
+    kinds,
+    log_group,
+    model,
+    only,
+    sp,
+    unk,
+)
 
-from scanner.analysis import cloudtrail_events, monitoring
+from policies.ct410_monitor_security_group_changes import CIS_EVENTS as CIS_SECURITY_GROUP_EVENTS
+from scanner.analysis import cloudtrail_events
 from scanner.engine import load_policies
-from scanner.model import Alarm, EventRule, EventSelector, MetricFilter, Model, Topic, Trail
+from scanner.model import Alarm, EventRule, EventSelector, MetricFilter, Model, Settings, Topic, Trail
 from scanner.policy import Fail, Pass, Unknown
 
 POLICIES = {s.id: s for s in load_policies() if s.id.startswith("CT4")}
 
 
-def names(policy_id: str, sg: str = "all") -> list[str]:
-    events = cloudtrail_events.required_events(policy_id, security_group_events=sg)
-    return [str(e["eventName"]) for e in events]
+def names(policy_id: str) -> list[str]:
+    return [str(e["eventName"]) for e in declared_events(policy_id)]
 
 
 def name_pattern(events: list[str]) -> str:
@@ -56,6 +68,11 @@ def mfilter(ref: str, pattern: Any, metric: str, line: int = 120, group: Any = N
     )
 
 
+def named(attr: Any, name: str) -> Any:
+    """``attr`` with the Terraform spelling, unless a test gave it another one."""
+    return attr if attr.name else replace(attr, name=name)
+
+
 def alarm(ref: str, metric: str, actions: Any = None, line: int = 140, enabled: Any = None) -> Alarm:
     return Alarm(
         ref=ref,
@@ -64,7 +81,7 @@ def alarm(ref: str, metric: str, actions: Any = None, line: int = 140, enabled: 
         kind="aws_cloudwatch_metric_alarm",
         metric_name=ex(metric, line + 1),
         namespace=ex("CISBenchmark", line + 2),
-        actions_enabled=enabled if enabled is not None else df(True, line),
+        actions_enabled=named(enabled if enabled is not None else df(True, line), "actions_enabled"),
         actions=actions if actions is not None else ex(("${aws_sns_topic.alarms}",), line + 3),
     )
 
@@ -102,7 +119,9 @@ def watched(policy_id: str, *filters: MetricFilter, alarms: tuple[Alarm, ...] | 
 
 
 def verdict(policy_id: str, m: Model) -> list[Any]:
-    return list(monitoring.monitor(m, policy_id))
+    func = POLICIES[policy_id].func
+    assert func is not None
+    return list(func(m))
 
 
 # ---------------------------------------------------------------------------
@@ -125,8 +144,8 @@ def test_seventeen_of_eighteen_security_group_events_names_the_missing_one() -> 
     # CIS's six EC2 events are enough when the configuration narrows the item.
     narrowed = watched(
         "CT410",
-        mfilter("aws_cloudwatch_log_metric_filter.sg", name_pattern(names("CT410", "ec2")), "SGChanges"),
-        settings=(("security_group_events", "ec2"),),
+        mfilter("aws_cloudwatch_log_metric_filter.sg", name_pattern([str(e["eventName"]) for e in CIS_SECURITY_GROUP_EVENTS]), "SGChanges"),
+        settings=Settings(security_group_events="ec2"),
     )
     assert kinds(verdict("CT410", narrowed)) == ["Pass"]
 
@@ -159,6 +178,9 @@ def test_alarm_without_actions_fails() -> None:
     assert "CreateTrail" in out.message
     disabled = alarm("aws_cloudwatch_metric_alarm.trail", "TrailChanges", enabled=ex(False, 141))
     assert "actions_enabled = false" in only(verdict("CT405", watched("CT405", f, alarms=(disabled,))), Fail).message
+    # The message names the attribute as the template spells it.
+    cfn = alarm("Alarm", "TrailChanges", enabled=replace(ex(False, 141), name="ActionsEnabled"))
+    assert "alarm Alarm has ActionsEnabled = false" in only(verdict("CT405", watched("CT405", f, alarms=(cfn,))), Fail).message
 
 
 def test_topic_without_subscription_is_unknown() -> None:
@@ -194,13 +216,13 @@ def test_unknown_pattern_or_group_is_unknown() -> None:
 
 def test_eventbridge_rule_replaces_filters() -> None:
     pattern = {"source": ["aws.cloudtrail"], "detail": {"eventName": ["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"]}}
-    m = model(trail(), event_rules=(event_rule(pattern),))
+    m = model(delivering_trail(), event_rules=(event_rule(pattern),))
     out = only(verdict("CT405", m), Pass)
     assert out.subject == "aws_cloudwatch_event_rule.watch"
-    no_target = model(trail(), event_rules=(event_rule(pattern, targets=()),))
+    no_target = model(delivering_trail(), event_rules=(event_rule(pattern, targets=()),))
     out = only(verdict("CT405", no_target), Fail)
     assert "has no target" in out.message
-    disabled = model(trail(), event_rules=(event_rule(pattern, enabled=ex(False, 173)),))
+    disabled = model(delivering_trail(), event_rules=(event_rule(pattern, enabled=ex(False, 173)),))
     assert kinds(verdict("CT405", disabled)) == ["Fail"]
     # A rule and a filter may share the work.
     partial_rule = event_rule({"source": ["aws.cloudtrail"], "detail": {"eventName": ["StopLogging", "DeleteTrail"]}})
@@ -209,7 +231,7 @@ def test_eventbridge_rule_replaces_filters() -> None:
 
 
 def test_no_trail_to_cloudwatch_fails_at_first_trail_and_no_trail_gives_nothing() -> None:
-    out = only(verdict("CT405", model(trail())), Fail)
+    out = only(verdict("CT405", model(delivering_trail())), Fail)
     assert out.message.startswith("No trail delivers management events to CloudWatch Logs")
     assert out.span.line == 1 and out.subject == "aws_cloudtrail.main"
     assert verdict("CT405", model()) == []
@@ -233,7 +255,7 @@ def test_trail_that_does_not_record_the_events() -> None:
 
 def test_any_watched_trail_passes_and_the_closest_one_is_reported() -> None:
     f = mfilter("aws_cloudwatch_log_metric_filter.trail", pattern_for("CT405"), "TrailChanges")
-    both = replace(watched("CT405", f), trails=(trail("aws_cloudtrail.plain"), cwl_trail()))
+    both = replace(watched("CT405", f), trails=(delivering_trail("aws_cloudtrail.plain"), cwl_trail()))
     assert kinds(verdict("CT405", both)) == ["Pass"]
     other_group = log_group("aws_cloudwatch_log_group.other", name=ex("other", 181), arn=ex("arn:aws:logs:us-east-1:123456789012:log-group:other", 181), span=sp(180))
     to_other = cwl_trail(ref="aws_cloudtrail.other", cloud_watch_logs_group_arn=ex("arn:aws:logs:us-east-1:123456789012:log-group:other:*", 5))
@@ -256,7 +278,7 @@ def test_each_item_passes_with_its_filter_and_fails_without(policy_id: str) -> N
     assert kinds(list(func(m))) == ["Pass"], list(func(m))
     empty = watched(policy_id)
     out = only(list(func(empty)), Fail)
-    first = cloudtrail_events.event_label(cloudtrail_events.required_events(policy_id)[0])
+    first = cloudtrail_events.event_label(declared_events(policy_id)[0])
     assert first in out.message
 
 

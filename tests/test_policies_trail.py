@@ -6,11 +6,11 @@ tested on its own (the samples test the parsers and policies together).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import pytest
+from builders import PATH, cfn_trail, df, ex, kinds, model, run, sp, trail, unk
 
 from policies.ct001_multi_region_trail import multi_region_trail
 from policies.ct002_account_trail_coverage import account_trail_coverage
@@ -35,59 +35,11 @@ from scanner.model import (
     FieldSelector,
     Model,
     PolicyDocument,
+    Settings,
     Span,
-    Trail,
-    Unit,
 )
 from scanner.policy import Fail
-
-PATH = "main.tf"
-
-
-def sp(line: int) -> Span:
-    return Span(path=PATH, line=line)
-
-
-def ex(value: Any, line: int = 2) -> Attr[Any]:
-    return Attr.explicit(value, sp(line))
-
-
-def df(value: Any, line: int = 1) -> Attr[Any]:
-    return Attr.default(value, sp(line))
-
-
-def unk(line: int = 2, reason: str = "var.x has no default") -> Attr[Any]:
-    return Attr.unknown(sp(line), reason)
-
-
-def trail(ref: str = "aws_cloudtrail.main", **over: Any) -> Trail:
-    """A plain Terraform trail with every attribute at its provider default."""
-    fields: dict[str, Any] = dict(
-        ref=ref,
-        span=sp(1),
-        unit=".",
-        kind="aws_cloudtrail",
-        name=ex(ref.rsplit(".", 1)[-1]),
-        s3_bucket_name=ex("audit-logs"),
-        s3_key_prefix=df(None),
-        is_multi_region=df(False),
-        include_global_service_events=df(True),
-        enable_logging=df(True),
-        log_file_validation=df(False),
-        kms_key_id=df(None),
-        cloud_watch_logs_group_arn=df(None),
-        cloud_watch_logs_role_arn=df(None),
-        sns_topic_name=df(None),
-        is_organization_trail=df(False),
-        event_selectors=df(()),
-        advanced_event_selectors=df(()),
-    )
-    fields.update(over)
-    return Trail(**fields)
-
-
-def cfn_trail(ref: str = "Trail", **over: Any) -> Trail:
-    return replace(trail(ref, **over), kind="AWS::CloudTrail::Trail")
+from scanner.tri import all_of, any_of, negate
 
 
 def selector(
@@ -127,19 +79,6 @@ def advanced(*sels: AdvancedEventSelector) -> Attr[Any]:
     return ex(tuple(sels), 4)
 
 
-def model(*trails: Trail, **kw: Any) -> Model:
-    kw.setdefault("units", (Unit(id=".", format="terraform", files=(PATH,)),))
-    return Model(trails=tuple(trails), **kw)
-
-
-def run(func: Callable[[Model], Any], m: Model) -> list[Any]:
-    return list(func(m))
-
-
-def kinds(outcomes: list[Any]) -> list[str]:
-    return [type(o).__name__ for o in outcomes]
-
-
 def fails(outcomes: list[Any]) -> list[Fail]:
     return [o for o in outcomes if isinstance(o, Fail)]
 
@@ -150,8 +89,9 @@ def fails(outcomes: list[Any]) -> list[Fail]:
 
 
 def test_kleene() -> None:
-    assert T.k_and(True, None) is None and T.k_and(False, None) is False and T.k_and() is True
-    assert T.k_or(False, None) is None and T.k_or(True, None) is True and T.k_or() is False
+    assert all_of((True, None)) is None and all_of((False, None)) is False and all_of(()) is True
+    assert any_of((False, None)) is None and any_of((True, None)) is True and any_of(()) is False
+    assert negate(None) is None and negate(False) is True
 
 
 def test_no_selectors_records_all_management_events() -> None:
@@ -297,10 +237,12 @@ def test_s3_data_events_advanced() -> None:
     )
 
 
-def test_attr_names_per_format() -> None:
-    assert T.attr_name(trail(), "is_multi_region") == "is_multi_region_trail"
-    assert T.attr_name(cfn_trail(), "is_multi_region") == "IsMultiRegionTrail"
-    assert T.attr_name(cfn_trail(), "kms_key_id") == "KMSKeyId"
+def test_messages_name_attributes_as_the_source_spells_them() -> None:
+    tf = run(multi_region_trail, model(trail()))[0]
+    cfn = run(multi_region_trail, model(cfn_trail()))[0]
+    assert "(is_multi_region_trail not set, default false)" in tf.message
+    assert "(IsMultiRegionTrail not set, default false)" in cfn.message
+    assert "no KMSKeyId" in run(kms_encryption, model(cfn_trail()))[0].message
 
 
 # ---------------------------------------------------------------------------
@@ -434,11 +376,11 @@ def test_ct002_account_coverage() -> None:
 
 
 def test_ct003_trail_required() -> None:
-    required = (("require_trail", True),)
+    required = Settings(require_trail=True)
     out = run(trail_required, model(settings=required))
     assert kinds(out) == ["Fail"] and out[0].span == Span(path=PATH) and out[0].subject == "account:default"
     assert kinds(run(trail_required, model(trail(), settings=required))) == ["Pass"]
-    assert run(trail_required, model(settings=(("require_trail", False),))) == []
+    assert run(trail_required, model(settings=Settings(require_trail=False))) == []
     assert run(trail_required, model()) == []
     assert run(trail_required, Model(settings=required)) == []  # nothing scanned, nothing to anchor
 
@@ -559,9 +501,10 @@ def test_ct011_trail_after_bucket_policy() -> None:
 
 
 def test_describe_and_unknown_reasons() -> None:
-    assert T.describe(df(False), "is_multi_region_trail") == "is_multi_region_trail not set, default false"
-    assert T.describe(ex(False), "IsLogging") == "IsLogging = false"
-    assert "var.x has no default" in T.describe(unk(), "kms_key_id")
+    assert T.describe(trail().is_multi_region) == "is_multi_region_trail not set, default false"
+    assert T.describe(cfn_trail(enable_logging=ex(False)).enable_logging) == "IsLogging = false"
+    assert T.describe(trail(kms_key_id=ex("alias/x")).kms_key_id) == "kms_key_id = 'alias/x'"
+    assert "var.x has no default" in T.describe(trail(kms_key_id=unk()).kms_key_id)
     t = cfn_trail(enable_logging=unk(1, "IsLogging is required and missing"))
     assert T.global_events_unknown_reason(t) == "IsLogging: IsLogging is required and missing"
     assert T.global_events_unknown_reason(trail()) == ""

@@ -8,7 +8,7 @@ from dataclasses import replace
 from report_data import BROKEN, TF, synthetic_result
 
 from scanner.reporters import RenderOptions, render
-from scanner.results import ScanResult
+from scanner.results import ScanResult, Status
 
 
 def parse(result: ScanResult | None = None, **options: object) -> ET.Element:
@@ -102,7 +102,7 @@ def test_testcases_carry_file_and_line() -> None:
 
 def test_strict_unknown_finding_is_a_failure() -> None:
     result = synthetic_result()
-    unknown = next(e for e in result.evaluations if e.status == "unknown")
+    unknown = next(e for e in result.evaluations if e.status is Status.UNKNOWN)
     strict = replace(
         result.findings[0],
         id="CT008",

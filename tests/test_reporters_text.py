@@ -41,8 +41,31 @@ def test_snippet_and_underline() -> None:
     assert lines[i + 1] == "  16 |   enable_log_file_validation = false"
     assert lines[i + 2] == "     |   " + "^" * len("enable_log_file_validation = false")
     assert lines[i + 3] == "  related: bucket aws_s3_bucket.logs (terraform/audit/main.tf:3)"
-    assert lines[i + 4] == "  fix: Terraform: `enable_log_file_validation = true`."
-    assert lines[i + 5] == "       CloudFormation: `EnableLogFileValidation: true`."
+    # Two accounts in this result, so each finding names its own.
+    assert lines[i + 4] == "  account: default"
+    # A Terraform finding shows the Terraform fix only.
+    assert lines[i + 5] == "  fix: `enable_log_file_validation = true`."
+    assert not lines[i + 6].strip()
+
+
+def test_fix_line_follows_the_format_of_the_finding() -> None:
+    text = out()
+    blocks = text.split("\n\n")
+    cfn = [b for b in blocks if b.startswith(f"{CFN}:")]
+    tf = [b for b in blocks if b.startswith(f"{TF}:")]
+    assert cfn and tf
+    for block in cfn:
+        assert "Terraform" not in block.split("fix:", 1)[-1], block
+    for block in tf:
+        assert "CloudFormation" not in block.split("fix:", 1)[-1], block
+    assert "fix: `EnableLogFileValidation: true`." in text
+
+
+def test_account_line_only_with_several_accounts() -> None:
+    one = replace(synthetic_result(), accounts=["default"])
+    text = render("text", one, RenderOptions())
+    assert "\n  account:" not in text
+    assert "account: prod" in out()
 
 
 def test_multi_line_span_shows_first_lines_without_underline() -> None:

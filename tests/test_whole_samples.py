@@ -17,7 +17,7 @@ from scanner.cli import main as cli_main
 from scanner.config import find_config, load_config
 from scanner.engine import load_policies
 from scanner.options import ScanOptions
-from scanner.results import ScanResult
+from scanner.results import ScanResult, Status
 from scanner.scan import run_scan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,9 +59,9 @@ MAY_BE_SILENT = frozenset({"CT003", "CT005", "CT006"})
 def _describe(result: ScanResult) -> str:
     lines = [f"  {f.span.path}:{f.span.line} {f.id} [{f.resource}] {f.message}" for f in result.findings]
     odd = [
-        f"  {e.policy} {e.subject}: {e.status} {e.reason}"
+        f"  {e.policy} {e.subject}: {e.status.value} {e.reason}"
         for e in result.evaluations
-        if e.status not in ("pass", "not_applicable")
+        if e.status not in (Status.PASS, Status.NOT_APPLICABLE)
     ]
     return "findings:\n" + "\n".join(lines) + "\nevaluations not pass:\n" + "\n".join(odd)
 
@@ -75,7 +75,7 @@ def test_secure_baseline_passes_every_policy(target: Path) -> None:
     assert result.exit_code() == 0, _describe(result)
     statuses: dict[str, set[str]] = {}
     for evaluation in result.evaluations:
-        statuses.setdefault(evaluation.policy, set()).add(evaluation.status)
+        statuses.setdefault(evaluation.policy, set()).add(evaluation.status.value)
     not_clean = {p: s for p, s in statuses.items() if not s <= {"pass", "not_applicable"}}
     assert not not_clean, f"evaluations other than pass/not_applicable: {not_clean}\n{_describe(result)}"
     never_passed = sorted(
@@ -151,7 +151,9 @@ def whole_tree() -> ScanResult:
     assert config_path is not None and config_path.resolve() == (SAMPLES / ".trailscan.toml").resolve()
     config = load_config(config_path)
     assert config.accounts == "per-unit"
-    return run_scan(ScanOptions(paths=(SAMPLES,), root=SAMPLES, config=config))
+    # samples/demo is the README's first command (tests/test_demo.py), not a policy sample.
+    trees = (SAMPLES / "terraform", SAMPLES / "cloudformation")
+    return run_scan(ScanOptions(paths=trees, root=SAMPLES, config=config))
 
 
 def _rel(path: Path) -> str:

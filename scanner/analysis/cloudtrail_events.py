@@ -1,5 +1,6 @@
-"""The CloudTrail events each CIS monitoring item (CT401-CT415) must alert on, as data.
+"""CloudTrail events the CIS monitoring items (CT401-CT415) alert on, as data.
 
+Each monitoring policy picks its sample events from here (``EVENTS`` in its module).
 Coverage is decided semantically: every item is a list of *sample events* shaped like
 CloudTrail records, and a set of metric filters covers the item when every sample event is
 matched by at least one filter. Matching more is fine: a filter that fires on every
@@ -16,9 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from scanner.analysis.filter_pattern import Node, matches
+from scanner.tri import Tri
 
 ACCOUNT = "123456789012"
 
@@ -27,14 +30,6 @@ ACCOUNT = "123456789012"
 class Event:
     name: str
     source: str  # eventSource, e.g. "ec2.amazonaws.com"
-
-
-@dataclass(frozen=True, slots=True)
-class MonitoringItem:
-    policy_id: str  # CT401..CT415
-    cis: str  # CIS v3/v4 item number
-    title: str
-    samples: tuple[Mapping[str, Any], ...]
 
 
 def api_call(event: Event, **extra: Any) -> dict[str, Any]:
@@ -235,9 +230,17 @@ ORGANIZATIONS_EVENTS = _events(
     ),
 )
 
-# -- the items whose samples are not "one successful API call per name" ------------------
+Sample = Mapping[str, Any]
 
-_UNAUTHORIZED_SAMPLES = (
+
+def calls(events: Sequence[Event]) -> tuple[Sample, ...]:
+    """One successful call of each API, as CloudTrail records it."""
+    return tuple(api_call(e) for e in events)
+
+
+# -- samples that are not "one successful API call per name" -----------------------------
+
+UNAUTHORIZED_CALLS: tuple[Sample, ...] = (
     # EC2 reports authorisation failures as Client.UnauthorizedOperation ...
     api_call(
         Event("RunInstances", EC2),
@@ -276,53 +279,17 @@ _ROOT_IDENTITY = {
     "accountId": ACCOUNT,
 }
 
-_ROOT_SAMPLES = (
+ROOT_USAGE: tuple[Sample, ...] = (
     api_call(Event("CreateAccessKey", IAM), userIdentity=dict(_ROOT_IDENTITY)),
     _console_login(userIdentity=dict(_ROOT_IDENTITY)),
 )
-
-_FAILED_LOGIN = _console_login(
-    errorMessage="Failed authentication",
-    responseElements={"ConsoleLogin": "Failure"},
+CONSOLE_SIGNIN_WITHOUT_MFA: tuple[Sample, ...] = (_console_login(),)
+FAILED_CONSOLE_LOGIN: tuple[Sample, ...] = (
+    _console_login(
+        errorMessage="Failed authentication",
+        responseElements={"ConsoleLogin": "Failure"},
+    ),
 )
-
-
-def _calls(events: Sequence[Event]) -> tuple[dict[str, Any], ...]:
-    return tuple(api_call(e) for e in events)
-
-
-ITEMS: tuple[MonitoringItem, ...] = (
-    MonitoringItem("CT401", "4.1", "unauthorized API calls", _UNAUTHORIZED_SAMPLES),
-    MonitoringItem("CT402", "4.2", "console sign-in without MFA", (_console_login(),)),
-    MonitoringItem("CT403", "4.3", "root account usage", _ROOT_SAMPLES),
-    MonitoringItem("CT404", "4.4", "IAM policy changes", _calls(IAM_POLICY_EVENTS)),
-    MonitoringItem("CT405", "4.5", "CloudTrail configuration changes", _calls(CLOUDTRAIL_EVENTS)),
-    MonitoringItem("CT406", "4.6", "console authentication failures", (_FAILED_LOGIN,)),
-    MonitoringItem("CT407", "4.7", "disabling or scheduled deletion of KMS keys", _calls(KMS_EVENTS)),
-    MonitoringItem("CT408", "4.8", "S3 bucket policy changes", _calls(S3_POLICY_EVENTS)),
-    MonitoringItem("CT409", "4.9", "AWS Config configuration changes", _calls(CONFIG_EVENTS)),
-    MonitoringItem("CT410", "4.10", "security group changes", _calls(SECURITY_GROUP_EVENTS)),
-    MonitoringItem("CT411", "4.11", "network ACL changes", _calls(NACL_EVENTS)),
-    MonitoringItem("CT412", "4.12", "network gateway changes", _calls(GATEWAY_EVENTS)),
-    MonitoringItem("CT413", "4.13", "route table changes", _calls(ROUTE_TABLE_EVENTS)),
-    MonitoringItem("CT414", "4.14", "VPC changes", _calls(VPC_EVENTS)),
-    MonitoringItem("CT415", "4.15", "AWS Organizations changes", _calls(ORGANIZATIONS_EVENTS)),
-)
-
-_BY_ID = {item.policy_id: item for item in ITEMS}
-
-
-def item(policy_id: str) -> MonitoringItem:
-    """The monitoring item of a policy id (``KeyError`` for an id that is not CT401-415)."""
-    return _BY_ID[policy_id]
-
-
-def required_events(policy_id: str, *, security_group_events: str = "all") -> tuple[Mapping[str, Any], ...]:
-    """Sample events a policy requires; ``security_group_events="ec2"`` narrows CT410 to CIS's 6."""
-    samples = item(policy_id).samples
-    if policy_id == "CT410" and security_group_events == "ec2":
-        return tuple(s for s in samples if s.get("eventSource") == EC2)
-    return samples
 
 
 def _path(record: Mapping[str, Any], *keys: str) -> object:
@@ -357,7 +324,7 @@ def event_label(record: Mapping[str, Any]) -> str:
 
 def uncovered_by(
     events: Sequence[Mapping[str, Any]],
-    matchers: Sequence[Callable[[Mapping[str, Any]], bool | None]],
+    matchers: Sequence[Callable[[Mapping[str, Any]], Tri]],
 ) -> tuple[list[str], list[str]]:
     """(labels no matcher surely matches and none may match, labels only maybe matched)."""
     missing: list[str] = []
@@ -375,4 +342,4 @@ def uncovered_by(
 
 def uncovered(events: Sequence[Mapping[str, Any]], nodes: Sequence[Node]) -> tuple[list[str], list[str]]:
     """(events no filter matches, events where some filter's answer is unknown), in order."""
-    return uncovered_by(events, [lambda e, n=n: matches(n, e) for n in nodes])
+    return uncovered_by(events, [partial(matches, node) for node in nodes])

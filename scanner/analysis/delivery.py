@@ -7,9 +7,10 @@ trail shows ``LatestDeliveryError`` and no log is written. This module turns "th
 context CloudTrail sends, so that the policies ask ``scanner.analysis.iam`` one precise
 question each instead of pattern-matching policy text.
 
-It also owns the walk from each trail to the records it really uses (``trail_links``),
-so that the bucket, key and log-group policies (CT1xx-CT3xx) treat a trail whose resource
-is not in the scan the same way:
+It also owns the walk from each trail to the records it really uses (``trail_links``;
+``used_buckets``, ``used_keys`` and ``used_log_groups`` group the trails per record), so
+that the bucket, key and log-group policies (CT1xx-CT3xx) treat a trail whose resource is
+not in the scan the same way:
 
 * ``unset`` -- the trail does not use such a resource: nothing to check (other policies,
   CT009/CT010, say whether it should).
@@ -23,28 +24,46 @@ not known statically; the request uses the id the policy itself names when it na
 (``AWSLogs/o-abc123/*`` in a statement for CloudTrail), else the token
 ``${AWS::OrganizationId}``. A policy that covers ``AWSLogs/*`` then allows it surely; one
 that names only the account path cannot be decided and the check stays UNKNOWN.
+
+Every delivery verdict (CT101, CT201, CT303) climbs the same ladder, written once here:
+a policy that cannot be resolved is ``Unknown``; no policy at all fails
+(``policy_document``); then each request is evaluated (``require``): a Deny fails at the
+statement, a request nothing allows fails at the policy, one that cannot be decided is
+``Unknown``, and only when every request is allowed does the trail pass.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from scanner import arns
 from scanner.analysis import iam, links
-from scanner.analysis.links import Link
-from scanner.model import Attr, Bucket, KmsKey, LogGroup, Model, Origin, PolicyDocument, Role, Span, Trail
-from scanner.policy import Related, Unknown
-from scanner.tri import Tri, all_of, any_of  # noqa: F401 - re-exported: policies combine verdicts with them
+from scanner.analysis.links import Link, LinkStatus
+from scanner.model import (
+    Attr,
+    Bucket,
+    KmsKey,
+    LogGroup,
+    Model,
+    Origin,
+    PolicyDocument,
+    Record,
+    Role,
+    Span,
+    Statement,
+    Trail,
+)
+from scanner.policy import Related, Tally, Unknown
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 ACCOUNT_ID = arns.ACCOUNT
 REGION = arns.REGION
 ORGANIZATION_ID = "${AWS::OrganizationId}"
 
-R = TypeVar("R")
+R = TypeVar("R", bound=Record)
 
 _ORG_PATH_RE = re.compile(r"/AWSLogs/(o-[a-z0-9]{10,32})/")
 
@@ -69,7 +88,7 @@ def trail_links(
     """Every trail with the link ``follow`` finds for it (``unset`` links are skipped)."""
     for trail in model.trails:
         link = follow(model, trail)
-        if link.status == "unset":
+        if link.status is LinkStatus.UNSET:
             continue
         yield TrailLink(trail, link, attr(trail))
 
@@ -94,7 +113,7 @@ def unlinked(item: TrailLink[R], what: str) -> Unknown:
     """The ``Unknown`` for a trail whose ``what`` (bucket, KMS key...) is not in scope."""
     trail = item.trail
     related = (Related(label="trail", ref=trail.ref, span=trail.span),)
-    if item.link.status == "unknown":
+    if item.link.status is LinkStatus.UNKNOWN:
         reason = f"the {what} of trail {trail.ref} cannot be resolved: {item.link.reason}"
     else:
         reason = (
@@ -111,10 +130,9 @@ class Used(Generic[R]):
     trails: tuple[Trail, ...]
 
 
-def used_records(
-    items: Sequence[TrailLink[R]], what: str, ref: Callable[[R], str]
-) -> tuple[list[Used[R]], list[Unknown]]:
-    """Group linked trails by record (one verdict per bucket/key/group, not per trail)."""
+def used_records(items: Iterable[TrailLink[R]], what: str) -> tuple[list[Used[R]], list[Unknown]]:
+    """Group linked trails by record (one verdict per bucket/key/group, not per trail);
+    the trails whose ``what`` is not in scope each give their ``Unknown``."""
     order: list[str] = []
     by_ref: dict[str, tuple[R, list[Trail]]] = {}
     unknowns: list[Unknown] = []
@@ -123,12 +141,27 @@ def used_records(
         if record is None:
             unknowns.append(unlinked(item, what))
             continue
-        key = ref(record)
+        key = record.ref
         if key not in by_ref:
             order.append(key)
             by_ref[key] = (record, [])
         by_ref[key][1].append(item.trail)
     return [Used(by_ref[k][0], tuple(by_ref[k][1])) for k in order], unknowns
+
+
+def used_buckets(model: Model) -> tuple[list[Used[Bucket]], list[Unknown]]:
+    """The buckets trails deliver to, and an ``Unknown`` per trail whose bucket is not in scope."""
+    return used_records(bucket_links(model), "bucket")
+
+
+def used_keys(model: Model) -> tuple[list[Used[KmsKey]], list[Unknown]]:
+    """The KMS keys trails encrypt with (see ``used_buckets``)."""
+    return used_records(key_links(model), "KMS key")
+
+
+def used_log_groups(model: Model) -> tuple[list[Used[LogGroup]], list[Unknown]]:
+    """The log groups trails send events to (see ``used_buckets``)."""
+    return used_records(log_group_links(model), "log group")
 
 
 def trail_related(trails: Sequence[Trail]) -> tuple[Related, ...]:
@@ -166,12 +199,6 @@ def key_prefix(trail: Trail) -> str | None:
         return None
     value = str(attr.value or "").strip("/")
     return f"{value}/" if value else ""
-
-
-def log_prefix(trail: Trail) -> str | None:
-    """Where the trail's log objects live in the bucket: ``<prefix/>AWSLogs/``."""
-    prefix = key_prefix(trail)
-    return None if prefix is None else f"{prefix}AWSLogs/"
 
 
 def key_arn(key: KmsKey) -> str:
@@ -305,23 +332,63 @@ def log_stream_arn(group_arn: str) -> str:
 LOG_ACTIONS: tuple[str, ...] = ("logs:CreateLogStream", "logs:PutLogEvents")
 
 
-def statement_span(statements: Sequence[object], fallback: Span) -> Span:
-    """The span of the first statement (a Deny to blame), else ``fallback``."""
-    for st in statements:
-        span = getattr(st, "span", None)
-        if isinstance(span, Span):
-            return span
-    return fallback
-
-
-def statement_label(statement: object) -> str:
-    sid = getattr(statement, "sid", "")
-    span = getattr(statement, "span", None)
-    if sid:
-        return f"statement {sid!r}"
-    return f"the statement at line {span.line}" if isinstance(span, Span) else "a statement"
-
-
 # ---------------------------------------------------------------------------
-# Three-valued logic (Kleene), for verdicts combined from several facts
+# Verdicts: is CloudTrail granted what it asks?
 # ---------------------------------------------------------------------------
+
+
+def policy_document(
+    tally: Tally, attr: Attr[PolicyDocument], *, unresolved: str, missing: str
+) -> PolicyDocument | None:
+    """The resource policy to evaluate, or None when the verdict is already known.
+
+    A policy that cannot be resolved makes the verdict ``Unknown`` ("<unresolved>:
+    <why>"); no policy at all fails with ``missing`` (CloudTrail gets nothing without one).
+    """
+    if attr.origin is Origin.UNKNOWN:
+        tally.unknown(f"{unresolved}: {attr.reason}", span=attr.span)
+        return None
+    if attr.value is None:
+        tally.fail(missing, span=attr.span)
+        return None
+    return attr.value
+
+
+def _what_and_why(check: Check, decision: iam.Decision) -> str:
+    return f"{check.what}: {decision.reason}"
+
+
+def require(
+    tally: Tally,
+    document: PolicyDocument | None,
+    checks: Iterable[Check],
+    *,
+    span: Span,
+    denied: Callable[[Check, Statement, iam.Decision], str],
+    refused: Callable[[Check, iam.Decision], str],
+    undecided: Callable[[Check, iam.Decision], str] = _what_and_why,
+) -> None:
+    """Evaluate each request CloudTrail makes against ``document``.
+
+    A request a Deny takes away fails at that statement (``denied``); one nothing allows
+    fails at ``span`` (``refused``); one that cannot be decided statically is a reason for
+    ``Unknown`` (``undecided``, by default "<what>: <why>"). An allowed request adds nothing.
+    """
+    for check in checks:
+        decision = iam.evaluate(document, check.request)
+        if decision.allowed is True:
+            continue
+        if decision.allowed is None:
+            tally.unknown(undecided(check, decision))
+        elif decision.deny_statements:
+            deny = decision.deny_statements[0]
+            tally.fail(denied(check, deny, decision), span=deny.span)
+        else:
+            tally.fail(refused(check, decision), span=span)
+
+
+def statement_label(statement: Statement) -> str:
+    """How a message names a statement: by its Sid, else by its line."""
+    if statement.sid:
+        return f"statement {statement.sid!r}"
+    return f"the statement at line {statement.span.line}"

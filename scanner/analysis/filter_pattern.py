@@ -12,7 +12,8 @@ filters"):
   ``!( EXPR )`` negation, comparisons ``SELECTOR OP VALUE`` with OP one of
   ``= != < > <= >=``, and ``SELECTOR IS NULL|TRUE|FALSE``, ``SELECTOR NOT EXISTS``.
   Selectors: ``$.a.b``, ``$.a[0].b``; property names are letters, digits, ``-`` and ``_``.
-  Values: ``"quoted"`` (backslash escapes), unquoted words, numbers, ``%regex%``.
+  Values: ``"quoted"`` (backslash escapes), unquoted words, numbers, ``%regex%`` (matched by
+  ``scanner.analysis.linear_regex``, which cannot backtrack: never by ``re``).
 * Space-delimited form ``[a, b = x, ...]``: recognised, never evaluated (``None``):
   CloudTrail delivers JSON to CloudWatch Logs.
 * Term form ``ERROR "exact phrase" ?A ?B -C``, and a bare ``%regex%``.
@@ -43,8 +44,9 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from scanner.tri import Tri
-from scanner.tri import all_of as _and
+from scanner.analysis import linear_regex
+from scanner.analysis.wildcards import star_fullmatch
+from scanner.tri import Tri, all_of, any_of, negate
 
 MAX_PATTERN_LENGTH = 10_000
 MAX_DEPTH = 64
@@ -347,8 +349,8 @@ class _Parser:
         if "(" in body or ")" in body:
             raise self.error("parentheses are not supported in filter-pattern regexes", start)
         try:
-            re.compile(body)
-        except (re.error, RecursionError, OverflowError) as exc:
+            linear_regex.compile_pattern(body)
+        except linear_regex.RegexError as exc:
             raise self.error(f"invalid regular expression: {exc}", start) from None
         self.pos = end + 1
         return body
@@ -451,10 +453,6 @@ def _lookup(event: object, path: tuple[str | int, ...]) -> object:
     return current
 
 
-def _glob_to_regex(text: str) -> re.Pattern[str]:
-    return re.compile(".*".join(re.escape(part) for part in text.split("*")), re.DOTALL)
-
-
 def _string_equals(pattern: str, value: str) -> Tri:
     if "*" not in pattern:
         return pattern == value
@@ -471,7 +469,7 @@ def _string_equals(pattern: str, value: str) -> Tri:
             return value.startswith(core)
     # An infix star: literal per the guide; unknown where a wildcard reading differs.
     documented = _string_equals_edges(lead, trail, core, value)
-    as_glob = _glob_to_regex(pattern).fullmatch(value) is not None
+    as_glob = star_fullmatch(pattern.split("*"), value)
     return documented if documented == as_glob else None
 
 
@@ -512,7 +510,7 @@ def _equals(value: Value, found: object) -> Tri:
     if value.kind == "regex":
         if not isinstance(found, str):
             return None
-        return re.search(value.text, found) is not None
+        return linear_regex.search(value.text, found)
     if value.kind == "number":
         if isinstance(found, int | float):
             return float(found) == value.number
@@ -557,41 +555,26 @@ def _terms(node: Terms, event: Mapping[str, object]) -> Tri:
     for term in node.required:
         parts.append(True if _term_found(term, texts) else None)
     for regex in node.regexes:
-        parts.append(True if any(re.search(regex, t) for t in texts) else None)
+        parts.append(True if any(linear_regex.search(regex, t) for t in texts) else None)
     if node.optional:
         if node.required:
             return None  # how ?terms combine with plain terms is not documented
         parts.append(True if any(_term_found(t, texts) for t in node.optional) else None)
     for term in node.excluded:
         parts.append(False if _term_found(term, texts) else None)
-    return _and(parts)
+    return all_of(parts)
 
 
-def matches(node: Node, event: Mapping[str, object]) -> bool | None:
+def matches(node: Node, event: Mapping[str, object]) -> Tri:
     """Whether the pattern matches the CloudTrail record ``event`` (None: cannot tell)."""
     if isinstance(node, MatchAll):
         return True
     if isinstance(node, And):
-        result: Tri = True
-        for operand in node.operands:
-            r = matches(operand, event)
-            if r is False:
-                return False
-            if r is None:
-                result = None
-        return result
+        return all_of(matches(operand, event) for operand in node.operands)
     if isinstance(node, Or):
-        result = False
-        for operand in node.operands:
-            r = matches(operand, event)
-            if r is True:
-                return True
-            if r is None:
-                result = None
-        return result
+        return any_of(matches(operand, event) for operand in node.operands)
     if isinstance(node, Not):
-        inner = matches(node.operand, event)
-        return None if inner is None else not inner
+        return negate(matches(node.operand, event))
     if isinstance(node, Compare):
         return _compare(node, event)
     if isinstance(node, IsValue):
@@ -606,7 +589,7 @@ def matches(node: Node, event: Mapping[str, object]) -> bool | None:
     return None  # Delimited: not evaluated over JSON records
 
 
-def matches_pattern(pattern: str, event: Mapping[str, object]) -> bool | None:
+def matches_pattern(pattern: str, event: Mapping[str, object]) -> Tri:
     """``matches(parse(pattern), event)``; a pattern that does not parse gives None."""
     try:
         node = parse(pattern)

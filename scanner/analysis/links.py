@@ -8,6 +8,7 @@ UNKNOWN, or it names a resource outside the scan). Policies decide what that mea
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,18 +32,25 @@ from scanner.model import (
 R = TypeVar("R")
 
 
+class LinkStatus(enum.StrEnum):
+    """Where following one attribute led (a StrEnum: compares equal to its value, so a
+    custom policy written against the strings keeps working)."""
+
+    LINKED = "linked"  # to a record in scope
+    UNSET = "unset"  # nowhere: the attribute is absent
+    UNKNOWN = "unknown"  # its value cannot be resolved
+    # a value that names nothing in the scan: a bucket in another account or stack, a
+    # literal ARN of a key defined elsewhere
+    EXTERNAL = "external"
+
+
 @dataclass(frozen=True, slots=True)
 class Link(Generic[R]):
-    """Result of following one attribute.
-
-    ``record`` is set when a record in scope matches. Otherwise ``status`` says why:
-    ``unset`` (the attribute is absent), ``unknown`` (its value cannot be resolved) or
-    ``external`` (a value that names nothing in the scan: a bucket in another account or
-    stack, a literal ARN of a key defined elsewhere).
-    """
+    """Result of following one attribute: ``record`` is set when a record in scope
+    matches, otherwise ``status`` says why not."""
 
     record: R | None
-    status: str  # "linked" | "unset" | "unknown" | "external"
+    status: LinkStatus
     value: str = ""
     reason: str = ""
 
@@ -53,14 +61,14 @@ def _norm(value: str) -> str:
 
 def _follow(attr: Attr[str], candidates: Iterable[tuple[R, Iterable[str]]]) -> Link[R]:
     if attr.origin is Origin.UNKNOWN:
-        return Link(None, "unknown", reason=attr.reason or "value cannot be resolved")
+        return Link(None, LinkStatus.UNKNOWN, reason=attr.reason or "value cannot be resolved")
     if attr.value in (None, ""):
-        return Link(None, "unset")
+        return Link(None, LinkStatus.UNSET)
     wanted = _norm(str(attr.value))
     for record, keys in candidates:
         if any(_norm(k) == wanted for k in keys if k):
-            return Link(record, "linked", value=wanted)
-    return Link(None, "external", value=wanted)
+            return Link(record, LinkStatus.LINKED, value=wanted)
+    return Link(None, LinkStatus.EXTERNAL, value=wanted)
 
 
 def _known(*attrs: Attr[str]) -> list[str]:
@@ -96,7 +104,7 @@ def kms_key_of(model: Model, trail: Trail) -> Link[KmsKey]:
 def key_by_reference(model: Model, attr: Attr[str]) -> Link[KmsKey]:
     """A key id, key ARN, alias name or alias ARN → the key record."""
     link = _follow(attr, ((k, _key_identifiers(k)) for k in model.kms_keys))
-    if link.status != "external":
+    if link.status is not LinkStatus.EXTERNAL:
         return link
     # An ARN whose key id part matches (region/account written literally in one place
     # and symbolically in the other).
@@ -106,7 +114,7 @@ def key_by_reference(model: Model, attr: Attr[str]) -> Link[KmsKey]:
         for key in model.kms_keys:
             for ident in _key_identifiers(key):
                 if ident.endswith(tail) or ident == tail.removeprefix("key/"):
-                    return Link(key, "linked", value=link.value)
+                    return Link(key, LinkStatus.LINKED, value=link.value)
     return link
 
 
@@ -119,9 +127,9 @@ def log_group_name_from_arn(arn: str) -> str | None:
 def log_group_of(model: Model, trail: Trail) -> Link[LogGroup]:
     attr = trail.cloud_watch_logs_group_arn
     if attr.origin is Origin.UNKNOWN:
-        return Link(None, "unknown", reason=attr.reason or "value cannot be resolved")
+        return Link(None, LinkStatus.UNKNOWN, reason=attr.reason or "value cannot be resolved")
     if attr.value in (None, ""):
-        return Link(None, "unset")
+        return Link(None, LinkStatus.UNSET)
     arn = _norm(str(attr.value))
     name = log_group_name_from_arn(arn)
     for group in model.log_groups:
@@ -130,18 +138,18 @@ def log_group_of(model: Model, trail: Trail) -> Link[LogGroup]:
         if (name is not None and name in names) or arn in arns or arn.removesuffix(":*") in [
             a.removesuffix(":*") for a in arns
         ]:
-            return Link(group, "linked", value=arn)
-    return Link(None, "external", value=arn)
+            return Link(group, LinkStatus.LINKED, value=arn)
+    return Link(None, LinkStatus.EXTERNAL, value=arn)
 
 
 def role_by_arn(model: Model, attr: Attr[str]) -> Link[Role]:
     link = _follow(attr, ((r, _known(r.arn, r.name)) for r in model.roles))
-    if link.status == "external":
+    if link.status is LinkStatus.EXTERNAL:
         m = re.search(r":role/(?:.*/)?([^/]+)$", link.value)
         if m:
             for role in model.roles:
                 if m.group(1) in _known(role.name):
-                    return Link(role, "linked", value=link.value)
+                    return Link(role, LinkStatus.LINKED, value=link.value)
     return link
 
 
@@ -152,16 +160,12 @@ def role_of(model: Model, trail: Trail) -> Link[Role]:
 def topic_by_reference(model: Model, attr: Attr[str]) -> Link[Topic]:
     """A topic name or ARN → the topic record."""
     link = _follow(attr, ((t, _known(t.name, t.arn)) for t in model.topics))
-    if link.status == "external":
+    if link.status is LinkStatus.EXTERNAL:
         tail = link.value.rsplit(":", 1)[-1]
         for topic in model.topics:
             if tail in _known(topic.name):
-                return Link(topic, "linked", value=link.value)
+                return Link(topic, LinkStatus.LINKED, value=link.value)
     return link
-
-
-def topic_of(model: Model, trail: Trail) -> Link[Topic]:
-    return topic_by_reference(model, trail.sns_topic_name)
 
 
 # ---------------------------------------------------------------------------

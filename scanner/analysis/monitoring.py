@@ -1,7 +1,8 @@
 """The CIS monitoring items (CT401-CT415): are these CloudTrail events watched?
 
-One engine for fifteen policies: each policy only names its event set (the sample
-CloudTrail records in ``scanner.analysis.cloudtrail_events``) and calls ``monitor``.
+One matcher for fifteen policies: each policy module declares its title and its event set
+(sample CloudTrail records, from ``scanner.analysis.cloudtrail_events``) and calls
+``monitor`` with them.
 
 An event is *watched* when either
 
@@ -36,11 +37,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.analysis import cloudtrail_events, links, trails
-from scanner.analysis.delivery import Tri, all_of, any_of
 from scanner.analysis.event_pattern import as_eventbridge_event, event_rule_matches
 from scanner.analysis.filter_pattern import FilterPatternError, Node, matches, parse
 from scanner.model import Alarm, EventRule, LogGroup, MetricFilter, Model, Origin, Span, Trail
-from scanner.policy import Fail, Outcome, Pass, Related, Unknown
+from scanner.policy import Fail, Outcome, Pass, Related, judge
+from scanner.tri import Tri, all_of, any_of
 
 Event = Mapping[str, Any]
 
@@ -84,7 +85,7 @@ class Notes:
 def _action_ok(model: Model, alarm: Alarm, notes: Notes) -> Tri:
     """Whether the alarm notifies someone when it fires."""
     if alarm.actions_enabled.is_false():
-        notes.add(f"alarm {alarm.ref} has actions_enabled = false")
+        notes.add(f"alarm {alarm.ref} has {alarm.actions_enabled.name} = false")
         return False
     if alarm.actions.origin is Origin.UNKNOWN:
         return None
@@ -95,7 +96,7 @@ def _action_ok(model: Model, alarm: Alarm, notes: Notes) -> Tri:
     for link in links.topics_of_alarm(model, alarm):
         if link.record is None:
             # an ARN outside the scan (SNS in another account, an SSM / Lambda action)
-            results.append(None if link.status == "unknown" else True)
+            results.append(None if link.status is links.LinkStatus.UNKNOWN else True)
         elif link.record.subscriptions:
             results.append(True)
         else:
@@ -229,12 +230,12 @@ def _trail_coverage(
     link = links.log_group_of(model, trail)
     recorded = [trail_records(trail, e) for e in events]
     notes = Notes(list(rule_notes.items))
-    if link.status == "unset":
+    if link.status is links.LinkStatus.UNSET:
         return None
     if link.record is None:
         reason = (
             f"log group {link.value} of trail {trail.ref} is not defined in the scanned code"
-            if link.status == "external"
+            if link.status is links.LinkStatus.EXTERNAL
             else f"the log group of trail {trail.ref} cannot be resolved: {link.reason}"
         )
         results = [any_of((all_of((rec, None)), all_of((rec, r)))) for rec, r in zip(recorded, rules, strict=True)]
@@ -272,20 +273,10 @@ def _related(model: Model, coverage: Coverage) -> tuple[Related, ...]:
 # ---------------------------------------------------------------------------
 
 
-def required_events(model: Model, policy_id: str) -> tuple[Event, ...]:
-    return tuple(
-        cloudtrail_events.required_events(
-            policy_id, security_group_events=str(model.setting("security_group_events", "all"))
-        )
-    )
-
-
-def monitor(model: Model, policy_id: str) -> Iterator[Outcome]:
-    """The verdict of monitoring item ``policy_id`` (CT401-CT415) for the account."""
+def monitor(model: Model, events: Sequence[Event], what: str) -> Iterator[Outcome]:
+    """Whether ``events`` (the monitoring item named ``what``) are watched in the account."""
     if not model.trails:
         return
-    events = required_events(model, policy_id)
-    what = cloudtrail_events.item(policy_id).title
     rule_notes = Notes()
     rules, used_rules = _rule_coverage(model, events, rule_notes)
     recorded_somewhere = [any_of(trail_records(t, e) for t in model.trails) for e in events]
@@ -326,28 +317,23 @@ def monitor(model: Model, policy_id: str) -> Iterator[Outcome]:
 
     best = min(coverages, key=lambda c: c.rank())
     missing = best.labels(events, False)
-    undecided = best.labels(events, None)
     notes = f" Notes: {'; '.join(best.notes.items)}." if best.notes.items else ""
-    if missing:
-        where = (
-            f"log group {best.group.ref} of trail {best.trail.ref}"
-            if best.group is not None
-            else f"the log group of trail {best.trail.ref}"
-        )
-        yield Fail(
-            subject=best.subject,
-            span=best.span,
-            message=(
-                f"No metric filter with an alarm action on {where}, nor an EventBridge rule "
-                f"with a target, watches {what}: nothing matches {_listing(missing)}.{notes}"
-            ),
-            related=_related(model, best),
-        )
-        return
-    reason = best.reason or f"cannot tell whether {_listing(undecided)} are watched"
-    yield Unknown(
+    where = (
+        f"log group {best.group.ref} of trail {best.trail.ref}"
+        if best.group is not None
+        else f"the log group of trail {best.trail.ref}"
+    )
+    reason = best.reason or f"cannot tell whether {_listing(best.labels(events, None))} are watched"
+    # Nothing here passes (that was decided above): an event nothing watches fails the
+    # item, otherwise some event is only maybe watched.
+    yield judge(
         subject=best.subject,
         span=best.span,
-        reason=f"{reason}.{notes}".replace("..", "."),
+        verdict=False if missing else None,
+        unknown=f"{reason}.{notes}".replace("..", "."),
+        fail=(
+            f"No metric filter with an alarm action on {where}, nor an EventBridge rule "
+            f"with a target, watches {what}: nothing matches {_listing(missing)}.{notes}"
+        ),
         related=_related(model, best),
     )

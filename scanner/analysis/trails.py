@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from scanner.model import AdvancedEventSelector, Attr, EventSelector, FieldSelector, Origin, Trail
 from scanner.tri import Tri, all_of, any_of
@@ -49,71 +50,23 @@ ALL_S3_OBJECTS: frozenset[str] = frozenset({"arn:aws:s3", "arn:aws:s3:::"})
 S3_OBJECT = "AWS::S3::Object"
 
 
-# ---------------------------------------------------------------------------
-# Kleene logic
-# ---------------------------------------------------------------------------
-
-
-def k_and(*values: Tri) -> Tri:
-    return all_of(values)
-
-
-def k_or(*values: Tri) -> Tri:
-    return any_of(values)
-
-
-def k_any(values: Iterable[Tri]) -> Tri:
-    return any_of(values)
-
-
 def _maybe(value: Tri, uncertain: bool) -> Tri:
     """A positive answer from a selector that may not exist is only a possibility."""
     return None if (uncertain and value is True) else value
 
 
 # ---------------------------------------------------------------------------
-# Attribute names per format (for messages)
+# Attributes in messages
 # ---------------------------------------------------------------------------
 
-_CFN_NAMES: dict[str, str] = {
-    "name": "TrailName",
-    "s3_bucket_name": "S3BucketName",
-    "s3_key_prefix": "S3KeyPrefix",
-    "is_multi_region": "IsMultiRegionTrail",
-    "include_global_service_events": "IncludeGlobalServiceEvents",
-    "enable_logging": "IsLogging",
-    "log_file_validation": "EnableLogFileValidation",
-    "kms_key_id": "KMSKeyId",
-    "cloud_watch_logs_group_arn": "CloudWatchLogsLogGroupArn",
-    "cloud_watch_logs_role_arn": "CloudWatchLogsRoleArn",
-    "sns_topic_name": "SnsTopicName",
-    "is_organization_trail": "IsOrganizationTrail",
-    "event_selectors": "EventSelectors",
-    "advanced_event_selectors": "AdvancedEventSelectors",
-}
-_TF_NAMES: dict[str, str] = {
-    "is_multi_region": "is_multi_region_trail",
-    "log_file_validation": "enable_log_file_validation",
-    "event_selectors": "event_selector",
-    "advanced_event_selectors": "advanced_event_selector",
-}
 
+def describe(attr: Attr[Any]) -> str:
+    """``IsLogging = false`` / ``is_multi_region_trail not set, default false``.
 
-def is_cloudformation(trail: Trail) -> bool:
-    return trail.kind.startswith("AWS::") or (
-        not trail.kind and not trail.ref.startswith(("aws_", "module.", "data."))
-    )
-
-
-def attr_name(trail: Trail, field_name: str) -> str:
-    """The source spelling of a ``Trail`` field (``IsLogging`` vs ``enable_logging``)."""
-    if is_cloudformation(trail):
-        return _CFN_NAMES.get(field_name, field_name)
-    return _TF_NAMES.get(field_name, field_name)
-
-
-def describe(attr: Attr[object], name: str) -> str:
-    """``IsLogging = false`` / ``is_multi_region_trail not set, default false``."""
+    The name is the one the front end read (``Attr.name``), so a message speaks the
+    format of the code it is about without knowing which format that is.
+    """
+    name = attr.name
     if attr.origin is Origin.DEFAULT:
         shown = "false" if attr.value is False else ("true" if attr.value is True else "none")
         return f"{name} not set, default {shown}"
@@ -188,7 +141,7 @@ def _classic_management(selector: EventSelector) -> tuple[Tri, Tri, bool]:
     include = selector.include_management_events
     included: Tri = True if include.origin is Origin.DEFAULT and include.value is None else include.truth()
     read, write = _rw_from_type(selector.read_write_type)
-    read, write = k_and(included, read), k_and(included, write)
+    read, write = all_of((included, read)), all_of((included, write))
     read, write = _maybe(read, selector.maybe), _maybe(write, selector.maybe)
     return read, write, not selector.exclude_management_event_sources
 
@@ -214,10 +167,10 @@ def _category_matches(selector: AdvancedEventSelector, category: str) -> Tri:
         if f.not_equals and wanted in _lower(f.not_equals):
             result = False
         if f.starts_with or f.ends_with or f.not_starts_with or f.not_ends_with:
-            result = k_and(result, None)
+            result = all_of((result, None))
         if not (f.equals or f.not_equals or f.starts_with or f.ends_with or f.not_starts_with
                 or f.not_ends_with):
-            result = k_and(result, None)
+            result = all_of((result, None))
     return result
 
 
@@ -232,13 +185,13 @@ def _read_only_split(selector: AdvancedEventSelector) -> tuple[Tri, Tri]:
         if eq:
             if not eq <= {"true", "false"}:
                 return None, None
-            read = k_and(read, "true" in eq)
-            write = k_and(write, "false" in eq)
+            read = all_of((read, "true" in eq))
+            write = all_of((write, "false" in eq))
         if ne:
             if not ne <= {"true", "false"}:
                 return None, None
-            read = k_and(read, "true" not in ne)
-            write = k_and(write, "false" not in ne)
+            read = all_of((read, "true" not in ne))
+            write = all_of((write, "false" not in ne))
     return read, write
 
 
@@ -246,7 +199,7 @@ def _advanced_management(selector: AdvancedEventSelector) -> tuple[Tri, Tri, Tri
     """(read, write, full, excluded sources) for one advanced selector."""
     category = _category_matches(selector, "Management")
     read, write = _read_only_split(selector)
-    read, write = k_and(category, read), k_and(category, write)
+    read, write = all_of((category, read)), all_of((category, write))
     excluded: list[str] = []
     full: Tri = True
     for f in selector.field_selectors:
@@ -277,9 +230,9 @@ def _selectors_unknown(trail: Trail) -> str:
     """Why the trail's selector configuration as a whole cannot be known ('' if it can)."""
     adv, cls = trail.advanced_event_selectors, trail.event_selectors
     if adv.origin is Origin.UNKNOWN:
-        return f"{attr_name(trail, 'advanced_event_selectors')}: {adv.reason or 'unresolved'}"
+        return f"{adv.name}: {adv.reason or 'unresolved'}"
     if not _advanced(trail) and cls.origin is Origin.UNKNOWN:
-        return f"{attr_name(trail, 'event_selectors')}: {cls.reason or 'unresolved'}"
+        return f"{cls.name}: {cls.reason or 'unresolved'}"
     return ""
 
 
@@ -295,11 +248,11 @@ def management_coverage(trail: Trail) -> ManagementCoverage:
     advanced = _advanced(trail)
     if advanced:
         parts = [_advanced_management(s) for s in advanced]
-        excluded = sorted({src for r, w, _, ex in parts if k_or(r, w) is not False for src in ex})
-        read = k_any(r for r, _, _, _ in parts)
-        write = k_any(w for _, w, _, _ in parts)
-        read_all = k_any(k_and(r, full) for r, _, full, _ in parts)
-        write_all = k_any(k_and(w, full) for _, w, full, _ in parts)
+        excluded = sorted({src for r, w, _, ex in parts if any_of((r, w)) is not False for src in ex})
+        read = any_of(r for r, _, _, _ in parts)
+        write = any_of(w for _, w, _, _ in parts)
+        read_all = any_of(all_of((r, full)) for r, _, full, _ in parts)
+        write_all = any_of(all_of((w, full)) for _, w, full, _ in parts)
         reason = "; ".join(s.unknown for s in advanced if s.unknown) or (
             "an advanced event selector may not exist (dynamic block)" if any(s.maybe for s in advanced)
             else ""
@@ -310,13 +263,13 @@ def management_coverage(trail: Trail) -> ManagementCoverage:
         return _ALL
     parts_c = [(s, *_classic_management(s)) for s in classic]
     excluded = sorted({
-        src for s, r, w, _ in parts_c if k_or(r, w) is not False
+        src for s, r, w, _ in parts_c if any_of((r, w)) is not False
         for src in s.exclude_management_event_sources
     })
-    read = k_any(r for _, r, _, _ in parts_c)
-    write = k_any(w for _, _, w, _ in parts_c)
-    read_all = k_any(k_and(r, full) for _, r, _, full in parts_c)
-    write_all = k_any(k_and(w, full) for _, _, w, full in parts_c)
+    read = any_of(r for _, r, _, _ in parts_c)
+    write = any_of(w for _, _, w, _ in parts_c)
+    read_all = any_of(all_of((r, full)) for _, r, _, full in parts_c)
+    write_all = any_of(all_of((w, full)) for _, _, w, full in parts_c)
     reasons = []
     for s in classic:
         if s.maybe:
@@ -341,7 +294,7 @@ def records_management_events(trail: Trail) -> tuple[Tri, Tri]:
 def records_all_management_events(trail: Trail) -> Tri:
     """Every read and write management event from every source (CIS 3.1 / CloudTrail.1)."""
     cov = management_coverage(trail)
-    return k_and(cov.read_all, cov.write_all)
+    return all_of((cov.read_all, cov.write_all))
 
 
 def records_global_events(trail: Trail) -> Tri:
@@ -352,7 +305,7 @@ def records_global_events(trail: Trail) -> Tri:
     recording only data events delivers none).
     """
     read, write = records_management_events(trail)
-    return k_and(trail.include_global_service_events.truth(), is_logging(trail), k_or(read, write))
+    return all_of((trail.include_global_service_events.truth(), is_logging(trail), any_of((read, write))))
 
 
 def global_events_unknown_reason(trail: Trail) -> str:
@@ -360,11 +313,11 @@ def global_events_unknown_reason(trail: Trail) -> str:
     reasons = []
     glob, logging = trail.include_global_service_events, trail.enable_logging
     if glob.origin is Origin.UNKNOWN:
-        reasons.append(f"{attr_name(trail, 'include_global_service_events')}: {glob.reason or 'unresolved'}")
+        reasons.append(f"{glob.name}: {glob.reason or 'unresolved'}")
     if logging.origin is Origin.UNKNOWN:
-        reasons.append(f"{attr_name(trail, 'enable_logging')}: {logging.reason or 'unresolved'}")
+        reasons.append(f"{logging.name}: {logging.reason or 'unresolved'}")
     cov = management_coverage(trail)
-    if k_or(cov.read, cov.write) is None:
+    if any_of((cov.read, cov.write)) is None:
         reasons.append(cov.reason or "event selectors unresolved")
     return "; ".join(reasons)
 
@@ -408,7 +361,7 @@ def _classic_s3(selector: EventSelector) -> tuple[Tri, Tri, list[str]]:
             else:
                 partial.append(_norm_arn(value))
     covered: Tri = True if everything else (None if unresolved else False)
-    read, write = k_and(read, covered), k_and(write, covered)
+    read, write = all_of((read, covered)), all_of((write, covered))
     return _maybe(read, selector.maybe), _maybe(write, selector.maybe), partial
 
 
@@ -419,7 +372,7 @@ def _advanced_s3(selector: AdvancedEventSelector) -> tuple[Tri, Tri, list[str]]:
         is_s3: Tri = None if category is not False else False
     else:
         is_s3 = all(S3_OBJECT.lower() in _lower(f.equals) for f in types)
-    selected = k_and(category, is_s3)
+    selected = all_of((category, is_s3))
     read, write = _read_only_split(selector)
     narrowing = [
         f for f in selector.field_selectors
@@ -431,8 +384,8 @@ def _advanced_s3(selector: AdvancedEventSelector) -> tuple[Tri, Tri, list[str]]:
         full: Tri = False
     else:
         partial, full = [], True
-    read = _maybe(k_and(selected, read, full), uncertain)
-    write = _maybe(k_and(selected, write, full), uncertain)
+    read = _maybe(all_of((selected, read, full)), uncertain)
+    write = _maybe(all_of((selected, write, full)), uncertain)
     return read, write, partial
 
 
@@ -451,8 +404,8 @@ def s3_data_coverage(trail: Trail) -> S3DataCoverage:
         reason = "; ".join(
             "an event selector may not exist (dynamic block)" for s in classic if s.maybe
         )
-    read = k_any(r for r, _, _ in parts)
-    write = k_any(w for _, w, _ in parts)
+    read = any_of(r for r, _, _ in parts)
+    write = any_of(w for _, w, _ in parts)
     partial = tuple(sorted({p for _, _, ps in parts for p in ps}))
     return S3DataCoverage(read, write, partial, reason)
 

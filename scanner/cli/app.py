@@ -1,68 +1,131 @@
 """The front door: parse the command line, dispatch, and turn every error into an exit
-code and one line on stderr."""
+code and one line on stderr (with a suggestion when the mistake looks like a typo)."""
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 from scanner import __version__
 from scanner.cli import commands, workflow
 from scanner.cli.options import UsageError, add_scan_options
+from scanner.cli.outputs import OutputError
 from scanner.config import ConfigError
 
-COMMANDS = ("scan", "list", "explain", "baseline", "diff")
+COMMANDS = ("scan", "list", "explain", "baseline", "diff", "cfn-lint-rules", "test-policies")
+DESCRIPTION = (
+    "Prove statically that the AWS CloudTrail your Terraform and CloudFormation set up is "
+    "complete, protected and watched. Without a command, trailscan scans (trailscan PATH... "
+    "is trailscan scan PATH...)."
+)
+EXIT_CODES = (
+    "exit codes: 0 no blocking finding; 1 blocking findings at or above --fail-on, or a file "
+    "that could not be parsed (CT901); 2 usage or configuration error, or nothing to scan."
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a mistake as one line (``trailscan: error: ...``, exit 2)
+    instead of the usage block, through the same path as every other usage error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+class _HelpWithScanOptions(argparse.Action):
+    """``trailscan --help`` shows the commands *and* the options of the default command."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(option_strings, dest=dest, nargs=0, help="show this help (with the scan options) and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        scan = _subparsers(parser)["scan"]
+        text = parser.format_help().rstrip() + "\n\n" + "The scan command (the default):\n\n"
+        text += scan.format_help()
+        sys.stdout.write(text)
+        parser.exit()
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="trailscan",
-        description="Prove statically that the AWS CloudTrail your IaC sets up is complete, "
-        "protected and watched.",
-    )
+    parser = Parser(prog="trailscan", description=DESCRIPTION, epilog=EXIT_CODES, add_help=False)
+    parser.add_argument("-h", "--help", action=_HelpWithScanOptions)
     parser.add_argument("--version", action="version", version=f"trailscan {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    sub = parser.add_subparsers(dest="command")
-    scan = sub.add_parser("scan", help="scan paths (the default command)")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks for internal errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    scan = sub.add_parser(
+        "scan",
+        help="scan files or directories (the default command)",
+        description="Scan Terraform and CloudFormation for CloudTrail problems.",
+        epilog=EXIT_CODES,
+    )
     add_scan_options(scan)
-    lst = sub.add_parser("list", help="list the policies")
-    lst.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    explain = sub.add_parser("explain", help="show a policy's documentation")
-    explain.add_argument("policy_id")
+    commands.add_commands(sub)
     workflow.add_commands(sub)
     return parser
 
 
+def _suggest(word: str, options: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _normalise_argv(argv: Sequence[str]) -> list[str]:
-    """``trailscan PATH`` means ``trailscan scan PATH``."""
+    """``trailscan PATH`` means ``trailscan scan PATH``; ``trailscan scann .`` is a typo,
+    not a path that does not exist."""
     args = list(argv)
-    globals_ = [a for a in args[:1] if a == "--debug"]
-    rest = args[len(globals_):]
+    rest = args
     if rest and (rest[0] in COMMANDS or rest[0] in ("-h", "--help", "--version")):
         return args
-    return [*globals_, "scan", *rest]
+    first = next((a for a in rest if not a.startswith("-")), None)
+    if (
+        first is not None
+        and first == (rest[0] if rest else None)
+        and not os.path.lexists(first)
+        and difflib.get_close_matches(first, COMMANDS, n=1, cutoff=0.75)
+    ):
+        raise UsageError(f"unknown command {first!r}{_suggest(first, COMMANDS)}")
+    return ["scan", *rest]
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        sub = _subparsers(parser).get(getattr(args, "command", None) or "", parser)
+        known = [o for action in sub._actions for o in action.option_strings]
+        word = next((e for e in extra if e.startswith("-")), extra[0])
+        name = word.split("=", 1)[0]
+        if word.startswith("-"):
+            raise UsageError(f"unknown option {name!r}{_suggest(name, known)}")
+        raise UsageError(f"unexpected argument {word!r}")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
-    parser = build_parser()
     try:
-        args = parser.parse_args(_normalise_argv([a for a in argv if a != "--debug"]))
+        parser = build_parser()
+        args = _parse(parser, _normalise_argv([a for a in argv if a != "--debug"]))
         args.debug = debug
-        if args.command == "list":
-            return commands.cmd_list(args)
-        if args.command == "explain":
-            return commands.cmd_explain(args)
-        if args.command in ("baseline", "diff"):
-            return workflow.run(args)
-        return commands.cmd_scan(args)
-    except SystemExit as exc:  # argparse: --help, --version or a usage error
+        return commands.dispatch(args)
+    except SystemExit as exc:  # argparse: --help or --version
         return int(exc.code) if isinstance(exc.code, int) else 2
-    except (ConfigError, UsageError) as exc:
-        print(f"trailscan: error: {exc}", file=sys.stderr)
+    except (ConfigError, UsageError, OutputError) as exc:
+        message = " ".join(str(exc).split())
+        print(f"trailscan: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("trailscan: interrupted", file=sys.stderr)

@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from scanner import baseline, regressions
-from scanner.cli.options import UsageError, add_scan_options, resolve_config, scan_options_from_args
+from scanner.cli.options import (
+    UsageError,
+    add_scan_options,
+    console_format,
+    resolve_config,
+    scan_options_from_args,
+)
+from scanner.cli.outputs import check_targets, write_reports
+from scanner.model import PARSE_ERROR
 from scanner.scan import run_scan
 
 DIFF_FORMATS = ("text", "json")
@@ -49,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
+    if args.write is not None:
+        check_targets([("baseline", str(args.write))])
     config = replace(resolve_config(args), baseline="")
     options = replace(scan_options_from_args(args, config), baseline=None)
     result = run_scan(options)
@@ -58,13 +68,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     text = baseline.dumps(baseline.entries_for(result.findings))
     skipped = sum(1 for f in result.active() if f.id in baseline.NEVER_BASELINED)
     if args.write is not None:
-        try:
-            args.write.parent.mkdir(parents=True, exist_ok=True)
-            args.write.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(
-                f"cannot write baseline to {args.write}: {exc.strerror or exc}"
-            ) from None
+        write_reports([("baseline", str(args.write))], lambda _: text, sys.stdout.write)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -78,11 +82,13 @@ def cmd_baseline(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    if args.format not in DIFF_FORMATS:
-        raise UsageError(f"diff supports --format {' or '.join(DIFF_FORMATS)}, not {args.format!r}")
+    console = console_format(args)
+    if console is not None and console not in DIFF_FORMATS:
+        raise UsageError(f"diff supports --format {' or '.join(DIFF_FORMATS)}, not {console!r}")
     for fmt, _ in args.output:
         if fmt not in DIFF_FORMATS:
             raise UsageError(f"diff supports --output {'/'.join(DIFF_FORMATS)}=FILE, not {fmt!r}")
+    check_targets(args.output)
     config = resolve_config(args)
     options = scan_options_from_args(args, config)
     try:
@@ -93,14 +99,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print("trailscan: nothing to scan (no Terraform or CloudFormation found)", file=sys.stderr)
         return 2
     render = {"text": regressions.render_text, "json": regressions.render_json}
-    for fmt, path in args.output:
-        try:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            Path(path).write_text(render[fmt](diff), encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(
-                f"cannot write {fmt} report to {path}: {exc.strerror or exc}"
-            ) from None
-    sys.stdout.write(render[args.format](diff))
+    write_reports(args.output, lambda fmt: render[fmt](diff), sys.stdout.write)
+    if console is not None:
+        sys.stdout.write(render[console](diff))
     sys.stdout.flush()
-    return diff.exit_code()
+    code = diff.exit_code()
+    if args.exit_zero:
+        return 0
+    if args.fail_on == "none" and code == 1:
+        # Findings never fail; a file that no longer parses still does.
+        return 1 if any(r.finding.id == PARSE_ERROR for r in diff.regressions) else 0
+    return code

@@ -12,7 +12,7 @@ from typing import Any
 
 from scanner.model import Severity, Span
 from scanner.policy import PolicySpec
-from scanner.results import BUILTIN_SPECS, Finding, ScanResult, is_blocking
+from scanner.results import BUILTIN_SPECS, Finding, ScanResult
 
 SEVERITY_ORDER: tuple[Severity, ...] = (
     Severity.CRITICAL,
@@ -36,7 +36,7 @@ def by_severity(findings: list[Finding]) -> list[Finding]:
 
 
 def blocks(result: ScanResult, finding: Finding) -> bool:
-    return is_blocking(finding, result.fail_on)
+    return result.blocks(finding)
 
 
 def has_file(span: Span) -> bool:
@@ -72,10 +72,10 @@ def summary(result: ScanResult) -> dict[str, Any]:
     active = result.active()
     statuses: dict[str, int] = {}
     for e in result.evaluations:
-        statuses[e.status] = statuses.get(e.status, 0) + 1
+        statuses[e.status.value] = statuses.get(e.status.value, 0) + 1
     return {
         "exit_code": result.exit_code(),
-        "fail_on": result.fail_on.name.lower(),
+        "fail_on": "none" if result.fail_on_none else result.fail_on.name.lower(),
         "findings": len(active),
         "blocking": len(result.blocking()),
         "suppressed": sum(1 for f in result.findings if f.suppressed),
@@ -132,14 +132,20 @@ class SourceFiles:
     """Scanned files read back (once each) for snippets and line fingerprints.
 
     Reporters must never fail because a file moved or is binary: anything that cannot
-    be read gives ``None`` and the report simply goes without the snippet. A unit's
-    ``sealed_files`` (a Terraform plan JSON, which holds sensitive values in clear) are
-    never read back, so no report can quote them.
+    be read gives ``None`` and the report simply goes without the snippet. Nor may they
+    read what the scan refused: a path that resolves outside the scan root (a symlink
+    pointing out, ``..``) or to anything but a regular file (a FIFO would block) is never
+    opened, so a CT901 about such a link shows no snippet of the file it points to. A
+    unit's ``sealed_files`` (a Terraform plan JSON, which holds sensitive values in clear)
+    are never read back either, by whatever path they are named, so no report can quote
+    them.
     """
 
     root: Path
     _cache: dict[str, list[str] | None] = field(default_factory=dict)
     sealed: frozenset[str] = frozenset()
+    _resolved_root: Path | None = None
+    _resolved_sealed: frozenset[Path] | None = None
 
     @staticmethod
     def of(result: ScanResult) -> SourceFiles:
@@ -159,12 +165,39 @@ class SourceFiles:
             return None
         return lines[number - 1]
 
+    def _inside_root(self, path: str) -> Path | None:
+        """The file ``path`` names, fully resolved, if it is a regular file under the root."""
+        try:
+            if self._resolved_root is None:
+                self._resolved_root = self.root.resolve(strict=True)
+            target = (self.root / path).resolve(strict=True)
+        except (OSError, RuntimeError, ValueError):  # missing, a symlink loop, a NUL
+            return None
+        if not target.is_relative_to(self._resolved_root) or not target.is_file():
+            return None
+        return target
+
+    def _sealed_targets(self) -> frozenset[Path]:
+        """The sealed files resolved, so a second path to one (``a/../plan.json``, a
+        symlink) is refused too."""
+        if self._resolved_sealed is None:
+            found: set[Path] = set()
+            for sealed in self.sealed:
+                try:
+                    found.add((self.root / sealed).resolve(strict=True))
+                except (OSError, RuntimeError, ValueError):
+                    continue
+            self._resolved_sealed = frozenset(found)
+        return self._resolved_sealed
+
     def _read(self, path: str) -> list[str] | None:
         if not path or path == "." or Path(path).is_absolute() or path in self.sealed:
             return None
-        target = self.root / path
+        target = self._inside_root(path)
+        if target is None or target in self._sealed_targets():
+            return None
         try:
-            if not target.is_file() or target.stat().st_size > MAX_SOURCE_BYTES:
+            if target.stat().st_size > MAX_SOURCE_BYTES:
                 return None
             data = target.read_bytes()
         except (OSError, ValueError):

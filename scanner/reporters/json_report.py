@@ -23,7 +23,7 @@ def report_dict(result: ScanResult, options: RenderOptions) -> dict[str, Any]:
                 "policy": e.policy,
                 "account": e.account,
                 "subject": e.subject,
-                "status": e.status,
+                "status": e.status.value,
                 "path": e.span.path if e.span else None,
                 "line": e.span.line if e.span else None,
                 "reason": e.reason,

@@ -20,7 +20,7 @@ from collections import defaultdict
 from scanner.model import ERROR_IDS
 from scanner.reporters import RenderOptions
 from scanner.reporters.common import has_file, spec_index
-from scanner.results import Evaluation, Finding, ScanResult
+from scanner.results import Evaluation, Finding, ScanResult, Status
 
 ENGINE_SUITE = "trailscan"
 # Characters XML 1.0 cannot carry at all (even escaped); a message quoting a binary file
@@ -58,7 +58,7 @@ def _detail(finding: Finding) -> str:
 def _outcome(case: ET.Element, finding: Finding | None, evaluation: Evaluation | None) -> str:
     """Attach the child element that says how the case went; returns the count bucket."""
     if finding is not None and finding.suppressed:
-        ET.SubElement(case, "skipped", message=f"suppressed ({finding.suppression or 'yes'})")
+        ET.SubElement(case, "skipped", message=f"suppressed ({finding.suppression_text or 'yes'})")
         return "skipped"
     if finding is not None:
         tag = "error" if finding.id in ERROR_IDS else "failure"
@@ -67,17 +67,18 @@ def _outcome(case: ET.Element, finding: Finding | None, evaluation: Evaluation |
         return "errors" if tag == "error" else "failures"
     assert evaluation is not None
     status = evaluation.status
-    if status == "pass":
+    if status is Status.PASS:
         return "passed"
-    if status == "unknown":
+    if status is Status.UNKNOWN:
         message = f"unknown: {evaluation.reason}" if evaluation.reason else "unknown"
-    elif status == "not_applicable":
+    elif status is Status.NOT_APPLICABLE:
         message = "not applicable: nothing in scope for this policy"
-    elif status == "fail":
+    elif status is Status.FAIL:
         # A failing evaluation whose finding was removed (baseline) or suppressed.
         message = "suppressed"
     else:
-        message = f"{status}: {evaluation.reason}" if evaluation.reason else status
+        word = status.value
+        message = f"{word}: {evaluation.reason}" if evaluation.reason else word
     ET.SubElement(case, "skipped", message=message)
     return "skipped"
 
@@ -90,7 +91,7 @@ def _match(
     for i, f in enumerate(candidates):
         if evaluation.span is not None and f.span == evaluation.span:
             return candidates.pop(i)
-    if evaluation.status in ("fail", "suppressed") and candidates:
+    if evaluation.status in (Status.FAIL, Status.SUPPRESSED) and candidates:
         return candidates.pop(0)
     return None
 

@@ -164,7 +164,7 @@ def line_hash(sources: SourceFiles, path: str, line: int) -> str | None:
 
     wanted = key(lines[line - 1])
     occurrence = sum(1 for text in lines[:line] if key(text) == wanted)
-    digest = hashlib.sha256(wanted.encode("utf-8")).hexdigest()[:16]
+    digest = hashlib.sha256(wanted.encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return f"{digest}:{occurrence}"
 
 
@@ -189,15 +189,15 @@ def _message(finding: Finding) -> str:
 
 
 def _suppression(finding: Finding) -> dict[str, Any]:
-    """``Finding.suppression`` reads ``<how>: <reason>`` (``inline: ...``, ``baseline``);
-    a baseline or config entry lives outside the source, everything else in it."""
-    how = finding.suppression.strip() or "suppressed"
-    kind_word, _, reason = how.partition(":")
-    external = kind_word.strip().lower() in ("baseline", "config", "configuration", "external")
+    """A baseline or config entry lives outside the source, everything else in it; the
+    justification is the reason given (else how it was suppressed)."""
+    waiver = finding.suppression
+    external = waiver is not None and waiver.external
+    justification = (waiver.reason or waiver.text) if waiver is not None else "suppressed"
     return {
         "kind": "external" if external else "inSource",
         "status": "accepted",
-        "justification": reason.strip() or how,
+        "justification": justification,
     }
 
 

@@ -9,7 +9,7 @@ case "$code" in
     exit 0
     ;;
   1)
-    echo "::error title=trailscan::blocking findings at or above '${INPUT_FAIL_ON:-low}' (see the log, the job summary and code scanning)"
+    echo "::error title=trailscan::blocking findings${INPUT_FAIL_ON:+ at or above '$INPUT_FAIL_ON'}, or a file that could not be parsed (see the log, the job summary and code scanning)"
     exit 1
     ;;
   "")

@@ -4,8 +4,12 @@
 # instead of failing this step, so that the upload and the summary happen on findings too.
 set -uo pipefail
 
+trailscan=${TRAILSCAN:?TRAILSCAN (the trailscan path from the install step) is not set}
+: "${TRAILSCAN_PYTHON:?TRAILSCAN_PYTHON (the python-path of setup-python) is not set}"
 paths=${INPUT_PATHS:-.}
-fail_on=${INPUT_FAIL_ON:-low}
+# SARIF automationDetails.id: code scanning reads the category up to the last "/".
+category=${INPUT_CATEGORY-trailscan}
+if [ -n "$category" ] && [ "${category%/}" = "$category" ]; then category="$category/"; fi
 sarif=${INPUT_SARIF_FILE:-trailscan.sarif}
 tmp="${RUNNER_TEMP:-${TMPDIR:-/tmp}}"
 summary_md="$tmp/trailscan-summary.md"
@@ -21,7 +25,7 @@ finish() {
 # Split paths and extra args like a shell would (quotes respected, no globbing, no command
 # substitution): python's shlex, one NUL-terminated word each. Bad quoting is a usage error.
 split() {
-  python -c 'import shlex, sys; sys.stdout.write("".join(w + "\0" for w in shlex.split(sys.argv[1])))' "$1" > "$words"
+  "$TRAILSCAN_PYTHON" -c 'import shlex, sys; sys.stdout.write("".join(w + "\0" for w in shlex.split(sys.argv[1])))' "$1" > "$words"
 }
 if ! split "$paths"; then echo "::error title=trailscan::cannot parse the paths input: $paths"; finish 2; fi
 path_args=()
@@ -29,15 +33,23 @@ while IFS= read -r -d '' word; do path_args+=("$word"); done < "$words"
 if ! split "${INPUT_ARGS:-}"; then echo "::error title=trailscan::cannot parse the args input: ${INPUT_ARGS:-}"; finish 2; fi
 extra_args=()
 while IFS= read -r -d '' word; do extra_args+=("$word"); done < "$words"
+# var-files and exclude: one per line or separated by spaces (quotes respected).
+if ! split "${INPUT_VAR_FILES:-}"; then echo "::error title=trailscan::cannot parse the var-files input"; finish 2; fi
+while IFS= read -r -d '' word; do extra_args+=(--var-file "$word"); done < "$words"
+if ! split "${INPUT_EXCLUDE:-}"; then echo "::error title=trailscan::cannot parse the exclude input"; finish 2; fi
+while IFS= read -r -d '' word; do extra_args+=(--exclude "$word"); done < "$words"
 rm -f "$words" "$summary_md"
 if [ ${#path_args[@]} -eq 0 ]; then path_args=(.); fi
+if [ -n "${INPUT_CONFIG:-}" ]; then extra_args+=(--config "$INPUT_CONFIG"); fi
+if [ -n "${INPUT_FAIL_ON:-}" ]; then extra_args+=(--fail-on "$INPUT_FAIL_ON"); fi
+if [ "${INPUT_SOFT_FAIL:-false}" = "true" ]; then extra_args+=(--exit-zero); fi
 
 mkdir -p "$(dirname "$sarif")"
-trailscan scan "${path_args[@]}" \
+"$trailscan" scan "${path_args[@]}" \
   --format text \
   --output "sarif=$sarif" \
   --output "markdown=$summary_md" \
-  --fail-on "$fail_on" \
+  --sarif-category "$category" \
   ${extra_args[@]+"${extra_args[@]}"}
 code=$?
 

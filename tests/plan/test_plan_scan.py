@@ -1,6 +1,7 @@
 """Plans in a scan: discovery tells them from CloudFormation and other JSON, a plan in its
-root's directory replaces the root, and no report ever shows a value the plan marks
-sensitive or quotes the plan file."""
+root's directory replaces the root (unless excluded or ignored; with --changed-files only
+when the plan itself changed), and no report ever shows a value the plan marks sensitive
+or quotes the plan file."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from plan_files import PLANS, REPO, ROOTS, alone, in_root
 
 from scanner.config import Config
-from scanner.discovery import discover, looks_like_plan
+from scanner.discovery import Ignores, discover, looks_like_plan
 from scanner.limits import Limits
 from scanner.options import ScanOptions
 from scanner.reporters import FORMATS, RenderOptions, render
@@ -53,6 +54,65 @@ def test_a_plan_in_its_root_replaces_the_root(tmp_path: Path) -> None:
     assert [(u.id, u.format) for u in result.units] == [("root/plan.json", "terraform-plan")]
     trails = [e.subject for e in result.evaluations if e.policy == "CT008"]
     assert len(trails) == len(set(trails)) == 4  # each trail once, not once per format
+
+
+def test_an_excluded_or_ignored_plan_leaves_its_root_to_the_tf_files(tmp_path: Path) -> None:
+    path = in_root(tmp_path, "edge", ROOTS / "edge")
+    work = path.parent.resolve()
+
+    def found(ignores: Ignores, *paths: Path) -> tuple[list[Path], list[Path]]:
+        result = discover(list(paths or (tmp_path,)), tmp_path, Limits(), lambda text: False, ignores=ignores)
+        return result.plans, result.terraform_dirs
+
+    assert found(Ignores(exclude=("plan.json",))) == ([], [work])
+    assert found(Ignores(exclude=("/root/*.json",))) == ([], [work])
+    (work / ".gitignore").write_text("*.json\n")  # plans hold secrets: often ignored
+    assert found(Ignores()) == ([], [work])
+    assert found(Ignores(gitignore=False)) == ([path.resolve()], [])
+    # Given on the command line, a plan is read whatever the ignores say, and replaces its
+    # root when the root is given too.
+    assert found(Ignores(), path) == ([path.resolve()], [])
+    assert found(Ignores(), tmp_path, path) == ([path.resolve()], [])
+    excluded = run_scan(ScanOptions(paths=(tmp_path,), root=tmp_path, config=Config(), exclude=("plan.json",)))
+    assert [(u.id, u.format) for u in excluded.units] == [("root", "terraform")]
+
+
+def test_changed_files_read_a_plan_only_when_it_changed(tmp_path: Path) -> None:
+    """A staged .tf file of a root whose plan is not staged is newer than the plan: it is
+    checked from the files. A staged plan is checked as a plan, in place of its root."""
+    path = in_root(tmp_path, "edge", ROOTS / "edge")
+    work = path.parent
+
+    def found(*changed: Path) -> tuple[list[Path], list[Path]]:
+        result = discover([tmp_path], tmp_path, Limits(), lambda text: False, changed=list(changed))
+        return result.plans, result.terraform_dirs
+
+    assert found(work / "main.tf") == ([], [work.resolve()])
+    assert found(work / "modules" / "trail" / "main.tf") == ([], [work.resolve()])
+    assert found(path) == ([path.resolve()], [])
+    assert found(path, work / "main.tf") == ([path.resolve()], [])
+    assert found(path.with_name("other.json")) == ([], [])
+
+
+def test_a_changed_plan_reports_every_finding_of_its_unit(tmp_path: Path) -> None:
+    """The plan holds the values behind its findings, which point at .tf lines: a staged
+    plan reports them all, as a full scan does."""
+
+    def key(result: ScanResult) -> list[tuple[str, str, str, int | None]]:
+        return sorted((f.id, f.resource, f.span.path, f.span.line) for f in result.findings)
+
+    path = in_root(tmp_path, "edge", ROOTS / "edge")
+    full = scan(tmp_path, tmp_path)
+    staged = run_scan(ScanOptions(paths=(path,), root=tmp_path, config=Config(), changed_files=True))
+    assert [(u.id, u.format) for u in staged.units] == [("root/plan.json", "terraform-plan")]
+    assert key(staged) == key(full) and any(f.span.path == "root/main.tf" for f in staged.findings)
+    main = path.parent / "main.tf"
+    edited = run_scan(ScanOptions(paths=(main,), root=tmp_path, config=Config(), changed_files=True))
+    assert [(u.id, u.format) for u in edited.units] == [("root", "terraform")]
+    assert edited.findings and all(
+        f.span.path == "root/main.tf" or any(r.span.path == "root/main.tf" for r in f.related)
+        for f in edited.findings
+    )
 
 
 def test_a_plan_elsewhere_is_a_unit_of_its_own(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 from tf_inline import INNER, load, write
 
 from policies.ct003_trail_required import trail_required
-from scanner.model import Model, Origin, Span, Trail, Unit
+from scanner.model import Model, Origin, Settings, Span, Trail, Unit
 from scanner.parsers.terraform import load_terraform
 from scanner.parsers.terraform.installed import read_manifest, same_source
 from scanner.policy import Fail, Unknown
@@ -203,7 +203,7 @@ def test_same_source(installed: str, written: str, same: bool) -> None:
 # CT003: a module we could not read is not "no trail"
 # ---------------------------------------------------------------------------
 
-REQUIRED = (("require_trail", True),)
+REQUIRED = Settings(require_trail=True)
 
 
 def _account(*units: Unit, trails: tuple[Trail, ...] = ()) -> Model:

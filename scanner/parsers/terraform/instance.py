@@ -18,14 +18,16 @@ from typing import Any
 from scanner.model import Span, Suppression
 from scanner.parsers.terraform import attributes, policy_documents
 from scanner.parsers.terraform.body import BodyView
+from scanner.parsers.terraform.declarations import ModuleSource
 from scanner.parsers.terraform.expressions import ChildScope, Scope
 from scanner.parsers.terraform.hcl import Attribute, Block
 from scanner.parsers.terraform.installed import read_manifest
-from scanner.parsers.terraform.loader import Loader, ModuleSource
+from scanner.parsers.terraform.loader import Loader
 from scanner.parsers.terraform.references import refs_of
 from scanner.parsers.terraform.values import EvalError, Lazy, UnknownValue, to_number
 
 Value = Any
+_INT64 = 2**63  # Terraform converts count to a 64-bit integer
 MODULE_META_ARGS = frozenset({"source", "version", "count", "for_each", "providers",
                               "depends_on"})
 
@@ -220,6 +222,9 @@ class ModuleInstance(Scope):
     def var(self, name: str) -> Value:
         if name not in self.source.variables:
             raise EvalError(f"reference to undeclared input variable var.{name}")
+        conflict = self.source.conflicts.get(("variable", name))
+        if conflict:
+            return UnknownValue(conflict)
         thunk = self.variables.get(name)
         if thunk is not None:
             return self.loader.memo(("var", self.prefix, name), thunk, f"var.{name}")
@@ -245,6 +250,9 @@ class ModuleInstance(Scope):
         block = self.source.outputs.get(name)
         if block is None or "value" not in block.attributes:
             raise EvalError(f"module {self.prefix.rstrip('.')} has no output {name!r}")
+        conflict = self.source.conflicts.get(("output", name))
+        if conflict:
+            return UnknownValue(conflict)
         attribute = block.attributes["value"]
         return self.loader.memo(
             ("output", self.prefix, name), lambda: self.loader.eval_attr(attribute, self),
@@ -261,18 +269,17 @@ class ModuleInstance(Scope):
         count = block.attributes.get("count")
         if count is not None:
             value = self.loader.eval_attr(count, self)
-            try:
-                n = None if isinstance(value, UnknownValue) else int(to_number(value))
-            except EvalError as exc:
-                value, n = UnknownValue(str(exc)), None
+            n = None if isinstance(value, UnknownValue) else self._count(value, count)
             if n is None:
-                assert isinstance(value, UnknownValue)
-                return _Expansion("unknown", [(None, {"count": {"index": value}})])
+                reason = value if isinstance(value, UnknownValue) else UnknownValue(
+                    f"{ref}: invalid count argument"
+                )
+                return _Expansion("unknown", [(None, {"count": {"index": reason}})])
             if n > limit:
                 self.loader.problem(count.span, f"{ref}: count {n} exceeds max_instances "
                                                 f"{limit}; only the first {limit} are checked")
                 n = limit
-            return _Expansion("count", [(i, {"count": {"index": i}}) for i in range(max(n, 0))])
+            return _Expansion("count", [(i, {"count": {"index": i}}) for i in range(n)])
         for_each = block.attributes.get("for_each")
         if for_each is not None:
             value = self.loader.eval_attr(for_each, self)
@@ -296,6 +303,27 @@ class ModuleInstance(Scope):
                 "for_each", [(k, {"each": {"key": k, "value": v}}) for k, v in pairs]
             )
         return _Expansion("single", [(None, {})])
+
+    def _count(self, value: Value, count: Attribute) -> int | None:
+        """A count Terraform accepts, or None after reporting Terraform's error (CT901)."""
+        unsuitable = 'Invalid count argument: the given "count" argument value is unsuitable: '
+        try:
+            number = to_number(value)
+        except EvalError as exc:
+            self.loader.problem(count.span, unsuitable + str(exc))
+            return None
+        if isinstance(number, float) and not number.is_integer() or not (
+            -_INT64 <= number < _INT64
+        ):
+            self.loader.problem(
+                count.span, unsuitable + "value must be a whole number, between "
+                f"{-_INT64} and {_INT64 - 1}",
+            )
+            return None
+        if number < 0:
+            self.loader.problem(count.span, unsuitable + "must be greater than or equal to zero")
+            return None
+        return int(number)
 
     # -- resources and data ---------------------------------------------------------
 

@@ -129,7 +129,7 @@ def _chains(node: Tree | Token) -> list[list[str]]:
 
 def _heredoc_chains(token: Token) -> list[list[str]]:
     try:
-        parts = parts_from_text(heredoc_body(str(token), trim=False))
+        parts = parts_from_text(heredoc_body(str(token)))
     except Exception:  # noqa: BLE001 - an unparsable template references nothing
         return []
     out: list[list[str]] = []

@@ -25,8 +25,8 @@ from scanner.parsers.terraform.values import (
     UnknownValue,
     first_unknown,
     to_bool,
-    to_number,
     to_string,
+    whole_number,
 )
 
 T = TypeVar("T")
@@ -47,10 +47,7 @@ class UnknownPart(Exception):
 
 
 def to_int(value: Value) -> int:
-    number = to_number(value)
-    if not float(number).is_integer():
-        raise EvalError(f"{value!r} is not a whole number")
-    return int(number)
+    return whole_number(value)
 
 
 def to_str(value: Value) -> str:

@@ -1,0 +1,64 @@
+"""A plain ``pip install`` is light: cfn-lint (with sympy and networkx) is an extra.
+
+Builds a fresh virtualenv in a temporary directory and pip-installs this checkout into it
+(the package index is the only network it uses), then measures it. Marked ``slow``:
+``pytest -m "not slow"`` leaves it out.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LIMIT_BYTES = 60 * 1024 * 1024
+
+
+def _size(directory: Path) -> int:
+    total = 0
+    for base, _dirs, files in os.walk(directory):
+        for name in files:
+            path = Path(base) / name
+            if not path.is_symlink():
+                total += path.stat().st_size
+    return total
+
+
+@pytest.mark.slow
+def test_light_install_is_small_and_has_no_cfn_lint(tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv / "bin" / "python"
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(ROOT)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        cwd=tmp_path,
+    )
+    assert install.returncode == 0, install.stdout + install.stderr
+    size = _size(venv)
+    assert size <= LIMIT_BYTES, f"a plain install takes {size / 2**20:.1f} MB (limit 60 MB)"
+
+    probe = subprocess.run([str(python), "-c", "import cfnlint"], capture_output=True, text=True, env=env)
+    assert probe.returncode != 0 and "No module named 'cfnlint'" in probe.stderr
+
+    trailscan = venv / "bin" / "trailscan"
+    demo = subprocess.run(
+        [str(trailscan), "samples/demo", "--no-color"], cwd=ROOT, capture_output=True, text=True, env=env
+    )
+    assert demo.returncode == 1 and "CT008" in demo.stdout, demo.stderr
+    lint = subprocess.run(
+        [str(trailscan), "samples/demo", "--cfn-lint"], cwd=ROOT, capture_output=True, text=True, env=env
+    )
+    assert lint.returncode == 2 and lint.stdout == ""
+    assert lint.stderr.strip() == (
+        "trailscan: error: --cfn-lint needs cfn-lint, which is not installed: "
+        "pip install 'trailscan[cfn-lint]'"
+    )
