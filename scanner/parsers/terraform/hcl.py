@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import hcl2
 from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from scanner.model import ParseProblem, Span
 from scanner.parsers.common import read_text
+from scanner.parsers.terraform.grammar import parse_hcl
 from scanner.parsers.terraform.templates import unescape
 
 
@@ -278,9 +278,9 @@ def parse_source(path: str, text: str) -> SourceFile | ParseProblem:
         if is_json:
             stripped = text.lstrip()
             lead = "\n" * text[: len(text) - len(stripped)].count("\n")
-            tree = hcl2.parses_to_tree(lead + "__json__ = " + stripped.rstrip() + "\n")
+            tree = parse_hcl(lead + "__json__ = " + stripped.rstrip() + "\n")
         else:
-            tree = hcl2.parses_to_tree(text)
+            tree = parse_hcl(text)
         root = Block(type="", labels=(), span=Span(path=path), header=Span(path=path))
         if is_json:
             _json_file(path, tree, root)

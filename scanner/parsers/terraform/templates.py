@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import hcl2
 from lark import Token, Tree
+
+from scanner.parsers.terraform.grammar import parse_hcl
 
 _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
@@ -182,7 +183,7 @@ def parts_from_string_tree(node: Tree) -> list[Part]:
 @lru_cache(maxsize=4096)
 def parse_expression(text: str) -> Tree | Token:
     """Parse a stand-alone expression (heredoc interpolation, ``--var`` value)."""
-    tree = hcl2.parses_to_tree(f"__expr__ = {text}\n")
+    tree = parse_hcl(f"__expr__ = {text}\n")
     for child in tree.children[0].children:
         if isinstance(child, Tree) and child.data == "attribute":
             return child.children[-1]
