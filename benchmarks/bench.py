@@ -267,7 +267,7 @@ def ensure_checkov() -> Path | None:
 
 
 def checkov_env() -> dict[str, str]:
-    env = dict(os.environ)
+    env = user_env()
     env.update({"BC_API_KEY": "", "PRISMA_API_URL": "", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
                 "LOG_LEVEL": "ERROR"})
     return env
@@ -291,10 +291,16 @@ def cloudtrail_checks(exe: Path) -> list[str]:
     return sorted(ids)
 
 
+def user_env() -> dict[str, str]:
+    """The environment a user's run has: bytecode is cached (a session that sets
+    PYTHONDONTWRITEBYTECODE would make every run of an editable install compile trailscan)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def trailscan_tool(name: str, python: str) -> Tool:
     # absolute, not resolved: a venv's python is a symlink that must stay inside the venv
     python = str(Path(python).absolute())
-    return Tool(name, [python, "-m", "scanner", "scan", "--format", "json", "--no-color"])
+    return Tool(name, [python, "-m", "scanner", "scan", "--format", "json", "--no-color"], env=user_env())
 
 
 def supports(tool: Tool, option: str) -> bool:

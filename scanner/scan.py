@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import fnmatch
+import os
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 from scanner import __version__, suppressions
 from scanner.config import Config
@@ -77,7 +79,41 @@ def _mark_suppressed(evaluations: list[Evaluation], findings: list[Finding]) -> 
     return out
 
 
-def run_scan(options: ScanOptions) -> ScanResult:
+class Progress(Protocol):
+    """Told how far the parsing has come (the CLI's terminal line; see ``scanner.cli.progress``)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, files: int) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+def _unit_sizes(terraform_dirs: list[Path], templates: list[Path]) -> dict[Path, int]:
+    """Files per unit, for the progress line: a root's own ``.tf``/``.tf.json`` files (its
+    local modules are parsed with it, not counted) and one per template."""
+    sizes: dict[Path, int] = dict.fromkeys(templates, 1)
+    for directory in terraform_dirs:
+        try:
+            with os.scandir(directory) as entries:
+                count = sum(1 for e in entries if e.name.endswith((".tf", ".tf.json")))
+        except OSError:
+            count = 0
+        sizes[directory] = max(1, count)
+    return sizes
+
+
+def run_scan(options: ScanOptions, progress: Progress | None = None) -> ScanResult:
+    """One scan. ``progress``, when given, hears of every unit parsed and is finished
+    before this returns or raises."""
+    try:
+        return _run_scan(options, progress)
+    finally:
+        if progress is not None:
+            progress.finish()
+
+
+def _run_scan(options: ScanOptions, progress: Progress | None) -> ScanResult:
     config = options.config
     root = scan_root(options.paths, options.root)
     catalogue = load_policies(extra_dirs=options.policy_dirs)
@@ -93,6 +129,14 @@ def run_scan(options: ScanOptions) -> ScanResult:
         return looks_like_template(text)
 
     found = discover(list(options.paths), root, config.limits, sniff)
+    on_unit = None
+    if progress is not None:
+        sizes = _unit_sizes(found.terraform_dirs, found.templates)
+        progress.start(sum(sizes.values()))
+
+        def on_unit(unit: Path) -> None:
+            progress.advance(sizes.get(unit, 1))
+
     models, not_ours = load_units(
         found.terraform_dirs,
         found.templates,
@@ -103,6 +147,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
         parameter_files=options.parameter_files,
         limits=config.limits,
         debug=options.debug,
+        on_unit=on_unit,
     )
     files = FileSummary(not_ours=sorted({*found.not_ours, *not_ours}))
 

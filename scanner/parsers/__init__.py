@@ -9,7 +9,7 @@ a scan of templates alone never loads the HCL parser (and the other way round).
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -38,12 +38,14 @@ def load_units(
     parameter_files: Sequence[Path] = (),
     limits: Limits | None = None,
     debug: bool = False,
+    on_unit: Callable[[Path], None] | None = None,
 ) -> Units:
     """Load every Terraform root module and every candidate template under ``root``.
 
     ``variables``/``var_files`` go to every Terraform unit, ``parameters``/
     ``parameter_files`` to every template. With ``debug`` a crash's problem carries the
-    whole traceback instead of the exception's one line.
+    whole traceback instead of the exception's one line. ``on_unit`` is told of each unit
+    (its directory or template) once it is loaded: the progress line counts with it.
     """
     limits = limits or Limits()
     models: list[Model] = []
@@ -64,6 +66,8 @@ def load_units(
                 )
             except Exception as exc:  # never lose the rest of the scan
                 models.append(Model(problems=(_crash_problem(directory, root, exc, debug),)))
+            if on_unit is not None:
+                on_unit(directory)
     if templates:
         from scanner.parsers.cloudformation import load_cloudformation
 
@@ -82,6 +86,8 @@ def load_units(
                 not_ours.append(relpath(template, root))
             else:
                 models.append(model)
+            if on_unit is not None:
+                on_unit(template)
     return Units(models, not_ours)
 
 
