@@ -303,6 +303,34 @@ def trailscan_tool(name: str, python: str) -> Tool:
     return Tool(name, [python, "-m", "scanner", "scan", "--format", "json", "--no-color"], env=user_env())
 
 
+# The floor of the one-file case: start Python, import lark, load the HCL parse tables the
+# way trailscan does (the shipped module, python-hcl2's post-lexer), parse the file; none
+# of trailscan's own modules (its packages' __init__ would import the whole front end).
+FLOOR = """
+import gc, importlib.util, sys
+from pathlib import Path
+from lark import Lark
+
+def load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+here = Path(importlib.util.find_spec("scanner").origin).parent / "parsers" / "terraform"
+gc.disable()
+tables = load("tables", here / "_hcl_tables.py")
+post = load("post", Path(importlib.util.find_spec("hcl2").origin).parent / "postlexer.py")
+parser = Lark._load_from_dict(tables.DATA, tables.MEMO, postlex=post.PostLexer(), propagate_positions=True)
+gc.enable()
+parser.parse(Path(sys.argv[1]).read_text(encoding="utf-8") + "\\n")
+"""
+
+
+def floor_tool(python: str) -> Tool:
+    return Tool("python-hcl2 floor", [str(Path(python).absolute()), "-c", FLOOR], env=user_env())
+
+
 def supports(tool: Tool, option: str) -> bool:
     help_text = subprocess.run([*tool.command[:3], "scan", "--help"], capture_output=True, text=True,
                                cwd=OUT).stdout
@@ -452,10 +480,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{against_peer_one:5.1f}x cpu (goal >= 50x)" if peer_name else "n/a (no checkov)"
             )
     if "b" in cases:
-        res = measure(tools, _one_tf(), args.repeat)
+        floor = floor_tool(ours[-1].command[0])
+        res = measure([*tools, floor], _one_tf(), args.repeat)
         report_case("(b) one .tf file with a trail (pre-commit)", res, names, peer_name)
         against_peer("b one .tf", res, GOAL_ONE_TF)
         note_memory(res)
+        for n in names:
+            cpu = res[n].median_cpu() / res[floor.name].median_cpu()
+            wall = res[n].median_wall() / res[floor.name].median_wall()
+            print(f"    {n + ':':<10} trailscan/floor: wall {wall:4.2f}x  cpu {cpu:4.2f}x "
+                  f"(the floor: Python, lark, the parse tables, one parse)")
+            summary[n]["b vs floor"] = f"{wall:5.2f}x wall, {cpu:5.2f}x cpu of the floor (goal <= 1.2x)"
     if "c" in cases:
         res = measure(tools, _one_cfn(), args.repeat)
         report_case("(c) one CloudFormation template with a trail", res, names, peer_name)

@@ -7,9 +7,12 @@ costs that policy a CT900 finding (see ``scanner.engine``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import fnmatch
+import gc
 import os
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
@@ -103,11 +106,31 @@ def _unit_sizes(terraform_dirs: list[Path], templates: list[Path]) -> dict[Path,
     return sizes
 
 
+@contextlib.contextmanager
+def _permanent_objects_frozen() -> Iterator[None]:
+    """Keep what exists before the scan out of the cyclic collector's sight during it.
+
+    The collector's full passes re-walk every live object; modules, policies and the
+    configuration live as long as the process anyway, and re-walking them was a quarter
+    of the collector's time in a 610-file scan. ``gc.freeze`` moves them aside until the
+    scan ends (then ``gc.unfreeze``, for callers that go on in the same process).
+    Thresholds are left alone: a scan does make cyclic garbage, and collecting it less
+    often raised that scan's peak memory by 20 % (every 100,000 allocations) to 150 %
+    (every million).
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def run_scan(options: ScanOptions, progress: Progress | None = None) -> ScanResult:
     """One scan. ``progress``, when given, hears of every unit parsed and is finished
     before this returns or raises."""
     try:
-        return _run_scan(options, progress)
+        with _permanent_objects_frozen():
+            return _run_scan(options, progress)
     finally:
         if progress is not None:
             progress.finish()
