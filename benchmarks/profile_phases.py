@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import importlib.util
 import io
 import os
 import pstats
@@ -150,7 +151,8 @@ TIMED: tuple[tuple[int, str, tuple[tuple[str, str], ...]], ...] = (
     (0, "discovery (walk, classify)", (("scanner.scan", "discover"),)),
     (0, "front ends (load_units)", (("scanner.scan", "load_units"),)),
     (1, "Terraform roots", (("scanner.parsers.terraform", "load_terraform"),)),
-    (2, "lark parse tables (load)", (("scanner.parsers.terraform.grammar", "hcl_parser"),)),
+    (2, "lark parse tables (load)", (("scanner.parsers.terraform.grammar", "hcl_parser"),
+                                     ("hcl2.api", "_get_parser"))),  # before trailscan shipped them
     (2, "lark parse (lex + LALR + tree, positions)", (("lark.lark", "Lark.parse"),)),
     (2, "tree -> blocks", (("scanner.parsers.terraform.hcl", "_fill_hcl_body"),
                            ("scanner.parsers.terraform.hcl", "_json_file"))),
@@ -170,11 +172,14 @@ def _install_timers() -> list[float]:
     for index, (_, _, targets) in enumerate(TIMED):
         depth = [0]
         for module_name, attribute in targets:
-            owner: object = importlib.import_module(module_name)
             *path, name = attribute.split(".")
-            for part in path:
-                owner = getattr(owner, part)
-            original = getattr(owner, name)
+            try:  # an older trailscan may lack one: that phase then reads 0
+                owner: object = importlib.import_module(module_name)
+                for part in path:
+                    owner = getattr(owner, part)
+                original = getattr(owner, name)
+            except (ImportError, AttributeError):
+                continue
 
             def timed(*args: object, _original: Callable[..., object] = original, _index: int = index,
                       _depth: list[int] = depth, **kwargs: object) -> object:
@@ -197,11 +202,19 @@ def _install_timers() -> list[float]:
 
 def timers(scan_args: Sequence[str]) -> tuple[float, float, list[float], int]:
     """(CPU total, CPU of the imports before the run, phase CPU times, exit code)."""
+    import importlib
+
+    targets = [Path(a) for a in scan_args if not a.startswith("-") and Path(a).exists()]
+    files = [f for t in targets for f in ([t] if t.is_file() else t.rglob("*"))]
     start = time.process_time()
     import scanner.cli.commands  # noqa: F401 - the CLI and what it imports up front
-    import scanner.parsers.cloudformation  # noqa: F401 - imported here to be wrapped
-    import scanner.parsers.terraform  # noqa: F401
 
+    # the front ends the scan will load, imported here to be wrapped (a scan of .tf files
+    # alone never loads the CloudFormation one, and the other way round)
+    if any(f.suffix == ".tf" or f.name.endswith(".tf.json") for f in files):
+        importlib.import_module("scanner.parsers.terraform")
+    if any(f.suffix in (".yaml", ".yml", ".json", ".template") for f in files):
+        importlib.import_module("scanner.parsers.cloudformation")
     imports = time.process_time() - start
     totals = _install_timers()
     from scanner.cli import main
@@ -282,7 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         accounted = imports + sum(t for (indent, _, _), t in zip(TIMED, totals, strict=True) if indent == 0)
         print(f"  {'rest (start-up, accounts, argument parsing, ...)':<52} {total - accounted:8.3f}s")
         target = next((a for a in scan_args if not a.startswith("-")), None)
-        if target is not None:
+        if target is not None and importlib.util.find_spec("scanner.parsers.terraform.grammar"):
             with_positions, without = propagation_share(target)
             print(f"  parsing every .tf again: {with_positions:.3f}s with positions, {without:.3f}s without "
                   f"(propagation {100 * (1 - without / with_positions) if with_positions else 0:.0f}% of parsing)")
