@@ -390,6 +390,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds per case (median; >= 3)")
     parser.add_argument("--warm", action="store_true", help="also the monorepo with trailscan's cache filled")
     parser.add_argument("--no-checkov", action="store_true", help="measure trailscan alone")
+    parser.add_argument("--first-run", action="store_true",
+                        help="also (b) as the first run after an install: deletes python-hcl2's own "
+                             "table cache (hcl2/.lark_cache.bin) in each measured environment before each run")
     parser.add_argument("--trailscan", action="append", default=[], metavar="NAME=PYTHON",
                         help="a trailscan to measure (the Python of its environment); repeatable, "
                              "e.g. before=... after=...; default: this Python")
@@ -491,6 +494,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"    {n + ':':<10} trailscan/floor: wall {wall:4.2f}x  cpu {cpu:4.2f}x "
                   f"(the floor: Python, lark, the parse tables, one parse)")
             summary[n]["b vs floor"] = f"{wall:5.2f}x wall, {cpu:5.2f}x cpu of the floor (goal <= 1.2x)"
+    if "b" in cases and args.first_run:
+        first = {t.name: Runs() for t in ours}
+        for _ in range(args.repeat):
+            for tool in ours:
+                cache = subprocess.run(
+                    [tool.command[0], "-c", "import hcl2.parser; print(hcl2.parser.PARSER_FILE)"],
+                    capture_output=True, text=True, env=tool.env, cwd=OUT,
+                ).stdout.strip()
+                if cache.endswith(".lark_cache.bin"):
+                    Path(cache).unlink(missing_ok=True)
+                run_once(tool.cmd(_one_tf()), first[tool.name], env=tool.env)
+        if peer_name:
+            first[peer_name] = res[peer_name]
+        report_case("(b) the same, as the first run after an install (checkov's runs above)",
+                    first, names, peer_name)
+        for n in names:
+            if peer_name:
+                cpu = first[peer_name].median_cpu() / first[n].median_cpu()
+                summary[n]["b first run"] = f"{cpu:5.1f}x cpu (first run after an install)"
     if "c" in cases:
         res = measure(tools, _one_cfn(), args.repeat)
         report_case("(c) one CloudFormation template with a trail", res, names, peer_name)
