@@ -7,10 +7,15 @@ costs that policy a CT900 finding (see ``scanner.engine``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import fnmatch
+import gc
+import os
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 from scanner import __version__, suppressions
 from scanner.config import Config
@@ -99,7 +104,61 @@ def _changed_sources(changed: list[Path], root: Path, units: list[Unit]) -> set[
     return wanted
 
 
-def run_scan(options: ScanOptions) -> ScanResult:
+class Progress(Protocol):
+    """Told how far the parsing has come (the CLI's terminal line; see ``scanner.cli.progress``)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, files: int) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+def _unit_sizes(terraform_dirs: list[Path], templates: list[Path]) -> dict[Path, int]:
+    """Files per unit, for the progress line: a root's own ``.tf``/``.tf.json`` files (its
+    local modules are parsed with it, not counted) and one per template."""
+    sizes: dict[Path, int] = dict.fromkeys(templates, 1)
+    for directory in terraform_dirs:
+        try:
+            with os.scandir(directory) as entries:
+                count = sum(1 for e in entries if e.name.endswith((".tf", ".tf.json")))
+        except OSError:
+            count = 0
+        sizes[directory] = max(1, count)
+    return sizes
+
+
+@contextlib.contextmanager
+def _permanent_objects_frozen() -> Iterator[None]:
+    """Keep what exists before the scan out of the cyclic collector's sight during it.
+
+    The collector's full passes re-walk every live object; modules, policies and the
+    configuration live as long as the process anyway, and re-walking them was a quarter
+    of the collector's time in a 610-file scan. ``gc.freeze`` moves them aside until the
+    scan ends (then ``gc.unfreeze``, for callers that go on in the same process).
+    Thresholds are left alone: a scan does make cyclic garbage, and collecting it less
+    often raised that scan's peak memory by 20 % (every 100,000 allocations) to 150 %
+    (every million).
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def run_scan(options: ScanOptions, progress: Progress | None = None) -> ScanResult:
+    """One scan. ``progress``, when given, hears of every unit parsed and is finished
+    before this returns or raises."""
+    try:
+        with _permanent_objects_frozen():
+            return _run_scan(options, progress)
+    finally:
+        if progress is not None:
+            progress.finish()
+
+
+def _run_scan(options: ScanOptions, progress: Progress | None) -> ScanResult:
     config = options.config
     changed = list(options.paths) if options.changed_files else None
     if changed is not None:
@@ -129,6 +188,14 @@ def run_scan(options: ScanOptions) -> ScanResult:
         gitignore=options.gitignore,
     )
     found = discover(walk, root, config.limits, sniff, ignores=ignores, changed=changed)
+    on_unit = None
+    if progress is not None:
+        sizes = _unit_sizes(found.terraform_dirs, [*found.templates, *found.plans])
+        progress.start(sum(sizes.values()))
+
+        def on_unit(unit: Path) -> None:
+            progress.advance(sizes.get(unit, 1))
+
     models, not_ours = load_units(
         found.terraform_dirs,
         found.templates,
@@ -140,6 +207,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
         limits=config.limits,
         debug=options.debug,
         plans=found.plans,
+        on_unit=on_unit,
     )
     files = FileSummary(not_ours=sorted({*found.not_ours, *not_ours}))
 

@@ -28,6 +28,23 @@ def _size(directory: Path) -> int:
     return total
 
 
+NO_TABLE_BUILD = """
+import lark.lark, lark.load_grammar
+def refuse(*args, **kwargs):
+    raise AssertionError("a run built the LALR tables")
+lark.lark.Lark._build_parser = refuse
+lark.load_grammar.load_grammar = refuse
+from scanner.parsers.terraform import grammar
+from scanner.parsers.terraform.hcl import parse_source
+assert grammar.shipped_tables_match()
+assert "site-packages" in grammar.__file__, grammar.__file__
+parse_source("main.tf", 'resource "aws_cloudtrail" "t" {\\n  name = "x"\\n}\\n')
+import hcl2.parser
+assert not hcl2.parser.PARSER_FILE.exists(), "python-hcl2 wrote its pickle cache"
+print("loaded")
+"""
+
+
 @pytest.mark.slow
 def test_light_install_is_small_and_has_no_cfn_lint(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
@@ -48,6 +65,13 @@ def test_light_install_is_small_and_has_no_cfn_lint(tmp_path: Path) -> None:
 
     probe = subprocess.run([str(python), "-c", "import cfnlint"], capture_output=True, text=True, env=env)
     assert probe.returncode != 0 and "No module named 'cfnlint'" in probe.stderr
+
+    # The build hook put the HCL parse tables into the installed package: a run loads
+    # them and never builds them (nor writes python-hcl2's pickle cache).
+    tables = subprocess.run(
+        [str(python), "-c", NO_TABLE_BUILD], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert tables.returncode == 0 and tables.stdout.strip() == "loaded", tables.stderr
 
     trailscan = venv / "bin" / "trailscan"
     demo = subprocess.run(

@@ -14,8 +14,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import yaml
-
 from scanner.policy import PolicySpec
 
 KEYS = ("skip-check", "skip_check")
@@ -42,6 +40,8 @@ def _matches(entry: str, alias: str) -> bool:
 
 def read_skip_checks(path: Path, catalogue: Sequence[PolicySpec]) -> list[str]:
     """The trailscan policy ids that ``path``'s ``skip-check`` list switches off."""
+    import yaml  # here: a scan without a .checkov.yaml never loads PyYAML
+
     try:
         if path.stat().st_size > MAX_BYTES:
             raise ValueError(f"{path}: larger than {MAX_BYTES} bytes, not a checkov config")

@@ -19,6 +19,7 @@ from scanner.cli.options import (
     scan_options_from_args,
 )
 from scanner.cli.outputs import check_targets, write_reports
+from scanner.cli.progress import progress_for
 from scanner.docs import render_explain, render_list
 from scanner.reporters import RenderOptions, render
 from scanner.results import ScanResult
@@ -128,7 +129,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     console = console_format(args)
     check_targets(args.output)
     config = resolve_config(args)
-    result = run_scan(scan_options_from_args(args, config))
+    progress = progress_for(sys.stderr, enabled=not args.no_progress)
+    result = run_scan(scan_options_from_args(args, config), progress)
     result.fail_on_none = args.fail_on == "none"
     if result.nothing_to_scan:
         print("trailscan: nothing to scan (no Terraform or CloudFormation found)", file=sys.stderr)

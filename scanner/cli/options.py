@@ -78,6 +78,11 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
         "--show-suppressed", action="store_true", help="include suppressed findings in the reports"
     )
     out.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress line on stderr (it appears only on a terminal, for scans over about a second)",
+    )
+    out.add_argument(
         "--root",
         type=Path,
         metavar="DIR",

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from scanner import baseline, regressions
+from scanner import baseline
 from scanner.cli.options import (
     UsageError,
     add_scan_options,
@@ -89,6 +89,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         if fmt not in DIFF_FORMATS:
             raise UsageError(f"diff supports --output {'/'.join(DIFF_FORMATS)}=FILE, not {fmt!r}")
     check_targets(args.output)
+    from scanner import regressions  # here: git and subprocess are for ``diff`` only
+
     config = resolve_config(args)
     options = scan_options_from_args(args, config)
     try:

@@ -10,7 +10,7 @@ a scan of templates alone never loads the HCL parser (and the other way round).
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -40,13 +40,16 @@ def load_units(
     limits: Limits | None = None,
     debug: bool = False,
     plans: Sequence[Path] = (),
+    on_unit: Callable[[Path], None] | None = None,
 ) -> Units:
     """Load every Terraform root module and every candidate template under ``root``.
 
     ``variables``/``var_files`` go to every Terraform unit, ``parameters``/
     ``parameter_files`` to every template. ``plans`` are ``terraform show -json`` files:
     they carry their own values, so no variable applies to them. With ``debug`` a crash's
-    problem carries the whole traceback instead of the exception's one line.
+    problem carries the whole traceback instead of the exception's one line. ``on_unit`` is
+    told of each unit (its directory, template or plan) once it is loaded: the progress
+    line counts with it.
     """
     limits = limits or Limits()
     models: list[Model] = []
@@ -67,6 +70,8 @@ def load_units(
                 )
             except Exception as exc:  # never lose the rest of the scan
                 models.append(Model(problems=(_crash_problem(directory, root, exc, debug),)))
+            if on_unit is not None:
+                on_unit(directory)
     if plans:
         from scanner.parsers.plan import load_plan
 
@@ -75,6 +80,8 @@ def load_units(
                 models.append(load_plan(plan, root, limits=limits))
             except Exception as exc:  # never lose the rest of the scan
                 models.append(Model(problems=(_crash_problem(plan, root, exc, debug),)))
+            if on_unit is not None:
+                on_unit(plan)
     if templates:
         from scanner.parsers.cloudformation import load_cloudformation
 
@@ -93,6 +100,8 @@ def load_units(
                 not_ours.append(relpath(template, root))
             else:
                 models.append(model)
+            if on_unit is not None:
+                on_unit(template)
     return Units(models, not_ours)
 
 

@@ -26,10 +26,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-import hcl2
 from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from scanner.parsers.terraform.grammar import parse_hcl as grammar_parse
 from scanner.parsers.terraform.lexer import Lexed, lex
 
 
@@ -143,19 +143,20 @@ def _remap_error(exc: UnexpectedInput, rw: Rewritten) -> UnexpectedInput:
 
 
 def parse_hcl(text: str) -> Tree:
-    """``hcl2.parses_to_tree`` that accepts what Terraform accepts (see the module doc).
+    """The HCL parser (``grammar.parse_hcl``) made to accept what Terraform accepts (see
+    the module doc).
 
     Raises lark's ``UnexpectedInput`` (positions in ``text``) when Terraform would reject
     the file too, or when python-hcl2 cannot be brought to read it.
     """
     try:
-        return hcl2.parses_to_tree(text)
+        return grammar_parse(text)
     except UnexpectedInput as first:
         rw = rewrite(text)
         if rw is None:
             raise
         try:
-            tree = hcl2.parses_to_tree(rw.text)
+            tree = grammar_parse(rw.text)
         except UnexpectedInput as second:
             raise _remap_error(second, rw) from first
         _map_positions(tree, rw)

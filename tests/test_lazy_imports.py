@@ -1,0 +1,80 @@
+"""A run imports only what it uses: the fixed cost of a one-file pre-commit run is mostly
+imports, so each heavy dependency is loaded only by the work that needs it.
+
+- ``--version`` loads no policy, no analysis, no parser library;
+- a Terraform scan never loads PyYAML, cfn-lint, or python-hcl2's package (only lark and
+  python-hcl2's post-lexer, with the shipped parse tables);
+- a CloudFormation scan never loads lark or python-hcl2;
+- ``diff``'s git machinery (``subprocess``) is not loaded by ``scan``.
+
+Each case runs in a fresh interpreter and reports which modules it ended with.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBE = textwrap.dedent(
+    """
+    import contextlib, io, json, sys
+    from scanner.cli import main
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = main(sys.argv[1:])
+    print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+    """
+)
+
+
+def _modules(*args: str, cwd: Path) -> set[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    run = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
+    )
+    assert run.returncode == 0, run.stderr
+    return set(json.loads(run.stdout.splitlines()[-1])["modules"])
+
+
+def _loaded(modules: set[str], package: str) -> bool:
+    return any(m == package or m.startswith(package + ".") for m in modules)
+
+
+TF = 'resource "aws_cloudtrail" "t" {\n  name           = "t"\n  s3_bucket_name = "logs"\n}\n'
+CFN = (
+    'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n'
+    "    Properties:\n      S3BucketName: logs\n      IsLogging: true\n"
+)
+
+
+def test_version_loads_no_policy_and_no_parser(tmp_path: Path) -> None:
+    modules = _modules("--version", cwd=tmp_path)
+    for package in ("policies", "scanner.analysis", "lark", "hcl2", "yaml", "cfnlint", "subprocess"):
+        assert not _loaded(modules, package), package
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "absent", "present"),
+    [
+        ("main.tf", TF, ("yaml", "cfnlint", "hcl2", "subprocess", "scanner.parsers.cloudformation"),
+         ("lark", "policies", "scanner.analysis")),
+        ("template.yaml", CFN, ("lark", "hcl2", "cfnlint", "subprocess", "scanner.parsers.terraform"),
+         ("yaml", "policies", "scanner.analysis")),
+    ],
+)
+def test_a_scan_loads_only_its_own_front_end(
+    tmp_path: Path, name: str, text: str, absent: tuple[str, ...], present: tuple[str, ...]
+) -> None:
+    (tmp_path / name).write_text(text)
+    modules = _modules(name, "--format", "json", cwd=tmp_path)
+    for package in absent:
+        assert not _loaded(modules, package), package
+    for package in present:  # the probe sees what a scan loads
+        assert _loaded(modules, package), package
