@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanner import arns
 from scanner.model import Condition, PolicyDocument, Principal, Span, Statement
 
 # ---------------------------------------------------------------------------
@@ -100,9 +102,93 @@ def read_text(path: Path, max_bytes: int) -> tuple[str | None, str]:
 
 @dataclass(frozen=True, slots=True)
 class UnknownValue:
-    """A value the front end could not resolve statically; ``reason`` says why."""
+    """A value the front end could not resolve statically; ``reason`` says why.
+
+    ``target`` is the ref of the record the value identifies when it was built around a
+    reference to that record's identifying attribute (``aws_s3_bucket.logs.id`` whose
+    name is a variable): links follow it although the text is unknown. ``nonempty``
+    says the value is certainly not empty (a template with literal text, a resource's
+    identifier), so "is it set?" questions are decided.
+    """
 
     reason: str = "value is not known before apply"
+    target: str = ""
+    nonempty: bool = False
+
+
+class RefStr(str):
+    """A known string that identifies a record by reference (``aws_kms_key.k.arn``):
+    the text as usual, plus ``target``, the referenced record's ref in the unit.
+
+    A ``str`` subclass so that every string operation keeps working; operations that make
+    a new string (concatenation, functions) return plain ``str`` and so drop the target
+    unless the evaluator keeps it on purpose (see ``with_target``).
+    """
+
+    target: str
+
+    def __new__(cls, text: str, target: str) -> RefStr:
+        obj = super().__new__(cls, text)
+        obj.target = target
+        return obj
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (RefStr, (str(self), self.target))
+
+
+def target_of(value: object) -> str:
+    """The ref a value identifies by reference ('' when it does not)."""
+    if isinstance(value, RefStr | UnknownValue):
+        return value.target
+    return ""
+
+
+def with_target(value: object, target: str) -> object:
+    """``value`` carrying ``target`` (a string or an unknown); other values unchanged.
+
+    An unknown that identifies a record is certainly non-empty: every identifier a
+    provider gives a resource (name, id, ARN) is.
+    """
+    if not target:
+        return value
+    if isinstance(value, UnknownValue):
+        return UnknownValue(value.reason, target=target, nonempty=True)
+    if isinstance(value, str) and not isinstance(value, RefStr) or (
+        isinstance(value, RefStr) and value.target != target
+    ):
+        return RefStr(str(value), target)
+    return value
+
+
+def without_target(value: object) -> object:
+    """``value`` no longer naming a record (a function made a new value out of it)."""
+    if isinstance(value, RefStr):
+        return str(value)
+    if isinstance(value, UnknownValue) and (value.target or value.nonempty):
+        return UnknownValue(value.reason)
+    return value
+
+
+_REGION_RE = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d$")
+_ACCOUNT_RE = re.compile(r"^\d{12}$")
+_CONSTANTS = frozenset({"aws", "aws-cn", "aws-us-gov", "amazonaws.com", arns.ACCOUNT,
+                        arns.REGION, "${AWS::URLSuffix}", "${AWS::Partition}"})
+
+
+def is_environment_constant(value: object) -> bool:
+    """A part of an ARN that names where, not what: the partition, region, account or
+    DNS suffix. Built around one reference and such parts, a value still names the record
+    the reference names (``arn:${partition}:logs:${region}:${account}:log-group:${name}``)."""
+    if not isinstance(value, str) or isinstance(value, RefStr):
+        return False
+    return value in _CONSTANTS or bool(_REGION_RE.match(value) or _ACCOUNT_RE.match(value))
+
+
+def is_nonempty(value: object) -> bool:
+    """Whether a (possibly unknown) value is certainly a non-empty string."""
+    if isinstance(value, UnknownValue):
+        return value.nonempty
+    return isinstance(value, str) and value != ""
 
 
 class Opaque:

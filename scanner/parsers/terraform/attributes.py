@@ -2,6 +2,10 @@
 
 A resource whose identifying name is not written gets the symbolic token ``${<ref>}``
 (see ``scanner.model``) so its id, name and ARN stay consistent with each other.
+
+Which attributes *identify* a resource is written here too (``IDENTIFYING``): a reference
+to one of them names that resource whatever its name resolves to, so the value carries the
+resource's ref as its ``target`` (``scanner.parsers.common.RefStr``).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from typing import Any
 
 from scanner import arns
 from scanner.arns import ACCOUNT, REGION
-from scanner.parsers.terraform.values import UnknownValue
+from scanner.parsers.terraform.values import UnknownValue, target_of, with_target
 
 Value = Any
 
@@ -125,3 +129,57 @@ def data_source(dtype: str, attr: str, written: Written, ref: str) -> Value:
     if value is not MISSING:
         return value
     return UnknownValue(f"{ref}.{attr} is read from the data source {dtype} at plan time")
+
+
+# Attributes that name the resource itself (its name, id or ARN), per type.
+IDENTIFYING: dict[str, frozenset[str]] = {
+    "aws_s3_bucket": frozenset({"id", "bucket", "arn"}),
+    "aws_kms_key": frozenset({"id", "key_id", "arn"}),
+    "aws_cloudwatch_log_group": frozenset({"id", "name", "arn"}),
+    "aws_iam_role": frozenset({"id", "name", "arn"}),
+    "aws_iam_policy": frozenset({"id", "arn"}),
+    "aws_sns_topic": frozenset({"id", "name", "arn"}),
+    "aws_cloudwatch_event_rule": frozenset({"id", "name", "arn"}),
+    "aws_cloudtrail": frozenset({"id", "name", "arn"}),
+    "aws_cloudwatch_metric_alarm": frozenset({"id", "alarm_name", "arn"}),
+    "aws_cloudwatch_log_metric_filter": frozenset({"id", "name"}),
+}
+# An alias stands for its key: every one of these names the key it targets.
+ALIAS_IDENTIFYING = frozenset({"id", "name", "arn", "target_key_arn", "target_key_id"})
+
+# Data sources that read one existing resource by its identifying argument: when that
+# argument refers to a resource of the scan, the data source *is* that resource.
+LOOKUP_ARGUMENT: dict[str, tuple[str, frozenset[str]]] = {
+    "aws_s3_bucket": ("bucket", frozenset({"id", "bucket", "arn"})),
+    "aws_kms_key": ("key_id", frozenset({"id", "key_id", "arn"})),
+    "aws_kms_alias": ("name", frozenset({"id", "name", "arn", "target_key_arn", "target_key_id"})),
+    "aws_cloudwatch_log_group": ("name", frozenset({"id", "name", "arn"})),
+    "aws_iam_role": ("name", frozenset({"id", "name", "arn"})),
+    "aws_sns_topic": ("name", frozenset({"id", "name", "arn"})),
+}
+
+
+def alias_target_key_arn(written: Written) -> Value:
+    """``aws_kms_alias.target_key_arn``: the ARN of the key ``target_key_id`` names."""
+    key = written("target_key_id")
+    if key is MISSING or key is None:
+        return UnknownValue("target_key_id of the alias is not set")
+    if isinstance(key, UnknownValue) or not isinstance(key, str):
+        return key if isinstance(key, UnknownValue) else UnknownValue("target_key_id is not a string")
+    text = key if key.startswith("arn:") else arns.kms_key(key)
+    return with_target(text, target_of(key))
+
+
+def identifies(rtype: str, attr: str, written: Written, ref: str) -> str:
+    """The ref of the record ``<ref>.<attr>`` identifies ('' when it identifies none)."""
+    if rtype == "aws_kms_alias":
+        return target_of(written("target_key_id")) if attr in ALIAS_IDENTIFYING else ""
+    return ref if attr in IDENTIFYING.get(rtype, frozenset()) else ""
+
+
+def looked_up(dtype: str, attr: str, written: Written) -> str:
+    """The record a data source reads, when its lookup argument refers to one ('')."""
+    entry = LOOKUP_ARGUMENT.get(dtype)
+    if entry is None or attr not in entry[1]:
+        return ""
+    return target_of(written(entry[0]))

@@ -23,18 +23,22 @@ from scanner.parsers.terraform.templates import (
     parts_from_string_tree,
     parts_from_text,
 )
+from scanner.parsers.common import is_environment_constant
 from scanner.parsers.terraform.values import (
     EvalError,
     Lazy,
+    RefStr,
     SpannedDict,
     UnknownValue,
     get_attr,
     get_index,
     iterate,
+    target_of,
     tf_equal,
     to_bool,
     to_number,
     to_string,
+    without_target,
 )
 
 Value = Any
@@ -251,14 +255,14 @@ class Evaluator:
             a, b = self.evaluate(yes, scope), self.evaluate(no, scope)
             if not isinstance(a, UnknownValue) and tf_equal(a, b):
                 return a
-            return cond
+            return without_target(cond)
         return self.eval(yes if to_bool(cond) else no, scope)
 
     def _e_unary_op(self, node: Tree, scope: Scope) -> Value:
         op = str(node.children[0]).strip()
         value = self.eval(_meaningful(node.children)[0], scope)
         if isinstance(value, UnknownValue):
-            return value
+            return without_target(value)
         if op == "!":
             return not to_bool(value)
         return -to_number(value)
@@ -277,17 +281,17 @@ class Evaluator:
                     return True
             rhs = self.eval(rhs_node, scope)
             if isinstance(rhs, UnknownValue):
-                return rhs
+                return without_target(rhs)
             right = to_bool(rhs)
             if isinstance(lhs, UnknownValue):
                 if (op == "&&" and not right) or (op == "||" and right):
                     return right
-                return lhs
+                return without_target(lhs)
             return right
         rhs = self.eval(rhs_node, scope)
         for side in (lhs, rhs):
             if isinstance(side, UnknownValue):
-                return side
+                return without_target(side)
         if op == "==":
             return tf_equal(lhs, rhs)
         if op == "!=":
@@ -397,7 +401,7 @@ class Evaluator:
         if expand and args:
             last = args.pop()
             if isinstance(last, UnknownValue):
-                return last
+                return without_target(last)
             if not isinstance(last, list):
                 raise EvalError("the ... argument must be a list")
             args.extend(last)
@@ -421,11 +425,58 @@ class Evaluator:
     # -- templates ---------------------------------------------------------------
 
     def render(self, parts: list[Part], scope: Scope) -> Value:
+        """A template's value. A template of literal text around exactly one reference to
+        a record (``"${aws_cloudwatch_log_group.g.arn}:*"``, an ARN built from a name and
+        the partition, region or account) still names that record; one with literal text
+        is certainly non-empty, even when it cannot be rendered."""
         if len(parts) == 1 and isinstance(parts[0], Interp):
             return self.eval(parts[0].expr, scope)
+        if all(isinstance(p, Literal | Interp) for p in parts):
+            return self._render_flat(parts, scope)
         out: list[str] = []
         unknown = self._render_into(parts, scope, out)
-        return unknown if unknown is not None else "".join(out)
+        if unknown is None:
+            return "".join(out)
+        literal = any(isinstance(p, Literal) and p.text for p in parts) or any(out)
+        return UnknownValue(unknown.reason, nonempty=literal or unknown.nonempty)
+
+    def _render_flat(self, parts: list[Part], scope: Scope) -> Value:
+        texts: list[str] = []
+        targets: list[str] = []
+        others_constant = True
+        nonempty = False
+        unknown: UnknownValue | None = None
+        for part in parts:
+            if isinstance(part, Literal):
+                texts.append(part.text)
+                nonempty = nonempty or bool(part.text)
+                continue
+            assert isinstance(part, Interp)
+            try:
+                value = self.eval(part.expr, scope)
+                if not isinstance(value, UnknownValue):
+                    text = to_string(value)
+            except EvalError as exc:
+                if unknown is None:
+                    raise
+                # after an unknown part the template is unknown anyway: say the first why
+                value = UnknownValue(str(exc))
+            target = target_of(value)
+            if target:
+                targets.append(target)
+            elif not is_environment_constant(value):
+                others_constant = False
+            if isinstance(value, UnknownValue):
+                unknown = unknown or value
+                nonempty = nonempty or value.nonempty
+                continue
+            texts.append(text)
+            nonempty = nonempty or bool(text)
+        target = targets[0] if len(targets) == 1 and others_constant else ""
+        if unknown is not None:
+            return UnknownValue(unknown.reason, target=target, nonempty=nonempty or bool(target))
+        joined = "".join(texts)
+        return RefStr(joined, target) if target else joined
 
     def _render_into(self, parts: list[Part], scope: Scope, out: list[str]) -> Value:
         for part in parts:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from scanner.parsers.common import is_environment_constant, is_nonempty
 from scanner.parsers.terraform.values import (
     EvalError,
     JsonText,
@@ -18,10 +19,13 @@ from scanner.parsers.terraform.values import (
     UnknownValue,
     first_unknown,
     json_encode,
+    target_of,
     tf_equal,
     to_bool,
     to_number,
     to_string,
+    with_target,
+    without_target,
 )
 
 Value = Any
@@ -92,7 +96,8 @@ def _join(sep: Value, *lists: Value) -> Value:
     items = [item for lst in lists for item in _list(lst, "join")]
     for item in items:
         if isinstance(item, UnknownValue):
-            return item
+            nonempty = (bool(_str(sep)) and len(items) > 1) or any(is_nonempty(i) for i in items)
+            return UnknownValue(item.reason, nonempty=nonempty)
     return _str(sep).join(_str(i) for i in items)
 
 
@@ -313,25 +318,55 @@ _SEES_UNKNOWN = {"join", "concat", "merge", "coalesce", "contains", "jsonencode"
                  "one", "distinct", "toset", "tomap", "coalescelist", "zipmap"}
 
 
+# Functions whose result is their (first non-empty) argument itself: a value that names a
+# record by reference still names it afterwards. Every other function makes a new value.
+_SAME_VALUE = frozenset({"tostring", "coalesce"})
+_VERB_RE = re.compile(r"%[-+# 0]*\d*(?:\.\d+)?[a-zA-Z%]")
+
+
+def _format_target(args: list[Value]) -> tuple[str, bool]:
+    """(the record ``format(fmt, ...)`` still names, whether it is certainly non-empty):
+    a literal format around one reference and partition/region/account parts names the
+    record, like the equivalent template string."""
+    if not args or not isinstance(args[0], str):
+        return "", False
+    rest = args[1:]
+    targets = [target_of(a) for a in rest if target_of(a)]
+    keeps = len(targets) == 1 and all(target_of(a) or is_environment_constant(a) for a in rest)
+    target = targets[0] if keeps else ""
+    literal = bool(_VERB_RE.sub("", args[0]))
+    return target, bool(target) or literal or any(is_nonempty(a) for a in rest)
+
+
 def call(name: str, args: list[Value]) -> Value:
     """Call a built-in; unknown functions and unknown arguments give UnknownValue."""
     func = _FUNCTIONS.get(name)
     if func is None:
         return UnknownValue(f"function {name}() is not evaluated statically")
+    if name == "format":
+        target, nonempty = _format_target(args)
+        unknown = next((a for a in args if isinstance(a, UnknownValue)), None)
+        if unknown is not None:
+            return UnknownValue(unknown.reason, target=target, nonempty=nonempty)
+        return with_target(_call(name, func, args), target)
+    return _call(name, func, args)
+
+
+def _call(name: str, func: Callable[..., Value], args: list[Value]) -> Value:
     for arg in args:
-        if isinstance(arg, UnknownValue):
-            return arg
+        if isinstance(arg, UnknownValue) and name != "coalesce":  # coalesce goes in order
+            return arg if name in _SAME_VALUE else without_target(arg)
         if isinstance(arg, Lazy):
             return UnknownValue(f"{arg.describe()} passed to {name}()")
     if name not in _SEES_UNKNOWN:
         for arg in args:
             hit = first_unknown(arg)
             if hit is not None:
-                return hit
+                return without_target(hit)
     if name == "length":
         hit = first_unknown(args[0]) if args and isinstance(args[0], str) else None
         if hit is not None:
-            return hit
+            return without_target(hit)
     try:
         return func(*args)
     except EvalError:

@@ -21,7 +21,13 @@ from scanner.parsers.terraform.body import BodyView
 from scanner.parsers.terraform.expressions import ChildScope, Scope
 from scanner.parsers.terraform.hcl import Attribute, Block
 from scanner.parsers.terraform.loader import Loader, ModuleSource
-from scanner.parsers.terraform.values import EvalError, Lazy, UnknownValue, to_number
+from scanner.parsers.terraform.values import (
+    EvalError,
+    Lazy,
+    UnknownValue,
+    to_number,
+    with_target,
+)
 
 Value = Any
 MODULE_META_ARGS = frozenset({"source", "version", "count", "for_each", "providers",
@@ -73,6 +79,17 @@ class ResourceValue(Lazy):
         return self.inst.view.value(name)
 
     def attr(self, name: str) -> Value:
+        """``<ref>.<name>``; an identifying attribute (see ``attributes.IDENTIFYING``)
+        carries the ref of the record it names, known or not."""
+        inst = self.inst
+        value = self._value(name)
+        if inst.mode == "data":
+            target = attributes.looked_up(inst.type, name, self.written)
+        else:
+            target = attributes.identifies(inst.type, name, self.written, inst.ref)
+        return with_target(value, target)
+
+    def _value(self, name: str) -> Value:
         inst = self.inst
         if inst.mode == "data":
             if inst.type == "aws_iam_policy_document" and name in ("json", "minified_json"):
@@ -80,6 +97,8 @@ class ResourceValue(Lazy):
                     ("doc", inst.ref), lambda: policy_documents.policy_document(inst.view)
                 )
             return attributes.data_source(inst.type, name, self.written, inst.ref)
+        if inst.type == "aws_kms_alias" and name == "target_key_arn":
+            return attributes.alias_target_key_arn(self.written)
         value = attributes.computed(inst.type, name, self.written, "${" + inst.ref + "}")
         if value is not attributes.NOT_COMPUTED:
             return value

@@ -11,7 +11,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from scanner.parsers.common import Opaque, SpannedDict, UnknownValue, first_unknown
+from scanner.parsers.common import (
+    Opaque,
+    RefStr,
+    SpannedDict,
+    UnknownValue,
+    first_unknown,
+    target_of,
+    with_target,
+    without_target,
+)
 
 __all__ = [
     "EvalError",
@@ -25,10 +34,14 @@ __all__ = [
     "to_string",
     "JsonText",
     "Lazy",
+    "RefStr",
     "SpannedDict",
     "UnknownValue",
     "first_unknown",
+    "target_of",
     "to_json_data",
+    "with_target",
+    "without_target",
 ]
 
 Value = Any
@@ -143,7 +156,7 @@ def tf_equal(a: Value, b: Value) -> bool:
 
 def get_attr(value: Value, name: str) -> Value:
     if isinstance(value, UnknownValue):
-        return value
+        return without_target(value)  # a part of a value identifies nothing
     if isinstance(value, Lazy):
         return value.attr(name)
     if isinstance(value, dict):
@@ -157,9 +170,9 @@ def get_attr(value: Value, name: str) -> Value:
 
 def get_index(value: Value, key: Value) -> Value:
     if isinstance(value, UnknownValue):
-        return value
+        return without_target(value)
     if isinstance(key, UnknownValue):
-        return key
+        return without_target(key)
     if isinstance(value, Lazy):
         return value.index(key)
     if isinstance(value, list):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from scanner.model import Attr, PolicyDocument, Span
+from scanner.model import Attr, Origin, PolicyDocument, Span
 from scanner.parsers.common import policy_document_from_json
 from scanner.parsers.terraform.attributes import MISSING
 from scanner.parsers.terraform.body import BodyView
@@ -23,6 +23,7 @@ from scanner.parsers.terraform.values import (
     JsonText,
     UnknownValue,
     first_unknown,
+    target_of,
     to_bool,
     to_number,
     to_string,
@@ -63,7 +64,42 @@ def to_strs(value: Value) -> tuple[str, ...]:
     hit = first_unknown(items)
     if hit is not None:
         raise UnknownPart(hit.reason)
-    return tuple(to_str(v) for v in items if v is not None)
+    return tuple(str(to_str(v)) for v in items if v is not None)
+
+
+def to_refs(value: Value) -> tuple[str, ...]:
+    """A list of ARNs that may name records of the unit (alarm actions): an unknown item
+    that names a record by reference becomes that record's ``${<ref>}`` token (see
+    ``scanner.model``); any other unknown item makes the list unknown."""
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        target = target_of(item)
+        if target and isinstance(item, UnknownValue):
+            out.append("${" + target + "}")
+            continue
+        hit = first_unknown(item)
+        if hit is not None:
+            raise UnknownPart(hit.reason)
+        if item is not None:
+            out.append(str(to_str(item)))
+    return tuple(out)
+
+
+def plain(value: T) -> T:
+    """A converted value as the model holds it: plain ``str``, never an evaluator string
+    that carries a reference (the reference goes to ``Attr.target``)."""
+    if isinstance(value, str) and type(value) is not str:
+        return str(value)  # type: ignore[return-value]
+    return value
+
+
+def unknown_attr(span: Span, value: UnknownValue, name: str) -> Attr[Any]:
+    """UNKNOWN, with the record it identifies and whether it is certainly set."""
+    return Attr(
+        value=None, origin=Origin.UNKNOWN, span=span, reason=value.reason, name=name,
+        target=value.target, nonempty=value.nonempty,
+    )
 
 
 def is_enabled_text(value: Value) -> bool:
@@ -73,7 +109,7 @@ def is_enabled_text(value: Value) -> bool:
 
 def known_str(value: Value) -> str | None:
     """A value used only to match resources to each other (names, ids): a string or None."""
-    return value if isinstance(value, str) else None
+    return str(value) if isinstance(value, str) else None
 
 
 # ---------------------------------------------------------------------------
@@ -97,9 +133,11 @@ def attr(
         return Attr.default(default, default_span or view.header, shown)
     span = view.attr_span(name)
     if isinstance(value, UnknownValue):
-        return Attr.unknown(span, value.reason, shown)
+        return unknown_attr(span, value, shown)
     try:
-        return Attr.explicit(conv(value), span, shown)
+        converted = plain(conv(value))
+        return Attr(value=converted, origin=Origin.EXPLICIT, span=span, name=shown,
+                    target=target_of(value))
     except UnknownPart as exc:
         return Attr.unknown(span, exc.reason, shown)
     except (EvalError, ValueError, TypeError) as exc:
@@ -137,7 +175,7 @@ def plain_strs(view: BodyView, name: str) -> tuple[tuple[str, ...], str]:
             reason = reason or hit.reason
             continue
         try:
-            out.append(to_str(item))
+            out.append(str(to_str(item)))
         except EvalError as exc:
             reason = reason or str(exc)
     return tuple(out), reason
@@ -168,4 +206,4 @@ def computed(inst: Instance, name: str, written_name: str) -> Attr[str]:
         return Attr.unknown(span, value.reason, name)
     if not isinstance(value, str):
         return Attr.unknown(span, f"{inst.ref}.{name} is not a string", name)
-    return Attr.explicit(value, span, name)
+    return Attr.explicit(str(value), span, name)

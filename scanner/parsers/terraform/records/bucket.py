@@ -35,7 +35,7 @@ from scanner.parsers.terraform.records.attrs import (
     str_attr,
     to_str,
 )
-from scanner.parsers.terraform.records.context import Resources
+from scanner.parsers.terraform.records.context import Resources, attach
 from scanner.parsers.terraform.values import Value
 
 # Canned ACLs as the S3 API spells them; Terraform takes these spellings, any case.
@@ -86,7 +86,6 @@ def public_access_block(view: BodyView) -> PublicAccessBlock:
 
 def buckets(resources: Resources) -> tuple[Bucket, ...]:
     parts: list[_BucketParts] = []
-    by_name: dict[str, _BucketParts] = {}
     for inst in resources.of("aws_s3_bucket"):
         part = _BucketParts(
             inst=inst,
@@ -95,19 +94,27 @@ def buckets(resources: Resources) -> tuple[Bucket, ...]:
         )
         _inline(part)
         parts.append(part)
-        if part.name.known and isinstance(part.name.value, str):
-            by_name.setdefault(part.name.value, part)
-    for rtype, merge in _SPLIT:
-        for inst in resources.of(rtype):
-            target = known_str(inst.view.value("bucket"))
-            part = by_name.get(target) if target is not None else None
-            if part is None:
-                continue
-            merge(part, inst.view)
-            if rtype == "aws_s3_bucket_policy":
-                part.policy_ref = inst.ref  # CT011 orders the trail after it
-            part.suppressions.extend(inst.module.source.suppressions(inst.block))
+    owners = [(p.inst.ref, _names(p)) for p in parts]
+    for rtype, merge, setting in _SPLIT:
+        attached = attach(owners, resources.of(rtype), "bucket")
+        for part in parts:
+            for inst in attached.of(part.inst.ref):
+                merge(part, inst.view)
+                if rtype == "aws_s3_bucket_policy":
+                    part.policy_ref = inst.ref  # CT011 orders the trail after it
+                part.suppressions.extend(inst.module.source.suppressions(inst.block))
+            maybe = attached.maybe(part.inst.ref, part.name.known)
+            if maybe and getattr(part, setting) is None:
+                # A split resource whose bucket cannot be told may be this bucket's.
+                inst, why = maybe[0]
+                setattr(part, setting, Attr.unknown(
+                    inst.block.header, f"{why}; it may configure {part.inst.ref}", rtype
+                ))
     return tuple(_bucket(resources, p) for p in parts)
+
+
+def _names(part: _BucketParts) -> list[str]:
+    return [str(a.value) for a in (part.name, part.arn) if a.known and isinstance(a.value, str)]
 
 
 def _bucket(resources: Resources, part: _BucketParts) -> Bucket:
@@ -284,14 +291,15 @@ def _split_rule(view: BodyView) -> LifecycleRule:
     )
 
 
-_SPLIT: tuple[tuple[str, Callable[[_BucketParts, BodyView], None]], ...] = (
-    ("aws_s3_bucket_policy", _split_policy),
-    ("aws_s3_bucket_public_access_block", _split_pab),
-    ("aws_s3_bucket_lifecycle_configuration", _split_lifecycle),
-    ("aws_s3_bucket_logging", _split_logging),
-    ("aws_s3_bucket_versioning", _split_versioning),
-    ("aws_s3_bucket_acl", _split_acl),
-    ("aws_s3_bucket_object_lock_configuration", _split_object_lock),
+# (split resource type, how it merges, the setting it decides when it may apply).
+_SPLIT: tuple[tuple[str, Callable[[_BucketParts, BodyView], None], str], ...] = (
+    ("aws_s3_bucket_policy", _split_policy, "policy"),
+    ("aws_s3_bucket_public_access_block", _split_pab, "pab"),
+    ("aws_s3_bucket_lifecycle_configuration", _split_lifecycle, "lifecycle"),
+    ("aws_s3_bucket_logging", _split_logging, "logging"),
+    ("aws_s3_bucket_versioning", _split_versioning, "versioning"),
+    ("aws_s3_bucket_acl", _split_acl, "acl"),
+    ("aws_s3_bucket_object_lock_configuration", _split_object_lock, "object_lock"),
 )
 
 

@@ -1,12 +1,17 @@
-"""The evaluated resource instances of one unit, indexed by type, and the fields every
-record shares (ref, span, unit, kind, suppressions, depends_on)."""
+"""The evaluated resource instances of one unit, indexed by type, the fields every
+record shares (ref, span, unit, kind, suppressions, depends_on), and how a resource that
+configures another (a bucket policy, a key alias, a subscription) finds the one it names.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.parsers.terraform.instance import Instance
 from scanner.parsers.terraform.references import refs_of
+from scanner.parsers.terraform.values import UnknownValue, target_of
 
 
 class Resources:
@@ -31,3 +36,60 @@ class Resources:
             + inst.module.source.suppressions(inst.block),
             "depends_on": refs_of(inst.module, inst.block),
         }
+
+
+@dataclass(slots=True)
+class Attachments:
+    """Which resources of one type configure which record.
+
+    A resource names its record by reference (``bucket = aws_s3_bucket.logs.id``: followed
+    whatever the bucket's name resolves to) or by a resolved name. One whose name cannot
+    be resolved may configure any record not already configured (``unresolved``); one that
+    names a record by a literal name that matches none may still configure a record whose
+    own name is unknown (``unmatched``).
+    """
+
+    certain: dict[str, list[Instance]] = field(default_factory=dict)
+    unresolved: list[tuple[Instance, str]] = field(default_factory=list)
+    unmatched: list[tuple[Instance, str]] = field(default_factory=list)
+
+    def of(self, ref: str) -> list[Instance]:
+        """The resources that certainly configure the record ``ref``, in unit order."""
+        return self.certain.get(ref, [])
+
+    def maybe(self, ref: str, name_known: bool) -> list[tuple[Instance, str]]:
+        """Resources that may configure ``ref`` (none when one certainly does), with why."""
+        if ref in self.certain:
+            return []
+        return [*self.unresolved, *([] if name_known else self.unmatched)]
+
+
+def attach(
+    owners: Iterable[tuple[str, Iterable[str]]], dependents: list[Instance], argument: str
+) -> Attachments:
+    """Match each of ``dependents`` to the owner its ``argument`` names.
+
+    ``owners`` are (ref, resolved names or ids) pairs; the first owner with a name wins.
+    """
+    by_name: dict[str, str] = {}
+    refs: set[str] = set()
+    for ref, names in owners:
+        refs.add(ref)
+        for name in names:
+            by_name.setdefault(name, ref)
+    out = Attachments()
+    for dep in dependents:
+        value = dep.view.value(argument)
+        target = target_of(value)
+        if target:
+            if target in refs:
+                out.certain.setdefault(target, []).append(dep)
+        elif isinstance(value, str):
+            owner = by_name.get(str(value))
+            if owner is not None:
+                out.certain.setdefault(owner, []).append(dep)
+            else:
+                out.unmatched.append((dep, f"{dep.ref} names {argument} {str(value)!r}"))
+        elif isinstance(value, UnknownValue):
+            out.unresolved.append((dep, f"{dep.ref}: {argument} cannot be resolved ({value.reason})"))
+    return out

@@ -12,27 +12,34 @@ from scanner.parsers.terraform.records.attrs import (
     attr,
     bool_attr,
     computed,
-    known_str,
     to_str,
 )
-from scanner.parsers.terraform.records.context import Resources
+from scanner.parsers.terraform.records.context import Attachments, Resources, attach
 from scanner.parsers.terraform.values import EvalError, JsonText, Value, first_unknown
 
 
 def event_rules(resources: Resources) -> tuple[EventRule, ...]:
-    return tuple(_rule(resources, i) for i in resources.of("aws_cloudwatch_event_rule"))
+    insts = resources.of("aws_cloudwatch_event_rule")
+    names = {i.ref: _name(i) for i in insts}
+    owners = []
+    for inst in insts:
+        arn = ResourceValue(inst.module, inst, False).attr("arn")
+        name = names[inst.ref]
+        owners.append((inst.ref, [str(v) for v in (name.value, arn) if isinstance(v, str)]))
+    targets = attach(owners, resources.of("aws_cloudwatch_event_target"), "rule")
+    return tuple(_rule(resources, i, names[i.ref], targets) for i in insts)
 
 
-def _rule(resources: Resources, inst: Instance) -> EventRule:
+def _name(inst: Instance) -> Attr[str]:
+    return computed(inst, "name", "name" if inst.view.has("name") else "name_prefix")
+
+
+def _rule(resources: Resources, inst: Instance, name: Attr[str], table: Attachments) -> EventRule:
     view = inst.view
-    name = computed(inst, "name", "name" if view.has("name") else "name_prefix")
-    arn = ResourceValue(inst.module, inst, False).attr("arn")
-    match = {v for v in (name.value, arn) if isinstance(v, str)}
     targets = []
-    for target in resources.of("aws_cloudwatch_event_target"):
-        if known_str(target.view.value("rule")) in match:
-            value = target.view.value("arn")
-            targets.append(value if isinstance(value, str) else target.ref)
+    for target in table.of(inst.ref):
+        value = target.view.value("arn")
+        targets.append(str(value) if isinstance(value, str) else target.ref)
     enabled: Attr[bool]
     if view.has("is_enabled"):
         enabled = bool_attr(view, "is_enabled", True)

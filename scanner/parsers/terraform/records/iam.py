@@ -8,46 +8,73 @@ ARN) makes ``permissions_complete`` false, so policies never pass on a partial v
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from scanner.model import Attr, PolicyDocument, Role, Span
 from scanner.parsers.terraform.instance import Instance, ResourceValue
-from scanner.parsers.terraform.records.attrs import computed, known_str, policy_attr
-from scanner.parsers.terraform.records.context import Resources
-from scanner.parsers.terraform.values import UnknownValue, Value
+from scanner.parsers.terraform.records.attrs import computed, policy_attr
+from scanner.parsers.terraform.records.context import Attachments, Resources, attach
+from scanner.parsers.terraform.values import UnknownValue, Value, target_of
 
 
 def roles(resources: Resources) -> tuple[Role, ...]:
     managed: dict[str, Instance] = {}
     for pol in resources.of("aws_iam_policy"):
+        managed[pol.ref] = pol
         arn = ResourceValue(pol.module, pol, False).attr("arn")
         if isinstance(arn, str):
-            managed.setdefault(arn, pol)
-    return tuple(_role(resources, i, managed) for i in resources.of("aws_iam_role"))
+            managed.setdefault(str(arn), pol)
+    insts = resources.of("aws_iam_role")
+    names = {i.ref: _name_attr(i) for i in insts}
+    owners = [
+        (ref, [str(n.value)] if n.known and isinstance(n.value, str) else [])
+        for ref, n in names.items()
+    ]
+    links = _Links(
+        inline=attach(owners, resources.of("aws_iam_role_policy"), "role"),
+        attachments=attach(owners, resources.of("aws_iam_role_policy_attachment"), "role"),
+    )
+    return tuple(_role(resources, i, names[i.ref], managed, links) for i in insts)
 
 
-def _role(resources: Resources, inst: Instance, managed: dict[str, Instance]) -> Role:
+@dataclass(slots=True)
+class _Links:
+    """``aws_iam_role_policy`` and ``aws_iam_role_policy_attachment`` by role."""
+
+    inline: Attachments
+    attachments: Attachments
+
+
+def _name_attr(inst: Instance) -> Attr[str]:
+    return computed(inst, "name", "name" if inst.view.has("name") else "name_prefix")
+
+
+def _role(
+    resources: Resources, inst: Instance, name: Attr[str], managed: dict[str, Instance],
+    links: _Links,
+) -> Role:
     view = inst.view
     name_attr = "name" if view.has("name") else "name_prefix"
-    name = computed(inst, "name", name_attr)
     arn = computed(inst, "arn", name_attr)
     docs: list[PolicyDocument] = []
     complete = True
     for inline in view.blocks("inline_policy"):
         complete = _add_doc(docs, policy_attr(inline, "policy")) and complete
-    names = {v for v in (name.value,) if isinstance(v, str)}
-    for rp in resources.of("aws_iam_role_policy"):
-        if known_str(rp.view.value("role")) in names:
-            complete = _add_doc(docs, policy_attr(rp.view, "policy")) and complete
+    for rp in links.inline.of(inst.ref):
+        complete = _add_doc(docs, policy_attr(rp.view, "policy")) and complete
     arns: list[tuple[Value, Span]] = []
-    for att in resources.of("aws_iam_role_policy_attachment"):
-        if known_str(att.view.value("role")) in names:
-            arns.append((att.view.value("policy_arn"), att.view.attr_span("policy_arn")))
+    for att in links.attachments.of(inst.ref):
+        arns.append((att.view.value("policy_arn"), att.view.attr_span("policy_arn")))
+    if links.inline.maybe(inst.ref, name.known) or links.attachments.maybe(inst.ref, name.known):
+        complete = False  # a policy whose role cannot be told may be this role's
     mpa = view.value("managed_policy_arns")
     if isinstance(mpa, UnknownValue):
         complete = False
     elif isinstance(mpa, list):
         arns.extend((a, view.attr_span("managed_policy_arns")) for a in mpa)
     for policy_arn, _span in arns:
-        pol = managed.get(policy_arn) if isinstance(policy_arn, str) else None
+        key = target_of(policy_arn) or (str(policy_arn) if isinstance(policy_arn, str) else "")
+        pol = managed.get(key)
         if pol is None:
             complete = False
             continue

@@ -3,37 +3,47 @@ resources that name it (by key id or ARN)."""
 
 from __future__ import annotations
 
-from scanner.model import KmsKey
+from scanner.model import Attr, KmsKey
 from scanner.parsers.terraform.instance import Instance, ResourceValue
 from scanner.parsers.terraform.records.attrs import (
     bool_attr,
     computed,
-    known_str,
     policy_attr,
     str_attr,
 )
-from scanner.parsers.terraform.records.context import Resources
+from scanner.parsers.terraform.records.context import Attachments, Resources, attach
 
 
 def kms_keys(resources: Resources) -> tuple[KmsKey, ...]:
-    return tuple(_key(resources, i) for i in resources.of("aws_kms_key"))
+    keys = resources.of("aws_kms_key")
+    identities = {i.ref: (computed(i, "key_id", ""), computed(i, "arn", "")) for i in keys}
+    owners = [
+        (ref, [str(a.value) for a in attrs if a.known and isinstance(a.value, str)])
+        for ref, attrs in identities.items()
+    ]
+    policies = attach(owners, resources.of("aws_kms_key_policy"), "key_id")
+    aliases = attach(owners, resources.of("aws_kms_alias"), "target_key_id")
+    return tuple(_key(resources, i, *identities[i.ref], policies, aliases) for i in keys)
 
 
-def _key(resources: Resources, inst: Instance) -> KmsKey:
+def _key(
+    resources: Resources, inst: Instance, key_id: Attr[str], arn: Attr[str], policies: Attachments,
+    alias_table: Attachments,
+) -> KmsKey:
     view = inst.view
-    key_id = computed(inst, "key_id", "")
-    arn = computed(inst, "arn", "")
     policy = policy_attr(view, "policy")
-    match = {v for v in (key_id.value, arn.value) if isinstance(v, str)}
-    for kp in resources.of("aws_kms_key_policy"):
-        if known_str(kp.view.value("key_id")) in match:
-            policy = policy_attr(kp.view, "policy")
+    for kp in policies.of(inst.ref):
+        policy = policy_attr(kp.view, "policy")
+    maybe = policies.maybe(inst.ref, key_id.known)
+    if maybe and not view.has("policy"):
+        kp, why = maybe[0]
+        policy = Attr.unknown(kp.block.header, f"{why}; it may be the policy of {inst.ref}",
+                              "aws_kms_key_policy")
     aliases = []
-    for alias in resources.of("aws_kms_alias"):
-        if known_str(alias.view.value("target_key_id")) in match:
-            name = ResourceValue(alias.module, alias, False).attr("name")
-            if isinstance(name, str):
-                aliases.append(name)
+    for alias in alias_table.of(inst.ref):
+        name = ResourceValue(alias.module, alias, False).attr("name")
+        if isinstance(name, str):
+            aliases.append(str(name))
     spec_name = "customer_master_key_spec" if view.has("customer_master_key_spec") else "key_spec"
     return KmsKey(
         **resources.common(inst),
