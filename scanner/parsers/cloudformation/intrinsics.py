@@ -16,7 +16,16 @@ from typing import Any
 
 from scanner import arns
 from scanner.parsers.cloudformation.decode import PosDict, PosList
-from scanner.parsers.common import UnknownValue, aws_string, first_unknown
+from scanner.parsers.common import (
+    RefStr,
+    UnknownValue,
+    aws_string,
+    first_unknown,
+    is_environment_constant,
+    target_of,
+    with_target,
+    without_target,
+)
 from scanner.tri import Tri, all_of, any_of, negate
 
 
@@ -89,6 +98,23 @@ def intrinsic_name(value: Any) -> str | None:
 
 def _text(value: Any) -> str:
     return aws_string(value)
+
+
+# ``Fn::GetAtt`` attributes that name the resource itself (its name, id or ARN), per type:
+# a value built from one carries the resource's ref as its ``target`` (see
+# ``scanner.parsers.common.RefStr``), whatever the name resolves to.
+_IDENTIFYING: dict[str, frozenset[str]] = {
+    "AWS::S3::Bucket": frozenset({"Arn"}),
+    "AWS::KMS::Key": frozenset({"Arn", "KeyId"}),
+    "AWS::Logs::LogGroup": frozenset({"Arn"}),
+    "AWS::SNS::Topic": frozenset({"TopicArn", "TopicName"}),
+    "AWS::IAM::Role": frozenset({"Arn", "RoleId"}),
+    "AWS::IAM::ManagedPolicy": frozenset({"PolicyArn"}),
+    "AWS::CloudTrail::Trail": frozenset({"Arn"}),
+    "AWS::Events::Rule": frozenset({"Arn"}),
+    "AWS::CloudWatch::Alarm": frozenset({"Arn"}),
+}
+_PSEUDO_CONSTANTS = frozenset({"AWS::AccountId", "AWS::Region", "AWS::Partition", "AWS::URLSuffix"})
 
 
 @dataclass
@@ -165,7 +191,7 @@ class Resolver:
             return [part.strip() for part in _text(value).split(",")]
         if isinstance(value, list | dict):
             return value
-        return _text(value)
+        return with_target(_text(value), target_of(value))
 
     def condition(self, name: str) -> Tri:
         """Three-valued truth of a named condition (None: cannot be evaluated)."""
@@ -307,9 +333,12 @@ class Resolver:
                 return self.get_att(name, "TopicArn")
             if kind == "AWS::IAM::ManagedPolicy":
                 return self.get_att(name, "PolicyArn")
-            if kind in _REF_IS_NAME:
-                return self.physical_name(name)
-            return self.token(name)
+            if kind == "AWS::KMS::Alias":
+                # An alias stands for the key it targets (when that key is in the unit).
+                key = self.resolve(self.properties(name).get("TargetKeyId"))
+                return with_target(without_target(self.physical_name(name)), target_of(key))
+            value = self.physical_name(name) if kind in _REF_IS_NAME else self.token(name)
+            return with_target(value, self.prefix + name)
         return UnknownValue(f"Ref to {name!r}, which is neither a parameter nor a resource")
 
     def _not_created(self, logical: str) -> UnknownValue | None:
@@ -353,10 +382,11 @@ class Resolver:
         builder = _ATTRIBUTES.get((kind, attribute))
         if builder is None:
             return "${" + self.prefix + logical + "." + attribute + "}"
+        target = self.prefix + logical if attribute in _IDENTIFYING.get(kind, ()) else ""
         name = self.physical_name(logical)
         if isinstance(name, UnknownValue):
-            return name
-        return builder(self, logical, name)
+            return with_target(name, target)
+        return with_target(builder(self, logical, str(name)), target)
 
     def _stack_output(self, logical: str, output: str) -> Any:
         child = self.stacks.get(logical)
@@ -458,14 +488,14 @@ def _fn_sub(r: Resolver, arg: Any) -> Any:
             return variables
     if not isinstance(template, str) or not isinstance(variables, dict):
         return UnknownValue("Fn::Sub needs a string template")
-    parts: list[str] = []
+    parts = _Parts()
     position = 0
     for match in _SUB_VAR.finditer(template):
-        parts.append(template[position : match.start()])
+        parts.literal(template[position : match.start()])
         position = match.end()
         var = match.group(1).strip()
         if var.startswith("!"):
-            parts.append("${" + var[1:] + "}")
+            parts.literal("${" + var[1:] + "}")
             continue
         if var in variables:
             value = variables[var]
@@ -475,26 +505,80 @@ def _fn_sub(r: Resolver, arg: Any) -> Any:
         else:
             value = r.ref(var)
         if isinstance(value, UnknownValue):
-            return UnknownValue(f"Fn::Sub ${{{var}}}: {value.reason}")
-        if value is NO_VALUE or isinstance(value, list | dict):
-            return UnknownValue(f"Fn::Sub ${{{var}}} is not a string")
-        parts.append(_text(value))
-    parts.append(template[position:])
-    return "".join(parts)
+            value = UnknownValue(f"Fn::Sub ${{{var}}}: {value.reason}", value.target, value.nonempty)
+        elif value is NO_VALUE or isinstance(value, list | dict):
+            value = UnknownValue(f"Fn::Sub ${{{var}}} is not a string")
+        parts.value(value, constant=var in _PSEUDO_CONSTANTS)
+    parts.literal(template[position:])
+    return parts.result()
+
+
+class _Parts:
+    """The pieces of a string built by ``Fn::Sub`` or ``Fn::Join``.
+
+    Literal text around exactly one reference to a resource (and pseudo parameters such
+    as the region or account) still names that resource: the result carries its target.
+    Literal text makes the result certainly non-empty, even when it cannot be resolved.
+    """
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.targets: list[str] = []
+        self.others_constant = True
+        self.nonempty = False
+        self.unknown: UnknownValue | None = None
+
+    def literal(self, text: str) -> None:
+        self.texts.append(text)
+        self.nonempty = self.nonempty or bool(text)
+
+    def value(self, value: Any, constant: bool = False) -> None:
+        target = target_of(value)
+        if target:
+            self.targets.append(target)
+        elif not (constant or is_environment_constant(value)):
+            self.others_constant = False
+        if isinstance(value, UnknownValue):
+            self.unknown = self.unknown or value
+            self.nonempty = self.nonempty or value.nonempty
+            return
+        text = _text(value)
+        self.texts.append(text)
+        self.nonempty = self.nonempty or bool(text)
+
+    def result(self) -> Any:
+        target = self.targets[0] if len(self.targets) == 1 and self.others_constant else ""
+        if self.unknown is not None:
+            return UnknownValue(self.unknown.reason, target, self.nonempty or bool(target))
+        text = "".join(self.texts)
+        return RefStr(text, target) if target else text
 
 
 def _fn_join(r: Resolver, arg: Any) -> Any:
     if not isinstance(arg, list) or len(arg) != 2:
         return UnknownValue("Fn::Join needs [delimiter, [values]]")
     delimiter, values = r.resolve(arg[0]), r.resolve(arg[1])
-    unknown = first_unknown([delimiter, values])
-    if unknown is not None:
+    if isinstance(delimiter, UnknownValue) or isinstance(values, UnknownValue):
+        unknown = delimiter if isinstance(delimiter, UnknownValue) else values
         return UnknownValue(f"Fn::Join: {unknown.reason}")
     if not isinstance(values, list) or not isinstance(delimiter, str):
         return UnknownValue("Fn::Join needs a string delimiter and a list")
     if any(isinstance(v, list | dict) for v in values):
         return UnknownValue("Fn::Join of a value that is not a string")
-    return delimiter.join(_text(v) for v in values)
+    raw = arg[1] if isinstance(arg[1], list) and len(arg[1]) == len(values) else None
+    parts = _Parts()
+    for index, value in enumerate(values):
+        if index:
+            parts.literal(delimiter)
+        item = raw[index] if raw is not None else None
+        if raw is not None and intrinsic_name(item) is None and isinstance(item, str):
+            parts.literal(_text(value))  # written in the template
+        elif isinstance(value, UnknownValue):
+            parts.value(UnknownValue(f"Fn::Join: {value.reason}", value.target, value.nonempty))
+        else:
+            pseudo = intrinsic_name(item) == "Ref" and item["Ref"] in _PSEUDO_CONSTANTS
+            parts.value(value, constant=pseudo)
+    return parts.result()
 
 
 def _fn_select(r: Resolver, arg: Any) -> Any:
