@@ -38,14 +38,14 @@ def bucket_access_logging(model: Model) -> Iterable[Outcome]:
     for use in used:
         bucket = use.record
         attr = bucket.logging_target
-        trails = ", ".join(t.ref for t in use.trails)
+        trails = ", ".join(t.subject for t in use.trails)
         yield judge(
-            subject=bucket.ref,
+            subject=bucket.subject,
             span=attr.span,
             verdict=attr.is_set(),
-            unknown=f"the logging target of bucket {bucket.ref} cannot be resolved: {attr.reason}",
+            unknown=f"the logging target of bucket {bucket.subject} cannot be resolved: {attr.reason}",
             fail=(
-                f"Bucket {bucket.ref} (logs of {trails}) has no server access logging: "
+                f"Bucket {bucket.subject} (logs of {trails}) has no server access logging: "
                 "reads and deletions of the trail's logs are not recorded."
             ),
             related=delivery.trail_related(use.trails),

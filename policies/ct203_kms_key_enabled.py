@@ -36,12 +36,12 @@ def kms_key_enabled(model: Model) -> Iterable[Outcome]:
     for use in used:
         key = use.record
         attr = key.enabled
-        trails = ", ".join(t.ref for t in use.trails)
+        trails = ", ".join(t.subject for t in use.trails)
         yield judge(
-            subject=key.ref,
+            subject=key.subject,
             span=attr.span,
             verdict=attr.truth(),
-            unknown=f"whether KMS key {key.ref} is enabled cannot be resolved: {attr.reason}",
-            fail=f"KMS key {key.ref} is disabled: CloudTrail cannot encrypt, so {trails} delivers no logs.",
+            unknown=f"whether KMS key {key.subject} is enabled cannot be resolved: {attr.reason}",
+            fail=f"KMS key {key.subject} is disabled: CloudTrail cannot encrypt, so {trails} delivers no logs.",
             related=delivery.trail_related(use.trails),
         )

@@ -26,7 +26,7 @@ compare tokens literally (see ``scanner.analysis``).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Generic, Literal, TypeVar
 
 from scanner.tri import Tri
@@ -263,6 +263,21 @@ class Record:
     # refs this record explicitly or implicitly depends on (DependsOn, depends_on,
     # references in its expressions); used by CT011.
     depends_on: tuple[str, ...] = ()
+    # Another unit of the same account has a record with this ref (set by
+    # ``Model.merge``): two roots that both say ``aws_s3_bucket.logs`` are two buckets,
+    # and reports must tell them apart (``subject``).
+    shared_ref: bool = False
+
+    @property
+    def subject(self) -> str:
+        """How reports name the record: its ``ref``, followed by its unit when the ref alone
+        is ambiguous in the account (``aws_s3_bucket.logs (staging)``)."""
+        return f"{self.ref} ({self.unit})" if self.shared_ref else self.ref
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The record's identity in an account: (unit, ref)."""
+        return (self.unit, self.ref)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -491,6 +506,10 @@ class Model:
     roles: tuple[Role, ...] = ()
     problems: tuple[ParseProblem, ...] = ()
     settings: Settings = field(default_factory=Settings)
+    # Indexes that ``scanner.analysis`` derives from the records, built once per model
+    # (links by reference and by name, filters by log group...). Not compared, not copied
+    # by ``dataclasses.replace``.
+    cache: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def records(self) -> tuple[Record, ...]:
         """Every record, in a stable order."""
@@ -511,8 +530,16 @@ class Model:
     def merge(parts: list[Model] | tuple[Model, ...], account: str = "default") -> Model:
         """Combine unit models into one account model, keeping a deterministic order."""
 
+        units_of: dict[str, set[str]] = {}
+        for part in parts:
+            for record in part.records():
+                units_of.setdefault(record.ref, set()).add(record.unit)
+        shared = {ref for ref, units in units_of.items() if len(units) > 1}
+
         def cat(name: str) -> tuple:
             items = [x for p in parts for x in getattr(p, name)]
+            if shared and name != "units" and name != "problems":
+                items = [replace(x, shared_ref=True) if x.ref in shared else x for x in items]
             return tuple(items)
 
         return Model(

@@ -11,6 +11,7 @@ from typing import Any
 
 from lark import Token, Tree
 
+from scanner.parsers.common import is_environment_constant
 from scanner.parsers.terraform import functions
 from scanner.parsers.terraform.templates import (
     ForPart,
@@ -23,7 +24,6 @@ from scanner.parsers.terraform.templates import (
     parts_from_string_tree,
     parts_from_text,
 )
-from scanner.parsers.common import is_environment_constant
 from scanner.parsers.terraform.values import (
     EvalError,
     Lazy,
