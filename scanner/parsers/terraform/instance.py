@@ -361,7 +361,7 @@ class ModuleInstance(Scope):
             for arg, attribute in block.attributes.items():
                 if arg in MODULE_META_ARGS:
                     continue
-                thunks[arg] = _thunk(self.loader, attribute, scope)
+                thunks[arg] = Argument(self.loader, attribute, scope, self)
             child = ModuleInstance(
                 self.loader, resolved, ref + ".", thunks,
                 chain=(*self.chain, resolved.directory), suppressions=suppressions,
@@ -401,8 +401,19 @@ class ModuleInstance(Scope):
         return self.loader.source(target)
 
 
-def _thunk(loader: Loader, attribute: Attribute, scope: Scope) -> Callable[[], Value]:
-    return lambda: loader.eval_attr(attribute, scope)
+@dataclass(frozen=True, slots=True)
+class Argument:
+    """One argument of a module call: called, it evaluates in the caller's scope. It keeps
+    the expression and the calling module, so that what a module's resources depend on
+    can follow an input back to the resources its caller passed (``references``)."""
+
+    loader: Loader
+    attribute: Attribute
+    scope: Scope
+    caller: ModuleInstance
+
+    def __call__(self) -> Value:
+        return self.loader.eval_attr(self.attribute, self.scope)
 
 
 def resource_instances(module: ModuleInstance) -> list[Instance]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from lark import Token, Tree
 
-from scanner.parsers.terraform.hcl import Block
-from scanner.parsers.terraform.instance import ModuleInstance
+from scanner.parsers.terraform.hcl import Attribute, Block
+from scanner.parsers.terraform.instance import Argument, ModuleInstance
 from scanner.parsers.terraform.templates import Interp, heredoc_body, parts_from_text
 
 # Reference roots that never name a managed resource.
@@ -52,13 +52,71 @@ def _ref_of_chain(module: ModuleInstance, chain: list[str], found: set[str]) -> 
     if head == "local":
         found.update(_local_refs(module, chain[1]))
         return ""
+    if head == "var":
+        # A module's input depends on what its caller's expression mentions (Terraform
+        # orders ``depends_on = [var.x]`` and every use of ``var.x`` after those).
+        found.update(_argument_refs(module, chain[1]))
+        return ""
     if head == "data" and len(chain) >= 3:
         return f"{prefix}data.{chain[1]}.{chain[2]}"
     if head == "module":
+        if len(chain) >= 3:
+            # ``module.x.out``: Terraform orders after what that output refers to only
+            outputs = _output_refs(module, chain[1], chain[2])
+            if outputs is not None:
+                found.update(outputs)
+                return ""
         return f"{prefix}module.{chain[1]}"
     if head in _NOT_RESOURCE_ROOTS or head not in module.source.resource_types:
         return ""
     return f"{prefix}{head}.{chain[1]}"
+
+
+def _output_refs(module: ModuleInstance, name: str, output: str) -> frozenset[str] | None:
+    """What output ``output`` of every instance of ``module.<name>`` refers to; None when
+    a child cannot be read (then the whole module is the dependency)."""
+    if name not in module.source.modules:
+        return None
+    found: set[str] = set()
+    for _ref, child in module.module_instances(name):
+        if not isinstance(child, ModuleInstance):
+            return None
+        block = child.source.outputs.get(output)
+        if block is None or "value" not in block.attributes:
+            return None
+        attribute = block.attributes["value"]
+
+        def build(child: ModuleInstance = child, attribute: Attribute = attribute) -> frozenset[str]:
+            refs: set[str] = set()
+            for chain in _chains(attribute.expr):
+                ref = _ref_of_chain(child, chain, refs)
+                if ref:
+                    refs.add(ref)
+            return frozenset(refs)
+
+        value = module.loader.memo(("output_refs", child.prefix, output), build)
+        if not isinstance(value, frozenset):
+            return None
+        found.update(value)
+    return frozenset(found)
+
+
+def _argument_refs(module: ModuleInstance, name: str) -> frozenset[str]:
+    argument = module.variables.get(name)
+    if not isinstance(argument, Argument):
+        return frozenset()  # a root variable (tfvars, --var) references nothing
+    caller = argument.caller
+
+    def build() -> frozenset[str]:
+        found: set[str] = set()
+        for chain in _chains(argument.attribute.expr):
+            ref = _ref_of_chain(caller, chain, found)
+            if ref:
+                found.add(ref)
+        return frozenset(found)
+
+    value = module.loader.memo(("argument_refs", module.prefix, name), build)
+    return value if isinstance(value, frozenset) else frozenset()
 
 
 def _local_refs(module: ModuleInstance, name: str) -> frozenset[str]:
@@ -106,13 +164,31 @@ def _chains(node: Tree | Token) -> list[list[str]]:
             return _heredoc_chains(node)
         return []
     out = []
-    for sub in node.iter_subtrees():
+    # (node, is the base of a longer chain): ``module.x.out`` is one reference, to the
+    # output, not also one to the whole ``module.x``.
+    stack: list[tuple[Tree, bool]] = [(node, False)]
+    while stack:
+        sub, is_base = stack.pop()
+        kids = [c for c in sub.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
         if sub.data == "get_attr_expr_term":
             chain = _chain(sub)
-            if chain is not None and len(chain) >= 2:
+            if chain is not None and len(chain) >= 2 and not is_base:
                 out.append(chain)
+            if len(kids) == 2:
+                stack.append((kids[1], False))
+                stack.append((kids[0], chain is not None))
+                continue
         elif sub.data in ("heredoc_template", "heredoc_template_trim"):
             out.extend(_heredoc_chains(sub.children[0]))
+            continue
+        elif is_base and sub.data == "expr_term" and len(kids) == 1 and len(sub.children) == 1:
+            stack.append((kids[0], True))
+            continue
+        elif is_base and sub.data == "index_expr_term" and len(kids) == 2:
+            stack.append((kids[1], False))
+            stack.append((kids[0], True))
+            continue
+        stack.extend((kid, False) for kid in reversed(kids))
     return out
 
 
