@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis import delivery
+from scanner.analysis.trails import listing
 from scanner.model import Model
 from scanner.policy import Outcome, judge, policy
 
@@ -38,7 +39,7 @@ def bucket_access_logging(model: Model) -> Iterable[Outcome]:
     for use in used:
         bucket = use.record
         attr = bucket.logging_target
-        trails = ", ".join(t.subject for t in use.trails)
+        trails = listing(use.trails, lambda t: t.subject)
         yield judge(
             subject=bucket.subject,
             span=attr.span,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis import delivery
+from scanner.analysis.trails import listing
 from scanner.model import Model
 from scanner.policy import Outcome, judge, policy
 
@@ -36,7 +37,7 @@ def kms_key_enabled(model: Model) -> Iterable[Outcome]:
     for use in used:
         key = use.record
         attr = key.enabled
-        trails = ", ".join(t.subject for t in use.trails)
+        trails = listing(use.trails, lambda t: t.subject)
         yield judge(
             subject=key.subject,
             span=attr.span,

@@ -74,7 +74,10 @@ def _check(model: Model, trail: Trail, role: Role) -> list[Outcome]:
     group = links.log_group_of(model, trail).record
     group_arn = delivery.log_group_arn(trail, group)
     if group_arn is None:
-        tally.unknown(f"the log group ARN of trail {trail.subject} cannot be resolved")
+        why = trail.cloud_watch_logs_group_arn.reason
+        tally.unknown(
+            f"the log group ARN of trail {trail.subject} cannot be resolved" + (f": {why}" if why else "")
+        )
         return tally.outcomes()
     resource = delivery.log_stream_arn(group_arn)
     missing: list[str] = []

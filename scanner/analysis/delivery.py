@@ -216,6 +216,9 @@ def log_group_arn(trail: Trail, group: LogGroup | None) -> str | None:
         return str(group.arn.value).removesuffix(":*")
     if group is not None and group.name.known and group.name.value:
         return arns.log_group(str(group.name.value))
+    if group is not None:
+        # linked by reference, its name unknown: the token stands for it (as for buckets)
+        return arns.log_group(f"${{{group.ref}}}")
     attr = trail.cloud_watch_logs_group_arn
     if attr.known and attr.value:
         return str(attr.value).removesuffix(":*")

@@ -114,6 +114,11 @@ class UnknownValue:
     reason: str = "value is not known before apply"
     target: str = ""
     nonempty: bool = False
+    # The value written with ``${<ref>}`` tokens for the names it cannot resolve (see
+    # ``scanner.model``), when those names are all that is unknown: the ARN of a log group
+    # whose name is a variable is ``arn:...:log-group:${aws_cloudwatch_log_group.g}``.
+    # A token stands for one fixed unknown string, so this is the value, symbolically.
+    shape: str = ""
 
 
 class RefStr(str):
@@ -143,16 +148,17 @@ def target_of(value: object) -> str:
     return ""
 
 
-def with_target(value: object, target: str) -> object:
+def with_target(value: object, target: str, shape: str = "") -> object:
     """``value`` carrying ``target`` (a string or an unknown); other values unchanged.
 
     An unknown that identifies a record is certainly non-empty: every identifier a
-    provider gives a resource (name, id, ARN) is.
+    provider gives a resource (name, id, ARN) is. ``shape`` is its symbolic form (see
+    ``UnknownValue.shape``), when known.
     """
     if not target:
         return value
     if isinstance(value, UnknownValue):
-        return UnknownValue(value.reason, target=target, nonempty=True)
+        return UnknownValue(value.reason, target, True, shape or value.shape)
     if isinstance(value, str) and not isinstance(value, RefStr) or (
         isinstance(value, RefStr) and value.target != target
     ):
@@ -164,9 +170,71 @@ def without_target(value: object) -> object:
     """``value`` no longer naming a record (a function made a new value out of it)."""
     if isinstance(value, RefStr):
         return str(value)
-    if isinstance(value, UnknownValue) and (value.target or value.nonempty):
+    if isinstance(value, UnknownValue) and (value.target or value.nonempty or value.shape):
         return UnknownValue(value.reason)
     return value
+
+
+def symbolic(value: object) -> str | None:
+    """The text of a string, or the symbolic form of an unknown that has one (None
+    otherwise): what a value compares as when names may be ``${<ref>}`` tokens."""
+    if isinstance(value, UnknownValue):
+        return value.shape or None
+    return str(value) if isinstance(value, str) else None
+
+
+class Concatenation:
+    """A string built from literal text and values (a template, ``format``, ``Fn::Sub``,
+    ``Fn::Join``), and what can be said of it when some value is unknown.
+
+    Literal text around exactly one reference to a record (and partition, region or
+    account parts) still names that record: the result carries its ``target``. Literal
+    text, or a part certainly non-empty, makes an unknown result certainly non-empty.
+    When every unknown part has a symbolic form, so does the result (``shape``).
+    """
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.shapes: list[str] | None = []
+        self.targets: list[str] = []
+        self.others_constant = True
+        self.nonempty = False
+        self.unknown: UnknownValue | None = None
+
+    def literal(self, text: str) -> None:
+        self.texts.append(text)
+        if self.shapes is not None:
+            self.shapes.append(text)
+        self.nonempty = self.nonempty or bool(text)
+
+    def value(self, value: object, constant: bool = False) -> None:
+        """A value; ``constant`` when the source wrote a pseudo parameter for it."""
+        target = target_of(value)
+        if target:
+            self.targets.append(target)
+        elif not (constant or is_environment_constant(value)):
+            self.others_constant = False
+        if isinstance(value, UnknownValue):
+            self.unknown = self.unknown or value
+            self.nonempty = self.nonempty or value.nonempty
+            if self.shapes is not None and value.shape:
+                self.shapes.append(value.shape)
+            else:
+                self.shapes = None
+            return
+        text = aws_string(value)
+        self.texts.append(text)
+        if self.shapes is not None:
+            self.shapes.append(text)
+        self.nonempty = self.nonempty or bool(text)
+
+    def result(self) -> object:
+        target = self.targets[0] if len(self.targets) == 1 and self.others_constant else ""
+        if self.unknown is not None:
+            shape = "".join(self.shapes) if self.shapes is not None else ""
+            return UnknownValue(self.unknown.reason, target, self.nonempty or bool(target), shape)
+        text = "".join(self.texts)
+        return RefStr(text, target) if target else text
 
 
 _REGION_RE = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d$")
@@ -251,7 +319,9 @@ def _strings(value: object) -> tuple[tuple[str, ...], bool]:
     out: list[str] = []
     unknown = False
     for item in items:
-        if isinstance(item, UnknownValue):
+        if isinstance(item, UnknownValue) and item.shape:
+            out.append(item.shape)  # a name known only as its token: symbolic, still known
+        elif isinstance(item, UnknownValue):
             unknown = True
         elif isinstance(item, dict | list | tuple):
             unknown = True

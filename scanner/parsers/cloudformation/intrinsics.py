@@ -17,11 +17,10 @@ from typing import Any
 from scanner import arns
 from scanner.parsers.cloudformation.decode import PosDict, PosList
 from scanner.parsers.common import (
-    RefStr,
+    Concatenation,
     UnknownValue,
     aws_string,
     first_unknown,
-    is_environment_constant,
     target_of,
     with_target,
     without_target,
@@ -337,8 +336,10 @@ class Resolver:
                 # An alias stands for the key it targets (when that key is in the unit).
                 key = self.resolve(self.properties(name).get("TargetKeyId"))
                 return with_target(without_target(self.physical_name(name)), target_of(key))
+            if f"name:{name}" in self._busy:
+                return self.physical_name(name)  # its own name refers to itself: no token
             value = self.physical_name(name) if kind in _REF_IS_NAME else self.token(name)
-            return with_target(value, self.prefix + name)
+            return with_target(value, self.prefix + name, self.token(name))
         return UnknownValue(f"Ref to {name!r}, which is neither a parameter nor a resource")
 
     def _not_created(self, logical: str) -> UnknownValue | None:
@@ -383,9 +384,13 @@ class Resolver:
         if builder is None:
             return "${" + self.prefix + logical + "." + attribute + "}"
         target = self.prefix + logical if attribute in _IDENTIFYING.get(kind, ()) else ""
+        if f"name:{logical}" in self._busy:
+            target = ""  # its own name refers to itself: no token stands for it
         name = self.physical_name(logical)
         if isinstance(name, UnknownValue):
-            return with_target(name, target)
+            # the name unknown, the value is still this resource's: its token stands in
+            shape = builder(self, logical, self.token(logical)) if target else ""
+            return with_target(name, target, shape)
         return with_target(builder(self, logical, str(name)), target)
 
     def _stack_output(self, logical: str, output: str) -> Any:
@@ -488,7 +493,7 @@ def _fn_sub(r: Resolver, arg: Any) -> Any:
             return variables
     if not isinstance(template, str) or not isinstance(variables, dict):
         return UnknownValue("Fn::Sub needs a string template")
-    parts = _Parts()
+    parts = Concatenation()
     position = 0
     for match in _SUB_VAR.finditer(template):
         parts.literal(template[position : match.start()])
@@ -505,53 +510,14 @@ def _fn_sub(r: Resolver, arg: Any) -> Any:
         else:
             value = r.ref(var)
         if isinstance(value, UnknownValue):
-            value = UnknownValue(f"Fn::Sub ${{{var}}}: {value.reason}", value.target, value.nonempty)
+            value = UnknownValue(
+                f"Fn::Sub ${{{var}}}: {value.reason}", value.target, value.nonempty, value.shape
+            )
         elif value is NO_VALUE or isinstance(value, list | dict):
             value = UnknownValue(f"Fn::Sub ${{{var}}} is not a string")
         parts.value(value, constant=var in _PSEUDO_CONSTANTS)
     parts.literal(template[position:])
     return parts.result()
-
-
-class _Parts:
-    """The pieces of a string built by ``Fn::Sub`` or ``Fn::Join``.
-
-    Literal text around exactly one reference to a resource (and pseudo parameters such
-    as the region or account) still names that resource: the result carries its target.
-    Literal text makes the result certainly non-empty, even when it cannot be resolved.
-    """
-
-    def __init__(self) -> None:
-        self.texts: list[str] = []
-        self.targets: list[str] = []
-        self.others_constant = True
-        self.nonempty = False
-        self.unknown: UnknownValue | None = None
-
-    def literal(self, text: str) -> None:
-        self.texts.append(text)
-        self.nonempty = self.nonempty or bool(text)
-
-    def value(self, value: Any, constant: bool = False) -> None:
-        target = target_of(value)
-        if target:
-            self.targets.append(target)
-        elif not (constant or is_environment_constant(value)):
-            self.others_constant = False
-        if isinstance(value, UnknownValue):
-            self.unknown = self.unknown or value
-            self.nonempty = self.nonempty or value.nonempty
-            return
-        text = _text(value)
-        self.texts.append(text)
-        self.nonempty = self.nonempty or bool(text)
-
-    def result(self) -> Any:
-        target = self.targets[0] if len(self.targets) == 1 and self.others_constant else ""
-        if self.unknown is not None:
-            return UnknownValue(self.unknown.reason, target, self.nonempty or bool(target))
-        text = "".join(self.texts)
-        return RefStr(text, target) if target else text
 
 
 def _fn_join(r: Resolver, arg: Any) -> Any:
@@ -566,7 +532,7 @@ def _fn_join(r: Resolver, arg: Any) -> Any:
     if any(isinstance(v, list | dict) for v in values):
         return UnknownValue("Fn::Join of a value that is not a string")
     raw = arg[1] if isinstance(arg[1], list) and len(arg[1]) == len(values) else None
-    parts = _Parts()
+    parts = Concatenation()
     for index, value in enumerate(values):
         if index:
             parts.literal(delimiter)
@@ -574,7 +540,9 @@ def _fn_join(r: Resolver, arg: Any) -> Any:
         if raw is not None and intrinsic_name(item) is None and isinstance(item, str):
             parts.literal(_text(value))  # written in the template
         elif isinstance(value, UnknownValue):
-            parts.value(UnknownValue(f"Fn::Join: {value.reason}", value.target, value.nonempty))
+            parts.value(UnknownValue(
+                f"Fn::Join: {value.reason}", value.target, value.nonempty, value.shape
+            ))
         else:
             pseudo = intrinsic_name(item) == "Ref" and item["Ref"] in _PSEUDO_CONSTANTS
             parts.value(value, constant=pseudo)

@@ -22,6 +22,7 @@ from scanner.parsers.common import (
     first_unknown,
     policy_document_from_json,
     target_of,
+    with_target,
 )
 
 
@@ -107,6 +108,8 @@ class Values:
         value = self.r.resolve(mapping[key])
         if value is NO_VALUE:
             return Attr.default(default, default_span, key)
+        if isinstance(value, UnknownValue) and value.shape and kind == "str":
+            value = with_target(value.shape, value.target)  # symbolic: only names unknown
         if isinstance(value, UnknownValue):
             return Attr(
                 value=None, origin=Origin.UNKNOWN, span=span, reason=f"{key}: {value.reason}",

@@ -183,3 +183,17 @@ def looked_up(dtype: str, attr: str, written: Written) -> str:
     if entry is None or attr not in entry[1]:
         return ""
     return target_of(written(entry[0]))
+
+
+_NAME_ARGUMENTS = frozenset({"bucket", "name", "alarm_name"})
+
+
+def symbolic(rtype: str, attr: str, written: Written, symbol: str) -> str:
+    """``<ref>.<attr>`` with the resource's name written as its ``${<ref>}`` token: what
+    an identifying attribute is when only the name is unknown ('' when not computed)."""
+
+    def unnamed(key: str) -> Value:
+        return MISSING if key in _NAME_ARGUMENTS else written(key)
+
+    value = computed(rtype, attr, unnamed, symbol)
+    return value if isinstance(value, str) and symbol in value else ""

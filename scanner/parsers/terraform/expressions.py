@@ -11,7 +11,7 @@ from typing import Any
 
 from lark import Token, Tree
 
-from scanner.parsers.common import is_environment_constant
+from scanner.parsers.common import Concatenation
 from scanner.parsers.terraform import functions
 from scanner.parsers.terraform.templates import (
     ForPart,
@@ -27,7 +27,6 @@ from scanner.parsers.terraform.templates import (
 from scanner.parsers.terraform.values import (
     EvalError,
     Lazy,
-    RefStr,
     SpannedDict,
     UnknownValue,
     get_attr,
@@ -38,6 +37,7 @@ from scanner.parsers.terraform.values import (
     to_bool,
     to_number,
     to_string,
+    with_target,
     without_target,
 )
 
@@ -441,42 +441,23 @@ class Evaluator:
         return UnknownValue(unknown.reason, nonempty=literal or unknown.nonempty)
 
     def _render_flat(self, parts: list[Part], scope: Scope) -> Value:
-        texts: list[str] = []
-        targets: list[str] = []
-        others_constant = True
-        nonempty = False
-        unknown: UnknownValue | None = None
+        out = Concatenation()
         for part in parts:
             if isinstance(part, Literal):
-                texts.append(part.text)
-                nonempty = nonempty or bool(part.text)
+                out.literal(part.text)
                 continue
             assert isinstance(part, Interp)
             try:
                 value = self.eval(part.expr, scope)
                 if not isinstance(value, UnknownValue):
-                    text = to_string(value)
+                    value = with_target(to_string(value), target_of(value))
             except EvalError as exc:
-                if unknown is None:
+                if out.unknown is None:
                     raise
                 # after an unknown part the template is unknown anyway: say the first why
                 value = UnknownValue(str(exc))
-            target = target_of(value)
-            if target:
-                targets.append(target)
-            elif not is_environment_constant(value):
-                others_constant = False
-            if isinstance(value, UnknownValue):
-                unknown = unknown or value
-                nonempty = nonempty or value.nonempty
-                continue
-            texts.append(text)
-            nonempty = nonempty or bool(text)
-        target = targets[0] if len(targets) == 1 and others_constant else ""
-        if unknown is not None:
-            return UnknownValue(unknown.reason, target=target, nonempty=nonempty or bool(target))
-        joined = "".join(texts)
-        return RefStr(joined, target) if target else joined
+            out.value(value)
+        return out.result()
 
     def _render_into(self, parts: list[Part], scope: Scope, out: list[str]) -> Value:
         for part in parts:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from scanner.parsers.common import is_environment_constant, is_nonempty
+from scanner.parsers.common import Concatenation, is_nonempty, symbolic
 from scanner.parsers.terraform.values import (
     EvalError,
     JsonText,
@@ -97,7 +97,9 @@ def _join(sep: Value, *lists: Value) -> Value:
     for item in items:
         if isinstance(item, UnknownValue):
             nonempty = (bool(_str(sep)) and len(items) > 1) or any(is_nonempty(i) for i in items)
-            return UnknownValue(item.reason, nonempty=nonempty)
+            shapes = [symbolic(i) for i in items]
+            shape = _str(sep).join(s for s in shapes if s is not None) if None not in shapes else ""
+            return UnknownValue(item.reason, nonempty=nonempty, shape=shape)
     return _str(sep).join(_str(i) for i in items)
 
 
@@ -324,18 +326,27 @@ _SAME_VALUE = frozenset({"tostring", "coalesce"})
 _VERB_RE = re.compile(r"%[-+# 0]*\d*(?:\.\d+)?[a-zA-Z%]")
 
 
-def _format_target(args: list[Value]) -> tuple[str, bool]:
-    """(the record ``format(fmt, ...)`` still names, whether it is certainly non-empty):
-    a literal format around one reference and partition/region/account parts names the
-    record, like the equivalent template string."""
-    if not args or not isinstance(args[0], str):
-        return "", False
-    rest = args[1:]
-    targets = [target_of(a) for a in rest if target_of(a)]
-    keeps = len(targets) == 1 and all(target_of(a) or is_environment_constant(a) for a in rest)
-    target = targets[0] if keeps else ""
-    literal = bool(_VERB_RE.sub("", args[0]))
-    return target, bool(target) or literal or any(is_nonempty(a) for a in rest)
+def _format_call(args: list[Value]) -> Value:
+    """``format``: a literal format around one reference (and partition, region or account
+    parts) names the record, like the equivalent template string."""
+    fmt = args[0] if args else None
+    if not isinstance(fmt, str) or any(v not in ("%s", "%v", "%%") for v in _VERB_RE.findall(fmt)):
+        return _call("format", _FUNCTIONS["format"], args)
+    out = Concatenation()
+    rest = iter(args[1:])
+    position = 0
+    for match in _VERB_RE.finditer(fmt):
+        out.literal(fmt[position : match.start()])
+        position = match.end()
+        if match.group(0) == "%%":
+            out.literal("%")
+            continue
+        arg = next(rest, None)
+        if arg is None or isinstance(arg, Lazy | list | dict | bool):
+            return _call("format", _FUNCTIONS["format"], args)
+        out.value(arg if isinstance(arg, UnknownValue) else with_target(_str(arg), target_of(arg)))
+    out.literal(fmt[position:])
+    return out.result()
 
 
 def call(name: str, args: list[Value]) -> Value:
@@ -344,11 +355,7 @@ def call(name: str, args: list[Value]) -> Value:
     if func is None:
         return UnknownValue(f"function {name}() is not evaluated statically")
     if name == "format":
-        target, nonempty = _format_target(args)
-        unknown = next((a for a in args if isinstance(a, UnknownValue)), None)
-        if unknown is not None:
-            return UnknownValue(unknown.reason, target=target, nonempty=nonempty)
-        return with_target(_call(name, func, args), target)
+        return _format_call(args)
     return _call(name, func, args)
 
 

@@ -87,7 +87,11 @@ class ResourceValue(Lazy):
             target = attributes.looked_up(inst.type, name, self.written)
         else:
             target = attributes.identifies(inst.type, name, self.written, inst.ref)
-        return with_target(value, target)
+        shape = ""
+        if target == inst.ref and isinstance(value, UnknownValue):
+            # only the name is unknown: the resource's token stands for it
+            shape = attributes.symbolic(inst.type, name, self.written, "${" + inst.ref + "}")
+        return with_target(value, target, shape)
 
     def _value(self, name: str) -> Value:
         inst = self.inst

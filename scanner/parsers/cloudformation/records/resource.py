@@ -113,8 +113,11 @@ class Scope:
         """The physical name: written, or the symbolic ``${LogicalId}`` token."""
         dspan = self.default_span(res)
         attr = self.values(res).scalar(res.props, prop, "str", None, dspan)
+        token = res.resolver.token(res.logical)
         if attr.origin is Origin.DEFAULT:
-            return Attr.explicit(res.resolver.token(res.logical), dspan, prop)
+            return Attr.explicit(token, dspan, prop)
+        if isinstance(attr.value, str) and token in attr.value:
+            return Attr.unknown(attr.span, f"the name of {res.logical} refers to itself", prop)
         return replace(attr, target="")  # its own name identifies nothing else
 
     def policy_attr(self, res: Resource, props: PosDict, key: str) -> Attr[PolicyDocument]:

@@ -27,6 +27,7 @@ from scanner.parsers.terraform.values import (
     to_bool,
     to_number,
     to_string,
+    with_target,
 )
 
 T = TypeVar("T")
@@ -76,7 +77,7 @@ def to_refs(value: Value) -> tuple[str, ...]:
     for item in items:
         target = target_of(item)
         if target and isinstance(item, UnknownValue):
-            out.append("${" + target + "}")
+            out.append(item.shape or "${" + target + "}")
             continue
         hit = first_unknown(item)
         if hit is not None:
@@ -132,6 +133,8 @@ def attr(
     if value is MISSING or value is None:
         return Attr.default(default, default_span or view.header, shown)
     span = view.attr_span(name)
+    if isinstance(value, UnknownValue) and value.shape:
+        value = with_target(value.shape, value.target)  # symbolic: only names unknown
     if isinstance(value, UnknownValue):
         return unknown_attr(span, value, shown)
     try:

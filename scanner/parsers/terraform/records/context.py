@@ -80,16 +80,31 @@ def attach(
     out = Attachments()
     for dep in dependents:
         value = dep.view.value(argument)
-        target = target_of(value)
-        if target:
-            if target in refs:
-                out.certain.setdefault(target, []).append(dep)
-        elif isinstance(value, str):
-            owner = by_name.get(str(value))
-            if owner is not None:
-                out.certain.setdefault(owner, []).append(dep)
-            else:
-                out.unmatched.append((dep, f"{dep.ref} names {argument} {str(value)!r}"))
-        elif isinstance(value, UnknownValue):
-            out.unresolved.append((dep, f"{dep.ref}: {argument} cannot be resolved ({value.reason})"))
+        # a list argument (``roles = [...]``) names several owners
+        for item in value if isinstance(value, list) else [value]:
+            _attach_one(out, dep, argument, item, refs, by_name)
     return out
+
+
+def _attach_one(
+    out: Attachments, dep: Instance, argument: str, value: object, refs: set[str],
+    by_name: dict[str, str],
+) -> None:
+    target = target_of(value)
+    if target:
+        if target in refs:
+            _add(out, target, dep)
+    elif isinstance(value, str):
+        owner = by_name.get(str(value))
+        if owner is not None:
+            _add(out, owner, dep)
+        else:
+            out.unmatched.append((dep, f"{dep.ref} names {argument} {str(value)!r}"))
+    elif isinstance(value, UnknownValue):
+        out.unresolved.append((dep, f"{dep.ref}: {argument} cannot be resolved ({value.reason})"))
+
+
+def _add(out: Attachments, owner: str, dep: Instance) -> None:
+    found = out.certain.setdefault(owner, [])
+    if not any(d is dep for d in found):  # a list may name one owner twice
+        found.append(dep)

@@ -33,16 +33,19 @@ def roles(resources: Resources) -> tuple[Role, ...]:
     links = _Links(
         inline=attach(owners, resources.of("aws_iam_role_policy"), "role"),
         attachments=attach(owners, resources.of("aws_iam_role_policy_attachment"), "role"),
+        shared=attach(owners, resources.of("aws_iam_policy_attachment"), "roles"),
     )
     return tuple(_role(resources, i, names[i.ref], managed, links) for i in insts)
 
 
 @dataclass(slots=True)
 class _Links:
-    """``aws_iam_role_policy`` and ``aws_iam_role_policy_attachment`` by role."""
+    """``aws_iam_role_policy`` and the policy attachments, by role."""
 
     inline: Attachments
     attachments: Attachments
+    # ``aws_iam_policy_attachment``: one managed policy for a list of roles
+    shared: Attachments
 
 
 def _name_attr(inst: Instance) -> Attr[str]:
@@ -63,9 +66,9 @@ def _role(
     for rp in links.inline.of(inst.ref):
         complete = _add_doc(docs, policy_attr(rp.view, "policy")) and complete
     arns: list[tuple[Value, Span]] = []
-    for att in links.attachments.of(inst.ref):
+    for att in (*links.attachments.of(inst.ref), *links.shared.of(inst.ref)):
         arns.append((att.view.value("policy_arn"), att.view.attr_span("policy_arn")))
-    if links.inline.maybe(inst.ref, name.known) or links.attachments.maybe(inst.ref, name.known):
+    if any(table.maybe(inst.ref, name.known) for table in (links.inline, links.attachments, links.shared)):
         complete = False  # a policy whose role cannot be told may be this role's
     mpa = view.value("managed_policy_arns")
     if isinstance(mpa, UnknownValue):
