@@ -343,7 +343,7 @@ def _principals(value: object) -> tuple[tuple[Principal, ...], bool]:
     out: list[Principal] = []
     unknown = False
     for kind, ids in value.items():
-        if isinstance(ids, UnknownValue):
+        if isinstance(ids, UnknownValue) and not ids.shape:
             unknown = True
             continue
         names, partial = _strings(ids)
@@ -362,7 +362,7 @@ def _conditions(value: object) -> tuple[tuple[Condition, ...], bool]:
             unknown = True
             continue
         for key, values in block.items():
-            if isinstance(values, UnknownValue):
+            if isinstance(values, UnknownValue) and not values.shape:
                 unknown = True
                 continue
             strings, partial = _strings(values)
@@ -403,7 +403,7 @@ def _statement(raw: object, default_span: Span) -> Statement:
                 unknown.append(key)
     for key, name in _LIST_ELEMENTS:
         if key in raw and raw[key] is not None:
-            if isinstance(raw[key], UnknownValue):
+            if isinstance(raw[key], UnknownValue) and not raw[key].shape:
                 fields[name] = ()
                 unknown.append(key)
                 continue
