@@ -17,10 +17,15 @@ such values as strings containing ``${TOKEN}`` placeholders, with one spelling p
   tokens, ``data.aws_partition.*.partition`` to ``aws``.
 * a resource whose identifying name is not written in the source: ``${<ref>}`` (e.g.
   ``${aws_s3_bucket.logs}`` or ``${LogBucket}``), so that its id, name and ARN are built
-  consistently from the same token (``arn:aws:s3:::${aws_s3_bucket.logs}``).
+  consistently from the same token (``arn:aws:s3:::${aws_s3_bucket.logs}``). A value that
+  refers to a resource whose name is written but cannot be resolved (a variable without a
+  default) writes that name with the same token: the value is that resource's, only its
+  name is unknown (the resource's own ``name`` attribute stays UNKNOWN, with the reason).
 
 Such a value is EXPLICIT: it was written, it is just symbolic. Links and IAM matching
-compare tokens literally (see ``scanner.analysis``).
+compare tokens literally (see ``scanner.analysis``). A resource token means something in
+its own unit only: two units that both say ``aws_s3_bucket.logs`` have two buckets, so
+such a token never matches a record of another unit (``Record.key`` is (unit, ref)).
 """
 
 from __future__ import annotations

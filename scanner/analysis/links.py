@@ -98,7 +98,9 @@ class Index(Generic[R]):
     """Records of one family by (unit, ref) and by each name or ARN that identifies them."""
 
     by_key: dict[tuple[str, str], R] = field(default_factory=dict)
-    by_value: dict[str, list[R]] = field(default_factory=dict)
+    # identifier -> unit -> the first record of that unit it identifies (dicts keep the
+    # model order, so the first unit's is the first value)
+    by_value: dict[str, dict[str, R]] = field(default_factory=dict)
 
     @staticmethod
     def build(records: Iterable[R], identifiers: Callable[[R], Iterable[str]]) -> Index[R]:
@@ -106,19 +108,19 @@ class Index(Generic[R]):
         for record in records:
             index.by_key.setdefault(record.key, record)
             for ident in dict.fromkeys(_norm(i) for i in identifiers(record) if i):
-                index.by_value.setdefault(ident, []).append(record)
+                index.by_value.setdefault(ident, {}).setdefault(record.unit, record)
         return index
 
     def named(self, value: str, unit: str) -> R | None:
         """The record ``value`` names, seen from ``unit``: one of that unit first; one of
         another unit only for a value without unit-local tokens."""
-        candidates = self.by_value.get(_norm(value), ())
-        for record in candidates:
-            if record.unit == unit:
-                return record
-        if unit_local(value):
+        candidates = self.by_value.get(_norm(value))
+        if not candidates:
             return None
-        return candidates[0] if candidates else None
+        here = candidates.get(unit)
+        if here is not None or unit_local(value):
+            return here
+        return next(iter(candidates.values()))
 
     def referenced(self, attr: Attr[str], unit: str) -> R | None:
         """The record ``attr`` names by reference (``Attr.target``) or as a whole
