@@ -15,7 +15,7 @@ from scanner.policy import Outcome, Related, judge, policy
     name="multi-region-trail",
     severity="HIGH",
     controls={"CIS AWS Foundations v3.0": "3.1", "AWS Security Hub": "CloudTrail.1"},
-    aliases=("CKV_AWS_67", "AVD-AWS-0014"),
+    aliases=("CKV_AWS_67", "AVD-AWS-0014", "aws-cloudtrail-enable-all-regions"),
 )
 def multi_region_trail(model: Model) -> Iterable[Outcome]:
     """Trails must record events in every region

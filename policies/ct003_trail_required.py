@@ -24,7 +24,8 @@ def trail_required(model: Model) -> Iterable[Outcome]:
     delivered to S3, nothing is validated, nothing can be alarmed on. This policy applies
     only when the configuration says the scanned code is where the trail lives
     (`require_trail = true`); a trail with `count = 0` or a false condition does not exist
-    and does not count.
+    and does not count. A module the scan could not read (a remote module that
+    `terraform init` has not installed) may hold the trail: the verdict is then unknown.
 
     ## How to fix
     Terraform: add an `aws_cloudtrail` (multi-region, logging, with its bucket and bucket policy) to the account's root module.
@@ -41,12 +42,25 @@ def trail_required(model: Model) -> Iterable[Outcome]:
         span = Span(path=model.units[0].files[0])
     else:
         return  # nothing scanned: no file to anchor a finding on
+    # A module trailscan could not read may define the trail: then not "no trail".
+    unread = [(u, call) for u in model.units for call in u.unread_modules]
+    verdict = True if model.trails else (None if unread else False)
+
+    def unknown() -> str:
+        shown = ", ".join(f"{call} (in {u.id})" for u, call in unread[:3])
+        more = f" and {len(unread) - 3} more" if len(unread) > 3 else ""
+        return (
+            f"no trail in the code trailscan could read, but the trail may be defined in "
+            f"module calls it could not read: {shown}{more} (a remote module is read "
+            f"once `terraform init -backend=false` has installed it)"
+        )
+
     units = ", ".join(u.id for u in model.units)
     yield judge(
         subject=f"account:{model.account}",
         span=span,
-        verdict=bool(model.trails),
-        unknown="",
+        verdict=verdict,
+        unknown=unknown,
         fail=(
             f"Account {model.account!r} defines no CloudTrail trail although require_trail = true "
             f"(scanned: {units})."

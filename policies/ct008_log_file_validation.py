@@ -13,7 +13,7 @@ from scanner.policy import Outcome, judge, policy
     name="log-file-validation",
     severity="HIGH",
     controls={"CIS AWS Foundations v3.0": "3.2", "AWS Security Hub": "CloudTrail.4"},
-    aliases=("CKV_AWS_36", "AVD-AWS-0016"),
+    aliases=("CKV_AWS_36", "AVD-AWS-0016", "aws-cloudtrail-enable-log-validation"),
 )
 def log_file_validation(model: Model) -> Iterable[Outcome]:
     """Trails must enable log file validation

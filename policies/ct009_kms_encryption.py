@@ -14,7 +14,10 @@ from scanner.policy import Outcome, judge, policy
     name="kms-encryption",
     severity="HIGH",
     controls={"CIS AWS Foundations v3.0": "3.5", "AWS Security Hub": "CloudTrail.2"},
-    aliases=("CKV_AWS_35", "AVD-AWS-0015"),
+    aliases=(
+        "CKV_AWS_35", "AVD-AWS-0015", "aws-cloudtrail-encryption-customer-managed-key",
+        "aws-cloudtrail-enable-at-rest-encryption",
+    ),
 )
 def kms_encryption(model: Model) -> Iterable[Outcome]:
     """Trails must encrypt their log files with a customer-managed KMS key

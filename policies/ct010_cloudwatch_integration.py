@@ -14,7 +14,7 @@ from scanner.policy import Outcome, judge, policy
     name="cloudwatch-integration",
     severity="MEDIUM",
     controls={"CIS AWS Foundations v1.4": "3.4", "AWS Security Hub": "CloudTrail.5"},
-    aliases=("CKV2_AWS_10", "AVD-AWS-0162"),
+    aliases=("CKV2_AWS_10", "AVD-AWS-0162", "aws-cloudtrail-ensure-cloudwatch-integration"),
 )
 def cloudwatch_integration(model: Model) -> Iterable[Outcome]:
     """Trails must send their events to a CloudWatch Logs log group

@@ -34,7 +34,10 @@ def _what(trail: Trail) -> str:
     name="s3-data-events",
     severity="LOW",
     controls={"CIS AWS Foundations v3.0": "3.8, 3.9"},
-    aliases=("AVD-AWS-0171", "AVD-AWS-0172"),
+    aliases=(
+        "AVD-AWS-0171", "AVD-AWS-0172", "aws-s3-enable-object-write-logging",
+        "aws-s3-enable-object-read-logging",
+    ),
 )
 def s3_data_events(model: Model) -> Iterable[Outcome]:
     """A trail should record S3 object-level read and write events

@@ -23,7 +23,10 @@ FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "rest
     name="bucket-not-public",
     severity="CRITICAL",
     controls={"CIS AWS Foundations v1.4": "3.3", "AWS Security Hub": "CloudTrail.6"},
-    aliases=("AVD-AWS-0161", "CKV_AWS_70", "CKV_AWS_20", "CKV_AWS_57", "CKV2_AWS_6"),
+    aliases=(
+        "AVD-AWS-0161", "aws-cloudtrail-no-public-log-access", "CKV_AWS_70", "CKV_AWS_20",
+        "CKV_AWS_57", "CKV2_AWS_6",
+    ),
 )
 def bucket_not_public(model: Model) -> Iterable[Outcome]:
     """The trail's bucket must not be publicly accessible

@@ -15,7 +15,7 @@ from scanner.policy import Outcome, judge, policy
     name="bucket-access-logging",
     severity="MEDIUM",
     controls={"CIS AWS Foundations v3.0": "3.4", "AWS Security Hub": "CloudTrail.7"},
-    aliases=("AVD-AWS-0163", "CKV_AWS_18"),
+    aliases=("AVD-AWS-0163", "aws-cloudtrail-require-bucket-access-logging", "CKV_AWS_18"),
 )
 def bucket_access_logging(model: Model) -> Iterable[Outcome]:
     """The trail's bucket must have S3 server access logging enabled

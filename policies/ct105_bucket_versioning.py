@@ -15,7 +15,7 @@ from scanner.tri import Tri, any_of
     name="bucket-versioning",
     severity="LOW",
     controls={},
-    aliases=("CKV_AWS_21", "CKV_AWS_143", "AVD-AWS-0090"),
+    aliases=("CKV_AWS_21", "CKV_AWS_143", "AVD-AWS-0090", "aws-s3-enable-versioning"),
 )
 def bucket_versioning(model: Model) -> Iterable[Outcome]:
     """The trail's bucket must use versioning or object lock

@@ -14,7 +14,7 @@ from scanner.policy import Outcome, judge, policy
     name="kms-key-rotation",
     severity="MEDIUM",
     controls={"CIS AWS Foundations v3.0": "3.6", "AWS Security Hub": "KMS.4"},
-    aliases=("CKV_AWS_7", "AVD-AWS-0065"),
+    aliases=("CKV_AWS_7", "AVD-AWS-0065", "aws-kms-auto-rotate-keys"),
 )
 def kms_key_rotation(model: Model) -> Iterable[Outcome]:
     """The trail's KMS key must have automatic rotation enabled

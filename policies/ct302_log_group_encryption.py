@@ -14,7 +14,7 @@ from scanner.policy import Outcome, judge, policy
     name="log-group-encryption",
     severity="LOW",
     controls={},
-    aliases=("CKV_AWS_158", "AVD-AWS-0017"),
+    aliases=("CKV_AWS_158", "AVD-AWS-0017", "aws-cloudwatch-log-group-customer-key"),
 )
 def log_group_encryption(model: Model) -> Iterable[Outcome]:
     """The trail's log group must be encrypted with a KMS key

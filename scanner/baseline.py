@@ -58,19 +58,29 @@ def dumps(entries: Iterable[Entry]) -> str:
     return f'{{\n  "version": {VERSION},\n  "findings": [\n    {body}\n  ]\n}}\n'
 
 
+_REGENERATE = "regenerate it with `trailscan baseline PATH > FILE`"
+
+
 def loads(text: str, source: str = "baseline") -> list[Entry]:
+    """The entries of a baseline; anything else (not JSON, nested absurdly deep, a number
+    with thousands of digits, the wrong shape) is a ``BaselineError``, never a crash."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BaselineError(
-            f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            "regenerate it with `trailscan baseline PATH > FILE`"
+            f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); {_REGENERATE}"
         ) from None
+    except RecursionError:
+        raise BaselineError(f"{source}: not a baseline (arrays or objects nested too deeply); {_REGENERATE}") from None
+    except ValueError as exc:  # an integer too long to convert
+        detail = "a number has too many digits" if "digits" in str(exc) else str(exc)
+        raise BaselineError(f"{source}: not a baseline ({detail}); {_REGENERATE}") from None
     if not isinstance(data, dict) or "findings" not in data:
         raise BaselineError(f'{source}: expected an object {{"version": 1, "findings": [...]}}')
-    if data.get("version") != VERSION:
+    version = data.get("version")
+    if type(version) is not int or version != VERSION:
         raise BaselineError(
-            f"{source}: unsupported baseline version {data.get('version')!r} (expected {VERSION})"
+            f"{source}: unsupported baseline version {version!r:.40} (expected {VERSION})"
         )
     items = data["findings"]
     if not isinstance(items, list):
@@ -87,12 +97,17 @@ def loads(text: str, source: str = "baseline") -> list[Entry]:
 
 
 def load(path: Path) -> list[Entry]:
+    path = Path(path)
+    if path.exists() and not path.is_file():  # a directory, or a FIFO that would block
+        raise BaselineError(f"baseline {path} is not a regular file")
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BaselineError(f"baseline {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"baseline {path} cannot be read: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise BaselineError(f"baseline {path} is not valid UTF-8 (at offset {exc.start})") from None
+    except OSError as exc:
+        raise BaselineError(f"baseline {path} cannot be read: {exc.strerror or exc}") from None
     return loads(text, str(path))
 
 

@@ -23,6 +23,11 @@ class ConfigError(ValueError):
     """A configuration problem the user must fix (exit code 2)."""
 
 
+# TOML integers are 64-bit; tomllib reads any size. A larger value is an error, not a
+# number that later overflows a read size or a C integer deep inside a parser.
+MAX_INT = 2**63 - 1
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ConfigSuppression:
     """A suppression that lives in the config file (for findings with no line to annotate)."""
@@ -47,12 +52,18 @@ class Config:
     # What policies read (each of its fields is a top-level key of the table).
     settings: Settings = field(default_factory=Settings)
     suppressions: tuple[ConfigSuppression, ...] = ()
+    # trivy/tfsec ignore comments have no reason: when true they are CT902 and do not
+    # suppress, like a trailscan comment without one.
+    require_reasons: bool = False
     # Path of a baseline file (relative to the config file).
     baseline: str = ""
     limits: Limits = field(default_factory=Limits)
     # Directories of the user's own policy modules (relative to the config file). They run
     # Python: honoured only from a --config file outside the scanned paths (the CLI checks).
     policies_dirs: tuple[str, ...] = ()
+    # Paths not searched for roots and templates: gitignore-style patterns, relative to
+    # the config file (a module or nested template a unit loads is still read).
+    exclude: tuple[str, ...] = ()
     # Where the configuration was read from ("" = built-in defaults).
     source: str = ""
 
@@ -83,6 +94,8 @@ def _str_tuple(value: Any, key: str) -> tuple[str, ...]:
 def _int(value: Any, key: str, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ConfigError(f"{key} must be an integer >= {minimum}")
+    if value > MAX_INT:
+        raise ConfigError(f"{key} must be at most {MAX_INT} (a 64-bit integer)")
     return value
 
 
@@ -171,10 +184,16 @@ def parse_config(data: dict[str, Any], source: str = "") -> Config:
     kwargs["settings"] = _settings(data)
     if "suppressions" in data:
         kwargs["suppressions"] = _suppressions(data["suppressions"])
+    if "require_reasons" in data:
+        if not isinstance(data["require_reasons"], bool):
+            raise ConfigError("require_reasons must be true or false")
+        kwargs["require_reasons"] = data["require_reasons"]
     if "baseline" in data:
         if not isinstance(data["baseline"], str):
             raise ConfigError("baseline must be a path (string), relative to the config file")
         kwargs["baseline"] = data["baseline"]
+    if "exclude" in data:
+        kwargs["exclude"] = _str_tuple(data["exclude"], "exclude")
     if "policies_dirs" in data:
         kwargs["policies_dirs"] = _str_tuple(data["policies_dirs"], "policies_dirs")
     if "limits" in data:
@@ -189,11 +208,30 @@ def parse_config(data: dict[str, Any], source: str = "") -> Config:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The file's table; every way it can fail is a ``ConfigError`` naming the file."""
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        bad = exc.object[exc.start : exc.start + 1].hex()
+        raise ConfigError(f"{path}: not valid UTF-8 (byte 0x{bad} at offset {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: arrays or tables nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        detail = "an integer has too many digits" if "digits" in str(exc) else str(exc)
+        raise ConfigError(f"{path}: {detail}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+
+
+def _trailscan_table(data: dict[str, Any]) -> Any:
+    """``data["tool"]["trailscan"]`` when both are tables that hold it, else None."""
+    tool = data.get("tool")
+    if isinstance(tool, dict) and "trailscan" in tool:
+        return tool["trailscan"]
+    return None
 
 
 def find_config(start: Path) -> Path | None:
@@ -207,8 +245,7 @@ def find_config(start: Path) -> Path | None:
             return candidate
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file():
-            data = _read_toml(pyproject)
-            if "trailscan" in data.get("tool", {}):
+            if _trailscan_table(_read_toml(pyproject)) is not None:
                 return pyproject
         if (directory / ".git").exists():
             break
@@ -219,11 +256,14 @@ def load_config(path: Path | None) -> Config:
     """Read a config file (``None`` = defaults)."""
     if path is None:
         return Config()
-    data = _read_toml(path)
+    data: Any = _read_toml(path)
+    table = _trailscan_table(data)
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("trailscan", {})
-    elif "tool" in data and "trailscan" in data.get("tool", {}):
-        data = data["tool"]["trailscan"]
+        if "tool" in data and not isinstance(data["tool"], dict):
+            raise ConfigError(f"{path}: [tool] must be a table")
+        data = {} if table is None else table
+    elif table is not None:
+        data = table
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: [tool.trailscan] must be a table")
     return parse_config(data, source=str(path))

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import ModuleType
 
 from scanner.model import INTERNAL_ERROR, PARSE_ERROR, Model, Span
-from scanner.policy import Fail, PolicySpec, Unknown, spec_of
+from scanner.policy import Fail, PolicySpec, Related, Unknown, spec_of
 from scanner.results import (
     BUILTIN_SPECS,
     EngineResult,
@@ -35,6 +35,20 @@ POLICY_ID_RE = re.compile(r"^CT\d{3}$")
 # Users' own policies (``--policies-dir``): an uppercase prefix of 2-8 letters and three
 # digits (``ORG001``); ``CT`` is trailscan's and never a user's.
 USER_POLICY_ID_RE = re.compile(r"^(?!CT\d)[A-Z]{2,8}\d{3}$")
+
+# Related locations kept on one finding. An account-wide finding may relate to every trail
+# of the account; listing them all would make each such finding as large as the account
+# and the report quadratic in it. The rest are counted in the message.
+MAX_RELATED = 20
+
+
+def cap_related(related: tuple[Related, ...], message: str) -> tuple[tuple[Related, ...], str]:
+    """At most ``MAX_RELATED`` related locations; the message says how many were left out."""
+    if len(related) <= MAX_RELATED:
+        return related, message
+    more = len(related) - MAX_RELATED
+    noun = "location" if more == 1 else "locations"
+    return related[:MAX_RELATED], f"{message.rstrip()}\n(and {more} more related {noun} not listed)"
 
 
 class PolicyLoadError(ValueError):
@@ -88,7 +102,7 @@ def _user_specs(directory: Path) -> Iterator[tuple[PolicySpec, str]]:
     if not directory.is_dir():
         raise PolicyLoadError(f"policies directory {directory} does not exist")
     # One private namespace per directory, so two directories may both have ``rules.py``.
-    digest = hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:12]
+    digest = hashlib.sha256(str(directory.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:12]
     found = False
     for path in sorted(directory.glob("*.py")):
         if path.name.startswith("_"):
@@ -250,6 +264,7 @@ def evaluate(
                 message = out.message if isinstance(out, Fail) else (
                     f"cannot be verified statically: {out.reason} (--strict)"
                 )
+                related, message = cap_related(out.related, message)
                 result.findings.append(
                     Finding(
                         id=spec.id,
@@ -260,7 +275,7 @@ def evaluate(
                         resource=out.subject,
                         span=out.span,
                         account=model.account,
-                        related=out.related,
+                        related=related,
                         fix=spec.how_to_fix,
                     )
                 )

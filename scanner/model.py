@@ -162,8 +162,10 @@ class Attr(Generic[T]):
 class Suppression:
     """One suppression written next to a resource (comment or CFN Metadata).
 
-    ``source`` is ``trailscan`` or ``checkov``; a checkov suppression names checkov ids
-    (``CKV_AWS_35``) that the engine maps to policies through their aliases.
+    ``source`` is ``trailscan``, ``checkov``, ``trivy`` or ``tfsec``; the other tools'
+    suppressions name their own ids (``CKV_AWS_35``, ``AVD-AWS-0015``,
+    ``aws-cloudtrail-enable-log-validation``) that the engine maps to policies through
+    their aliases.
     """
 
     ids: tuple[str, ...]
@@ -473,8 +475,15 @@ class Unit:
     """A root module directory or a CloudFormation template (with nested stacks)."""
 
     id: str  # POSIX path relative to the scan root
-    format: str  # "terraform" | "cloudformation"
+    format: str  # "terraform" | "terraform-plan" | "cloudformation"
     files: tuple[str, ...]
+    # Module calls (``module.trail``, ``module.a[0].module.b``) whose code could not be read:
+    # a remote module ``terraform init`` did not install, a source that is not a literal.
+    # Whatever they define (a trail, say) is missing from the unit's records.
+    unread_modules: tuple[str, ...] = ()
+    # Files of the unit whose text may hold secrets in clear (a Terraform plan JSON carries
+    # sensitive values): reports point at them but never quote their lines.
+    sealed_files: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -33,6 +33,14 @@ class ScanOptions:
     # Directories of the user's own policy modules (``--policies-dir``). This runs Python,
     # so only the command line or a config file outside the scanned tree may set it.
     policy_dirs: tuple[Path, ...] = ()
+    # Paths not searched for roots and templates (``--exclude``, gitignore-style,
+    # relative to the scan root), on top of ``exclude`` in the config.
+    exclude: tuple[str, ...] = ()
+    # Honour .gitignore files when searching for roots and templates.
+    gitignore: bool = True
+    # ``paths`` are changed files (the pre-commit hook): scan every unit that loads one
+    # of them, found in the repository around them, and report only their findings.
+    changed_files: bool = False
 
 
 def scan_root(paths: tuple[Path, ...], explicit: Path | None = None) -> Path:

@@ -32,6 +32,8 @@ class WaiverKind(enum.StrEnum):
 
     INLINE = "inline"  # a trailscan comment or CloudFormation Metadata next to the resource
     CHECKOV = "checkov"  # a checkov skip next to the resource
+    TRIVY = "trivy"  # a trivy ignore comment (no reason in its syntax)
+    TFSEC = "tfsec"  # a tfsec ignore comment (no reason in its syntax)
     CONFIG = "config"  # ``[[tool.trailscan.suppressions]]``
     BASELINE = "baseline"  # the baseline file
 
@@ -78,7 +80,7 @@ class Finding:
     def fingerprint(self) -> str:
         """Stable across edits that move lines: id + path + resource, never the line."""
         key = f"{self.id}\x00{self.span.path}\x00{self.resource}"
-        return hashlib.sha256(key.encode()).hexdigest()[:32]
+        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
     def sort_key(self) -> tuple[Any, ...]:
         return (
@@ -257,10 +259,13 @@ class ScanResult:
         return [f for f in self.active() if self.blocks(f)]
 
     def exit_code(self) -> int:
+        """0 clean, 1 blocking findings, 2 nothing scannable (the README's table).
+
+        A scan whose every file is a CT901 did happen and found problems: that is 1, not
+        "nothing scannable", which is only a directory with no IaC at all.
+        """
         if self.nothing_to_scan:
             return 2
-        if not self.files.scanned and self.files.failed:
-            return 2  # nothing at all could be scanned (a unit that failed to parse counts not)
         return 1 if self.blocking() else 0
 
 

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from scanner import __version__, suppressions
 from scanner.config import Config
-from scanner.discovery import discover
+from scanner.discovery import Ignores, discover, search_root
 from scanner.engine import evaluate, load_policies, problem_findings, select_policies
-from scanner.model import Model, Severity, Unit
+from scanner.model import INTERNAL_ERROR, Model, Severity, Unit
 from scanner.options import ScanOptions, scan_root
 from scanner.parsers import load_units
+from scanner.parsers.common import relpath
 from scanner.results import EngineResult, Evaluation, FileSummary, Finding, ScanResult, Status
 
 
@@ -77,9 +78,38 @@ def _mark_suppressed(evaluations: list[Evaluation], findings: list[Finding]) -> 
     return out
 
 
+def _touches(finding: Finding, files: set[str]) -> bool:
+    """A finding located in one of ``files`` or naming one as a related location; a
+    policy that crashed (CT900) is kept: its verdict is missing for the files too."""
+    return (
+        finding.span.path in files
+        or any(r.span.path in files for r in finding.related)
+        or finding.id == INTERNAL_ERROR
+    )
+
+
+def _changed_sources(changed: list[Path], root: Path, units: list[Unit]) -> set[str]:
+    """The files whose findings a changed-files run reports: the changed files, and every
+    file of a Terraform plan unit whose plan changed (the plan holds the values behind all
+    of that unit's findings, which point at the ``.tf`` lines they come from)."""
+    wanted = {relpath(p, root) for p in changed}
+    for unit in units:
+        if unit.format == "terraform-plan" and unit.id in wanted:
+            wanted.update(unit.files)
+    return wanted
+
+
 def run_scan(options: ScanOptions) -> ScanResult:
     config = options.config
-    root = scan_root(options.paths, options.root)
+    changed = list(options.paths) if options.changed_files else None
+    if changed is not None:
+        # Search the repository around the changed files for the units that load them.
+        search = search_root(changed, config.source)
+        root = options.root.resolve() if options.root is not None else search
+        walk = [search]
+    else:
+        root = scan_root(options.paths, options.root)
+        walk = list(options.paths)
     catalogue = load_policies(extra_dirs=options.policy_dirs)
     specs = select_policies(
         catalogue,
@@ -92,7 +122,13 @@ def run_scan(options: ScanOptions) -> ScanResult:
 
         return looks_like_template(text)
 
-    found = discover(list(options.paths), root, config.limits, sniff)
+    ignores = Ignores(
+        exclude=options.exclude,
+        config_exclude=config.exclude,
+        config_dir=Path(config.source).parent if config.source else None,
+        gitignore=options.gitignore,
+    )
+    found = discover(walk, root, config.limits, sniff, ignores=ignores, changed=changed)
     models, not_ours = load_units(
         found.terraform_dirs,
         found.templates,
@@ -103,6 +139,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
         parameter_files=options.parameter_files,
         limits=config.limits,
         debug=options.debug,
+        plans=found.plans,
     )
     files = FileSummary(not_ours=sorted({*found.not_ours, *not_ours}))
 
@@ -158,6 +195,9 @@ def run_scan(options: ScanOptions) -> ScanResult:
             root=root,
         )
 
+    if changed is not None:
+        wanted = _changed_sources(changed, root, units)
+        findings = [f for f in findings if _touches(f, wanted)]
     findings = sorted(findings, key=Finding.sort_key)
     evaluations = sorted(_mark_suppressed(engine.evaluations, findings), key=Evaluation.sort_key)
     # Directories with nothing of ours in them are a usage error (exit 2); explicit files

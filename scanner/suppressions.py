@@ -9,15 +9,17 @@ Rules, in one place:
 
 * Inline suppressions (``Record.suppressions``, collected by the parsers) match a finding
   whose ``resource`` is the record's ``subject`` in the same account, by policy id or by one
-  of the policy's aliases (case-insensitive). checkov skips (``source="checkov"``) match
-  through aliases only in practice, since they name checkov ids.
+  of the policy's aliases (case-insensitive). checkov skips and trivy/tfsec ignores
+  (``source`` "checkov", "trivy", "tfsec") match through aliases only in practice, since
+  they name those tools' ids; trivy/tfsec ignores have no reason of their own and are
+  CT902 under ``require_reasons = true``.
 * Config suppressions (``[[tool.trailscan.suppressions]]``) match by id (an fnmatch
   pattern such as ``CT4*``, or an alias), by path glob and optionally by resource pattern.
   They exist for account-level findings that have no line to annotate.
 * ``until`` is inclusive: a suppression ``until=2027-03-31`` still works on that day.
 * CT903 is reported only for trailscan and config suppressions whose ids name a policy
-  that ran in this scan: a deselected policy's suppression is not "unused", and a checkov
-  skip may still be needed by checkov itself. A config suppression whose paths match no
+  that ran in this scan: a deselected policy's suppression is not "unused", and a checkov,
+  trivy or tfsec comment may still be needed by that tool itself. A config suppression whose paths match no
   scanned file is out of scope (a pre-commit run on one file), not unused.
 """
 
@@ -93,12 +95,23 @@ def _expired(text: str, today: _dt.date) -> bool:
     return date is not None and date < today
 
 
+# Other tools' comments: they name the tools' own ids (mapped through the aliases), and
+# trailscan never asks to remove one (the tool may still need it). trivy and tfsec comments
+# carry no reason; ``require_reasons`` makes them CT902.
+_FOREIGN = frozenset({"checkov", "trivy", "tfsec"})
+_REASONLESS = frozenset({"trivy", "tfsec"})
+
+
 def _kind(s: Suppression) -> WaiverKind:
-    return WaiverKind.CHECKOV if s.source == "checkov" else WaiverKind.INLINE
+    return WaiverKind(s.source) if s.source in _FOREIGN else WaiverKind.INLINE
 
 
 def _label(s: Suppression) -> str:
     return _kind(s).value
+
+
+def _has_reason(s: Suppression, config: Config) -> bool:
+    return bool(s.reason.strip()) and not (config.require_reasons and s.source in _REASONLESS)
 
 
 def _owner(refs: Collection[str]) -> str:
@@ -266,7 +279,7 @@ def apply(
     index = _InlineIndex.build(models)
 
     # Which suppressions are usable at all.
-    inline_ok = {s: bool(s.reason.strip()) and _valid_until(s.until) for s in index.owners}
+    inline_ok = {s: _has_reason(s, config) and _valid_until(s.until) for s in index.owners}
     config_ok = [bool(c.reason.strip()) and _valid_until(c.until) for c in config.suppressions]
 
     used_inline: set[tuple[Suppression, str]] = set()  # (suppression, policy id)
@@ -302,7 +315,8 @@ def apply(
         else:
             out.append(finding)
 
-    hygiene = _inline_hygiene(index, used_inline, catalogue)
+    hygiene = _inline_hygiene(index, used_inline, catalogue, config)
+    hygiene = _inline_hygiene(index, used_inline, catalogue, config)
     hygiene += _config_hygiene(config, config_ok, used_config, catalogue, models, root)
     hygiene = _suppress_hygiene(hygiene, config, config_ok, catalogue, today)
     return out + sorted(hygiene, key=Finding.sort_key)
@@ -312,6 +326,7 @@ def _inline_hygiene(
     index: _InlineIndex,
     used: set[tuple[Suppression, str]],
     catalogue: Catalogue,
+    config: Config,
 ) -> list[Finding]:
     out: list[Finding] = []
     for sup, (account, refs) in sorted(
@@ -319,12 +334,18 @@ def _inline_hygiene(
     ):
         owner = _owner(refs)
         ids = " ".join(sup.ids) or "(no id)"
-        if not sup.reason.strip():
+        if not _has_reason(sup, config):
+            fix = (
+                f"{sup.source} comments cannot carry one and require_reasons = true; "
+                "replace it with a trailscan:ignore comment that says why the risk is accepted."
+                if sup.source in _REASONLESS
+                else "add why the risk is accepted."
+            )
             out.append(
                 builtin_finding(
                     SUPPRESSION_WITHOUT_REASON,
                     message=f"{_label(sup)} suppression of {ids} on {owner} has no reason, so it "
-                    "does not suppress anything; add why the risk is accepted.",
+                    f"does not suppress anything; {fix}",
                     resource=owner,
                     span=sup.span,
                     account=account,
@@ -343,8 +364,8 @@ def _inline_hygiene(
                 )
             )
             continue
-        if sup.source == "checkov":
-            continue  # checkov may still need it; never ask to remove a checkov skip
+        if sup.source in _FOREIGN:
+            continue  # the other tool may still need it; never ask to remove its comment
         for name in sup.ids:
             targets = catalogue.resolve(name)
             if not targets:

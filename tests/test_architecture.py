@@ -5,7 +5,8 @@
     scan → reporters → results
 
 Inside ``parsers``: the package entry point (``scanner.parsers``, whose ``load_units`` is
-the one door) → the Terraform and CloudFormation front ends → ``scanner.parsers.common``.
+the one door) → the plan front end → the Terraform and CloudFormation front ends →
+``scanner.parsers.common`` and ``scanner.parsers.attachments``.
 
 The table below is the one place where the allowed directions are written. Imports are
 read with ``ast`` from every module of ``scanner`` and ``policies``, function-local and
@@ -47,7 +48,9 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     "parsers.entry": ("scanner.parsers",),
     "parsers.terraform": ("scanner.parsers.terraform",),
     "parsers.cloudformation": ("scanner.parsers.cloudformation",),
-    "parsers": ("scanner.parsers.common",),
+    "parsers.plan": ("scanner.parsers.plan",),
+    # What both front ends share: values, paths, policy documents, attachments.
+    "parsers": ("scanner.parsers.common", "scanner.parsers.attachments"),
     "model": ("scanner.model",),
     "leaves": ("scanner.tri", "scanner.arns", "scanner.limits", "scanner"),
 }
@@ -78,9 +81,12 @@ ALLOWED: dict[str, set[str]] = {
     "results": {"policy", "config", *_MODEL},
     "options": {"config", *_MODEL},
     "policy": {*_MODEL},
-    "discovery": {"config", *_PARSERS},
+    # Module calls and nested stacks are read from the front ends' own structure.
+    "discovery": {"config", "parsers.terraform", "parsers.cloudformation", *_PARSERS},
     "config": {*_MODEL},
-    "parsers.entry": {"parsers.terraform", "parsers.cloudformation", *_PARSERS},
+    "parsers.entry": {"parsers.terraform", "parsers.cloudformation", "parsers.plan", *_PARSERS},
+    # A plan is read through the Terraform front end's loader, evaluator and record mappers.
+    "parsers.plan": {"parsers.terraform", *_PARSERS},
     "parsers.terraform": {*_PARSERS},
     "parsers.cloudformation": {*_PARSERS},
     "parsers": {*_MODEL},
@@ -234,6 +240,10 @@ def test_no_import_cycles() -> None:
         ("scanner.parsers.cloudformation.records.bucket", "scanner.parsers.terraform.records.bucket"),
         ("scanner.scan", "scanner.parsers.terraform"),
         ("scanner.discovery", "scanner.parsers"),
+        ("scanner.parsers.plan", "scanner.parsers.cloudformation.decode"),
+        ("scanner.parsers.terraform.records", "scanner.parsers.plan.view"),
+        ("scanner.parsers.plan.instance", "scanner.parsers"),
+        ("scanner.discovery", "scanner.parsers.plan"),
         ("scanner.scan", "scanner.integrations.cfnlint_bridge"),
         ("scanner.engine", "scanner.policy_tests"),
         ("scanner.integrations.cfnlint_bridge", "scanner.cli"),

@@ -32,6 +32,8 @@ min_log_group_retention_days = 90
 security_group_events = "EC2"
 baseline = ".trailscan-baseline.json"
 policies_dirs = ["../org-policies"]
+require_reasons = true
+exclude = ["tests/fixtures/", "*.generated.tf"]
 
 [tool.trailscan.accounts]
 prod = ["envs/prod/**"]
@@ -81,9 +83,11 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
                 id="CT4*", paths=("envs/sandbox",), resource="account:*", reason="sandbox"
             ),
         ),
+        require_reasons=True,
         baseline=".trailscan-baseline.json",
         limits=Limits(max_file_bytes=2048, max_instances=10),
         policies_dirs=("../org-policies",),
+        exclude=("tests/fixtures/", "*.generated.tf"),
         source=str(path),
     )
     # The test above names every key: a new key must be added to it.
@@ -98,6 +102,8 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
         "security_group_events",
         "suppressions",
         "policies_dirs",
+        "require_reasons",
+        "exclude",
         "baseline",
         "limits",
     }
@@ -126,6 +132,7 @@ def test_accounts_per_unit() -> None:
         ({"accounts": ["a"]}, "accounts must be"),
         ({"accounts": {"prod": 1}}, "accounts.prod must be"),
         ({"require_trail": "yes"}, "require_trail must be true or false"),
+        ({"require_reasons": 1}, "require_reasons must be true or false"),
         ({"min_retention_days": 0}, "min_retention_days must be an integer >= 1"),
         ({"min_log_group_retention_days": True}, "must be an integer"),
         ({"security_group_events": "rds"}, "security_group_events must be"),

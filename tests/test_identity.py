@@ -15,13 +15,12 @@ A missing evaluation or another status fails the test with the evaluation's reas
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from functools import cache
 from pathlib import Path
 
 import pytest
+from guards import run_cli_guarded
 
 from scanner.config import Config
 from scanner.options import ScanOptions
@@ -29,7 +28,6 @@ from scanner.results import ScanResult
 from scanner.scan import run_scan
 
 CASES = Path(__file__).resolve().parent / "cases" / "identity"
-ROOT = Path(__file__).resolve().parent.parent
 
 # case folder -> {(policy, subject): status}
 EXPECTED: dict[str, dict[tuple[str, str], str]] = {
@@ -242,10 +240,8 @@ def test_three_hundred_units_in_one_account_finish(tmp_path: Path) -> None:
         unit = tmp_path / f"unit{i:03d}"
         unit.mkdir()
         (unit / "main.tf").write_text(UNIT)
-    proc = subprocess.run(
-        [sys.executable, "-m", "scanner", "scan", str(tmp_path), "--format", "json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=HANG_GUARD_SECONDS, check=False,
-    )
+    proc = run_cli_guarded(["scan", str(tmp_path), "--format", "json"],
+                           cpu_seconds=HANG_GUARD_SECONDS, wall_seconds=HANG_GUARD_SECONDS)
     report = json.loads(proc.stdout)
     evaluations = report["evaluations"]
     # every unit's trail, bucket and log group is judged: nothing folded

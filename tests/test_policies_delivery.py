@@ -280,7 +280,7 @@ def test_ct103_each_flag_off_fails_at_its_attr() -> None:
 
 
 def test_ct103_public_acl_and_grantee() -> None:
-    for acl in ("public-read", "PublicReadWrite", "authenticated-read"):
+    for acl in ("public-read", "public-read-write", "authenticated-read"):
         out = only(run(bucket_not_public, model(delivering_trail(), buckets=(bucket(acl=ex(acl, 12)),))), Fail)
         assert acl in out.message and out.span.line == 12
     grant = bucket(acl_grantees=("http://acs.amazonaws.com/groups/global/AllUsers",))

@@ -442,3 +442,69 @@ def test_end_to_end_module_suppression_and_account_level_config(tmp_path: Path) 
     )
     (f,) = later.findings
     assert not f.suppressed and f.message.endswith("(suppression expired 2027-03-31)")
+
+
+# ---------------------------------------------------------------------------
+# trivy and tfsec ignore comments
+# ---------------------------------------------------------------------------
+
+
+def foreign(tool: str, rule: str, until: str = "", line: int = 1) -> Suppression:
+    return Suppression(
+        ids=(rule.upper(),), reason=f"{tool}:ignore", span=Span(path="main.tf", line=line),
+        until=until, source=tool,
+    )
+
+
+def test_trivy_and_tfsec_ignores_suppress_through_aliases() -> None:
+    for sup_ in (foreign("trivy", "AVD-AWS-0016"),
+                 foreign("tfsec", "aws-cloudtrail-enable-log-validation")):
+        (finding,) = run([model_of(placed_trail(suppressions=(sup_,)))])
+        assert finding.suppressed and finding.suppression_text == f"{sup_.source}: {sup_.reason}"
+
+
+def test_trivy_ignore_expires_and_is_never_unused() -> None:
+    expired = foreign("trivy", "AVD-AWS-0016", until="2025-01-01")
+    (finding,) = run([model_of(placed_trail(suppressions=(expired,)))])
+    assert not finding.suppressed
+    assert finding.message.endswith("(suppression expired 2025-01-01)")
+    # matched nothing (the trail passes) and names an id no policy aliases: still no CT903,
+    # trivy itself may need the comment
+    unused = (foreign("trivy", "AVD-AWS-0016"), foreign("tfsec", "aws-s3-no-public-buckets"))
+    assert run([model_of(placed_trail(validation=True, suppressions=unused))]) == []
+
+
+def test_require_reasons_makes_trivy_and_tfsec_ignores_ct902() -> None:
+    sups = (foreign("trivy", "AVD-AWS-0016"), foreign("tfsec", "AWS-CLOUDTRAIL-ENABLE-LOG-VALIDATION"))
+    out = run([model_of(placed_trail(suppressions=sups))], Config(require_reasons=True))
+    assert [(f.id, f.suppressed) for f in out] == [("CT008", False), ("CT902", False), ("CT902", False)]
+    messages = sorted(f.message for f in out[1:])
+    assert messages[1].startswith("trivy suppression of AVD-AWS-0016 on aws_cloudtrail.main has no reason")
+    assert all("require_reasons = true" in m for m in messages)
+    # a trailscan comment with a reason is unaffected
+    ok = (sup("CT008"),)
+    assert [f.suppressed for f in run([model_of(placed_trail(suppressions=ok))], Config(require_reasons=True))] == [True]
+
+
+def test_require_reasons_config_key(tmp_path: Path) -> None:
+    (tmp_path / ".trailscan.toml").write_text("require_reasons = true\n", encoding="utf-8")
+    assert load_config(tmp_path / ".trailscan.toml").require_reasons is True
+
+
+def test_end_to_end_trivy_and_tfsec_comments(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        '#trivy:ignore:AVD-AWS-0016\n'
+        'resource "aws_cloudtrail" "a" {\n  name = "a"\n  s3_bucket_name = "logs"\n}\n'
+        'resource "aws_cloudtrail" "b" {\n  name = "b"\n  s3_bucket_name = "logs"\n'
+        '  // tfsec:ignore:aws-cloudtrail-enable-log-validation:exp:2027-03-31\n'
+        '  enable_log_file_validation = false\n}\n'
+        'resource "aws_cloudtrail" "c" {\n  name = "c"\n  s3_bucket_name = "logs"\n'
+        '  description = <<EOT\n#trivy:ignore:AVD-AWS-0016\nEOT\n}\n',
+        encoding="utf-8",
+    )
+    got = sorted((f.resource, f.suppressed, f.suppression_text) for f in _scan(tmp_path).findings)
+    assert got == [
+        ("aws_cloudtrail.a", True, "trivy: trivy:ignore"),
+        ("aws_cloudtrail.b", True, "tfsec: tfsec:ignore"),
+        ("aws_cloudtrail.c", False, ""),
+    ]

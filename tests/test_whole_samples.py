@@ -30,6 +30,12 @@ SECURE = (
 INSECURE = (
     SAMPLES / "terraform" / "insecure",
     SAMPLES / "cloudformation" / "insecure.yaml",
+    # A trail from a registry module installed by `terraform init` (.terraform/modules):
+    # its findings are reported inside the installed module's files.
+    SAMPLES / "terraform" / "registry-module",
+    # A root scanned through its plan (plan.json, written by terraform show -json from these
+    # files): the plan replaces the root, and its findings point at the .tf lines.
+    SAMPLES / "terraform" / "plan-json",
 )
 FINDING_LINE = re.compile(r"^(\S+?):(\d+):\d+: (CT\d{3}) \[", re.MULTILINE)
 POLICY_IDS = tuple(spec.id for spec in load_policies())

@@ -27,6 +27,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from scanner.analysis.wildcards import split_unescaped_stars, star_fullmatch
 from scanner.tri import Tri
 from scanner.tri import all_of as _and
 from scanner.tri import any_of as _or
@@ -110,24 +111,7 @@ def _string_operand(operand: object) -> tuple[str, bool] | None:
 
 
 def _wildcard(pattern: str, value: str) -> bool:
-    parts: list[str] = []
-    i = 0
-    buf = ""
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern) and pattern[i + 1] in "*\\":
-            buf += pattern[i + 1]
-            i += 2
-            continue
-        if ch == "*":
-            parts.append(re.escape(buf))
-            parts.append(".*")
-            buf = ""
-        else:
-            buf += ch
-        i += 1
-    parts.append(re.escape(buf))
-    return re.fullmatch("".join(parts), value, re.DOTALL) is not None
+    return star_fullmatch(split_unescaped_stars(pattern), value)
 
 
 def _numeric(spec: object, value: object) -> Tri:

@@ -12,7 +12,8 @@ filters"):
   ``!( EXPR )`` negation, comparisons ``SELECTOR OP VALUE`` with OP one of
   ``= != < > <= >=``, and ``SELECTOR IS NULL|TRUE|FALSE``, ``SELECTOR NOT EXISTS``.
   Selectors: ``$.a.b``, ``$.a[0].b``; property names are letters, digits, ``-`` and ``_``.
-  Values: ``"quoted"`` (backslash escapes), unquoted words, numbers, ``%regex%``.
+  Values: ``"quoted"`` (backslash escapes), unquoted words, numbers, ``%regex%`` (matched by
+  ``scanner.analysis.linear_regex``, which cannot backtrack: never by ``re``).
 * Space-delimited form ``[a, b = x, ...]``: recognised, never evaluated (``None``):
   CloudTrail delivers JSON to CloudWatch Logs.
 * Term form ``ERROR "exact phrase" ?A ?B -C``, and a bare ``%regex%``.
@@ -43,6 +44,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from scanner.analysis import linear_regex
+from scanner.analysis.wildcards import star_fullmatch
 from scanner.tri import Tri, all_of, any_of, negate
 
 MAX_PATTERN_LENGTH = 10_000
@@ -346,8 +349,8 @@ class _Parser:
         if "(" in body or ")" in body:
             raise self.error("parentheses are not supported in filter-pattern regexes", start)
         try:
-            re.compile(body)
-        except (re.error, RecursionError, OverflowError) as exc:
+            linear_regex.compile_pattern(body)
+        except linear_regex.RegexError as exc:
             raise self.error(f"invalid regular expression: {exc}", start) from None
         self.pos = end + 1
         return body
@@ -450,10 +453,6 @@ def _lookup(event: object, path: tuple[str | int, ...]) -> object:
     return current
 
 
-def _glob_to_regex(text: str) -> re.Pattern[str]:
-    return re.compile(".*".join(re.escape(part) for part in text.split("*")), re.DOTALL)
-
-
 def _string_equals(pattern: str, value: str) -> Tri:
     if "*" not in pattern:
         return pattern == value
@@ -470,7 +469,7 @@ def _string_equals(pattern: str, value: str) -> Tri:
             return value.startswith(core)
     # An infix star: literal per the guide; unknown where a wildcard reading differs.
     documented = _string_equals_edges(lead, trail, core, value)
-    as_glob = _glob_to_regex(pattern).fullmatch(value) is not None
+    as_glob = star_fullmatch(pattern.split("*"), value)
     return documented if documented == as_glob else None
 
 
@@ -511,7 +510,7 @@ def _equals(value: Value, found: object) -> Tri:
     if value.kind == "regex":
         if not isinstance(found, str):
             return None
-        return re.search(value.text, found) is not None
+        return linear_regex.search(value.text, found)
     if value.kind == "number":
         if isinstance(found, int | float):
             return float(found) == value.number
@@ -556,7 +555,7 @@ def _terms(node: Terms, event: Mapping[str, object]) -> Tri:
     for term in node.required:
         parts.append(True if _term_found(term, texts) else None)
     for regex in node.regexes:
-        parts.append(True if any(re.search(regex, t) for t in texts) else None)
+        parts.append(True if any(linear_regex.search(regex, t) for t in texts) else None)
     if node.optional:
         if node.required:
             return None  # how ?terms combine with plain terms is not documented

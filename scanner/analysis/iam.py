@@ -171,83 +171,106 @@ def _char_units(chunk: str, wildcards: bool, case_sensitive: bool) -> list[objec
     return out
 
 
+def _is_token(unit: object) -> bool:
+    return isinstance(unit, tuple) and unit[0] == "tok"
+
+
+def _is_pseudo_token(unit: object) -> bool:
+    return _is_token(unit) and str(unit[1]).startswith("${AWS::")  # type: ignore[index]
+
+
+@dataclass(frozen=True, slots=True)
+class _ValueMasks:
+    """Bit sets over the value's units (bit ``j`` = unit ``j``), so that a pattern unit
+    advances every value position at once: matching costs ``len(pattern) × len(value) / 64``
+    word operations and ``len(value)`` bits of memory, for any input."""
+
+    size: int
+    chars: int  # plain characters
+    tokens: int  # ${...} tokens
+    pseudo: int  # ${AWS::...} tokens
+    separators: int  # ":" and "/"
+    equal: dict[object, int]  # unit -> where the value holds exactly that unit
+
+    @classmethod
+    def of(cls, value: list[object]) -> _ValueMasks:
+        chars = tokens = pseudo = separators = 0
+        equal: dict[object, int] = {}
+        for j, unit in enumerate(value):
+            bit = 1 << j
+            equal[unit] = equal.get(unit, 0) | bit
+            if _is_token(unit):
+                tokens |= bit
+                if _is_pseudo_token(unit):
+                    pseudo |= bit
+            else:
+                chars |= bit
+                if unit in (":", "/"):
+                    separators |= bit
+        return cls(len(value), chars, tokens, pseudo, separators, equal)
+
+
+def _run_closure(states: int, steps: int) -> int:
+    """Every state reachable by moving from ``j`` to ``j + 1`` while bit ``j`` of ``steps``
+    is set: the carry of the addition runs up each chain of steps and stops one past it."""
+    return states | (((states & steps) + steps) ^ steps)
+
+
 def _unit_match(pattern: list[object], value: list[object]) -> bool:
     """Match where tokens are opaque units: ``*`` spans anything, ``?`` one character."""
-    m = len(value)
-    # reachable[j]: pattern prefix consumed so far can match value[:j]
-    reach = [False] * (m + 1)
-    reach[0] = True
+    masks = _ValueMasks.of(value)
+    everything = (1 << (masks.size + 1)) - 1
+    # bit j of reach: the pattern prefix consumed so far can match value[:j]
+    reach = 1
     for p in pattern:
-        nxt = [False] * (m + 1)
         if p is _STAR:
-            seen = False
-            for j in range(m + 1):
-                seen = seen or reach[j]
-                nxt[j] = seen
+            lowest = reach & -reach
+            reach = everything & ~(lowest - 1)
+        elif p is _QMARK:
+            reach = (reach & masks.chars) << 1
         else:
-            for j in range(m):
-                if not reach[j]:
-                    continue
-                v = value[j]
-                if p is _QMARK:
-                    ok = isinstance(v, str)
-                else:
-                    ok = p == v
-                if ok:
-                    nxt[j + 1] = True
-        reach = nxt
-        if not any(reach):
+            reach = (reach & masks.equal.get(p, 0)) << 1
+        if not reach:
             return False
-    return reach[m]
+    return bool(reach >> masks.size & 1)
 
 
 def _could_match(pattern: list[object], value: list[object]) -> bool:
     """Whether some values of the tokens (on either side) could make the two match.
 
     Both sides become automata where a token is "any string"; the product automaton is
-    explored over (pattern position, value position) states.
+    explored over (pattern position i, value position j) states, one row of ``j`` bits per
+    ``i``. Moves never decrease ``i``: within a row, a value token (or a pattern "any" that
+    fits the value unit) consumes one value unit; from row ``i`` to ``i + 1``, a pattern
+    "any" is left, a pattern character or ``?`` consumes a fitting value character, or is
+    swallowed by a value token that fits it.
+
+    Pseudo parameters (account id, region, partition, stack name, URL suffix) never
+    contain ":" or "/", so such a token cannot stand for an ARN separator: this is what
+    lets "...:log-group:X" be a sure mismatch for "...:log-group:X:log-stream:*".
     """
 
     def is_any(u: object) -> bool:
-        return u is _STAR or (isinstance(u, tuple) and u[0] == "tok")
+        return u is _STAR or _is_token(u)
 
-    def fits(token: object, unit: object) -> bool:
-        # Pseudo parameters (account id, region, partition, stack name, URL suffix) never
-        # contain ":" or "/", so such a token cannot stand for an ARN separator: this is
-        # what lets "...:log-group:X" be a sure mismatch for "...:log-group:X:log-stream:*".
-        pseudo = isinstance(token, tuple) and token[0] == "tok" and str(token[1]).startswith("${AWS::")
-        return not (pseudo and unit in (":", "/"))
-
-    n, m = len(pattern), len(value)
-    start = (0, 0)
-    seen = {start}
-    stack = [start]
-    while stack:
-        i, j = stack.pop()
-        if i == n and j == m:
-            return True
-        moves: list[tuple[int, int]] = []
-        if i < n and is_any(pattern[i]):
-            moves.append((i + 1, j))
-        if j < m and is_any(value[j]):
-            moves.append((i, j + 1))
-        if i < n and j < m:
-            p, v = pattern[i], value[j]
-            pi = i if is_any(p) else i + 1
-            vj = j if is_any(v) else j + 1
-            compatible = (
-                (is_any(p) and fits(p, v)) or (is_any(v) and fits(v, p)) or p is _QMARK or p == v
-            )
-            if compatible and (pi, vj) != (i, j):
-                moves.append((pi, vj))
-            elif compatible:
-                # both sides loop on "any": consuming characters changes nothing.
-                pass
-        for state in moves:
-            if state not in seen:
-                seen.add(state)
-                stack.append(state)
-    return False
+    masks = _ValueMasks.of(value)
+    row = 1  # row 0: only (0, 0) before closure
+    for p in pattern:
+        if is_any(p):
+            fits = masks.chars & ~masks.separators if _is_pseudo_token(p) else masks.chars
+            row = _run_closure(row, masks.tokens | fits)
+            continue  # (i, j) -> (i + 1, j): the "any" matches the empty rest
+        row = _run_closure(row, masks.tokens)
+        if p is _QMARK:
+            consumed, swallowed = masks.chars, masks.tokens
+        else:
+            consumed = masks.equal.get(p, 0) & masks.chars
+            swallowed = masks.tokens & ~masks.pseudo if p in (":", "/") else masks.tokens
+        row = ((row & consumed) << 1) | (row & swallowed)
+        if not row:
+            return False
+    row = _run_closure(row, masks.tokens)
+    return bool(row >> masks.size & 1)
 
 
 def wildcard_match(pattern: str, value: str, *, case_sensitive: bool) -> bool:

@@ -129,6 +129,30 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
         "--baseline", type=Path, metavar="FILE", help="hide the findings recorded in this baseline file"
     )
 
+    where = parser.add_argument_group("what to scan")
+    where.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="do not search paths matching GLOB for roots and templates (gitignore-style, "
+        "relative to the scan root; a module or nested template a unit loads is still read; "
+        "paths given explicitly are always scanned); repeatable",
+    )
+    where.add_argument(
+        "--no-gitignore",
+        action="store_true",
+        help="also search paths that .gitignore files ignore (default: honour every .gitignore "
+        "from the repository root down)",
+    )
+    where.add_argument(
+        "--changed-files",
+        action="store_true",
+        help="the paths are changed files (the pre-commit hook): check each through every unit "
+        "that loads it, found in the repository around them (a file in a local module through "
+        "the roots that call it), and report only findings in or related to these files",
+    )
+
     inputs = parser.add_argument_group("inputs")
     inputs.add_argument(
         "--var",
@@ -331,6 +355,9 @@ def scan_options_from_args(args: argparse.Namespace, config: Config) -> ScanOpti
         baseline=args.baseline,
         config=config,
         policy_dirs=policy_dirs,
+        exclude=tuple(getattr(args, "exclude", []) or []),
+        gitignore=not getattr(args, "no_gitignore", False),
+        changed_files=bool(getattr(args, "changed_files", False)),
     )
 
 

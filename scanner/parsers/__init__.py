@@ -1,6 +1,7 @@
 """The front ends' one door: what discovery found → one model per unit.
 
-``load_units`` is the only place that knows there are two formats. It owns the parsers'
+``load_units`` is the only place that knows there are several formats (Terraform root
+modules, Terraform plans, CloudFormation templates). It owns the parsers'
 failure isolation: a front end that raises on one unit costs that unit a CT901 finding,
 never the scan. The front ends are imported when there is something for them to read, so
 a scan of templates alone never loads the HCL parser (and the other way round).
@@ -19,8 +20,8 @@ from scanner.parsers.common import relpath
 
 
 class Units(NamedTuple):
-    """One model per unit (Terraform roots first, then templates, each in the order
-    given), and the templates that turned out not to be CloudFormation (POSIX paths
+    """One model per unit (Terraform roots first, then plans, then templates, each in the
+    order given), and the templates that turned out not to be CloudFormation (POSIX paths
     relative to the scan root)."""
 
     models: list[Model]
@@ -38,12 +39,14 @@ def load_units(
     parameter_files: Sequence[Path] = (),
     limits: Limits | None = None,
     debug: bool = False,
+    plans: Sequence[Path] = (),
 ) -> Units:
     """Load every Terraform root module and every candidate template under ``root``.
 
     ``variables``/``var_files`` go to every Terraform unit, ``parameters``/
-    ``parameter_files`` to every template. With ``debug`` a crash's problem carries the
-    whole traceback instead of the exception's one line.
+    ``parameter_files`` to every template. ``plans`` are ``terraform show -json`` files:
+    they carry their own values, so no variable applies to them. With ``debug`` a crash's
+    problem carries the whole traceback instead of the exception's one line.
     """
     limits = limits or Limits()
     models: list[Model] = []
@@ -64,6 +67,14 @@ def load_units(
                 )
             except Exception as exc:  # never lose the rest of the scan
                 models.append(Model(problems=(_crash_problem(directory, root, exc, debug),)))
+    if plans:
+        from scanner.parsers.plan import load_plan
+
+        for plan in plans:
+            try:
+                models.append(load_plan(plan, root, limits=limits))
+            except Exception as exc:  # never lose the rest of the scan
+                models.append(Model(problems=(_crash_problem(plan, root, exc, debug),)))
     if templates:
         from scanner.parsers.cloudformation import load_cloudformation
 

@@ -44,8 +44,17 @@ def relpath(path: Path, root: Path) -> str:
         rel = real.relative_to(real_root)
     except ValueError:
         rel = Path(os.path.relpath(real, real_root))
-    text = rel.as_posix()
-    return text or "."
+    return printable_path(rel.as_posix()) or "."
+
+
+def printable_path(text: str) -> str:
+    """A file name that is not valid UTF-8 (the OS hands it over with surrogate escapes)
+    shown with U+FFFD in its place: every report is valid UTF-8, whatever the disk holds."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text
 
 
 def link_relpath(path: Path, root: Path) -> str:
@@ -54,7 +63,7 @@ def link_relpath(path: Path, root: Path) -> str:
     at the link and never at the file outside the root that it points to."""
     if not path.name:
         return relpath(path, root)
-    return f"{relpath(path.parent, root)}/{path.name}".removeprefix("./")
+    return f"{relpath(path.parent, root)}/{printable_path(path.name)}".removeprefix("./")
 
 
 def is_within(path: Path, root: Path) -> bool:

@@ -132,11 +132,26 @@ class SourceFiles:
     """Scanned files read back (once each) for snippets and line fingerprints.
 
     Reporters must never fail because a file moved or is binary: anything that cannot
-    be read gives ``None`` and the report simply goes without the snippet.
+    be read gives ``None`` and the report simply goes without the snippet. Nor may they
+    read what the scan refused: a path that resolves outside the scan root (a symlink
+    pointing out, ``..``) or to anything but a regular file (a FIFO would block) is never
+    opened, so a CT901 about such a link shows no snippet of the file it points to. A
+    unit's ``sealed_files`` (a Terraform plan JSON, which holds sensitive values in clear)
+    are never read back either, by whatever path they are named, so no report can quote
+    them.
     """
 
     root: Path
     _cache: dict[str, list[str] | None] = field(default_factory=dict)
+    sealed: frozenset[str] = frozenset()
+    _resolved_root: Path | None = None
+    _resolved_sealed: frozenset[Path] | None = None
+
+    @staticmethod
+    def of(result: ScanResult) -> SourceFiles:
+        """The scanned files of ``result``, its units' sealed files excepted."""
+        sealed = frozenset(f for unit in result.units for f in unit.sealed_files)
+        return SourceFiles(result.root, sealed=sealed)
 
     def lines(self, path: str) -> list[str] | None:
         if path in self._cache:
@@ -150,12 +165,39 @@ class SourceFiles:
             return None
         return lines[number - 1]
 
-    def _read(self, path: str) -> list[str] | None:
-        if not path or path == "." or Path(path).is_absolute():
-            return None
-        target = self.root / path
+    def _inside_root(self, path: str) -> Path | None:
+        """The file ``path`` names, fully resolved, if it is a regular file under the root."""
         try:
-            if not target.is_file() or target.stat().st_size > MAX_SOURCE_BYTES:
+            if self._resolved_root is None:
+                self._resolved_root = self.root.resolve(strict=True)
+            target = (self.root / path).resolve(strict=True)
+        except (OSError, RuntimeError, ValueError):  # missing, a symlink loop, a NUL
+            return None
+        if not target.is_relative_to(self._resolved_root) or not target.is_file():
+            return None
+        return target
+
+    def _sealed_targets(self) -> frozenset[Path]:
+        """The sealed files resolved, so a second path to one (``a/../plan.json``, a
+        symlink) is refused too."""
+        if self._resolved_sealed is None:
+            found: set[Path] = set()
+            for sealed in self.sealed:
+                try:
+                    found.add((self.root / sealed).resolve(strict=True))
+                except (OSError, RuntimeError, ValueError):
+                    continue
+            self._resolved_sealed = frozenset(found)
+        return self._resolved_sealed
+
+    def _read(self, path: str) -> list[str] | None:
+        if not path or path == "." or Path(path).is_absolute() or path in self.sealed:
+            return None
+        target = self._inside_root(path)
+        if target is None or target in self._sealed_targets():
+            return None
+        try:
+            if target.stat().st_size > MAX_SOURCE_BYTES:
                 return None
             data = target.read_bytes()
         except (OSError, ValueError):

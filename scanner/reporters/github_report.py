@@ -4,6 +4,12 @@ GitHub shows at most 10 annotations of each type per step (50 per job) and drops
 rest silently, so this reporter spends its budget on the most severe findings first,
 then says in plain words how many it left out and where to see them (SARIF upload).
 Annotations are a supplement to SARIF and the Markdown summary, never the only record.
+
+Two layers of escaping, in this order: control characters from the scanned files (ESC
+sequences, bidi overrides; the Actions log renders ANSI) become visible escapes, keeping
+the message's own line breaks; then the workflow-command escaping of ``@actions/core``
+(``%``, CR and LF in the message; also ``:`` and ``,`` in properties), so that no value can
+end the command or start another one.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 from scanner.model import Severity
 from scanner.reporters import RenderOptions
 from scanner.reporters.common import by_severity, has_file, message_with_resource, summary_line
+from scanner.reporters.terminal import escape_controls, escape_message
 from scanner.results import Finding, ScanResult
 
 COMMAND: dict[Severity, str] = {
@@ -35,7 +42,7 @@ def annotation(finding: Finding) -> str:
     props: list[tuple[str, str]] = []
     span = finding.span
     if has_file(span):
-        props += [("file", span.path), ("line", str(span.line))]
+        props += [("file", escape_controls(span.path)), ("line", str(span.line))]
         if span.end_line and span.end_line != span.line:
             props.append(("endLine", str(span.end_line)))
         else:
@@ -43,8 +50,10 @@ def annotation(finding: Finding) -> str:
             props.append(("col", str(span.column)))
             if span.end_column > span.column:
                 props.append(("endColumn", str(span.end_column)))
-    props.append(("title", f"trailscan {finding.id} [{finding.severity.name}] {finding.title}"))
-    message = message_with_resource(finding)
+    title = f"trailscan {finding.id} [{finding.severity.name}] {finding.title}"
+    props.append(("title", escape_controls(title)))
+    names = (finding.resource, *(r.ref for r in finding.related))
+    message = escape_message(message_with_resource(finding), names)
     if finding.fix:
         message += f"\nHow to fix: {finding.fix}"
     rendered = ",".join(f"{k}={escape_property(v)}" for k, v in props)

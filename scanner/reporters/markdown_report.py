@@ -152,7 +152,7 @@ def render(result: ScanResult, options: RenderOptions) -> str:
     rows_max = MAX_ROWS
     while True:
         out = _render(result, options, rows_max)
-        if len(out.encode("utf-8")) <= MAX_BYTES or rows_max == 0:
+        if len(out.encode("utf-8", "surrogateescape")) <= MAX_BYTES or rows_max == 0:
             return out
         rows_max //= 2
 

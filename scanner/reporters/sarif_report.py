@@ -164,7 +164,7 @@ def line_hash(sources: SourceFiles, path: str, line: int) -> str | None:
 
     wanted = key(lines[line - 1])
     occurrence = sum(1 for text in lines[:line] if key(text) == wanted)
-    digest = hashlib.sha256(wanted.encode("utf-8")).hexdigest()[:16]
+    digest = hashlib.sha256(wanted.encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return f"{digest}:{occurrence}"
 
 
@@ -273,7 +273,7 @@ def _notifications(findings: list[Finding], sources: SourceFiles) -> list[dict[s
 
 def report_dict(result: ScanResult, options: RenderOptions) -> dict[str, Any]:
     findings = visible_findings(result, options.show_suppressed)
-    sources = SourceFiles(result.root)
+    sources = SourceFiles.of(result)
     rules = build_rules(result, findings)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     driver = {

@@ -13,6 +13,8 @@ import re
 from scanner.model import Severity, Span
 from scanner.reporters import RenderOptions
 from scanner.reporters.common import SourceFiles, has_file, summary_line, visible_findings
+from scanner.reporters.terminal import escape_controls as _safe
+from scanner.reporters.terminal import escape_message
 from scanner.results import Finding, ScanResult
 
 # Spans longer than this (a whole resource block) show their first lines only.
@@ -45,12 +47,21 @@ def _one_line(text: str) -> str:
 
 def header(finding: Finding, paint: _Paint) -> str:
     span = finding.span
-    first = (finding.message.strip().splitlines() or [finding.title])[0]
+    first = (_message_lines(finding) or [finding.title])[0]
     sev = finding.severity
     return (
-        f"{paint(BOLD, span.path)}:{span.line}:{span.column}: "
-        f"{paint(COLOR[sev], f'{finding.id} [{sev.name}]')} {_one_line(first)} ({finding.resource})"
+        f"{paint(BOLD, _safe(span.path))}:{span.line}:{span.column}: "
+        f"{paint(COLOR[sev], f'{finding.id} [{sev.name}]')} {_one_line(first)} "
+        f"({_safe(finding.resource)})"
     )
+
+
+def _message_lines(finding: Finding) -> list[str]:
+    """The message's own lines, escaped: split at its newlines only, so a CR, another
+    separator or a newline inside a quoted name stays in its line (shown escaped)."""
+    names = (finding.resource, *(r.ref for r in finding.related))
+    text = escape_message(finding.message.strip(), names)
+    return text.split("\n") if text else []
 
 
 def snippet(span: Span, sources: SourceFiles, paint: _Paint, color: str) -> list[str]:
@@ -64,7 +75,7 @@ def snippet(span: Span, sources: SourceFiles, paint: _Paint, color: str) -> list
     blank = paint(DIM, " " * width + " |")
     out = []
     for number in shown:
-        code = lines[number - 1].replace("\t", " ")
+        code = _safe(lines[number - 1].replace("\t", " "))
         out.append(f"  {paint(DIM, f'{number:>{width}} |')} {code}".rstrip())
     if last > shown[-1]:
         more = last - shown[-1]
@@ -73,9 +84,12 @@ def snippet(span: Span, sources: SourceFiles, paint: _Paint, color: str) -> list
         code = lines[span.line - 1].replace("\t", " ")
         start = min(span.column, len(code) + 1)
         end = span.end_column if span.end_column > span.column else len(code.rstrip()) + 1
-        length = max(min(end, len(code) + 1) - start, 1)
+        end = min(end, len(code) + 1)
+        # Columns count source characters; the line is shown escaped, so measure it so.
+        lead = len(_safe(code[: start - 1]))
+        length = max(len(_safe(code[start - 1 : end - 1])), 1)
         marks = paint(color, "^" * length)
-        out.append(f"  {blank} {' ' * (start - 1)}{marks}")
+        out.append(f"  {blank} {' ' * lead}{marks}")
     return out
 
 
@@ -123,16 +137,16 @@ def _block(
     several_accounts: bool,
 ) -> list[str]:
     out = [header(finding, paint)]
-    rest = finding.message.strip().splitlines()[1:]
+    rest = _message_lines(finding)[1:]
     out += [f"    {line}" for line in rest]
     out += snippet(finding.span, sources, paint, COLOR[finding.severity])
     for rel in finding.related:
-        where = f"{rel.span.path}:{rel.span.line}" if has_file(rel.span) else "(no file)"
-        out.append(f"  {paint(DIM, 'related:')} {rel.label} {rel.ref} ({where})")
+        where = f"{_safe(rel.span.path)}:{rel.span.line}" if has_file(rel.span) else "(no file)"
+        out.append(f"  {paint(DIM, 'related:')} {_safe(rel.label)} {_safe(rel.ref)} ({where})")
     if several_accounts:
-        out.append(f"  {paint(DIM, 'account:')} {finding.account}")
+        out.append(f"  {paint(DIM, 'account:')} {_safe(finding.account)}")
     if finding.suppressed:
-        out.append(f"  {paint(DIM, 'suppressed:')} {finding.suppression_text or 'yes'}")
+        out.append(f"  {paint(DIM, 'suppressed:')} {_safe(finding.suppression_text) or 'yes'}")
     if finding.fix:
         lines = fix_lines(finding.fix, format_of(finding.span.path, formats))
         out.append(f"  {paint(BOLD, 'fix:')} {lines[0]}")
@@ -144,7 +158,7 @@ def render(result: ScanResult, options: RenderOptions) -> str:
     paint = _Paint(options.color)
     lines: list[str] = []
     if not options.quiet:
-        sources = SourceFiles(result.root)
+        sources = SourceFiles.of(result)
         formats = file_formats(result)
         several = len(set(result.accounts)) > 1
         for finding in visible_findings(result, options.show_suppressed):

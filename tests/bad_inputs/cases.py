@@ -21,12 +21,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 # A trail that fails CT008 and nothing parse-related: the decoy that must never appear.
-OUTSIDE_TRAIL_TF = """resource "aws_cloudtrail" "outside_secret" {
+# The first line of each decoy is what a leaking snippet would show: no report may hold it.
+DECOY_MARK = "outside decoy: never shown"
+OUTSIDE_TRAIL_TF = f"""# {DECOY_MARK}
+resource "aws_cloudtrail" "outside_secret" {{
   name           = "outside-secret"
   s3_bucket_name = "outside-logs"
-}
+}}
 """
-OUTSIDE_TRAIL_YAML = """AWSTemplateFormatVersion: "2010-09-09"
+OUTSIDE_TRAIL_YAML = f"""# {DECOY_MARK}
+AWSTemplateFormatVersion: "2010-09-09"
 Resources:
   OutsideSecret:
     Type: AWS::CloudTrail::Trail
@@ -59,6 +63,7 @@ class Case:
     scanned: tuple[str, ...] = ()
     needs_non_root: bool = False
     needs_symlinks: bool = False
+    needs_posix_names: bool = False  # control characters in a file name
     tags: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -73,6 +78,14 @@ def _copy(name: str, target: str) -> Callable[[Path], None]:
         dest = _bad(root) / target
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(HERE / name, dest)
+
+    return build
+
+
+def _copies(*pairs: tuple[str, str]) -> Callable[[Path], None]:
+    def build(root: Path) -> None:
+        for name, target in pairs:
+            _copy(name, target)(root)
 
     return build
 
@@ -164,6 +177,35 @@ def _long_list(root: Path) -> None:
     (_bad(root) / "long_list.yaml").write_text(text)
 
 
+def _plan_head() -> str:
+    return '{"format_version":"1.2","terraform_version":"1.11.4","planned_values":'
+
+
+def _truncated_plan(root: Path) -> None:
+    """A plan cut off mid-way (a failed upload, a full disk): the head says plan."""
+    whole = (HERE.parent / "plans" / "edge.json").read_text()
+    (_bad(root) / "truncated.json").write_text(whole[:5000])
+
+
+def _deep_plan(root: Path) -> None:
+    depth = 10_000
+    (_bad(root) / "deep_plan.json").write_text(_plan_head() + "[" * depth + "]" * depth + "}\n")
+
+
+def _installed_module_escape(root: Path) -> None:
+    """A module manifest whose Dir leaves the scan root (a decoy trail there)."""
+    outside = root.parent / "outside"
+    outside.mkdir(exist_ok=True)
+    (outside / "main.tf").write_text(OUTSIDE_TRAIL_TF)
+    bad = _bad(root) / "installed"
+    (bad / ".terraform" / "modules").mkdir(parents=True)
+    (bad / "main.tf").write_text('module "trail" {\n  source = "acme/trail/aws"\n}\n')
+    (bad / ".terraform" / "modules" / "modules.json").write_text(
+        '{"Modules":[{"Key":"","Source":"","Dir":"."},'
+        '{"Key":"trail","Source":"registry.terraform.io/acme/trail/aws","Dir":"../../../outside"}]}'
+    )
+
+
 def _cyclic_modules(root: Path) -> None:
     bad = _bad(root)
     for name in ("a", "b"):
@@ -222,6 +264,54 @@ def _dirs_named_like_files(root: Path) -> None:
     (bad / "template.yaml" / "README").write_text("a directory, not a template\n")
 
 
+def _comment_module_source(root: Path) -> None:
+    """A root whose comments, strings and heredoc mention a call of ``../callee``: the
+    callee is not called, so it is a root of its own and must be scanned."""
+    bad = _bad(root)
+    (bad / "root").mkdir()
+    (bad / "callee").mkdir()
+    shutil.copyfile(HERE / "tf_comment_module_source.tf", bad / "root" / "main.tf")
+    (bad / "callee" / "main.tf").write_text(_TRAIL_TF)
+
+
+def _templateurl_in_description(root: Path) -> None:
+    bad = _bad(root)
+    shutil.copyfile(HERE / "cfn_templateurl_in_description.yaml", bad / "parent.yaml")
+    (bad / "prod.yaml").write_text(_CRLF_YAML.replace("\r\n", "\n").replace("CrlfTrail", "ProdTrail"))
+
+
+def _nested_cycle(root: Path) -> None:
+    bad = _bad(root)
+    shutil.copyfile(HERE / "cfn_nested_cycle_a.yaml", bad / "cycle_a.yaml")
+    shutil.copyfile(HERE / "cfn_nested_cycle_b.yaml", bad / "cycle_b.yaml")
+
+
+def _eleven_mb_yaml(root: Path) -> None:
+    """11 MB named plain ``.yaml``: too large to read, so nobody can say it is not a
+    template (it is one)."""
+    dest = _bad(root) / "big.yaml"
+    line = b"# " + b"x" * 1021 + b"\n"
+    with dest.open("wb") as out:
+        out.write(OUTSIDE_TRAIL_YAML.encode())
+        for _ in range(11 * 1024):
+            out.write(line)
+
+
+def _fifo(root: Path) -> None:
+    """FIFOs named like our files: opening one would block the scan forever."""
+    bad = _bad(root)
+    os.mkfifo(bad / "pipe.tf")
+    os.mkfifo(bad / "pipe.yaml")
+
+
+def _gitignore_redos(root: Path) -> None:
+    """A .gitignore whose patterns a backtracking matcher takes minutes over (pathspec:
+    11 s for an 80-character name), next to a 250-character file name."""
+    bad = _bad(root)
+    (bad / ".gitignore").write_text("*a*a*a*a*a*a*a*a*a*a*a*a*b\n**/a*a*a*a*a*a*a*a*a*a*a*c/**\n")
+    (bad / ("a" * 240 + ".yaml")).write_text(OUTSIDE_TRAIL_YAML.replace("OutsideSecret", "LongName"))
+
+
 _CRLF_TF = _TRAIL_TF.replace("\n", "\r\n").encode()
 _CRLF_YAML = OUTSIDE_TRAIL_YAML.replace("outside-logs", "crlf-logs").replace(
     "OutsideSecret", "CrlfTrail"
@@ -230,6 +320,57 @@ _CRLF_YAML = OUTSIDE_TRAIL_YAML.replace("outside-logs", "crlf-logs").replace(
 
 def _tf(name: str, data: bytes) -> Callable[[Path], None]:
     return _write_bytes(f"{name}/main.tf", data)
+
+
+def iam_wildcards_template(stars: int = 3_000, prefix: int = 10_000) -> str:
+    """A bucket policy whose Resource is ``a*`` 3,000 times and a trail whose key prefix is
+    10,000 characters: the delivery check asks whether tokens could make them match, which
+    the old pairwise search answered by visiting 30 million (i, j) pairs."""
+    return f"""AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  WildBucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: wild-trail-logs
+  WildBucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref WildBucket
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              Service: cloudtrail.amazonaws.com
+            Action: s3:PutObject
+            Resource: "arn:aws:s3:::wild-trail-logs/{"a*" * stars}Z"
+  WildTrail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      TrailName: wild
+      S3BucketName: !Ref WildBucket
+      S3KeyPrefix: {"a" * prefix}
+      IsLogging: true
+      EnableLogFileValidation: true
+"""
+
+
+def _iam_wildcards(root: Path) -> None:
+    (_bad(root) / "iam_wildcards.yaml").write_text(iam_wildcards_template())
+
+
+# A file name and a logical id that carry ESC (colour, OSC 8 hyperlink), CR and LF.
+HOSTILE_FILE_NAME = "evil\x1b[2J\nname.yaml"
+HOSTILE_TEMPLATE = (
+    'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n'
+    '  "Trail\\e[31m\\r\\nok: no findings\\e]8;;http://evil.example/\\a":\n'
+    "    Type: AWS::CloudTrail::Trail\n    Properties:\n"
+    "      S3BucketName: b\n      IsLogging: true\n      EnableLogFileValidation: true\n"
+)
+
+
+def _hostile_names(root: Path) -> None:
+    (_bad(root) / HOSTILE_FILE_NAME).write_text(HOSTILE_TEMPLATE)
 
 
 CASES: tuple[Case, ...] = (
@@ -320,9 +461,34 @@ CASES: tuple[Case, ...] = (
     Case("tf_module_missing", "module source that does not exist",
          _copy("tf_module_missing.tf", "missing/main.tf"),
          (Expected("bad/missing/main.tf", 2, "does not exist"),)),
+    Case("tf_installed_module_escape", "an installed module whose Dir leaves the root (decoy there)",
+         _installed_module_escape,
+         (Expected("bad/installed/main.tf", 2, "lies outside the scanned root"),)),
     Case("tf_count_unknown_var", "count from a variable without a value",
          _copy("tf_count_unknown_var.tf", "count/main.tf"), (), clean=True,
          scanned=("bad/count/main.tf",)),
+    Case("tf_comment_in_heredoc",
+         "trailscan/checkov/trivy/tfsec suppressions written inside a heredoc and strings",
+         _copy("tf_comment_in_heredoc.tf", "heredoc_comment/main.tf"), (), clean=True,
+         scanned=("bad/heredoc_comment/main.tf",)),
+    Case("tf_duplicate_resource_two_files",
+         "one resource declared in two files of a module, and an argument set twice",
+         _copies(("tf_duplicate_resource_a.tf", "dup/a.tf"),
+                 ("tf_duplicate_resource_b.tf", "dup/b.tf")),
+         (Expected("bad/dup/b.tf", 1, 'Duplicate resource "aws_cloudtrail" configuration'),
+          Expected("bad/dup/b.tf", 5, "Attribute redefined")), tags=("cli",)),
+    Case("tf_huge_numbers",
+         "integers beyond 64 bits, 1e999, 1e308*10, a 5,000-digit number, count = 1e999",
+         _copy("tf_huge_numbers.tf", "numbers/main.tf"),
+         (Expected("bad/numbers/main.tf", 13, "Invalid count argument"),), tags=("cli",)),
+    # --- Terraform plan JSON -----------------------------------------------------------
+    Case("plan_truncated", "a plan JSON cut off after 5,000 characters (generated)", _truncated_plan,
+         (Expected("bad/truncated.json", 1, "not valid JSON"),), tags=("cli",)),
+    Case("plan_deep_json", "a plan whose values nest 10,000 arrays deep (generated)", _deep_plan,
+         (Expected("bad/deep_plan.json", 1, "nested too deeply"),)),
+    Case("plan_wrong_shapes", "a plan whose every part has the wrong JSON type",
+         _copy("plan_wrong_shapes.json", "wrong_shapes.json"), (), clean=True,
+         scanned=("bad/wrong_shapes.json",)),
     # --- file system ----------------------------------------------------------------
     Case("fs_symlink_loop", "directory and file symlink loops", _symlink_loop,
          tuple(Expected(f"bad/{n}", None, "cannot be read") for n in ("ping.yaml", "pong.yaml",
@@ -331,10 +497,120 @@ CASES: tuple[Case, ...] = (
     Case("fs_symlink_escape", "symlinks to a file and a directory outside the root",
          _symlink_escape,
          tuple(Expected(f"bad/{n}", None, "outside the scanned root")
-               for n in ("escape.yaml", "escape_dir", "tfdir/main.tf")), needs_symlinks=True),
+               for n in ("escape.yaml", "escape_dir", "tfdir/main.tf")), needs_symlinks=True,
+         tags=("cli",)),
     Case("fs_unreadable", "chmod 000 files (skipped as root)", _unreadable,
          (Expected("bad/locked.yaml", None, "ermission"),
           Expected("bad/locked/main.tf", None, "ermission")), needs_non_root=True),
     Case("fs_dirs_named_like_files", "directories named main.tf and template.yaml",
          _dirs_named_like_files, (), clean=True),
+    # --- patterns that make a backtracking matcher run for hours --------------------
+    Case("tf_redos_patterns", "metric filters: 15 stars in a value, \\w* runs, a %(a+)+$% regex",
+         _copy("tf_redos_patterns.tf", "redos/main.tf"), (), clean=True,
+         scanned=("bad/redos/main.tf",), tags=("cli",)),
+    Case("cfn_redos_event_pattern", "EventBridge wildcards with 20+ stars, a [a-z.]* run regex",
+         _copy("cfn_redos_event_pattern.yaml", "redos_events.yaml"), (), clean=True,
+         scanned=("bad/redos_events.yaml",), tags=("cli",)),
+    Case("cfn_iam_wildcards", "a bucket-policy Resource of 3,000 stars against a 10,000-char prefix",
+         _iam_wildcards, (), clean=True, scanned=("bad/iam_wildcards.yaml",)),
+    # --- output injection -------------------------------------------------------------
+    Case("names_with_controls", "a file name and a logical id with ESC, OSC 8, CR and LF",
+         _hostile_names, (), clean=True, scanned=(f"bad/{HOSTILE_FILE_NAME}",),
+         needs_posix_names=True, tags=("cli",)),
+    Case("fs_fifo", "FIFOs named pipe.tf and pipe.yaml (never opened)", _fifo, (), clean=True),
+    Case("fs_gitignore_redos", "a .gitignore with catastrophic-backtracking patterns",
+         _gitignore_redos, (), clean=True, scanned=("bad/" + "a" * 240 + ".yaml",)),
+    # --- calls read from structure, never from text --------------------------------
+    Case("tf_comment_module_source", "comments, a string and a heredoc mention source = \"../callee\"",
+         _comment_module_source, (), clean=True, scanned=("bad/callee/main.tf", "bad/root/main.tf"),
+         tags=("cli",)),
+    Case("cfn_templateurl_in_description", "a Description, Metadata and a comment mention TemplateURL: ./prod.yaml",
+         _templateurl_in_description, (), clean=True, scanned=("bad/parent.yaml", "bad/prod.yaml")),
+    Case("cfn_nested_self", "a nested stack whose TemplateURL is the template itself",
+         _copy("cfn_nested_self.yaml", "self.yaml"),
+         (Expected("bad/self.yaml", 6, "nested stack cycle"),)),
+    Case("cfn_nested_cycle", "two templates that nest each other",
+         _nested_cycle, (Expected("bad/cycle_b.yaml", 6, "nested stack cycle"),),
+         scanned=("bad/cycle_a.yaml",)),
+    Case("cfn_11mb_yaml", "an 11 MB template named plain .yaml (generated)", _eleven_mb_yaml,
+         (Expected("bad/big.yaml", None, "max_file_bytes"),), tags=("cli",)),
+)
+
+
+# ---------------------------------------------------------------------------
+# Configuration, baseline and exit-code cases: the scan root holds the two good units
+# plus what ``build`` writes; the CLI runs with ``build``'s extra arguments.
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigCase:
+    name: str
+    what: str
+    build: Callable[[Path], tuple[str, ...]]
+    exit_code: int
+    fragment: str  # in stderr ("" = stderr must be empty of errors)
+    needs_fifo: bool = False
+
+
+def _file(name: str, data: bytes, *args: str) -> Callable[[Path], tuple[str, ...]]:
+    def build(root: Path) -> tuple[str, ...]:
+        (root / name).write_bytes(data)
+        return tuple(a.replace("{root}", str(root)) for a in args)
+
+    return build
+
+
+def _baseline(data: bytes) -> Callable[[Path], tuple[str, ...]]:
+    def build(root: Path) -> tuple[str, ...]:
+        path = root.parent / "baseline.json"
+        path.write_bytes(data)
+        return ("--baseline", str(path))
+
+    return build
+
+
+def _baseline_fifo(root: Path) -> tuple[str, ...]:
+    os.mkfifo(root / "pipe.json")
+    (root / ".trailscan.toml").write_text('baseline = "pipe.json"\n')
+    return ()
+
+
+def _only_bad_files(root: Path) -> tuple[str, ...]:
+    for good in ("good_tf/main.tf", "good_cfn.yaml"):
+        (root / good).unlink()
+    shutil.copyfile(HERE / "cfn_tabs.yaml", root / "tabs.yaml")
+    return ()
+
+
+DEEP_BASELINE = b'{"version": 1, "findings": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+BIG_NUMBER_BASELINE = b'{"version": 1' + b"0" * 5_000 + b', "findings": []}'
+
+CONFIG_CASES: tuple[ConfigCase, ...] = (
+    ConfigCase("config_invalid_utf8", ".trailscan.toml with bytes that are not UTF-8",
+               _file(".trailscan.toml", b'select = ["\xff\xfe"]\n'), 2, "not valid UTF-8"),
+    ConfigCase("config_tool_not_a_table", ".trailscan.toml saying tool = 5",
+               _file(".trailscan.toml", b"tool = 5\n"), 2, "unknown key 'tool'"),
+    ConfigCase("config_pyproject_tool_5", "pyproject.toml saying tool = 5, given with --config",
+               _file("pyproject.toml", b"tool = 5\n", "--config", "{root}/pyproject.toml"), 2,
+               "[tool] must be a table"),
+    ConfigCase("config_wrong_type", "a limit given as a string",
+               _file(".trailscan.toml", b'[limits]\nmax_instances = "many"\n'), 2,
+               "limits.max_instances must be an integer"),
+    ConfigCase("config_huge_integer", "an integer with 5,001 digits",
+               _file(".trailscan.toml", b"min_retention_days = 1" + b"0" * 5_000 + b"\n"), 2,
+               "too many digits"),
+    ConfigCase("config_deep_nesting", "arrays nested 100,000 deep",
+               _file(".trailscan.toml", b"a = " + b"[" * 100_000 + b"]" * 100_000 + b"\n"), 2,
+               "nested too deeply"),
+    ConfigCase("baseline_deep", "a baseline nested 100,000 deep", _baseline(DEEP_BASELINE), 2,
+               "nested too deeply"),
+    ConfigCase("baseline_big_number", "a baseline holding a 5,001-digit number",
+               _baseline(BIG_NUMBER_BASELINE), 2, "too many digits"),
+    ConfigCase("baseline_not_json", "a baseline that is not JSON", _baseline(b"version: 1\n"), 2,
+               "not valid JSON"),
+    ConfigCase("baseline_fifo", "a configured baseline that is a FIFO (reading it would block)",
+               _baseline_fifo, 2, "not a regular file", needs_fifo=True),
+    ConfigCase("only_ct901", "every file scanned is a CT901 (nothing else to scan)",
+               _only_bad_files, 1, ""),
 )

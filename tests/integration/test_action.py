@@ -441,12 +441,25 @@ def test_soft_fail_config_and_var_files(installed: Path, workspace: Path, tmp_pa
 
 @pytest.mark.slow  # runs the install step: a virtualenv and pip from the package index
 def test_exclude_is_passed_only_when_set(installed: Path, workspace: Path, tmp_path: Path) -> None:
+    """The exclude input reaches --exclude, one per word, and trailscan applies it."""
     (workspace / "infra" / "main.tf").write_text(GOOD, encoding="utf-8")
+    (workspace / "infra" / "fixtures" / "bad").mkdir(parents=True)
+    (workspace / "infra" / "fixtures" / "bad" / "main.tf").write_text(BAD, encoding="utf-8")
+    (workspace / "infra" / "legacy-eu").mkdir()
+    (workspace / "infra" / "legacy-eu" / "main.tf").write_text(BAD.replace('"main"', '"old"'), encoding="utf-8")
     temp = tmp_path / "runner"
     temp.mkdir()
     run = run_action(workspace, temp, installed, paths="infra", upload_sarif="false")
-    assert run.outputs["exit-code"] == "0"
-    run = run_action(workspace, temp, installed, paths="infra", exclude="'fixtures/**'", upload_sarif="false")
+    assert run.outputs["exit-code"] == "1"
     log = run.logs["Run trailscan"]
-    # trailscan receives --exclude: it either applies it or says it does not know it.
-    assert run.outputs["exit-code"] == "0" or "--exclude" in log, log
+    assert "infra/fixtures/bad/main.tf" in log and "infra/legacy-eu/main.tf" in log
+    # Only the fixtures excluded: the legacy root still fails the run.
+    run = run_action(workspace, temp, installed, paths="infra", exclude="infra/fixtures/", upload_sarif="false")
+    log = run.logs["Run trailscan"]
+    assert run.outputs["exit-code"] == "1" and "infra/fixtures" not in log, log
+    # Both (space-separated, quoted): nothing left to fail.
+    run = run_action(
+        workspace, temp, installed, paths="infra", exclude="'infra/fixtures/' 'legacy-*'",
+        upload_sarif="false",
+    )
+    assert run.outputs["exit-code"] == "0", run.logs["Run trailscan"]

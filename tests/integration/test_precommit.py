@@ -59,6 +59,27 @@ resource "aws_cloudtrail" "main" {
 """
 BAD = GOOD.replace("enable_log_file_validation = true", "enable_log_file_validation = false")
 NOT_OURS = "service: web\nreplicas: 3\n"
+TRAIL_MODULE = """\
+variable "log_group_arn" {
+  type = string
+}
+
+resource "aws_cloudtrail" "this" {
+  name                       = "main"
+  s3_bucket_name             = "logs"
+  is_multi_region_trail      = true
+  enable_logging             = true
+  enable_log_file_validation = true
+  cloud_watch_logs_group_arn = "${var.log_group_arn}:*"
+  cloud_watch_logs_role_arn  = "arn:aws:iam::123456789012:role/trail-to-logs"
+}
+"""
+CALLER = """\
+module "trail" {
+  source        = "../../modules/trail"
+  log_group_arn = "arn:aws:logs:us-east-1:123456789012:log-group:trail"
+}
+"""
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -104,6 +125,8 @@ def pre_commit(cwd: Path, home: Path, *args: str) -> subprocess.CompletedProcess
 
 
 def test_hooks_block_bad_changes_and_pass_good_ones(tmp_path: Path) -> None:
+    """The staged-files hook (including a change inside a local module, checked through
+    its caller) and the whole-repository hook, with the real pre-commit and git."""
     hooks = tmp_path / "hooks"
     hooks.mkdir()
     rev = make_hook_repo(hooks)
@@ -188,3 +211,62 @@ def test_hooks_block_bad_changes_and_pass_good_ones(tmp_path: Path) -> None:
     (user / "infra" / "second.tf").write_text(BAD.replace('"main"', '"second"'), encoding="utf-8")
     whole = pre_commit(user, home, "run", "trailscan-all", "--all-files")
     assert whole.returncode != 0 and "aws_cloudtrail.second" in whole.stdout
+
+    # A change inside a local module is checked through the roots that call it, with
+    # their values. The regression of the issue: the ':*' suffix of the CloudWatch Logs
+    # group ARN dropped inside modules/trail/main.tf (CT006 only with the caller's ARN).
+    (user / ".trailscan.toml").write_text('select = ["CT006", "CT007", "CT008"]\n', encoding="utf-8")
+    (user / "modules" / "trail").mkdir(parents=True)
+    (user / "envs" / "prod").mkdir(parents=True)
+    (user / "modules" / "trail" / "main.tf").write_text(TRAIL_MODULE, encoding="utf-8")
+    (user / "envs" / "prod" / "main.tf").write_text(CALLER, encoding="utf-8")
+    # An old finding in the root, committed before the hook (or with --no-verify).
+    (user / "envs" / "prod" / "legacy.tf").write_text(BAD.replace('"main"', '"legacy"'), encoding="utf-8")
+    (user / "infra" / "second.tf").unlink()
+    # Only the staged-files hook from here on (trailscan-all would report the old finding).
+    (user / ".pre-commit-config.yaml").write_text(
+        "repos:\n"
+        f"  - repo: {hooks.as_posix()}\n"
+        f"    rev: {rev}\n"
+        "    hooks:\n"
+        "      - id: trailscan\n",
+        encoding="utf-8",
+    )
+    git(user, "add", "-A")
+    git(user, "commit", "--quiet", "--no-verify", "-m", "module and an old finding")
+    before = git(user, "rev-list", "--count", "HEAD")
+
+    (user / "modules" / "trail" / "main.tf").write_text(
+        TRAIL_MODULE.replace('"${var.log_group_arn}:*"', "var.log_group_arn"), encoding="utf-8"
+    )
+    git(user, "add", "modules/trail/main.tf")
+    blocked = subprocess.run(
+        ["git", "commit", "-m", "break the module"],
+        cwd=user,
+        env={**ENV, "PRE_COMMIT_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    out = blocked.stdout + blocked.stderr
+    assert blocked.returncode != 0, out
+    assert "CT006" in out and "modules/trail/main.tf" in out and "module.trail" in out
+    # The root's old finding is not part of this change.
+    assert "legacy" not in out
+    assert git(user, "rev-list", "--count", "HEAD") == before
+
+    # Restoring the suffix unblocks the commit although the root's old finding remains.
+    (user / "modules" / "trail" / "main.tf").write_text(
+        TRAIL_MODULE.replace("is_multi_region_trail      = true", "is_multi_region_trail      = false"),
+        encoding="utf-8",
+    )
+    git(user, "add", "modules/trail/main.tf")
+    fine = subprocess.run(
+        ["git", "commit", "-m", "module change without a regression"],
+        cwd=user,
+        env={**ENV, "PRE_COMMIT_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert fine.returncode == 0, fine.stdout + fine.stderr

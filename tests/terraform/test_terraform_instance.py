@@ -172,14 +172,15 @@ def test_remote_and_missing_modules_are_unknown(tmp_path: Path) -> None:
     )
     assert trail.name.origin is Origin.UNKNOWN
     assert trail.name.reason == (
-        "module source terraform-aws-modules/cloudtrail/aws not available offline"
+        "module source terraform-aws-modules/cloudtrail/aws is not installed: "
+        "run `terraform init -backend=false` to let trailscan read it"
     )
     # A local source that does not exist is also a problem the user must see (CT901).
     model = load(tmp_path / "missing", {"main.tf": (
         'module "missing" {\n  source = "./nope"\n}\n'
         'resource "aws_cloudtrail" "t" {\n  s3_bucket_name = module.missing.bucket\n}\n'
     )})
-    assert model.trails[0].s3_bucket_name.reason == "module source ./nope not available offline"
+    assert model.trails[0].s3_bucket_name.reason == "module source ./nope does not exist"
     assert [(p.span.line, p.message) for p in model.problems] == [
         (2, "module source ./nope does not exist; the module is not checked")
     ]

@@ -8,5 +8,14 @@ from __future__ import annotations
 
 from scanner.parsers.cloudformation.cfnlint_adapter import run_cfn_lint
 from scanner.parsers.cloudformation.loader import load_cloudformation, looks_like_template
+from scanner.parsers.cloudformation.nesting import NestedStack, NestedStacks, may_nest_stacks, nested_stacks
 
-__all__ = ["load_cloudformation", "looks_like_template", "run_cfn_lint"]
+__all__ = [
+    "NestedStack",
+    "NestedStacks",
+    "load_cloudformation",
+    "looks_like_template",
+    "may_nest_stacks",
+    "nested_stacks",
+    "run_cfn_lint",
+]

@@ -17,13 +17,13 @@ from scanner.limits import Limits
 from scanner.model import Model, ParseProblem, Span, Unit
 from scanner.parsers.cloudformation.decode import DecodeError, PosDict, decode
 from scanner.parsers.cloudformation.intrinsics import NO_VALUE, Resolver
+from scanner.parsers.cloudformation.nesting import NESTED_STACK_TYPES, REMOTE_PREFIXES
 from scanner.parsers.cloudformation.records.build import build_model
 from scanner.parsers.cloudformation.values import Values
 from scanner.parsers.common import UnknownValue, read_text, relpath
 
 _RESOURCES = re.compile(r"""(?:^|[\s{,])["']?Resources["']?\s*:""")
 _TYPE = re.compile(r"""\bType["']?\s*:\s*["']?(AWS|Custom|Alexa)::""")
-_REMOTE = ("http://", "https://", "s3://")
 
 
 def looks_like_template(text: str) -> bool:
@@ -128,16 +128,13 @@ def _load_nested(unit: _Unit, parent: Resolver, parent_file: Path, chain: tuple[
         if not isinstance(body, PosDict) or parent.exists(logical) is False:
             continue
         kind = body.get("Type")
-        prop = {
-            "AWS::CloudFormation::Stack": "TemplateURL",
-            "AWS::Serverless::Application": "Location",
-        }.get(kind if isinstance(kind, str) else "")
+        prop = NESTED_STACK_TYPES.get(kind) if isinstance(kind, str) else None
         props = body.get("Properties")
         if prop is None or not isinstance(props, PosDict) or prop not in props:
             continue
         location = parent.resolve(props[prop])
         span = values.key_span(props, prop)
-        if not isinstance(location, str) or location.startswith(_REMOTE) or not location.strip():
+        if not isinstance(location, str) or location.startswith(REMOTE_PREFIXES) or not location.strip():
             continue  # remote or unresolvable: outside what a static scan can see
         target = (parent_file.parent / location).resolve()
         if not target.is_relative_to(unit.root.resolve()):

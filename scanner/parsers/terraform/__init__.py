@@ -62,7 +62,8 @@ def _load(
         known = {k: v for k, v in thunks.items() if k in source.variables}
         top = ModuleInstance(loader, source, "", known, chain=(source.directory,))
         instances = resource_instances(top)
-        unit = Unit(id=unit_id, format="terraform", files=tuple(sorted(loader.files_read)))
+        unit = Unit(id=unit_id, format="terraform", files=tuple(sorted(loader.files_read)),
+                    unread_modules=tuple(sorted(set(top.unread))))
         model = build_model(unit, instances)
     except RecursionError:
         loader.problem(Span(path=unit_id), "configuration is nested too deeply to evaluate")

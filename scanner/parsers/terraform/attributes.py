@@ -75,6 +75,8 @@ def computed(rtype: str, attr: str, written: Written, symbol: str) -> Value:
         name = _name(written, symbol)
         if attr == "target_key_id":
             return NOT_COMPUTED
+        if attr == "target_key_arn":
+            return alias_target_key_arn(written)
         table = _named(arns.kms_alias)
     elif rtype == "aws_cloudwatch_log_group":
         name = _name(written, symbol)
@@ -170,19 +172,31 @@ def alias_target_key_arn(written: Written) -> Value:
     return with_target(text, target_of(key))
 
 
-def identifies(rtype: str, attr: str, written: Written, ref: str) -> str:
-    """The ref of the record ``<ref>.<attr>`` identifies ('' when it identifies none)."""
+def identity_source(mode: str, rtype: str, attr: str) -> str | None:
+    """What ``<ref>.<attr>`` identifies: ``""`` for the resource itself (``IDENTIFYING``),
+    an argument's name when it is whatever that argument names (an alias: its
+    ``target_key_id``; a lookup data source: its lookup argument), None for no record."""
+    if mode == "data":
+        entry = LOOKUP_ARGUMENT.get(rtype)
+        return entry[0] if entry is not None and attr in entry[1] else None
     if rtype == "aws_kms_alias":
-        return target_of(written("target_key_id")) if attr in ALIAS_IDENTIFYING else ""
-    return ref if attr in IDENTIFYING.get(rtype, frozenset()) else ""
+        return "target_key_id" if attr in ALIAS_IDENTIFYING else None
+    return "" if attr in IDENTIFYING.get(rtype, frozenset()) else None
 
 
-def looked_up(dtype: str, attr: str, written: Written) -> str:
-    """The record a data source reads, when its lookup argument refers to one ('')."""
-    entry = LOOKUP_ARGUMENT.get(dtype)
-    if entry is None or attr not in entry[1]:
-        return ""
-    return target_of(written(entry[0]))
+def referenced(mode: str, rtype: str, ref: str, attr: str, value: Value, written: Written) -> Value:
+    """``<ref>.<attr>`` as a reference sees it: ``value`` carrying the ref of the record it
+    identifies (``identity_source``), with the resource's ``${<ref>}`` token as its
+    symbolic form when only the resource's name is unknown."""
+    source = identity_source(mode, rtype, attr)
+    if source is None:
+        target = ""
+    else:
+        target = target_of(written(source)) if source else ref
+    shape = ""
+    if target == ref and isinstance(value, UnknownValue):
+        shape = symbolic(rtype, attr, written, "${" + ref + "}")
+    return with_target(value, target, shape)
 
 
 _NAME_ARGUMENTS = frozenset({"bucket", "name", "alarm_name"})

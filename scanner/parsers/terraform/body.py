@@ -77,7 +77,7 @@ class BodyView:
         iterator = block.labels[0]
         it_attr = block.attributes.get("iterator")
         if it_attr is not None:
-            name = _bare_name(it_attr)
+            name = bare_name(it_attr)
             if name:
                 iterator = name
         for_each = block.attributes.get("for_each")
@@ -107,7 +107,7 @@ class BodyView:
         return [self._child(content[0], scope, True)]
 
 
-def _bare_name(attribute: Attribute) -> str:
+def bare_name(attribute: Attribute) -> str:
     node = attribute.expr
     while hasattr(node, "data") and node.data == "expr_term" and len(node.children) == 1:
         node = node.children[0]

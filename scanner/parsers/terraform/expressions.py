@@ -29,9 +29,11 @@ from scanner.parsers.terraform.values import (
     Lazy,
     SpannedDict,
     UnknownValue,
+    checked_number,
     get_attr,
     get_index,
     iterate,
+    number_literal,
     target_of,
     tf_equal,
     to_bool,
@@ -70,6 +72,26 @@ def _meaningful(children: list[Any]) -> list[Any]:
     ]
 
 
+def _arithmetic(op: str, a: int | float, b: int | float) -> int | float:
+    """Terraform arithmetic; whole results of exact operands stay exact integers."""
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    if op in ("/", "%"):
+        if b == 0:
+            raise EvalError("division by zero")
+        if op == "%":
+            return a % b
+        if isinstance(a, int) and isinstance(b, int) and a % b == 0:
+            return a // b
+        result = a / b
+        return int(result) if result.is_integer() else result
+    raise EvalError(f"unsupported operator {op}")
+
+
 class Evaluator:
     """Evaluates expression trees; ``span_of`` gives object literals their location."""
 
@@ -96,6 +118,10 @@ class Evaluator:
             return self.eval(node, scope)
         except EvalError as exc:
             return UnknownValue(str(exc))
+        except OverflowError:
+            # a number Terraform handles (it is arbitrary precision) that a Python float
+            # cannot hold, reached through a function
+            return UnknownValue("a number is out of the range trailscan evaluates")
         except RecursionError:
             message = "expression nested too deeply to evaluate (limit max_nesting_depth)"
             if self.on_limit is not None:
@@ -128,10 +154,10 @@ class Evaluator:
         return self.eval(inner[0], scope)
 
     def _e_int_lit(self, node: Tree, scope: Scope) -> Value:
-        return int(str(node.children[0]))
+        return number_literal(str(node.children[0]))
 
     def _e_float_lit(self, node: Tree, scope: Scope) -> Value:
-        return float(str(node.children[0]))
+        return number_literal(str(node.children[0]))
 
     def _e_literal_value(self, node: Tree, scope: Scope) -> Value:
         text = str(node.children[0])
@@ -151,12 +177,12 @@ class Evaluator:
         return text[2:-2] if len(text) >= 4 else ""
 
     def _e_heredoc_template(self, node: Tree, scope: Scope) -> Value:
-        body = heredoc_body(str(node.children[0]), trim=False)
+        body = heredoc_body(str(node.children[0]))
         return self.render(self._parts(node, lambda: parts_from_text(body)), scope)
 
     def _e_heredoc_template_trim(self, node: Tree, scope: Scope) -> Value:
-        body = heredoc_body(str(node.children[0]), trim=True)
-        return self.render(self._parts(node, lambda: parts_from_text(body)), scope)
+        body = heredoc_body(str(node.children[0]))
+        return self.render(self._parts(node, lambda: parts_from_text(body, flush=True)), scope)
 
     def _parts(self, node: Tree, build: Callable[[], list[Part]]) -> list[Part]:
         cached = self._templates.get(id(node))
@@ -215,7 +241,7 @@ class Evaluator:
             name_node = _meaningful(op.children)[0]
             return get_attr(value, str(name_node.children[0]))
         if op.data == "short_index":
-            return get_index(value, int(str(op.children[-1])))
+            return get_index(value, number_literal(str(op.children[-1])))
         if op.data == "braces_index":
             key = self.eval(_meaningful(op.children)[0], scope)
             return get_index(value, key)
@@ -265,7 +291,7 @@ class Evaluator:
             return without_target(value)
         if op == "!":
             return not to_bool(value)
-        return -to_number(value)
+        return checked_number(-to_number(value))
 
     def _e_binary_op(self, node: Tree, scope: Scope) -> Value:
         lhs_node, term = _meaningful(node.children)[:2]
@@ -305,20 +331,10 @@ class Evaluator:
             return a <= b
         if op == ">=":
             return a >= b
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if op in ("/", "%"):
-            if b == 0:
-                raise EvalError("division by zero")
-            if op == "%":
-                return a % b
-            result = a / b
-            return int(result) if result.is_integer() else result
-        raise EvalError(f"unsupported operator {op}")
+        try:
+            return checked_number(_arithmetic(op, a, b))
+        except OverflowError:
+            raise EvalError("result is out of the range trailscan evaluates") from None
 
     # -- for expressions -----------------------------------------------------
 

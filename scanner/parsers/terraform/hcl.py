@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import hcl2
 from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from scanner.model import ParseProblem, Span
 from scanner.parsers.common import read_text
+from scanner.parsers.terraform.rewrite import parse_hcl
 from scanner.parsers.terraform.templates import unescape
 
 
@@ -25,6 +25,9 @@ class Attribute:
     name: str
     expr: Tree | Token
     span: Span
+    # Why the attribute has no usable value although it is written: set twice in one block
+    # (Terraform rejects the file; neither value would be deployed, so it is UNKNOWN).
+    conflict: str = ""
 
 
 @dataclass(slots=True)
@@ -45,6 +48,33 @@ class SourceFile:
     path: str  # relative to the scan root
     body: Block
     text: str
+    # What Terraform rejects although the file parses (an argument set twice).
+    problems: list[ParseProblem] = field(default_factory=list)
+
+
+def where(span: Span) -> str:
+    """A location the way Terraform prints one in a message: ``main.tf:2,3``."""
+    return f"{span.path}:{span.line},{span.column}"
+
+
+def _redefined(
+    problems: list[ParseProblem], block: Block, attribute: Attribute, headline: str
+) -> None:
+    """An argument set twice: CT901 at the second, and the argument becomes UNKNOWN."""
+    first = block.attributes[attribute.name]
+    problems.append(ParseProblem(
+        span=Span(path=attribute.span.path, line=attribute.span.line,
+                  column=attribute.span.column),
+        message=f'{headline}: the argument "{attribute.name}" was already set at '
+                f"{where(first.span)}; each argument may be set only once",
+    ))
+    if not first.conflict:
+        block.attributes[attribute.name] = Attribute(
+            name=first.name, expr=first.expr, span=first.span,
+            conflict=f'"{attribute.name}" is set more than once in one block '
+                     f"({where(first.span)} and line {attribute.span.line}); Terraform "
+                     "rejects the configuration",
+        )
 
 
 def _last_token(node: Tree | Token) -> Token | None:
@@ -109,7 +139,7 @@ def _meaningful(children: list[object]) -> list[Tree]:
     return [c for c in children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
 
 
-def _hcl_block(path: str, node: Tree) -> Block:
+def _hcl_block(path: str, node: Tree, problems: list[ParseProblem]) -> Block:
     parts = _meaningful(node.children)
     body = next(p for p in parts if p.data == "body")
     names = [p for p in parts if p is not body]
@@ -124,21 +154,23 @@ def _hcl_block(path: str, node: Tree) -> Block:
         end_column=lbrace.end_column or node.meta.column,
     )
     block = Block(type=block_type, labels=labels, span=node_span(path, node), header=header)
-    _fill_hcl_body(path, body, block)
+    _fill_hcl_body(path, body, block, problems)
     return block
 
 
-def _fill_hcl_body(path: str, body: Tree, block: Block) -> None:
+def _fill_hcl_body(path: str, body: Tree, block: Block, problems: list[ParseProblem]) -> None:
     for child in _meaningful(body.children):
         if child.data == "attribute":
             parts = _meaningful(child.children)
             name = str(parts[0].children[0])
             expr = parts[-1]
-            block.attributes[name] = Attribute(
-                name=name, expr=expr, span=node_span(path, child, expr)
-            )
+            attribute = Attribute(name=name, expr=expr, span=node_span(path, child, expr))
+            if name in block.attributes:
+                _redefined(problems, block, attribute, "Attribute redefined")
+            else:
+                block.attributes[name] = attribute
         elif child.data == "block":
-            block.blocks.append(_hcl_block(path, child))
+            block.blocks.append(_hcl_block(path, child, problems))
 
 
 # -- Terraform JSON ------------------------------------------------------------
@@ -191,7 +223,9 @@ def _tuple_items(node: Tree) -> list[Tree] | None:
     return _meaningful(node.children)
 
 
-def _json_body(path: str, block: Block, value: Tree, nested_blocks: bool) -> None:
+def _json_body(
+    path: str, block: Block, value: Tree, nested_blocks: bool, problems: list[ParseProblem]
+) -> None:
     elems = _object_elems(value)
     if elems is None:
         return
@@ -199,31 +233,36 @@ def _json_body(path: str, block: Block, value: Tree, nested_blocks: bool) -> Non
         if key == "dynamic" and nested_blocks:
             for label, sub_elem, sub_val in _object_elems(val) or []:
                 for item in _tuple_items(sub_val) or [sub_val]:
-                    _json_child(path, block, "dynamic", (label,), sub_elem, item)
+                    _json_child(path, block, "dynamic", (label,), sub_elem, item, problems)
             continue
         if nested_blocks and key in JSON_BLOCK_KEYS:
             items = _tuple_items(val)
             if items is not None and all(_object_elems(i) is not None for i in items):
                 for item in items:
-                    _json_child(path, block, key, (), elem, item)
+                    _json_child(path, block, key, (), elem, item, problems)
                 continue
             if _object_elems(val) is not None:
-                _json_child(path, block, key, (), elem, val)
+                _json_child(path, block, key, (), elem, val, problems)
                 continue
-        block.attributes[key] = Attribute(name=key, expr=val, span=node_span(path, elem))
+        attribute = Attribute(name=key, expr=val, span=node_span(path, elem))
+        if key in block.attributes:
+            _redefined(problems, block, attribute, "Duplicate attribute definition")
+        else:
+            block.attributes[key] = attribute
 
 
 def _json_child(
-    path: str, parent: Block, block_type: str, labels: tuple[str, ...], elem: Tree, value: Tree
+    path: str, parent: Block, block_type: str, labels: tuple[str, ...], elem: Tree, value: Tree,
+    problems: list[ParseProblem],
 ) -> None:
     span = node_span(path, elem)
     header = Span(path=path, line=span.line, column=span.column)
     child = Block(type=block_type, labels=labels, span=span, header=header)
-    _json_body(path, child, value, nested_blocks=block_type not in ("locals", "variable"))
+    _json_body(path, child, value, block_type not in ("locals", "variable"), problems)
     parent.blocks.append(child)
 
 
-def _json_file(path: str, tree: Tree, root: Block) -> None:
+def _json_file(path: str, tree: Tree, root: Block, problems: list[ParseProblem]) -> None:
     attribute = _meaningful(tree.children[0].children)[0]
     for top_key, top_elem, top_val in _object_elems(attribute.children[-1]) or []:
         depth = _JSON_LABELS.get(top_key)
@@ -231,19 +270,20 @@ def _json_file(path: str, tree: Tree, root: Block) -> None:
             continue
         values = _tuple_items(top_val) or [top_val]
         for value in values:
-            _json_level(path, root, top_key, (), depth, top_elem, value)
+            _json_level(path, root, top_key, (), depth, top_elem, value, problems)
 
 
 def _json_level(
     path: str, root: Block, block_type: str, labels: tuple[str, ...], depth: int,
-    elem: Tree, value: Tree,
+    elem: Tree, value: Tree, problems: list[ParseProblem],
 ) -> None:
     if depth == 0:
-        _json_child(path, root, block_type, labels, elem, value)
+        _json_child(path, root, block_type, labels, elem, value, problems)
         return
     for key, sub_elem, sub_val in _object_elems(value) or []:
         for item in _tuple_items(sub_val) or [sub_val]:
-            _json_level(path, root, block_type, (*labels, key), depth - 1, sub_elem, item)
+            _json_level(path, root, block_type, (*labels, key), depth - 1, sub_elem, item,
+                        problems)
 
 
 # -- entry point -------------------------------------------------------------------
@@ -271,34 +311,60 @@ def problem_from_exception(path: str, exc: Exception) -> ParseProblem:
     )
 
 
+_JSON_PREFIX = "__json__ = "
+
+
+def _shift_columns(tree: Tree, line: int, delta: int) -> None:
+    """Move every position on ``line`` by ``delta`` columns."""
+    if delta == 0:
+        return
+    for sub in tree.iter_subtrees():
+        meta = sub._meta  # noqa: SLF001 - only a meta lark already created
+        if meta is not None and not getattr(meta, "empty", True):
+            if meta.line == line:
+                meta.column += delta
+            if meta.end_line == line:
+                meta.end_column += delta
+        for child in sub.children:
+            if isinstance(child, Token) and child.line is not None:
+                if child.line == line:
+                    child.column += delta
+                if child.end_line == line:
+                    child.end_column += delta
+
+
 def parse_source(path: str, text: str) -> SourceFile | ParseProblem:
     """Parse one file's text; a syntax error becomes a ParseProblem, never an exception."""
     is_json = path.endswith(".json")
     try:
         if is_json:
             stripped = text.lstrip()
-            lead = "\n" * text[: len(text) - len(stripped)].count("\n")
-            tree = hcl2.parses_to_tree(lead + "__json__ = " + stripped.rstrip() + "\n")
+            blank = text[: len(text) - len(stripped)]
+            lead = "\n" * blank.count("\n")
+            tree = parse_hcl(lead + _JSON_PREFIX + stripped.rstrip() + "\n")
+            # the JSON's first line carries the prefix instead of its own indentation
+            indent = len(blank) - (blank.rfind("\n") + 1)
+            _shift_columns(tree, blank.count("\n") + 1, indent - len(_JSON_PREFIX))
         else:
-            tree = hcl2.parses_to_tree(text)
+            tree = parse_hcl(text)
         root = Block(type="", labels=(), span=Span(path=path), header=Span(path=path))
+        problems: list[ParseProblem] = []
         if is_json:
-            _json_file(path, tree, root)
+            _json_file(path, tree, root, problems)
         else:
-            _fill_hcl_body(path, tree.children[0], root)
+            _fill_hcl_body(path, tree.children[0], root, problems)
     except RecursionError:
         return ParseProblem(span=Span(path=path), message="file is nested too deeply to parse")
     except Exception as exc:  # lark and anything unexpected: report, never crash
         if is_json and isinstance(exc, UnexpectedInput):
-            # the synthetic prefix sits on line 1
-            line = getattr(exc, "line", 1)
+            # the synthetic prefix sits on the JSON's first line
+            blank = text[: len(text) - len(text.lstrip())]
             column = getattr(exc, "column", 1)
-            if isinstance(column, int) and line == text[: len(text) - len(text.lstrip())].count(
-                "\n"
-            ) + 1:
-                exc.column = max(1, column - len("__json__ = "))
+            if isinstance(column, int) and getattr(exc, "line", 1) == blank.count("\n") + 1:
+                indent = len(blank) - (blank.rfind("\n") + 1)
+                exc.column = max(1, column - len(_JSON_PREFIX) + indent)
         return problem_from_exception(path, exc)
-    return SourceFile(path=path, body=root, text=text)
+    return SourceFile(path=path, body=root, text=text, problems=problems)
 
 
 def read_source(file: Path, rel: str, max_bytes: int) -> SourceFile | ParseProblem:

@@ -15,21 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scanner.model import Suppression
+from scanner.model import Span, Suppression
 from scanner.parsers.terraform import attributes, policy_documents
 from scanner.parsers.terraform.body import BodyView
+from scanner.parsers.terraform.declarations import ModuleSource
 from scanner.parsers.terraform.expressions import ChildScope, Scope
 from scanner.parsers.terraform.hcl import Attribute, Block
-from scanner.parsers.terraform.loader import Loader, ModuleSource
-from scanner.parsers.terraform.values import (
-    EvalError,
-    Lazy,
-    UnknownValue,
-    to_number,
-    with_target,
-)
+from scanner.parsers.terraform.installed import read_manifest
+from scanner.parsers.terraform.loader import Loader
+from scanner.parsers.terraform.references import refs_of
+from scanner.parsers.terraform.values import EvalError, Lazy, UnknownValue, to_number
 
 Value = Any
+_INT64 = 2**63  # Terraform converts count to a 64-bit integer
 MODULE_META_ARGS = frozenset({"source", "version", "count", "for_each", "providers",
                               "depends_on"})
 
@@ -82,16 +80,8 @@ class ResourceValue(Lazy):
         """``<ref>.<name>``; an identifying attribute (see ``attributes.IDENTIFYING``)
         carries the ref of the record it names, known or not."""
         inst = self.inst
-        value = self._value(name)
-        if inst.mode == "data":
-            target = attributes.looked_up(inst.type, name, self.written)
-        else:
-            target = attributes.identifies(inst.type, name, self.written, inst.ref)
-        shape = ""
-        if target == inst.ref and isinstance(value, UnknownValue):
-            # only the name is unknown: the resource's token stands for it
-            shape = attributes.symbolic(inst.type, name, self.written, "${" + inst.ref + "}")
-        return with_target(value, target, shape)
+        return attributes.referenced(inst.mode, inst.type, inst.ref, name, self._value(name),
+                                     self.written)
 
     def _value(self, name: str) -> Value:
         inst = self.inst
@@ -101,8 +91,6 @@ class ResourceValue(Lazy):
                     ("doc", inst.ref), lambda: policy_documents.policy_document(inst.view)
                 )
             return attributes.data_source(inst.type, name, self.written, inst.ref)
-        if inst.type == "aws_kms_alias" and name == "target_key_arn":
-            return attributes.alias_target_key_arn(self.written)
         value = attributes.computed(inst.type, name, self.written, "${" + inst.ref + "}")
         if value is not attributes.NOT_COMPUTED:
             return value
@@ -140,7 +128,8 @@ class ModuleValue(Lazy):
 
 @dataclass(slots=True)
 class Instance:
-    """One expanded resource (or data source) instance."""
+    """One expanded resource (or data source) instance (what the record mappers read:
+    ``records.context.ResourceInstance``)."""
 
     mode: str  # "resource" | "data"
     type: str
@@ -149,6 +138,28 @@ class Instance:
     block: Block
     view: BodyView
     module: ModuleInstance
+
+    @property
+    def span(self) -> Span:
+        return self.block.span
+
+    @property
+    def header(self) -> Span:
+        return self.block.header
+
+    def computed(self, name: str) -> Value:
+        """Attribute ``name`` as a reference to this instance would see it."""
+        return ResourceValue(self.module, self, False).attr(name)
+
+    def own_suppressions(self) -> tuple[Suppression, ...]:
+        return self.module.source.suppressions(self.block)
+
+    def suppressions(self) -> tuple[Suppression, ...]:
+        """Its own and those of the module calls around it."""
+        return self.module.suppressions + self.own_suppressions()
+
+    def depends_on(self) -> tuple[str, ...]:
+        return refs_of(self.module, self.block)
 
 
 @dataclass(slots=True)
@@ -172,6 +183,8 @@ class ModuleInstance(Scope):
         *,
         chain: tuple[Path, ...],
         suppressions: tuple[Suppression, ...] = (),
+        path: tuple[str, ...] = (),
+        unread: list[str] | None = None,
     ) -> None:
         self.loader = loader
         self.source = source
@@ -179,6 +192,12 @@ class ModuleInstance(Scope):
         self.variables = variables
         self.chain = chain
         self.suppressions = suppressions
+        # The static module path (module call names, no instance keys): ``("a", "b")`` for
+        # ``module.a[0].module.b``; it is the key ``terraform init`` installs a module under.
+        self.path = path
+        # Addresses of module calls whose code could not be read, shared by the whole unit
+        # (a trail may live in one of them: CT003 must not say "no trail").
+        self.unread = unread if unread is not None else []
         self._namespaces: dict[str, Value] = {
             "var": _Namespace("var", self.var),
             "local": _Namespace("local", self.local),
@@ -210,6 +229,9 @@ class ModuleInstance(Scope):
     def var(self, name: str) -> Value:
         if name not in self.source.variables:
             raise EvalError(f"reference to undeclared input variable var.{name}")
+        conflict = self.source.conflicts.get(("variable", name))
+        if conflict:
+            return UnknownValue(conflict)
         thunk = self.variables.get(name)
         if thunk is not None:
             return self.loader.memo(("var", self.prefix, name), thunk, f"var.{name}")
@@ -235,6 +257,9 @@ class ModuleInstance(Scope):
         block = self.source.outputs.get(name)
         if block is None or "value" not in block.attributes:
             raise EvalError(f"module {self.prefix.rstrip('.')} has no output {name!r}")
+        conflict = self.source.conflicts.get(("output", name))
+        if conflict:
+            return UnknownValue(conflict)
         attribute = block.attributes["value"]
         return self.loader.memo(
             ("output", self.prefix, name), lambda: self.loader.eval_attr(attribute, self),
@@ -251,18 +276,17 @@ class ModuleInstance(Scope):
         count = block.attributes.get("count")
         if count is not None:
             value = self.loader.eval_attr(count, self)
-            try:
-                n = None if isinstance(value, UnknownValue) else int(to_number(value))
-            except EvalError as exc:
-                value, n = UnknownValue(str(exc)), None
+            n = None if isinstance(value, UnknownValue) else self._count(value, count)
             if n is None:
-                assert isinstance(value, UnknownValue)
-                return _Expansion("unknown", [(None, {"count": {"index": value}})])
+                reason = value if isinstance(value, UnknownValue) else UnknownValue(
+                    f"{ref}: invalid count argument"
+                )
+                return _Expansion("unknown", [(None, {"count": {"index": reason}})])
             if n > limit:
                 self.loader.problem(count.span, f"{ref}: count {n} exceeds max_instances "
                                                 f"{limit}; only the first {limit} are checked")
                 n = limit
-            return _Expansion("count", [(i, {"count": {"index": i}}) for i in range(max(n, 0))])
+            return _Expansion("count", [(i, {"count": {"index": i}}) for i in range(n)])
         for_each = block.attributes.get("for_each")
         if for_each is not None:
             value = self.loader.eval_attr(for_each, self)
@@ -286,6 +310,27 @@ class ModuleInstance(Scope):
                 "for_each", [(k, {"each": {"key": k, "value": v}}) for k, v in pairs]
             )
         return _Expansion("single", [(None, {})])
+
+    def _count(self, value: Value, count: Attribute) -> int | None:
+        """A count Terraform accepts, or None after reporting Terraform's error (CT901)."""
+        unsuitable = 'Invalid count argument: the given "count" argument value is unsuitable: '
+        try:
+            number = to_number(value)
+        except EvalError as exc:
+            self.loader.problem(count.span, unsuitable + str(exc))
+            return None
+        if isinstance(number, float) and not number.is_integer() or not (
+            -_INT64 <= number < _INT64
+        ):
+            self.loader.problem(
+                count.span, unsuitable + "value must be a whole number, between "
+                f"{-_INT64} and {_INT64 - 1}",
+            )
+            return None
+        if number < 0:
+            self.loader.problem(count.span, unsuitable + "must be greater than or equal to zero")
+            return None
+        return int(number)
 
     # -- resources and data ---------------------------------------------------------
 
@@ -342,6 +387,20 @@ class ModuleInstance(Scope):
         ref, child = children[0]
         return ModuleValue(child, ref, kind == "unknown")
 
+    def caller_argument(self, name: str) -> tuple[ModuleInstance, Attribute] | None:
+        """The calling module and its argument for input ``name`` (``references``)."""
+        argument = self.variables.get(name)
+        return (argument.caller, argument.attribute) if isinstance(argument, Argument) else None
+
+    def called(self, name: str) -> list[ModuleInstance] | None:
+        """The read instances of module call ``name``; None when one could not be read."""
+        children: list[ModuleInstance] = []
+        for _ref, child in self.module_instances(name):
+            if not isinstance(child, ModuleInstance):
+                return None
+            children.append(child)
+        return children
+
     def module_instances(self, name: str) -> list[tuple[str, ModuleInstance | UnknownValue]]:
         block = self.source.modules[name]
         base = f"{self.prefix}module.{name}"
@@ -355,6 +414,8 @@ class ModuleInstance(Scope):
         expansion = self.expand(block, base)
         suppressions = self.suppressions + self.source.suppressions(block)
         out: list[tuple[str, ModuleInstance | UnknownValue]] = []
+        if isinstance(resolved, UnknownValue) and expansion.instances:
+            self.unread.append(base)
         for key, names in expansion.instances:
             ref = base + instance_suffix(key)
             if isinstance(resolved, UnknownValue):
@@ -369,6 +430,7 @@ class ModuleInstance(Scope):
             child = ModuleInstance(
                 self.loader, resolved, ref + ".", thunks,
                 chain=(*self.chain, resolved.directory), suppressions=suppressions,
+                path=(*self.path, name), unread=self.unread,
             )
             out.append((ref, child))
         return out
@@ -379,9 +441,8 @@ class ModuleInstance(Scope):
         span = attribute.span if attribute is not None else block.header
         if not isinstance(src, str):
             return UnknownValue(f"module.{name}: source is not a literal string")
-        offline = UnknownValue(f"module source {src} not available offline")
         if not (src.startswith("./") or src.startswith("../")):
-            return offline
+            return self._installed(name, src, span)
         target = (self.source.directory / src).resolve()
         if not self.loader.inside_root(target):
             message = f"module source {src} is outside the scanned root"
@@ -390,7 +451,29 @@ class ModuleInstance(Scope):
         if not target.is_dir():
             # terraform init fails on it too: say so, and the module's outputs stay UNKNOWN.
             self.loader.problem(span, f"module source {src} does not exist; the module is not checked")
-            return offline
+            return UnknownValue(f"module source {src} does not exist")
+        return self._enter(name, src, target, span)
+
+    def _installed(self, name: str, src: str, span: Span) -> ModuleSource | UnknownValue:
+        """A registry, git or other remote module: read from where ``terraform init`` put
+        it (``.terraform/modules/modules.json`` next to the root module), never fetched."""
+        manifest = self.loader.memo(
+            ("installed-modules",),
+            lambda: read_manifest(self.loader.unit_dir, self.loader.root,
+                                  self.loader.limits.max_file_bytes),
+        )
+        if manifest.problem:
+            self.loader.problem(Span(path=manifest.path), manifest.problem)
+        found = manifest.lookup(".".join((*self.path, name)), src)
+        if found.problem:
+            self.loader.problem(span, found.problem)
+            return UnknownValue(found.problem)
+        if found.directory is None:
+            return UnknownValue(found.reason)
+        return self._enter(name, src, found.directory, span)
+
+    def _enter(self, name: str, src: str, target: Path, span: Span) -> ModuleSource | UnknownValue:
+        """The parsed module directory, unless entering it would loop or nest too deep."""
         if target in self.chain:
             message = f"module cycle: module.{name} includes {src} which includes itself"
             self.loader.problem(span, message)

@@ -8,21 +8,22 @@ Nothing here knows about module instances or model records; ``instance.py`` buil
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lark import Token, Tree
 
 from scanner.limits import Limits
-from scanner.model import ParseProblem, Span, Suppression
+from scanner.model import ParseProblem, Span
 from scanner.parsers.common import is_within, read_text, relpath
+from scanner.parsers.terraform.declarations import ModuleSource
 from scanner.parsers.terraform.expressions import Evaluator, Scope
-from scanner.parsers.terraform.hcl import Attribute, Block, SourceFile, read_source
-from scanner.parsers.terraform.suppressions import for_block, scan_comments
+from scanner.parsers.terraform.hcl import Attribute, read_source
+from scanner.parsers.terraform.overrides import is_override_file
 from scanner.parsers.terraform.templates import parse_expression
-from scanner.parsers.terraform.values import UnknownValue
+from scanner.parsers.terraform.values import UnknownValue, number_literal
 
 Value = Any
 # Lazily evaluated items (locals, variables, outputs...) that may be open at once; deeper
@@ -33,57 +34,6 @@ MAX_REFERENCE_DEPTH = 100
 # ---------------------------------------------------------------------------
 # Parsed module directories
 # ---------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class ModuleSource:
-    """The declarations of one module directory (parsed once, instantiated many times)."""
-
-    directory: Path
-    rel: str
-    files: list[SourceFile] = field(default_factory=list)
-    variables: dict[str, Block] = field(default_factory=dict)
-    locals: dict[str, Attribute] = field(default_factory=dict)
-    outputs: dict[str, Block] = field(default_factory=dict)
-    resources: dict[tuple[str, str], Block] = field(default_factory=dict)
-    data: dict[tuple[str, str], Block] = field(default_factory=dict)
-    modules: dict[str, Block] = field(default_factory=dict)
-    resource_types: set[str] = field(default_factory=set)
-    block_file: dict[int, SourceFile] = field(default_factory=dict)
-    _comments: dict[str, dict[int, Suppression]] = field(default_factory=dict)
-    _lines: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, file: SourceFile) -> None:
-        self.files.append(file)
-        for block in file.body.blocks:
-            self.block_file[id(block)] = file
-            labels = block.labels
-            if block.type == "resource" and len(labels) == 2:
-                self.resources.setdefault((labels[0], labels[1]), block)
-                self.resource_types.add(labels[0])
-            elif block.type == "data" and len(labels) == 2:
-                self.data.setdefault((labels[0], labels[1]), block)
-            elif block.type == "module" and len(labels) == 1:
-                self.modules.setdefault(labels[0], block)
-            elif block.type == "variable" and len(labels) == 1:
-                self.variables.setdefault(labels[0], block)
-            elif block.type == "output" and len(labels) == 1:
-                self.outputs.setdefault(labels[0], block)
-            elif block.type == "locals":
-                for name, attribute in block.attributes.items():
-                    self.locals.setdefault(name, attribute)
-
-    def suppressions(self, block: Block) -> tuple[Suppression, ...]:
-        file = self.block_file.get(id(block))
-        if file is None:
-            return ()
-        if file.path not in self._comments:
-            self._comments[file.path] = scan_comments(file.path, file.text)
-            self._lines[file.path] = file.text.splitlines()
-        return for_block(
-            self._comments[file.path], self._lines[file.path], block.span.line,
-            block.span.end_line,
-        )
 
 
 # ---------------------------------------------------------------------------
@@ -137,10 +87,15 @@ class Loader:
         source = ModuleSource(directory=directory, rel=self.rel(directory))
         self._sources[directory] = source
         files = sorted(
-            p for p in directory.iterdir()
-            if p.is_file() and (p.name.endswith(".tf") or p.name.endswith(".tf.json"))
+            (p for p in directory.iterdir()
+             if p.is_file() and (p.name.endswith(".tf") or p.name.endswith(".tf.json"))),
+            key=lambda p: p.name,
         ) if directory.is_dir() else []
-        for path in files:
+        # Terraform reads the primary files first, then merges the override files into
+        # them, each group in name order.
+        primaries = [p for p in files if not is_override_file(p.name)]
+        overrides = [p for p in files if is_override_file(p.name)]
+        for path in primaries + overrides:
             if not self.inside_root(path):
                 # A symlinked .tf file pointing out of the scan root is never read.
                 where = f"{self.rel(directory)}/{path.name}".removeprefix("./")
@@ -151,8 +106,13 @@ class Loader:
             parsed = read_source(path, rel, self.limits.max_file_bytes)
             if isinstance(parsed, ParseProblem):
                 self.problem(parsed.span, parsed.message)
+                continue
+            for found in parsed.problems:
+                self.problem(found.span, found.message)
+            if is_override_file(path.name):
+                source.merge(parsed, self.problem)
             else:
-                source.add(parsed)
+                source.add(parsed, self.problem)
         return source
 
     # -- evaluation -----------------------------------------------------------------
@@ -174,6 +134,8 @@ class Loader:
                     end_line=meta.end_line, end_column=meta.end_column)
 
     def eval_attr(self, attribute: Attribute, scope: Scope) -> Value:
+        if attribute.conflict:
+            return UnknownValue(attribute.conflict)
         self._paths.append(attribute.span.path)
         self._attr_spans.append(attribute.span)
         try:
@@ -225,26 +187,105 @@ def _tfvars_files(unit_dir: Path) -> list[Path]:
     return [p for p in out if p.is_file()] + autos
 
 
+_JSON_BLANK = re.compile(r"[ \t\n\r]*")
+
+
+def _json_number(text: str) -> Value:
+    """JSON numbers as Terraform reads them (exact integers, no float overflow)."""
+    return number_literal(text)
+
+
+def _json_constant(name: str) -> Value:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _json_members(text: str) -> list[tuple[str, int, Value]]:
+    """(key, offset, value) of each member of the top-level JSON object, in order.
+
+    ``json.loads`` would keep only the last of two equal keys; Terraform rejects the file
+    ("Duplicate attribute definition"), so the members are read one by one.
+    """
+    decoder = json.JSONDecoder(
+        parse_float=_json_number, parse_int=_json_number, parse_constant=_json_constant
+    )
+    i = _JSON_BLANK.match(text).end()  # type: ignore[union-attr]
+    if not text.startswith("{", i):
+        raise ValueError("variables file is not a JSON object")
+    i = _JSON_BLANK.match(text, i + 1).end()  # type: ignore[union-attr]
+    members: list[tuple[str, int, Value]] = []
+    if text.startswith("}", i):
+        i += 1
+    else:
+        while True:
+            if not text.startswith('"', i):
+                raise ValueError(f"expected a quoted key at offset {i}")
+            key, after = decoder.raw_decode(text, i)
+            colon = _JSON_BLANK.match(text, after).end()  # type: ignore[union-attr]
+            if not text.startswith(":", colon):
+                raise ValueError(f"expected ':' at offset {colon}")
+            start = _JSON_BLANK.match(text, colon + 1).end()  # type: ignore[union-attr]
+            value, end = decoder.raw_decode(text, start)
+            members.append((key, i, value))
+            i = _JSON_BLANK.match(text, end).end()  # type: ignore[union-attr]
+            if text.startswith(",", i):
+                i = _JSON_BLANK.match(text, i + 1).end()  # type: ignore[union-attr]
+                continue
+            if text.startswith("}", i):
+                i += 1
+                break
+            raise ValueError(f"expected ',' or '}}' at offset {i}")
+    if text[i:].strip():
+        raise ValueError(f"extra data after the object at offset {i}")
+    return members
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _read_json_tfvars(loader: Loader, path: Path, rel: str) -> dict[str, Value]:
+    text, why = read_text(path, loader.limits.max_file_bytes)
+    if text is None:
+        loader.problem(Span(path=rel), why)
+        return {}
+    try:
+        members = _json_members(text)
+    except (ValueError, RecursionError) as exc:
+        message = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        loader.problem(Span(path=rel), f"cannot read variables file: {message}")
+        return {}
+    values: dict[str, Value] = {}
+    first_at: dict[str, str] = {}
+    for key, offset, value in members:
+        line, column = _position(text, offset)
+        at = f"{rel}:{line},{column}"
+        if key in first_at:
+            loader.problem(
+                Span(path=rel, line=line, column=column),
+                f'Duplicate attribute definition: the argument "{key}" was already set at '
+                f"{first_at[key]}; each argument may be set only once",
+            )
+            values[key] = UnknownValue(
+                f"variable {key} is set more than once in {rel} ({first_at[key]} and line "
+                f"{line}); Terraform rejects the file"
+            )
+            continue
+        first_at[key] = at
+        values[key] = value
+    return values
+
+
 def _read_tfvars(loader: Loader, path: Path) -> dict[str, Value]:
     rel = loader.rel(path)
     if path.name.endswith(".json"):
-        text, why = read_text(path, loader.limits.max_file_bytes)
-        if text is None:
-            loader.problem(Span(path=rel), why)
-            return {}
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            loader.problem(Span(path=rel), f"cannot read variables file: {exc}")
-            return {}
-        if not isinstance(data, dict):
-            loader.problem(Span(path=rel), "variables file is not a JSON object")
-            return {}
-        return data
+        return _read_json_tfvars(loader, path, rel)
     parsed = read_source(path, rel, loader.limits.max_file_bytes)
     if isinstance(parsed, ParseProblem):
         loader.problem(parsed.span, parsed.message)
         return {}
+    for found in parsed.problems:  # a variable set twice ("Attribute redefined")
+        loader.problem(found.span, found.message)
     return {
         name: loader.eval_attr(attribute, Scope())
         for name, attribute in parsed.body.attributes.items()

@@ -8,10 +8,12 @@ included. Policies use it to order resources (a trail created before its bucket 
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from lark import Token, Tree
 
 from scanner.parsers.terraform.hcl import Attribute, Block
-from scanner.parsers.terraform.instance import Argument, ModuleInstance
+from scanner.parsers.terraform.loader import Loader, ModuleSource
 from scanner.parsers.terraform.templates import Interp, heredoc_body, parts_from_text
 
 # Reference roots that never name a managed resource.
@@ -19,7 +21,26 @@ _NOT_RESOURCE_ROOTS = frozenset({"var", "local", "module", "data", "path", "terr
                                  "count", "each", "self"})
 
 
-def refs_of(module: ModuleInstance, block: Block) -> tuple[str, ...]:
+class ModuleScope(Protocol):
+    """The module instance a block belongs to (``instance.ModuleInstance``, or a module of
+    a Terraform plan): its address prefix, its parsed source, the memo table, and the
+    module calls around it (inputs and outputs are followed to what they refer to)."""
+
+    prefix: str
+    source: ModuleSource
+    loader: Loader
+
+    def caller_argument(self, name: str) -> tuple[ModuleScope, Attribute] | None:
+        """The calling module and the argument it passes for input ``name`` (None for a
+        root module's variables: tfvars and ``--var`` refer to nothing)."""
+        ...
+
+    def called(self, name: str) -> list[ModuleScope] | None:
+        """The instances of module call ``name``; None when one of them cannot be read."""
+        ...
+
+
+def refs_of(module: ModuleScope, block: Block) -> tuple[str, ...]:
     """Explicit ``depends_on`` plus every resource a block's expressions mention."""
     found: set[str] = set()
     _collect_block(module, block, found)
@@ -32,18 +53,37 @@ def refs_of(module: ModuleInstance, block: Block) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def _collect_block(module: ModuleInstance, block: Block, found: set[str]) -> None:
+def _collect_block(module: ModuleScope, block: Block, found: set[str]) -> None:
     for name, attribute in block.attributes.items():
         if name != "depends_on":
-            for chain in _chains(attribute.expr):
-                ref = _ref_of_chain(module, chain, found)
-                if ref:
-                    found.add(ref)
+            _collect(module, attribute, found)
     for child in block.blocks:
         _collect_block(module, child, found)
 
 
-def _ref_of_chain(module: ModuleInstance, chain: list[str], found: set[str]) -> str:
+def _collect(module: ModuleScope, attribute: Attribute, found: set[str]) -> None:
+    """Add what one attribute's expression refers to, evaluated in ``module``."""
+    for chain in _chains(attribute.expr):
+        ref = _ref_of_chain(module, chain, found)
+        if ref:
+            found.add(ref)
+
+
+def _memo_refs(module: ModuleScope, key: tuple[str, ...], where: ModuleScope,
+               attribute: Attribute) -> frozenset[str]:
+    """``_collect`` of one expression, memoised in ``module``'s table, so that a cycle
+    (a local or an input that refers to itself) ends, as nothing, instead of recursing."""
+
+    def build() -> frozenset[str]:
+        found: set[str] = set()
+        _collect(where, attribute, found)
+        return frozenset(found)
+
+    value = module.loader.memo(key, build)
+    return value if isinstance(value, frozenset) else frozenset()
+
+
+def _ref_of_chain(module: ModuleScope, chain: list[str], found: set[str]) -> str:
     """The resource a chain names (``""`` for none); a local adds its own refs to ``found``."""
     if len(chain) < 2:
         return ""
@@ -72,69 +112,37 @@ def _ref_of_chain(module: ModuleInstance, chain: list[str], found: set[str]) -> 
     return f"{prefix}{head}.{chain[1]}"
 
 
-def _output_refs(module: ModuleInstance, name: str, output: str) -> frozenset[str] | None:
+def _output_refs(module: ModuleScope, name: str, output: str) -> frozenset[str] | None:
     """What output ``output`` of every instance of ``module.<name>`` refers to; None when
     a child cannot be read (then the whole module is the dependency)."""
     if name not in module.source.modules:
         return None
+    children = module.called(name)
+    if children is None:
+        return None
     found: set[str] = set()
-    for _ref, child in module.module_instances(name):
-        if not isinstance(child, ModuleInstance):
-            return None
+    for child in children:
         block = child.source.outputs.get(output)
         if block is None or "value" not in block.attributes:
             return None
-        attribute = block.attributes["value"]
-
-        def build(child: ModuleInstance = child, attribute: Attribute = attribute) -> frozenset[str]:
-            refs: set[str] = set()
-            for chain in _chains(attribute.expr):
-                ref = _ref_of_chain(child, chain, refs)
-                if ref:
-                    refs.add(ref)
-            return frozenset(refs)
-
-        value = module.loader.memo(("output_refs", child.prefix, output), build)
-        if not isinstance(value, frozenset):
-            return None
-        found.update(value)
+        found.update(_memo_refs(module, ("output_refs", child.prefix, output), child,
+                                block.attributes["value"]))
     return frozenset(found)
 
 
-def _argument_refs(module: ModuleInstance, name: str) -> frozenset[str]:
-    argument = module.variables.get(name)
-    if not isinstance(argument, Argument):
+def _argument_refs(module: ModuleScope, name: str) -> frozenset[str]:
+    given = module.caller_argument(name)
+    if given is None:
         return frozenset()  # a root variable (tfvars, --var) references nothing
-    caller = argument.caller
-
-    def build() -> frozenset[str]:
-        found: set[str] = set()
-        for chain in _chains(argument.attribute.expr):
-            ref = _ref_of_chain(caller, chain, found)
-            if ref:
-                found.add(ref)
-        return frozenset(found)
-
-    value = module.loader.memo(("argument_refs", module.prefix, name), build)
-    return value if isinstance(value, frozenset) else frozenset()
+    caller, attribute = given
+    return _memo_refs(module, ("argument_refs", module.prefix, name), caller, attribute)
 
 
-def _local_refs(module: ModuleInstance, name: str) -> frozenset[str]:
+def _local_refs(module: ModuleScope, name: str) -> frozenset[str]:
     attribute = module.source.locals.get(name)
     if attribute is None:
         return frozenset()
-
-    def build() -> frozenset[str]:
-        found: set[str] = set()
-        for chain in _chains(attribute.expr):
-            ref = _ref_of_chain(module, chain, found)
-            if ref:
-                found.add(ref)
-        return frozenset(found)
-
-    # Memoised like values, so a local cycle ends (as UNKNOWN, dropped here) instead of recursing.
-    value = module.loader.memo(("local_refs", module.prefix, name), build)
-    return value if isinstance(value, frozenset) else frozenset()
+    return _memo_refs(module, ("local_refs", module.prefix, name), module, attribute)
 
 
 def _chain(node: Tree | Token) -> list[str] | None:
@@ -194,7 +202,7 @@ def _chains(node: Tree | Token) -> list[list[str]]:
 
 def _heredoc_chains(token: Token) -> list[list[str]]:
     try:
-        parts = parts_from_text(heredoc_body(str(token), trim=False))
+        parts = parts_from_text(heredoc_body(str(token)))
     except Exception:  # noqa: BLE001 - an unparsable template references nothing
         return []
     out: list[list[str]] = []

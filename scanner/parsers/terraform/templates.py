@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import hcl2
 from lark import Token, Tree
+
+from scanner.parsers.terraform.rewrite import parse_hcl
 
 _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
@@ -75,8 +76,8 @@ class _Flat:
     strip_right: bool = False
 
 
-def _nest(flat: list[_Flat]) -> list[Part]:
-    """Apply strip markers, then fold if/for markers into a tree."""
+def _strip(flat: list[_Flat]) -> None:
+    """Apply strip markers to the literal token on each side (HCL trims Unicode spaces)."""
     for i, item in enumerate(flat):
         if item.kind == "lit":
             continue
@@ -84,6 +85,39 @@ def _nest(flat: list[_Flat]) -> list[Part]:
             flat[i - 1].text = flat[i - 1].text.rstrip()
         if item.strip_right and i + 1 < len(flat) and flat[i + 1].kind == "lit":
             flat[i + 1].text = flat[i + 1].text.lstrip()
+
+
+def _flush(flat: list[_Flat]) -> None:
+    """``<<-`` heredocs: remove the smallest indentation of the lines, as HCL does it.
+
+    HCL dedents after the strip markers were applied, looking at the first token of each
+    line: a literal counts its leading blanks (a line of only blanks is ignored), anything
+    else counts as no indentation. So ``${~`` at a line's start turns dedenting off.
+    """
+    smallest: int | None = None
+    line_starts: list[_Flat] = []
+    at_line_start = True
+    for item in flat:
+        if at_line_start:
+            at_line_start = False
+            if item.kind == "lit":
+                trimmed = item.text.lstrip()
+                if not trimmed and item.text.endswith("\n"):
+                    pass  # a blank line does not count
+                else:
+                    spaces = len(item.text) - len(trimmed)
+                    line_starts.append(item)
+                    smallest = spaces if smallest is None else min(smallest, spaces)
+            else:
+                smallest = 0
+        if item.kind == "lit" and item.text.endswith("\n"):
+            at_line_start = True
+    for item in line_starts:
+        item.text = item.text[smallest or 0 :]
+
+
+def _nest(flat: list[_Flat]) -> list[Part]:
+    """Fold if/for markers into a tree (strip markers already applied)."""
     root: list[Part] = []
     stack: list[tuple[IfPart | ForPart, list[Part]]] = []
     current = root
@@ -138,6 +172,10 @@ def _strip_flags(tree: Tree) -> tuple[bool, bool]:
     return left, right
 
 
+def _is_strip(node: object) -> bool:
+    return isinstance(node, Token) and node.type == "STRIP_MARKER"
+
+
 def parts_from_string_tree(node: Tree) -> list[Part]:
     """Template parts of a quoted ``string`` node."""
     flat: list[_Flat] = []
@@ -153,7 +191,14 @@ def parts_from_string_tree(node: Tree) -> list[Part]:
                 continue
             left, right = _strip_flags(child)
             if child.data == "interpolation":
-                flat.append(_Flat("interp", expr=_expr_child(child)))
+                # python-hcl2 cannot lex "${~"; the rewrite adds the marker tokens around
+                # the expression: [INTERP_START, ~?, expression, ~?, RBRACE]
+                kids = child.children
+                flat.append(_Flat(
+                    "interp", expr=_expr_child(child),
+                    strip_left=_is_strip(kids[1]) if len(kids) > 2 else False,
+                    strip_right=_is_strip(kids[-2]) if len(kids) > 2 else False,
+                ))
             elif child.data == "template_if_start":
                 flat.append(_Flat("if", expr=_expr_child(child), strip_left=left,
                                   strip_right=right))
@@ -176,13 +221,14 @@ def parts_from_string_tree(node: Tree) -> list[Part]:
                                   strip_left=left, strip_right=right))
             elif child.data == "template_endfor":
                 flat.append(_Flat("endfor", strip_left=left, strip_right=right))
+    _strip(flat)
     return _nest(flat)
 
 
 @lru_cache(maxsize=4096)
 def parse_expression(text: str) -> Tree | Token:
     """Parse a stand-alone expression (heredoc interpolation, ``--var`` value)."""
-    tree = hcl2.parses_to_tree(f"__expr__ = {text}\n")
+    tree = parse_hcl(f"__expr__ = {text}\n")
     for child in tree.children[0].children:
         if isinstance(child, Tree) and child.data == "attribute":
             return child.children[-1]
@@ -237,8 +283,16 @@ def _directive(inner: str, left: bool, right: bool) -> _Flat:
     raise TemplateSyntaxError(f"unknown template directive %{{{body}}}")
 
 
-def parts_from_text(text: str) -> list[Part]:
-    """Template parts of raw template text (a heredoc body)."""
+_LINE_RE = re.compile(r"[^\n]*\n|[^\n]+")
+
+
+def _literal_lines(text: str) -> list[_Flat]:
+    """A heredoc literal as HCL tokenises it: one literal per line, newline included."""
+    return [_Flat("lit", text=line) for line in _LINE_RE.findall(text)]
+
+
+def parts_from_text(text: str, *, flush: bool = False) -> list[Part]:
+    """Template parts of raw template text (a heredoc body; ``flush`` for ``<<-``)."""
     flat: list[_Flat] = []
     buf: list[str] = []
     i = 0
@@ -257,7 +311,7 @@ def parts_from_text(text: str) -> list[Part]:
             right = inner.endswith("~")
             inner = inner[1 if left else 0 : len(inner) - (1 if right else 0)]
             if buf:
-                flat.append(_Flat("lit", text="".join(buf)))
+                flat.extend(_literal_lines("".join(buf)))
                 buf = []
             if text[i] == "$":
                 item = _Flat("interp", expr=parse_expression(inner.strip()),
@@ -270,15 +324,18 @@ def parts_from_text(text: str) -> list[Part]:
         buf.append(text[i])
         i += 1
     if buf:
-        flat.append(_Flat("lit", text="".join(buf)))
+        flat.extend(_literal_lines("".join(buf)))
+    _strip(flat)
+    if flush:
+        _flush(flat)
     return _nest(flat)
 
 
 _HEREDOC_HEAD_RE = re.compile(r"^<<-?([A-Za-z][\w.-]*)\r?\n")
 
 
-def heredoc_body(token_text: str, trim: bool) -> str:
-    """The body of a heredoc token, with ``<<-`` indentation removed."""
+def heredoc_body(token_text: str) -> str:
+    """The body of a heredoc token, as written (``parts_from_text`` dedents ``<<-``)."""
     head = _HEREDOC_HEAD_RE.match(token_text)
     rest = token_text[head.end():] if head else token_text
     lines = rest.split("\n")
@@ -287,8 +344,4 @@ def heredoc_body(token_text: str, trim: bool) -> str:
         lines.pop()
     if lines:
         lines.pop()
-    if trim:
-        indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
-        cut = min(indents) if indents else 0
-        lines = [line[cut:] for line in lines]
     return "".join(line.rstrip("\r") + "\n" for line in lines)

@@ -9,6 +9,8 @@ expression actually touches is ever evaluated.
 from __future__ import annotations
 
 import json
+import math
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from scanner.parsers.common import (
@@ -28,7 +30,11 @@ __all__ = [
     "get_index",
     "is_number",
     "iterate",
+    "MAX_NUMBER_DIGITS",
+    "checked_number",
+    "number_literal",
     "tf_equal",
+    "whole_number",
     "to_bool",
     "to_number",
     "to_string",
@@ -106,18 +112,72 @@ def is_number(value: Value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+# Terraform numbers are arbitrary precision; Python ints are too, but Python converts an
+# int to or from text only up to 4300 digits and floats overflow past 1.8e308. Integers are
+# kept exact (``1e3`` is 1000, ``1e308*10`` is 10**309) up to this many digits; a number
+# beyond it is UNKNOWN with a reason, never a crash.
+MAX_NUMBER_DIGITS = 4000
+_MAX_NUMBER_BITS = int(MAX_NUMBER_DIGITS * math.log2(10))
+
+
+def _too_large(text: str) -> str:
+    shown = text if len(text) <= 24 else text[:20] + "..."
+    return (f"number {shown} has more than {MAX_NUMBER_DIGITS} digits; trailscan does not "
+            "evaluate it")
+
+
+def number_literal(text: str) -> int | float | UnknownValue:
+    """A number written in HCL or JSON as Terraform reads it: exact when it is whole.
+
+    Raises ``EvalError`` when ``text`` is not a number.
+    """
+    try:
+        number = Decimal(text.strip())
+    except (InvalidOperation, ValueError):
+        raise EvalError(f"cannot convert {text!r} to a number") from None
+    if not number.is_finite():
+        raise EvalError(f"cannot convert {text!r} to a number")
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)
+    if len(digits) + exponent > MAX_NUMBER_DIGITS:
+        return UnknownValue(_too_large(text.strip()))
+    if exponent >= 0 or number == number.to_integral_value():
+        return int(number)
+    value = float(number)
+    if value == 0.0 and number != 0:
+        return UnknownValue(f"number {text.strip()} is too small to evaluate exactly")
+    return value
+
+
+def checked_number(value: int | float) -> int | float:
+    """An arithmetic result, or EvalError when it leaves what trailscan evaluates."""
+    if isinstance(value, int) and value.bit_length() > _MAX_NUMBER_BITS:
+        raise EvalError(f"result has more than {MAX_NUMBER_DIGITS} digits; trailscan does not "
+                        "evaluate it")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise EvalError("result is out of the range trailscan evaluates")
+    return value
+
+
 def to_number(value: Value) -> int | float:
     if is_number(value):
         return value  # type: ignore[no-any-return]
     if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            try:
-                return float(value)
-            except ValueError:
-                pass
+        number = number_literal(value)
+        if isinstance(number, UnknownValue):
+            raise EvalError(number.reason)
+        return number
     raise EvalError(f"cannot convert {value!r} to a number")
+
+
+def whole_number(value: Value) -> int:
+    """``value`` as an exact integer, or EvalError when it is not a whole number."""
+    number = to_number(value)
+    if isinstance(number, float):
+        if not number.is_integer():
+            raise EvalError(f"{value!r} is not a whole number")
+        return int(number)
+    return number
 
 
 def to_bool(value: Value) -> bool:
@@ -176,10 +236,10 @@ def get_index(value: Value, key: Value) -> Value:
     if isinstance(value, Lazy):
         return value.index(key)
     if isinstance(value, list):
-        idx = to_number(key)
-        if not float(idx).is_integer() or not 0 <= int(idx) < len(value):
+        idx = whole_number(key)
+        if not 0 <= idx < len(value):
             raise EvalError(f"index {key!r} out of range for a list of {len(value)}")
-        return value[int(idx)]
+        return value[idx]
     if isinstance(value, dict):
         skey = to_string(key)
         if skey in value:

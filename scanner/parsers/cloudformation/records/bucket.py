@@ -22,16 +22,11 @@ from scanner.model import (
     PublicAccessBlock,
     Span,
 )
+from scanner.parsers.attachments import Attachments, attach, known_names
 from scanner.parsers.cloudformation.decode import PosDict
 from scanner.parsers.cloudformation.intrinsics import NO_VALUE
 from scanner.parsers.cloudformation.records.record import record_fields
-from scanner.parsers.cloudformation.records.resource import (
-    Attachments,
-    Resource,
-    Scope,
-    attach,
-    derived,
-)
+from scanner.parsers.cloudformation.records.resource import Resource, Scope, derived
 from scanner.parsers.cloudformation.values import Unresolved
 from scanner.parsers.common import UnknownValue
 
@@ -59,21 +54,18 @@ def buckets(scope: Scope) -> tuple[Bucket, ...]:
     return tuple(bucket(scope, res, names[res.ref], policies) for res in resources)
 
 
-def _bucket_policies(scope: Scope, names: dict[str, Attr[str]]) -> Attachments:
+def _bucket_policies(scope: Scope, names: dict[str, Attr[str]]) -> Attachments[Resource]:
     """Bucket → the BucketPolicy resources naming it (by reference, else by name), by ref."""
-    owners = [
-        (ref, [str(a.value)] if a.known and isinstance(a.value, str) else [])
-        for ref, a in names.items()
-    ]
+    owners = [(ref, known_names(a)) for ref, a in names.items()]
     dependents = [
-        (res, res.resolver.resolve(res.props.get("Bucket")))
+        (res, "Bucket", res.resolver.resolve(res.props.get("Bucket")))
         for res in sorted(scope.of(POLICY_KIND), key=lambda r: r.ref)
     ]
     return attach(owners, dependents, lambda n: n.removeprefix("arn:aws:s3:::"))
 
 
 def bucket(
-    scope: Scope, res: Resource, name: Attr[str], policies: Callable[[], Attachments]
+    scope: Scope, res: Resource, name: Attr[str], policies: Callable[[], Attachments[Resource]]
 ) -> Bucket:
     vals, props, dspan = scope.values(res), res.props, scope.default_span(res)
     arn = derived(name, arns.s3_bucket(str(name.value)), "Arn")

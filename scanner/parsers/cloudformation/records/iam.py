@@ -11,16 +11,11 @@ from __future__ import annotations
 import functools
 
 from scanner.model import Attr, PolicyDocument, Role
+from scanner.parsers.attachments import Attachments, attach, known_names
 from scanner.parsers.cloudformation.decode import PosDict
 from scanner.parsers.cloudformation.intrinsics import NO_VALUE
 from scanner.parsers.cloudformation.records.record import record_fields
-from scanner.parsers.cloudformation.records.resource import (
-    Attachments,
-    Resource,
-    Scope,
-    attach,
-    derived,
-)
+from scanner.parsers.cloudformation.records.resource import Resource, Scope, derived
 from scanner.parsers.cloudformation.values import Unresolved
 from scanner.parsers.common import UnknownValue, target_of
 
@@ -54,22 +49,18 @@ class _Policies:
         return out
 
     @functools.cached_property
-    def attached(self) -> Attachments:
+    def attached(self) -> Attachments[Resource]:
         """Role → the policy resources naming it (by reference, else by name), by ref."""
         kinds = (POLICY_KIND, MANAGED_POLICY_KIND, ROLE_POLICY_KIND)
         found = [res for kind in kinds for res in self.scope.of(kind)]
-        dependents = []
+        dependents: list[tuple[Resource, str, object]] = []
         for res in sorted(found, key=lambda r: r.ref):
             if res.kind == ROLE_POLICY_KIND:
-                value = res.resolver.resolve(res.props.get("RoleName"))
+                dependents.append((res, "RoleName", res.resolver.resolve(res.props.get("RoleName"))))
             else:
                 value = res.resolver.resolve(res.props.get("Roles"))
-                value = value if isinstance(value, list | UnknownValue) else []
-            dependents.append((res, value))
-        owners = [
-            (ref, [str(n.value)] if n.known and isinstance(n.value, str) else [])
-            for ref, n in self.names.items()
-        ]
+                dependents.append((res, "Roles", value if isinstance(value, list | UnknownValue) else []))
+        owners = [(ref, known_names(n)) for ref, n in self.names.items()]
         return attach(owners, dependents)
 
     @functools.cached_property

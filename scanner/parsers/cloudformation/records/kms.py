@@ -6,8 +6,9 @@ import functools
 from collections.abc import Callable
 
 from scanner.model import Attr, KmsKey
+from scanner.parsers.attachments import attach
 from scanner.parsers.cloudformation.records.record import record_fields
-from scanner.parsers.cloudformation.records.resource import Resource, Scope, attach
+from scanner.parsers.cloudformation.records.resource import Resource, Scope
 
 KIND = "AWS::KMS::Key"
 ALIAS_KIND = "AWS::KMS::Alias"
@@ -28,7 +29,7 @@ def _aliases(scope: Scope) -> dict[str, list[str]]:
     """Key ref → the names of the aliases targeting it (by reference, else by id or ARN)."""
     owners = [(res.ref, _identifiers(res)) for res in scope.of(KIND)]
     dependents = [
-        (alias, alias.resolver.resolve(alias.props.get("TargetKeyId")))
+        (alias, "TargetKeyId", alias.resolver.resolve(alias.props.get("TargetKeyId")))
         for alias in scope.of(ALIAS_KIND)
     ]
     table = attach(owners, dependents)

@@ -1,24 +1,24 @@
 """One resource of a unit, and the unit's resources seen together.
 
 Cross-resource pieces that CloudFormation writes as separate resources (bucket policies,
-key aliases, SNS subscriptions, IAM policies attached to roles) are matched by their
-resolved names across the whole unit, so a bucket policy in a parent stack still lands on
-a bucket created in a nested one. ``Scope`` therefore holds every resource of the unit,
+key aliases, SNS subscriptions, IAM policies attached to roles) are matched across the
+whole unit, by reference first and then by resolved name (``scanner.parsers.attachments``),
+so a bucket policy in a parent stack still lands on a bucket created in a nested one. ``Scope`` therefore holds every resource of the unit,
 grouped by type once so that a family looks up its attachments without a pass over the
 whole unit per record.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scanner.model import Attr, Origin, ParseProblem, PolicyDocument, Span, Unit
 from scanner.parsers.cloudformation.decode import PosDict
 from scanner.parsers.cloudformation.intrinsics import NO_VALUE, Resolver
 from scanner.parsers.cloudformation.values import Values
-from scanner.parsers.common import UnknownValue, target_of
+from scanner.parsers.common import UnknownValue
 
 
 @dataclass
@@ -149,52 +149,3 @@ def derived(name: Attr[str], value: Any, attribute: str) -> Attr[str]:
         reason = value.reason if isinstance(value, UnknownValue) else name.reason
         return Attr.unknown(name.span, reason, attribute)
     return Attr.explicit(str(value), name.span, attribute)
-
-
-@dataclass(slots=True)
-class Attachments:
-    """Which resources configure which record (a bucket policy its bucket, an alias its
-    key, a subscription its topic), matched by reference first (``!Ref Bucket``, followed
-    whatever the bucket's name resolves to), else by resolved name. One whose record
-    cannot be told may configure any record not already configured (``unresolved``)."""
-
-    certain: dict[str, list[Resource]] = field(default_factory=dict)
-    unresolved: list[tuple[Resource, str]] = field(default_factory=list)
-
-    def of(self, ref: str) -> list[Resource]:
-        return self.certain.get(ref, [])
-
-    def maybe(self, ref: str) -> list[tuple[Resource, str]]:
-        return [] if ref in self.certain else self.unresolved
-
-
-def attach(
-    owners: Iterable[tuple[str, Iterable[str]]],
-    dependents: Iterable[tuple[Resource, Any]],
-    normalise: Any = None,
-) -> Attachments:
-    """Match each (resource, resolved value naming its record) to its owner; a list value
-    names several. ``owners`` are (ref, names or ids); the first owner with a name wins."""
-    by_name: dict[str, str] = {}
-    refs: set[str] = set()
-    for ref, names in owners:
-        refs.add(ref)
-        for name in names:
-            by_name.setdefault(name, ref)
-    out = Attachments()
-    for res, value in dependents:
-        items = value if isinstance(value, list) else [value]
-        for item in items:
-            target = target_of(item)
-            if target:
-                if target in refs:
-                    out.certain.setdefault(target, []).append(res)
-            elif isinstance(item, str):
-                key = normalise(item) if normalise is not None else item
-                owner = by_name.get(key)
-                if owner is not None:
-                    out.certain.setdefault(owner, []).append(res)
-            elif isinstance(item, UnknownValue):
-                out.unresolved.append((res, f"{res.ref} names a resource that cannot be "
-                                            f"resolved ({item.reason})"))
-    return out

@@ -6,14 +6,9 @@ import functools
 from collections.abc import Callable
 
 from scanner.model import Attr, Topic
+from scanner.parsers.attachments import Attachments, attach, known_names
 from scanner.parsers.cloudformation.records.record import record_fields
-from scanner.parsers.cloudformation.records.resource import (
-    Attachments,
-    Resource,
-    Scope,
-    attach,
-    derived,
-)
+from scanner.parsers.cloudformation.records.resource import Resource, Scope, derived
 from scanner.parsers.cloudformation.values import Unresolved
 
 KIND = "AWS::SNS::Topic"
@@ -33,21 +28,18 @@ def _arn(scope: Scope, res: Resource) -> Attr[str]:
     return derived(name, res.resolver.get_att(res.logical, "TopicArn"), "TopicArn")
 
 
-def _subscriptions(scope: Scope, arns: dict[str, Attr[str]]) -> Attachments:
+def _subscriptions(scope: Scope, arns: dict[str, Attr[str]]) -> Attachments[Resource]:
     """Topic → the subscriptions naming it (by reference, else by ARN)."""
-    owners = [
-        (ref, [str(a.value)] if a.known and isinstance(a.value, str) else [])
-        for ref, a in arns.items()
-    ]
+    owners = [(ref, known_names(a)) for ref, a in arns.items()]
     dependents = [
-        (sub, sub.resolver.resolve(sub.props.get("TopicArn")))
+        (sub, "TopicArn", sub.resolver.resolve(sub.props.get("TopicArn")))
         for sub in scope.of(SUBSCRIPTION_KIND)
     ]
     return attach(owners, dependents)
 
 
 def topic(
-    scope: Scope, res: Resource, arn: Attr[str], subscriptions: Callable[[], Attachments]
+    scope: Scope, res: Resource, arn: Attr[str], subscriptions: Callable[[], Attachments[Resource]]
 ) -> Topic:
     vals, props = scope.values(res), res.props
     name = scope.name_attr(res, "TopicName")

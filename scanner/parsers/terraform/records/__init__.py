@@ -9,10 +9,9 @@ event target) are matched to it by the resolved, possibly symbolic, name or ARN.
 from __future__ import annotations
 
 from scanner.model import Model, Unit
-from scanner.parsers.terraform.instance import Instance
 from scanner.parsers.terraform.records.alarms import alarms
 from scanner.parsers.terraform.records.bucket import account_public_access_blocks, buckets
-from scanner.parsers.terraform.records.context import Resources
+from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 from scanner.parsers.terraform.records.events import event_rules
 from scanner.parsers.terraform.records.iam import roles
 from scanner.parsers.terraform.records.kms import kms_keys
@@ -23,7 +22,7 @@ from scanner.parsers.terraform.records.trail import trails
 __all__ = ["build_model"]
 
 
-def build_model(unit: Unit, instances: list[Instance]) -> Model:
+def build_model(unit: Unit, instances: list[ResourceInstance]) -> Model:
     """The ``Model`` of one unit (without problems: the loader adds those)."""
     resources = Resources(unit.id, instances)
     # Evaluation is lazy and reports problems as it meets them: this order fixes theirs.

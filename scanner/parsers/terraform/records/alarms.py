@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from scanner.model import Alarm
-from scanner.parsers.terraform.instance import Instance
 from scanner.parsers.terraform.records.attrs import attr, bool_attr, str_attr, to_refs
-from scanner.parsers.terraform.records.context import Resources
+from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 
 
 def alarms(resources: Resources) -> tuple[Alarm, ...]:
     return tuple(_alarm(resources, i) for i in resources.of("aws_cloudwatch_metric_alarm"))
 
 
-def _alarm(resources: Resources, inst: Instance) -> Alarm:
+def _alarm(resources: Resources, inst: ResourceInstance) -> Alarm:
     view = inst.view
     return Alarm(
         **resources.common(inst),

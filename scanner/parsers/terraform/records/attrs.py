@@ -17,7 +17,7 @@ from scanner.model import Attr, Origin, PolicyDocument, Span
 from scanner.parsers.common import policy_document_from_json
 from scanner.parsers.terraform.attributes import MISSING
 from scanner.parsers.terraform.body import BodyView
-from scanner.parsers.terraform.instance import Instance, ResourceValue
+from scanner.parsers.terraform.records.context import ResourceInstance
 from scanner.parsers.terraform.values import (
     EvalError,
     JsonText,
@@ -25,8 +25,8 @@ from scanner.parsers.terraform.values import (
     first_unknown,
     target_of,
     to_bool,
-    to_number,
     to_string,
+    whole_number,
     with_target,
 )
 
@@ -48,24 +48,13 @@ class UnknownPart(Exception):
 
 
 def to_int(value: Value) -> int:
-    number = to_number(value)
-    if not float(number).is_integer():
-        raise EvalError(f"{value!r} is not a whole number")
-    return int(number)
+    return whole_number(value)
 
 
 def to_str(value: Value) -> str:
     if isinstance(value, list | dict):
         raise EvalError("expected a string, got a collection")
     return to_string(value)
-
-
-def to_strs(value: Value) -> tuple[str, ...]:
-    items = value if isinstance(value, list) else [value]
-    hit = first_unknown(items)
-    if hit is not None:
-        raise UnknownPart(hit.reason)
-    return tuple(str(to_str(v)) for v in items if v is not None)
 
 
 def to_refs(value: Value) -> tuple[str, ...]:
@@ -198,13 +187,11 @@ def policy_attr(view: BodyView, name: str, default_span: Span | None = None
     return Attr.explicit(policy_document_from_json(value, span), span, name)
 
 
-def computed(inst: Instance, name: str, written_name: str) -> Attr[str]:
+def computed(inst: ResourceInstance, name: str, written_name: str) -> Attr[str]:
     """An identifying attribute (name/arn/id) as the provider computes it, spanned at the
     attribute it derives from (``written_name``) when that is written."""
-    value = ResourceValue(inst.module, inst, False).attr(name)
-    span = inst.view.attr_span(written_name) if inst.view.has(written_name) else (
-        inst.block.header
-    )
+    value = inst.computed(name)
+    span = inst.view.attr_span(written_name) if inst.view.has(written_name) else inst.header
     if isinstance(value, UnknownValue):
         return Attr.unknown(span, value.reason, name)
     if not isinstance(value, str):

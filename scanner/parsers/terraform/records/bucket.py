@@ -21,9 +21,9 @@ from scanner.model import (
     PublicAccessBlock,
     Suppression,
 )
+from scanner.parsers.attachments import known_names
 from scanner.parsers.terraform.attributes import MISSING
 from scanner.parsers.terraform.body import BodyView
-from scanner.parsers.terraform.instance import Instance
 from scanner.parsers.terraform.records.attrs import (
     attr,
     bool_attr,
@@ -35,7 +35,7 @@ from scanner.parsers.terraform.records.attrs import (
     str_attr,
     to_str,
 )
-from scanner.parsers.terraform.records.context import Resources, attach
+from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 from scanner.parsers.terraform.values import Value
 
 # Canned ACLs as the S3 API spells them; Terraform takes these spellings, any case.
@@ -50,7 +50,7 @@ _SIZE_FILTERS = ("object_size_greater_than", "object_size_less_than")
 class _BucketParts:
     """What the bucket and the split resources naming it set; None = not written anywhere."""
 
-    inst: Instance
+    inst: ResourceInstance
     name: Attr[str]
     arn: Attr[str]
     policy: Attr[PolicyDocument] | None = None
@@ -94,31 +94,27 @@ def buckets(resources: Resources) -> tuple[Bucket, ...]:
         )
         _inline(part)
         parts.append(part)
-    owners = [(p.inst.ref, _names(p)) for p in parts]
+    owners = [(p.inst.ref, known_names(p.name, p.arn)) for p in parts]
     for rtype, merge, setting in _SPLIT:
-        attached = attach(owners, resources.of(rtype), "bucket")
+        attached = resources.attach(owners, rtype, "bucket")
         for part in parts:
             for inst in attached.of(part.inst.ref):
                 merge(part, inst.view)
                 if rtype == "aws_s3_bucket_policy":
                     part.policy_ref = inst.ref  # CT011 orders the trail after it
-                part.suppressions.extend(inst.module.source.suppressions(inst.block))
+                part.suppressions.extend(inst.own_suppressions())
             maybe = attached.maybe(part.inst.ref, part.name.known)
             if maybe and getattr(part, setting) is None:
                 # A split resource whose bucket cannot be told may be this bucket's.
                 inst, why = maybe[0]
                 setattr(part, setting, Attr.unknown(
-                    inst.block.header, f"{why}; it may configure {part.inst.ref}", rtype
+                    inst.header, f"{why}; it may configure {part.inst.ref}", rtype
                 ))
     return tuple(_bucket(resources, p) for p in parts)
 
 
-def _names(part: _BucketParts) -> list[str]:
-    return [str(a.value) for a in (part.name, part.arn) if a.known and isinstance(a.value, str)]
-
-
 def _bucket(resources: Resources, part: _BucketParts) -> Bucket:
-    header = part.inst.block.header
+    header = part.inst.header
     common = resources.common(part.inst)
     common["suppressions"] = tuple(
         dict.fromkeys((*common["suppressions"], *part.suppressions))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from scanner.model import Attr, EventRule
-from scanner.parsers.terraform.instance import Instance, ResourceValue
+from scanner.parsers.attachments import Attachments
 from scanner.parsers.terraform.records.attrs import (
     UnknownPart,
     attr,
@@ -14,7 +14,7 @@ from scanner.parsers.terraform.records.attrs import (
     computed,
     to_str,
 )
-from scanner.parsers.terraform.records.context import Attachments, Resources, attach
+from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 from scanner.parsers.terraform.values import EvalError, JsonText, Value, first_unknown
 
 
@@ -23,18 +23,19 @@ def event_rules(resources: Resources) -> tuple[EventRule, ...]:
     names = {i.ref: _name(i) for i in insts}
     owners = []
     for inst in insts:
-        arn = ResourceValue(inst.module, inst, False).attr("arn")
+        arn = inst.computed("arn")
         name = names[inst.ref]
         owners.append((inst.ref, [str(v) for v in (name.value, arn) if isinstance(v, str)]))
-    targets = attach(owners, resources.of("aws_cloudwatch_event_target"), "rule")
+    targets = resources.attach(owners, "aws_cloudwatch_event_target", "rule")
     return tuple(_rule(resources, i, names[i.ref], targets) for i in insts)
 
 
-def _name(inst: Instance) -> Attr[str]:
+def _name(inst: ResourceInstance) -> Attr[str]:
     return computed(inst, "name", "name" if inst.view.has("name") else "name_prefix")
 
 
-def _rule(resources: Resources, inst: Instance, name: Attr[str], table: Attachments) -> EventRule:
+def _rule(resources: Resources, inst: ResourceInstance, name: Attr[str],
+          table: Attachments[ResourceInstance]) -> EventRule:
     view = inst.view
     targets = []
     for target in table.of(inst.ref):

@@ -11,29 +11,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scanner.model import Attr, PolicyDocument, Role, Span
-from scanner.parsers.terraform.instance import Instance, ResourceValue
+from scanner.parsers.attachments import Attachments, known_names
 from scanner.parsers.terraform.records.attrs import computed, policy_attr
-from scanner.parsers.terraform.records.context import Attachments, Resources, attach
+from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 from scanner.parsers.terraform.values import UnknownValue, Value, target_of
 
 
 def roles(resources: Resources) -> tuple[Role, ...]:
-    managed: dict[str, Instance] = {}
+    managed: dict[str, ResourceInstance] = {}  # by ARN, and by ref for references
     for pol in resources.of("aws_iam_policy"):
         managed[pol.ref] = pol
-        arn = ResourceValue(pol.module, pol, False).attr("arn")
+        arn = pol.computed("arn")
         if isinstance(arn, str):
             managed.setdefault(str(arn), pol)
     insts = resources.of("aws_iam_role")
     names = {i.ref: _name_attr(i) for i in insts}
-    owners = [
-        (ref, [str(n.value)] if n.known and isinstance(n.value, str) else [])
-        for ref, n in names.items()
-    ]
+    owners = [(ref, known_names(n)) for ref, n in names.items()]
     links = _Links(
-        inline=attach(owners, resources.of("aws_iam_role_policy"), "role"),
-        attachments=attach(owners, resources.of("aws_iam_role_policy_attachment"), "role"),
-        shared=attach(owners, resources.of("aws_iam_policy_attachment"), "roles"),
+        inline=resources.attach(owners, "aws_iam_role_policy", "role"),
+        attachments=resources.attach(owners, "aws_iam_role_policy_attachment", "role"),
+        shared=resources.attach(owners, "aws_iam_policy_attachment", "roles"),
     )
     return tuple(_role(resources, i, names[i.ref], managed, links) for i in insts)
 
@@ -42,18 +39,19 @@ def roles(resources: Resources) -> tuple[Role, ...]:
 class _Links:
     """``aws_iam_role_policy`` and the policy attachments, by role."""
 
-    inline: Attachments
-    attachments: Attachments
+    inline: Attachments[ResourceInstance]
+    attachments: Attachments[ResourceInstance]
     # ``aws_iam_policy_attachment``: one managed policy for a list of roles
-    shared: Attachments
+    shared: Attachments[ResourceInstance]
 
 
-def _name_attr(inst: Instance) -> Attr[str]:
+def _name_attr(inst: ResourceInstance) -> Attr[str]:
     return computed(inst, "name", "name" if inst.view.has("name") else "name_prefix")
 
 
 def _role(
-    resources: Resources, inst: Instance, name: Attr[str], managed: dict[str, Instance],
+    resources: Resources, inst: ResourceInstance, name: Attr[str],
+    managed: dict[str, ResourceInstance],
     links: _Links,
 ) -> Role:
     view = inst.view

@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 from scanner.model import Attr, LogGroup, MetricFilter
-from scanner.parsers.terraform.instance import Instance
 from scanner.parsers.terraform.records.attrs import computed, int_attr, str_attr
-from scanner.parsers.terraform.records.context import Resources
+from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 
 
 def log_groups(resources: Resources) -> tuple[LogGroup, ...]:
@@ -19,7 +18,7 @@ def metric_filters(resources: Resources) -> tuple[MetricFilter, ...]:
     )
 
 
-def _log_group(resources: Resources, inst: Instance) -> LogGroup:
+def _log_group(resources: Resources, inst: ResourceInstance) -> LogGroup:
     name_attr = "name" if inst.view.has("name") else "name_prefix"
     return LogGroup(
         **resources.common(inst),
@@ -30,7 +29,7 @@ def _log_group(resources: Resources, inst: Instance) -> LogGroup:
     )
 
 
-def _metric_filter(resources: Resources, inst: Instance) -> MetricFilter:
+def _metric_filter(resources: Resources, inst: ResourceInstance) -> MetricFilter:
     view = inst.view
     transforms = view.blocks("metric_transformation")
     if transforms:

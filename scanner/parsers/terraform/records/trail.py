@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from scanner.model import AdvancedEventSelector, Attr, DataResource, EventSelector, FieldSelector, Trail
 from scanner.parsers.terraform.body import BodyView
-from scanner.parsers.terraform.instance import Instance
 from scanner.parsers.terraform.records.attrs import bool_attr, plain_strs, str_attr
-from scanner.parsers.terraform.records.context import Resources
+from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 from scanner.parsers.terraform.values import UnknownValue
 
 _FIELD_LISTS = ("equals", "not_equals", "starts_with", "not_starts_with", "ends_with",
@@ -21,7 +20,7 @@ def trails(resources: Resources) -> tuple[Trail, ...]:
     return tuple(_trail(resources, i) for i in resources.of("aws_cloudtrail"))
 
 
-def _trail(resources: Resources, inst: Instance) -> Trail:
+def _trail(resources: Resources, inst: ResourceInstance) -> Trail:
     view = inst.view
     selectors = [_event_selector(v) for v in view.blocks("event_selector")]
     advanced = [_advanced_selector(v) for v in view.blocks("advanced_event_selector")]

@@ -1,0 +1,147 @@
+"""Who calls whom: Terraform module calls and CloudFormation nested stacks, read from
+parsed structure (the Terraform outline, the decoded template), never from raw text.
+
+A call that cannot be read for certain (a file that does not tokenize, a source that is
+not a literal, a location given by a parameter) is left out. That is the safe side: the
+callee then counts as a unit of its own and is scanned, perhaps twice, never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterable
+
+from scanner.limits import Limits
+
+LOCAL_PREFIXES = ("./", "../")
+
+
+def _is_override(name: str) -> bool:
+    stem = name.removesuffix(".json").removesuffix(".tf")
+    return stem == "override" or stem.endswith("_override")
+
+
+def _read_text(path: str, limits: Limits) -> str | None:
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limits.max_file_bytes:
+            return None
+        with open(path, "rb") as fh:
+            return fh.read().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None  # the loader reads it again and reports why
+
+
+def _terraform_files(directory: str) -> list[tuple[str, str]]:
+    """(name, real path) of the .tf/.tf.json files of a directory the walk did not list."""
+    out = []
+    try:
+        with os.scandir(directory) as it:
+            for entry in it:
+                if entry.name.endswith((".tf", ".tf.json")):
+                    real = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+                    out.append((entry.name, real))
+    except OSError:
+        return []
+    return sorted(out)
+
+
+def module_targets(
+    directory: str,
+    limits: Limits,
+    inside: Callable[[str], bool],
+    files: list[tuple[str, str]] | None = None,
+) -> set[str]:
+    """The local module directories the Terraform files in ``directory`` call (real
+    paths of existing directories inside the scan root). ``files``: the directory's
+    .tf files as the walk listed them (name, real path), else it is listed here.
+    Override files (``override.tf``, ``*_override.tf``) replace a module's source, as
+    Terraform does."""
+    from scanner.parsers.terraform.outline import outline_text
+
+    listed = sorted(files) if files is not None else _terraform_files(directory)
+    sources: dict[str, str | None] = {}
+    for override in (False, True):
+        for name, path in listed:
+            if _is_override(name) != override:
+                continue
+            if not inside(path):
+                continue  # the loader never reads a file linked from outside the root
+            text = _read_text(path, limits)
+            if text is None or "module" not in text:
+                continue  # a module block is written with the word `module`
+            outline = outline_text(text, is_json=name.endswith(".json"))
+            if outline.problems:
+                continue  # not trusted: the loader reports the file
+            for block in outline.blocks:
+                if block.type == "module" and len(block.labels) == 1:
+                    if override and block.literal("source") is None and not any(
+                        key == "source" for key, _ in block.attributes
+                    ):
+                        continue  # an override that leaves the source as it is
+                    sources[block.labels[0]] = block.source
+    targets: set[str] = set()
+    for source in sources.values():
+        if source is None or not source.startswith(LOCAL_PREFIXES):
+            continue
+        target = os.path.realpath(os.path.join(directory, source))
+        if target != directory and inside(target) and os.path.isdir(target):
+            targets.add(target)
+    return targets
+
+
+def terraform_calls(
+    directories: Iterable[str],
+    limits: Limits,
+    inside: Callable[[str], bool],
+    listings: dict[str, list[tuple[str, str]]] | None = None,
+) -> dict[str, set[str]]:
+    """The call graph from ``directories``, followed into every module they reach (each
+    directory read once). ``listings``: the .tf files of the directories the walk saw."""
+    calls: dict[str, set[str]] = {}
+    listings = listings or {}
+    queue = sorted(directories, reverse=True)
+    while queue:
+        directory = queue.pop()
+        if directory in calls:
+            continue
+        targets = module_targets(directory, limits, inside, listings.get(directory))
+        calls[directory] = targets
+        queue.extend(sorted((t for t in targets if t not in calls), reverse=True))
+    return calls
+
+
+def nested_targets(
+    template: str, text: str, limits: Limits, inside: Callable[[str], bool]
+) -> set[str]:
+    """The local templates ``template`` (whose text is given) loads as nested stacks."""
+    from scanner.parsers.cloudformation import nested_stacks
+
+    found = nested_stacks(text, limits)
+    base = os.path.dirname(template)
+    out: set[str] = set()
+    for stack in found.stacks:
+        target = os.path.realpath(os.path.join(base, stack.location))
+        if inside(target) and os.path.isfile(target):
+            out.add(target)
+    return out
+
+
+def follow_nesting(edges: dict[str, set[str]], limits: Limits, inside: Callable[[str], bool]) -> None:
+    """Complete the nesting graph ``edges`` (template → nested templates, for the
+    templates read so far) with the nested templates that were not candidates
+    themselves, each read and decoded once."""
+    from scanner.parsers.cloudformation import may_nest_stacks
+
+    queue = sorted({t for targets in edges.values() for t in targets if t not in edges}, reverse=True)
+    while queue:
+        path = queue.pop()
+        if path in edges:
+            continue
+        text = _read_text(path, limits)
+        if text is None or not may_nest_stacks(text):
+            edges[path] = set()
+            continue
+        edges[path] = nested_targets(path, text, limits, inside)
+        queue.extend(sorted((t for t in edges[path] if t not in edges), reverse=True))
