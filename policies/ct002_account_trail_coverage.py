@@ -8,6 +8,7 @@ from functools import partial
 from scanner.analysis.trails import (
     is_logging,
     is_multi_region,
+    listing,
     management_coverage,
     records_all_management_events,
     sorted_trails,
@@ -88,18 +89,18 @@ def account_trail_coverage(model: Model) -> Iterable[Outcome]:
         verdict=verdict,
         unknown=partial(_undecided, [t for t, v in verdicts if v is None]),
         fail=partial(_incomplete, model.account, trails),
-        related=tuple(Related(label="trail", ref=t.ref, span=t.span) for t in trails),
+        related=tuple(Related(label="trail", ref=t.subject, span=t.span) for t in trails),
     )
 
 
 def _undecided(trails: list[Trail]) -> str:
-    reasons = "; ".join(f"{t.ref}: {', '.join(_shortfalls(t)[1]) or 'unresolved'}" for t in trails)
+    reasons = listing(trails, lambda t: f"{t.subject}: {', '.join(_shortfalls(t)[1]) or 'unresolved'}", "; ")
     return f"whether a trail records every management event in all regions: {reasons}"
 
 
 def _incomplete(account: str, trails: list[Trail]) -> str:
-    listing = "; ".join(f"{t.ref} ({', '.join(_shortfalls(t)[0])})" for t in trails)
+    shown = listing(trails, lambda t: f"{t.subject} ({', '.join(_shortfalls(t)[0])})", "; ")
     return (
         f"No trail of account {account!r} is multi-region, logging and records all read "
-        f"and write management events: {listing}."
+        f"and write management events: {shown}."
     )

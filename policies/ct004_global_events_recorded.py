@@ -10,6 +10,7 @@ from scanner.analysis.trails import (
     describe,
     global_events_unknown_reason,
     is_logging,
+    listing,
     records_global_events,
     records_management_events,
     sorted_trails,
@@ -77,19 +78,19 @@ def global_events_recorded(model: Model) -> Iterable[Outcome]:
         verdict=verdict,
         unknown=partial(_undecided, [t for t, v in verdicts if v is None]),
         fail=partial(_unrecorded, model.account, trails),
-        related=tuple(Related(label="trail", ref=t.ref, span=t.span) for t in trails),
+        related=tuple(Related(label="trail", ref=t.subject, span=t.span) for t in trails),
     )
 
 
 def _undecided(trails: list[Trail]) -> str:
-    return "whether a logging trail records global service events cannot be resolved: " + "; ".join(
-        f"{t.ref} ({global_events_unknown_reason(t)})" for t in trails
+    return "whether a logging trail records global service events cannot be resolved: " + listing(
+        trails, lambda t: f"{t.subject} ({global_events_unknown_reason(t)})", "; "
     )
 
 
 def _unrecorded(account: str, trails: list[Trail]) -> str:
-    listing = "; ".join(f"{t.ref} ({_offence(t)[1]})" for t in trails)
+    shown = listing(trails, lambda t: f"{t.subject} ({_offence(t)[1]})", "; ")
     return (
         f"No logging trail of account {account!r} records global service events "
-        f"(IAM, STS, CloudFront): {listing}."
+        f"(IAM, STS, CloudFront): {shown}."
     )

@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from functools import partial
 
 from scanner.analysis.trails import (
+    MAX_NAMED,
     global_events_unknown_reason,
     is_multi_region,
+    listing,
     records_global_events,
     sorted_trails,
 )
@@ -57,7 +59,9 @@ def global_events_once(model: Model) -> Iterable[Outcome]:
     recording = [t for t, v in verdicts if v is True]
     undecided = [t for t, v in verdicts if v is None]
     keeper = _keeper(recording) if recording else None
-    names = ", ".join(t.ref for t in recording)
+    # Named once, at most a few: every message stays short however many trails there are.
+    names = listing([t.subject for t in recording])
+    shown = _shown(recording, keeper)
     for trail, records in verdicts:
         # Not a duplicate: records none, is the keeper, or (undecided) nothing to duplicate.
         alone: Tri
@@ -65,16 +69,24 @@ def global_events_once(model: Model) -> Iterable[Outcome]:
             alone = None if len(recording) + len(undecided) > 1 else True
         else:
             alone = records is False or trail is keeper
-        # A duplicate points at the trails it duplicates.
-        others = [t for t in recording if t is not trail] if alone is False else []
+        # A duplicate points at (a few of) the trails it duplicates, never at itself.
+        others = [t for t in shown if t is not trail][:MAX_NAMED] if alone is False else []
         yield judge(
-            subject=trail.ref,
+            subject=trail.subject,
             span=trail.include_global_service_events.span,
             verdict=alone,
             unknown=partial(_undecided, trail, names),
-            fail=partial(_duplicate, trail, keeper, recording),
-            related=tuple(Related(label="trail", ref=t.ref, span=t.span) for t in others),
+            fail=partial(_duplicate, trail, keeper, len(recording), names),
+            related=tuple(Related(label="trail", ref=t.subject, span=t.span) for t in others),
         )
+
+
+def _shown(recording: list[Trail], keeper: Trail | None) -> list[Trail]:
+    """The recording trails a duplicate points at: the first few, the keeper among them."""
+    first = recording[: MAX_NAMED + 1]
+    if keeper is not None and keeper not in first:
+        first = [keeper, *first[:MAX_NAMED]]
+    return first
 
 
 def _undecided(trail: Trail, names: str) -> str:
@@ -86,14 +98,13 @@ def _undecided(trail: Trail, names: str) -> str:
     )
 
 
-def _duplicate(trail: Trail, keeper: Trail | None, recording: list[Trail]) -> str:
+def _duplicate(trail: Trail, keeper: Trail | None, count: int, names: str) -> str:
     if is_multi_region(trail) is True:
         fix = "a multi-region trail must include them, so make it record data events only or merge it"
     else:
         fix = f"set {trail.include_global_service_events.name} = false on it"
-    names = ", ".join(t.ref for t in recording)
     return (
-        f"Trail {trail.ref} duplicates the global service events (IAM, STS, CloudFront) "
-        f"already delivered by {keeper.ref if keeper else ''}: {len(recording)} logging trails record them "
+        f"Trail {trail.subject} duplicates the global service events (IAM, STS, CloudFront) "
+        f"already delivered by {keeper.subject if keeper else ''}: {count} logging trails record them "
         f"({names}); {fix}."
     )

@@ -39,12 +39,12 @@ def kms_encryption(model: Model) -> Iterable[Outcome]:
         attr = trail.kms_key_id
         how = f"{attr.name} is empty" if attr.origin is Origin.EXPLICIT else f"no {attr.name}"
         yield judge(
-            subject=trail.ref,
+            subject=trail.subject,
             span=attr.span,
             verdict=attr.is_set(),
             unknown=attr.reason,
             fail=(
-                f"Trail {trail.ref} is not encrypted with a customer-managed KMS key (SSE-KMS); "
+                f"Trail {trail.subject} is not encrypted with a customer-managed KMS key (SSE-KMS); "
                 f"logs get only the default SSE-S3 ({how})."
             ),
         )

@@ -40,12 +40,12 @@ def cloudwatch_integration(model: Model) -> Iterable[Outcome]:
         else:
             missing = f"{group.name} is not set ({role.name} alone delivers nothing)"
         yield judge(
-            subject=trail.ref,
+            subject=trail.subject,
             span=group.span,
             verdict=group.is_set(),
             unknown=group.reason,
             fail=(
-                f"Trail {trail.ref} does not deliver events to CloudWatch Logs: {missing}, "
+                f"Trail {trail.subject} does not deliver events to CloudWatch Logs: {missing}, "
                 "so no metric filter or alarm can watch it."
             ),
         )

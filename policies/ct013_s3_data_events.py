@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanner.analysis.trails import is_logging, s3_data_coverage, sorted_trails
+from scanner.analysis.trails import is_logging, listing, s3_data_coverage, sorted_trails
 from scanner.model import Model, Trail
 from scanner.policy import Outcome, Related, judge, policy
 from scanner.tri import all_of, any_of
@@ -78,9 +78,9 @@ def s3_data_events(model: Model) -> Iterable[Outcome]:
             f"No logging trail of account {model.account!r} records S3 object-level {missing} "
             f"events for all buckets: {_listing(trails)}."
         ),
-        related=tuple(Related(label="trail", ref=t.ref, span=t.span) for t in trails),
+        related=tuple(Related(label="trail", ref=t.subject, span=t.span) for t in trails),
     )
 
 
 def _listing(trails: list[Trail]) -> str:
-    return "; ".join(f"{t.ref} ({_what(t)})" for t in trails)
+    return listing(trails, lambda t: f"{t.subject} ({_what(t)})", "; ")

@@ -17,16 +17,21 @@ such values as strings containing ``${TOKEN}`` placeholders, with one spelling p
   tokens, ``data.aws_partition.*.partition`` to ``aws``.
 * a resource whose identifying name is not written in the source: ``${<ref>}`` (e.g.
   ``${aws_s3_bucket.logs}`` or ``${LogBucket}``), so that its id, name and ARN are built
-  consistently from the same token (``arn:aws:s3:::${aws_s3_bucket.logs}``).
+  consistently from the same token (``arn:aws:s3:::${aws_s3_bucket.logs}``). A value that
+  refers to a resource whose name is written but cannot be resolved (a variable without a
+  default) writes that name with the same token: the value is that resource's, only its
+  name is unknown (the resource's own ``name`` attribute stays UNKNOWN, with the reason).
 
 Such a value is EXPLICIT: it was written, it is just symbolic. Links and IAM matching
-compare tokens literally (see ``scanner.analysis``).
+compare tokens literally (see ``scanner.analysis``). A resource token means something in
+its own unit only: two units that both say ``aws_s3_bucket.logs`` have two buckets, so
+such a token never matches a record of another unit (``Record.key`` is (unit, ref)).
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Generic, Literal, TypeVar
 
 from scanner.tri import Tri
@@ -265,6 +270,21 @@ class Record:
     # refs this record explicitly or implicitly depends on (DependsOn, depends_on,
     # references in its expressions); used by CT011.
     depends_on: tuple[str, ...] = ()
+    # Another unit of the same account has a record with this ref (set by
+    # ``Model.merge``): two roots that both say ``aws_s3_bucket.logs`` are two buckets,
+    # and reports must tell them apart (``subject``).
+    shared_ref: bool = False
+
+    @property
+    def subject(self) -> str:
+        """How reports name the record: its ``ref``, followed by its unit when the ref alone
+        is ambiguous in the account (``aws_s3_bucket.logs (staging)``)."""
+        return f"{self.ref} ({self.unit})" if self.shared_ref else self.ref
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The record's identity in an account: (unit, ref)."""
+        return (self.unit, self.ref)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -500,6 +520,10 @@ class Model:
     roles: tuple[Role, ...] = ()
     problems: tuple[ParseProblem, ...] = ()
     settings: Settings = field(default_factory=Settings)
+    # Indexes that ``scanner.analysis`` derives from the records, built once per model
+    # (links by reference and by name, filters by log group...). Not compared, not copied
+    # by ``dataclasses.replace``.
+    cache: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def records(self) -> tuple[Record, ...]:
         """Every record, in a stable order."""
@@ -520,8 +544,16 @@ class Model:
     def merge(parts: list[Model] | tuple[Model, ...], account: str = "default") -> Model:
         """Combine unit models into one account model, keeping a deterministic order."""
 
+        units_of: dict[str, set[str]] = {}
+        for part in parts:
+            for record in part.records():
+                units_of.setdefault(record.ref, set()).add(record.unit)
+        shared = {ref for ref, units in units_of.items() if len(units) > 1}
+
         def cat(name: str) -> tuple:
             items = [x for p in parts for x in getattr(p, name)]
+            if shared and name != "units" and name != "problems":
+                items = [replace(x, shared_ref=True) if x.ref in shared else x for x in items]
             return tuple(items)
 
         return Model(

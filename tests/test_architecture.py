@@ -6,7 +6,7 @@
 
 Inside ``parsers``: the package entry point (``scanner.parsers``, whose ``load_units`` is
 the one door) → the plan front end → the Terraform and CloudFormation front ends →
-``scanner.parsers.common``.
+``scanner.parsers.common`` and ``scanner.parsers.attachments``.
 
 The table below is the one place where the allowed directions are written. Imports are
 read with ``ast`` from every module of ``scanner`` and ``policies``, function-local and
@@ -49,7 +49,8 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     "parsers.terraform": ("scanner.parsers.terraform",),
     "parsers.cloudformation": ("scanner.parsers.cloudformation",),
     "parsers.plan": ("scanner.parsers.plan",),
-    "parsers": ("scanner.parsers.common",),
+    # What both front ends share: values, paths, policy documents, attachments.
+    "parsers": ("scanner.parsers.common", "scanner.parsers.attachments"),
     "model": ("scanner.model",),
     "leaves": ("scanner.tri", "scanner.arns", "scanner.limits", "scanner"),
 }

@@ -38,9 +38,9 @@ buckets, so messages can say what is recorded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from scanner.model import AdvancedEventSelector, Attr, EventSelector, FieldSelector, Origin, Trail
 from scanner.tri import Tri, all_of, any_of
@@ -92,8 +92,29 @@ def is_multi_region(trail: Trail) -> Tri:
 
 
 def sorted_trails(trails: Iterable[Trail]) -> list[Trail]:
-    """Trails in the deterministic order account-wide policies report in (by ref)."""
-    return sorted(trails, key=lambda t: (t.ref, t.span.path, t.span.line))
+    """Trails in the deterministic order account-wide policies report in (by ref, then
+    unit: two roots' ``aws_cloudtrail.main`` are two trails)."""
+    return sorted(trails, key=lambda t: (t.ref, t.unit, t.span.path, t.span.line))
+
+
+X = TypeVar("X")
+
+# Items one account-wide message names before "and N more": a message stays readable,
+# and the report linear in the number of trails, however many the account has.
+MAX_NAMED = 5
+
+
+def listing(
+    items: Sequence[X],
+    text: Callable[[X], str] = str,
+    separator: str = ", ",
+    limit: int = MAX_NAMED,
+) -> str:
+    """``a, b, c and 4 more``: the first ``limit`` items as ``text`` writes them (only
+    those are written), then how many are left out."""
+    shown = [text(item) for item in items[:limit]]
+    more = len(items) - len(shown)
+    return separator.join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 # ---------------------------------------------------------------------------

@@ -77,6 +77,13 @@ class ResourceValue(Lazy):
         return self.inst.view.value(name)
 
     def attr(self, name: str) -> Value:
+        """``<ref>.<name>``; an identifying attribute (see ``attributes.IDENTIFYING``)
+        carries the ref of the record it names, known or not."""
+        inst = self.inst
+        return attributes.referenced(inst.mode, inst.type, inst.ref, name, self._value(name),
+                                     self.written)
+
+    def _value(self, name: str) -> Value:
         inst = self.inst
         if inst.mode == "data":
             if inst.type == "aws_iam_policy_document" and name in ("json", "minified_json"):
@@ -380,6 +387,20 @@ class ModuleInstance(Scope):
         ref, child = children[0]
         return ModuleValue(child, ref, kind == "unknown")
 
+    def caller_argument(self, name: str) -> tuple[ModuleInstance, Attribute] | None:
+        """The calling module and its argument for input ``name`` (``references``)."""
+        argument = self.variables.get(name)
+        return (argument.caller, argument.attribute) if isinstance(argument, Argument) else None
+
+    def called(self, name: str) -> list[ModuleInstance] | None:
+        """The read instances of module call ``name``; None when one could not be read."""
+        children: list[ModuleInstance] = []
+        for _ref, child in self.module_instances(name):
+            if not isinstance(child, ModuleInstance):
+                return None
+            children.append(child)
+        return children
+
     def module_instances(self, name: str) -> list[tuple[str, ModuleInstance | UnknownValue]]:
         block = self.source.modules[name]
         base = f"{self.prefix}module.{name}"
@@ -405,7 +426,7 @@ class ModuleInstance(Scope):
             for arg, attribute in block.attributes.items():
                 if arg in MODULE_META_ARGS:
                     continue
-                thunks[arg] = _thunk(self.loader, attribute, scope)
+                thunks[arg] = Argument(self.loader, attribute, scope, self)
             child = ModuleInstance(
                 self.loader, resolved, ref + ".", thunks,
                 chain=(*self.chain, resolved.directory), suppressions=suppressions,
@@ -467,8 +488,19 @@ class ModuleInstance(Scope):
         return self.loader.source(target)
 
 
-def _thunk(loader: Loader, attribute: Attribute, scope: Scope) -> Callable[[], Value]:
-    return lambda: loader.eval_attr(attribute, scope)
+@dataclass(frozen=True, slots=True)
+class Argument:
+    """One argument of a module call: called, it evaluates in the caller's scope. It keeps
+    the expression and the calling module, so that what a module's resources depend on
+    can follow an input back to the resources its caller passed (``references``)."""
+
+    loader: Loader
+    attribute: Attribute
+    scope: Scope
+    caller: ModuleInstance
+
+    def __call__(self) -> Value:
+        return self.loader.eval_attr(self.attribute, self.scope)
 
 
 def resource_instances(module: ModuleInstance) -> list[Instance]:

@@ -1,9 +1,9 @@
 """One resource of a unit, and the unit's resources seen together.
 
 Cross-resource pieces that CloudFormation writes as separate resources (bucket policies,
-key aliases, SNS subscriptions, IAM policies attached to roles) are matched by their
-resolved names across the whole unit, so a bucket policy in a parent stack still lands on
-a bucket created in a nested one. ``Scope`` therefore holds every resource of the unit,
+key aliases, SNS subscriptions, IAM policies attached to roles) are matched across the
+whole unit, by reference first and then by resolved name (``scanner.parsers.attachments``),
+so a bucket policy in a parent stack still lands on a bucket created in a nested one. ``Scope`` therefore holds every resource of the unit,
 grouped by type once so that a family looks up its attachments without a pass over the
 whole unit per record.
 """
@@ -11,7 +11,7 @@ whole unit per record.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scanner.model import Attr, Origin, ParseProblem, PolicyDocument, Span, Unit
@@ -113,9 +113,12 @@ class Scope:
         """The physical name: written, or the symbolic ``${LogicalId}`` token."""
         dspan = self.default_span(res)
         attr = self.values(res).scalar(res.props, prop, "str", None, dspan)
+        token = res.resolver.token(res.logical)
         if attr.origin is Origin.DEFAULT:
-            return Attr.explicit(res.resolver.token(res.logical), dspan, prop)
-        return attr
+            return Attr.explicit(token, dspan, prop)
+        if isinstance(attr.value, str) and token in attr.value:
+            return Attr.unknown(attr.span, f"the name of {res.logical} refers to itself", prop)
+        return replace(attr, target="")  # its own name identifies nothing else
 
     def policy_attr(self, res: Resource, props: PosDict, key: str) -> Attr[PolicyDocument]:
         """An IAM document property; DEFAULT None when absent."""

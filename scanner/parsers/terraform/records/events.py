@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from scanner.model import Attr, EventRule
+from scanner.parsers.attachments import Attachments
 from scanner.parsers.terraform.records.attrs import (
     UnknownPart,
     attr,
@@ -18,18 +19,28 @@ from scanner.parsers.terraform.values import EvalError, JsonText, Value, first_u
 
 
 def event_rules(resources: Resources) -> tuple[EventRule, ...]:
-    return tuple(_rule(resources, i) for i in resources.of("aws_cloudwatch_event_rule"))
+    insts = resources.of("aws_cloudwatch_event_rule")
+    names = {i.ref: _name(i) for i in insts}
+    owners = []
+    for inst in insts:
+        arn = inst.computed("arn")
+        name = names[inst.ref]
+        owners.append((inst.ref, [str(v) for v in (name.value, arn) if isinstance(v, str)]))
+    targets = resources.attach(owners, "aws_cloudwatch_event_target", "rule")
+    return tuple(_rule(resources, i, names[i.ref], targets) for i in insts)
 
 
-def _rule(resources: Resources, inst: ResourceInstance) -> EventRule:
+def _name(inst: ResourceInstance) -> Attr[str]:
+    return computed(inst, "name", "name" if inst.view.has("name") else "name_prefix")
+
+
+def _rule(resources: Resources, inst: ResourceInstance, name: Attr[str],
+          table: Attachments[ResourceInstance]) -> EventRule:
     view = inst.view
-    name = computed(inst, "name", "name" if view.has("name") else "name_prefix")
-    arn = inst.computed("arn")
-    match = {v for v in (name.value, arn) if isinstance(v, str)}
     targets = []
-    for target in resources.naming("aws_cloudwatch_event_target", "rule", inst, match):
+    for target in table.of(inst.ref):
         value = target.view.value("arn")
-        targets.append(value if isinstance(value, str) else target.ref)
+        targets.append(str(value) if isinstance(value, str) else target.ref)
     enabled: Attr[bool]
     if view.has("is_enabled"):
         enabled = bool_attr(view, "is_enabled", True)
