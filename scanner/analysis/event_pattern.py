@@ -216,8 +216,10 @@ def _leaf(conditions: list[Any], value: object) -> Tri:
     return _or([_condition(c, value) for c in conditions])
 
 
-def _match(pattern: Mapping[str, Any], event: object, depth: int) -> Tri:
-    if depth > 50 or not pattern:
+def _match(pattern: Mapping[str, Any], event: object) -> Tri:
+    # No depth cut-off here: the parsers refuse a pattern nested beyond max_nesting_depth
+    # (a CT901 where it is decoded), so one that reaches this point is matched whole.
+    if not pattern:
         return None
     results: list[Tri] = []
     for key in sorted(pattern):
@@ -226,16 +228,16 @@ def _match(pattern: Mapping[str, Any], event: object, depth: int) -> Tri:
             if not isinstance(spec, list) or len(spec) < 2:
                 return None
             results.append(
-                _or([_match(sub, event, depth + 1) if isinstance(sub, Mapping) else None for sub in spec])
+                _or([_match(sub, event) if isinstance(sub, Mapping) else None for sub in spec])
             )
             continue
         value = event.get(key, _MISSING) if isinstance(event, Mapping) else _MISSING
         if isinstance(spec, Mapping):
             if value is _MISSING or not isinstance(value, Mapping):
                 # A nested pattern on an absent object can still match {"exists": false}.
-                results.append(_match_absent(spec, depth + 1))
+                results.append(_match_absent(spec))
             else:
-                results.append(_match(spec, value, depth + 1))
+                results.append(_match(spec, value))
         elif isinstance(spec, list):
             results.append(_leaf(spec, value))
         else:
@@ -245,8 +247,8 @@ def _match(pattern: Mapping[str, Any], event: object, depth: int) -> Tri:
     return _and(results)
 
 
-def _match_absent(pattern: Mapping[str, Any], depth: int) -> Tri:
-    return _match(pattern, {}, depth)
+def _match_absent(pattern: Mapping[str, Any]) -> Tri:
+    return _match(pattern, {})
 
 
 def event_rule_matches(pattern: Mapping[str, Any], event: Mapping[str, Any]) -> Tri:
@@ -256,7 +258,7 @@ def event_rule_matches(pattern: Mapping[str, Any], event: Mapping[str, Any]) -> 
     spellings = _DETAIL_TYPE_SPELLINGS.get(str(event.get("detail-type")), ())
     variants = [{**event, "detail-type": s} for s in spellings] if spellings else [event]
     try:
-        results = {_match(pattern, variant, 0) for variant in variants}
+        results = {_match(pattern, variant) for variant in variants}
     except (TypeError, ValueError, RecursionError):
         return None
     return results.pop() if len(results) == 1 else None

@@ -204,6 +204,10 @@ class Concatenation:
 
     def __init__(self) -> None:
         self.texts: list[str] = []
+        # Characters of the text and of the symbolic form so far: what ``result`` would
+        # join (``size``), charged against the evaluation budget before it does.
+        self.length = 0
+        self.shape_length = 0
         self.shapes: list[str] | None = []
         self.targets: list[str] = []
         self.others_constant = True
@@ -212,6 +216,8 @@ class Concatenation:
 
     def literal(self, text: str) -> None:
         self.texts.append(text)
+        self.length += len(text)
+        self.shape_length += len(text)
         if self.shapes is not None:
             self.shapes.append(text)
         self.nonempty = self.nonempty or bool(text)
@@ -228,14 +234,24 @@ class Concatenation:
             self.nonempty = self.nonempty or value.nonempty
             if self.shapes is not None and value.shape:
                 self.shapes.append(value.shape)
+                self.shape_length += len(value.shape)
             else:
                 self.shapes = None
             return
         text = aws_string(value)
         self.texts.append(text)
+        self.length += len(text)
+        self.shape_length += len(text)
         if self.shapes is not None:
             self.shapes.append(text)
         self.nonempty = self.nonempty or bool(text)
+
+    @property
+    def size(self) -> int:
+        """Characters of the string ``result`` builds (the text, or the symbolic form)."""
+        if self.unknown is not None:
+            return self.shape_length if self.shapes is not None else 0
+        return self.length
 
     def result(self) -> object:
         target = self.targets[0] if len(self.targets) == 1 and self.others_constant else ""
@@ -294,6 +310,24 @@ def first_unknown(value: object) -> UnknownValue | None:
         if found is not None:
             return found
     return None
+
+
+def deeper_than(value: object, limit: int) -> bool:
+    """Whether ``value`` nests lists and maps more than ``limit`` levels deep (walked
+    iteratively, stopping at the first path that does)."""
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            items: Iterable[object] = node.values()
+        elif isinstance(node, list | tuple):
+            items = node
+        else:
+            continue
+        if depth + 1 > limit:
+            return True
+        stack.extend((item, depth + 1) for item in items)
+    return False
 
 
 class SpannedDict(dict):  # type: ignore[type-arg]

@@ -283,7 +283,15 @@ def test_unknown_for_each_keeps_one_instance_with_unknown_each(tmp_path: Path) -
 
 
 def test_count_limit(tmp_path: Path) -> None:
-    model = load(tmp_path, {"main.tf": 'resource "aws_s3_bucket" "b" {\n  count = 5\n}\n'},
+    """More instances than max_instances: a CT901 at count, and the resource is checked
+    once with count.index UNKNOWN (not the first few, as if they were all there is)."""
+    model = load(tmp_path, {"main.tf": 'resource "aws_s3_bucket" "b" {\n  count = 5\n'
+                                       '  bucket = "b-${count.index}"\n}\n'},
                  limits=Limits(max_instances=3))
-    assert len(model.buckets) == 3
-    assert "max_instances" in model.problems[0].message
+    (bucket,) = model.buckets
+    assert bucket.ref == "aws_s3_bucket.b"
+    assert bucket.name.origin is Origin.UNKNOWN and "max_instances" in bucket.name.reason
+    (problem,) = model.problems
+    assert problem.span.line == 2
+    assert problem.message == ("aws_s3_bucket.b: count 5 exceeds max_instances 3 (raise it in "
+                               "[tool.trailscan.limits]); checked once, with count.index UNKNOWN")

@@ -15,7 +15,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from scanner.limits import Limits
+from scanner.limits import BudgetExceeded, Limits
 from scanner.model import Model, Span, Unit
 from scanner.parsers.terraform.instance import ModuleInstance, resource_instances
 from scanner.parsers.terraform.loader import Loader, root_variables
@@ -61,10 +61,15 @@ def _load(
         thunks = root_variables(loader, unit_dir, variables, var_files)
         known = {k: v for k, v in thunks.items() if k in source.variables}
         top = ModuleInstance(loader, source, "", known, chain=(source.directory,))
+        # The root's blocks are written, never refused: counted so that fan-out (count,
+        # for_each, module calls) is cut once the unit's instances reach the budget.
+        loader.budget.add_instances(1 + len(source.resources) + len(source.data))
         instances = resource_instances(top)
         unit = Unit(id=unit_id, format="terraform", files=tuple(sorted(loader.files_read)),
                     unread_modules=tuple(sorted(set(top.unread))))
-        model = build_model(unit, instances)
+        model = build_model(unit, instances, limits=limits, problem=loader.problem)
+    except BudgetExceeded as exc:  # a charge outside any expression: the unit stops here
+        loader.problem(Span(path=unit_id), f"{exc.message}; the unit is not checked")
     except RecursionError:
         loader.problem(Span(path=unit_id), "configuration is nested too deeply to evaluate")
     except Exception as exc:  # noqa: BLE001 - a front-end bug must not end the scan

@@ -1,12 +1,14 @@
 """An evaluated view of one block: attribute values with their spans, nested blocks
 with ``dynamic`` blocks expanded (or kept once as ``maybe`` when the iteration is
-unknown)."""
+unknown, or has more than ``max_instances`` elements, or does not fit the unit's
+evaluation budget: both are a CT901 at its ``for_each``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from scanner.limits import Budget, BudgetExceeded
 from scanner.model import Span
 from scanner.parsers.terraform.attributes import MISSING
 from scanner.parsers.terraform.expressions import ChildScope, Scope
@@ -15,6 +17,7 @@ from scanner.parsers.terraform.values import UnknownValue, iterate
 
 Value = Any
 AttrEvaluator = Callable[[Attribute, Scope], Value]
+Reporter = Callable[[Span, str], None]
 
 
 class BodyView:
@@ -26,13 +29,18 @@ class BodyView:
         *,
         maybe: bool = False,
         max_instances: int = 1000,
+        budget: Budget | None = None,
+        report: Reporter | None = None,
     ) -> None:
         self.block = block
         self.scope = scope
         self._evaluate = evaluate
         self.maybe = maybe
         self._max = max_instances
+        self._budget = budget if budget is not None else Budget()
+        self._report = report
         self._cache: dict[str, Value] = {}
+        self._blocks: dict[str, list[BodyView]] = {}
 
     @property
     def span(self) -> Span:
@@ -59,6 +67,14 @@ class BodyView:
         return attribute.span if attribute is not None else self.block.header
 
     def blocks(self, block_type: str) -> list[BodyView]:
+        """The nested blocks of one type (each expanded once: a dynamic block's views are
+        built and charged the first time they are asked for)."""
+        cached = self._blocks.get(block_type)
+        if cached is None:
+            cached = self._blocks[block_type] = self._nested(block_type)
+        return cached
+
+    def _nested(self, block_type: str) -> list[BodyView]:
         out: list[BodyView] = []
         for child in self.block.blocks:
             if child.type == block_type:
@@ -68,7 +84,8 @@ class BodyView:
         return out
 
     def _child(self, block: Block, scope: Scope, maybe: bool) -> BodyView:
-        return BodyView(block, scope, self._evaluate, maybe=maybe, max_instances=self._max)
+        return BodyView(block, scope, self._evaluate, maybe=maybe, max_instances=self._max,
+                        budget=self._budget, report=self._report)
 
     def _dynamic(self, block: Block) -> list[BodyView]:
         content = block.children("content")
@@ -86,18 +103,21 @@ class BodyView:
             if for_each is not None
             else UnknownValue("dynamic block without for_each")
         )
+        reason = ""
         if isinstance(collection, dict | list):
             try:
                 pairs = iterate(collection)
             except Exception:  # noqa: BLE001 - odd collections become unknown
                 pairs = None
             if pairs is not None:
+                reason = self._refused(block, len(pairs))
+            if pairs is not None and not reason:
                 views = []
-                for key, value in pairs[: self._max]:
+                for key, value in pairs:
                     scope = ChildScope(self.scope, {iterator: {"key": key, "value": value}})
                     views.append(self._child(content[0], scope, self.maybe))
                 return views
-        reason = (
+        reason = reason or (
             collection.reason
             if isinstance(collection, UnknownValue)
             else f"dynamic {block.labels[0]} iterates over a non-collection"
@@ -105,6 +125,26 @@ class BodyView:
         unknown = UnknownValue(reason)
         scope = ChildScope(self.scope, {iterator: {"key": unknown, "value": unknown}})
         return [self._child(content[0], scope, True)]
+
+
+    def _refused(self, block: Block, count: int) -> str:
+        """Why a dynamic block of ``count`` blocks is not expanded ("" when it is): more
+        than ``max_instances``, or more than the evaluation budget has left (CT901 at its
+        ``for_each``; the content is then checked once, its iterator UNKNOWN)."""
+        message = ""
+        if count > self._max:
+            message = (f"dynamic {block.labels[0]} block: for_each of {count} elements exceeds "
+                       f"max_instances {self._max} (raise it in [tool.trailscan.limits])")
+        else:
+            try:
+                self._budget.charge_elements(count)
+            except BudgetExceeded as exc:
+                message = exc.message
+        if message and self._report is not None:
+            attribute = block.attributes.get("for_each")
+            self._report(attribute.span if attribute is not None else block.header,
+                         f"{message}; checked once, with its iterator UNKNOWN")
+        return message
 
 
 def bare_name(attribute: Attribute) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from lark import Token, Tree
 
+from scanner.limits import Budget, BudgetExceeded
 from scanner.parsers.common import Concatenation
 from scanner.parsers.terraform import functions
 from scanner.parsers.terraform.templates import (
@@ -65,6 +66,11 @@ class ChildScope(Scope):
         return self.parent.lookup(name)
 
 
+def _positioned(node: Tree | Token) -> bool:
+    meta = getattr(node, "meta", None)
+    return meta is not None and not getattr(meta, "empty", True)
+
+
 def _meaningful(children: list[Any]) -> list[Any]:
     return [
         c for c in children
@@ -93,7 +99,14 @@ def _arithmetic(op: str, a: int | float, b: int | float) -> int | float:
 
 
 class Evaluator:
-    """Evaluates expression trees; ``span_of`` gives object literals their location."""
+    """Evaluates expression trees; ``span_of`` gives object literals their location.
+
+    Every node evaluated, every list and map element and every string character built is
+    charged to ``budget`` (the unit's evaluation budget, ``scanner.limits``); a value
+    handed out again (an iteration variable, a memoised local) is charged its whole size.
+    A charge over the budget makes the value being evaluated UNKNOWN, and the first one
+    of each limit is reported (``on_limit``) at the innermost expression that made it.
+    """
 
     def __init__(
         self,
@@ -101,12 +114,14 @@ class Evaluator:
         max_depth: int,
         span_of: SpanFactory | None = None,
         on_limit: Callable[[Tree | Token, str], None] | None = None,
+        budget: Budget | None = None,
     ) -> None:
         self.max_depth = max_depth
         self.span_of = span_of
         # Told about every limit hit, so the loader reports it (CT901) instead of the value
         # silently becoming UNKNOWN.
         self.on_limit = on_limit
+        self.budget = budget if budget is not None else Budget()
         self._depth = 0
         self._templates: dict[int, tuple[Tree | Token, list[Part]]] = {}
 
@@ -127,10 +142,19 @@ class Evaluator:
             if self.on_limit is not None:
                 self.on_limit(node, message)
             return UnknownValue(message)
+        except BudgetExceeded as exc:
+            if exc.first and self.on_limit is not None:
+                exc.first = False  # reported once, here: the innermost evaluate() around it
+                self.on_limit(exc.node if isinstance(exc.node, Tree) else node, exc.message)
+            return UnknownValue(exc.message)
 
     def eval(self, node: Tree | Token, scope: Scope) -> Value:
         self._depth += 1
+        budget = self.budget
+        budget.values += 1
         try:
+            if budget.values > budget.max_values:
+                budget.step(0)  # raises BudgetExceeded
             if self._depth > self.max_depth:
                 message = "expression nesting exceeds the max_nesting_depth limit"
                 if self.on_limit is not None:
@@ -142,6 +166,10 @@ class Evaluator:
             if handler is None:
                 raise EvalError(f"unsupported expression {node.data}")
             return handler(node, scope)
+        except BudgetExceeded as exc:
+            if exc.node is None and _positioned(node):
+                exc.node = node  # the innermost expression with a line: where it happened
+            raise
         finally:
             self._depth -= 1
 
@@ -164,10 +192,17 @@ class Evaluator:
         return {"true": True, "false": False, "null": None}[text]
 
     def _e_identifier(self, node: Tree, scope: Scope) -> Value:
-        return scope.lookup(str(node.children[0]))
+        return self._looked_up(scope.lookup(str(node.children[0])))
 
     def _e_keyword(self, node: Tree, scope: Scope) -> Value:
-        return scope.lookup(str(node.children[0]))
+        return self._looked_up(scope.lookup(str(node.children[0])))
+
+    def _looked_up(self, value: Value) -> Value:
+        """An iteration variable (``each``, ``count``, a ``for`` variable) is a value
+        handed out again each time it is named: charged its whole size."""
+        if isinstance(value, list | dict):
+            self.budget.charge_value(value)
+        return value
 
     def _e_string(self, node: Tree, scope: Scope) -> Value:
         return self.render(self._parts(node, lambda: parts_from_string_tree(node)), scope)
@@ -196,7 +231,9 @@ class Evaluator:
         return parts
 
     def _e_tuple(self, node: Tree, scope: Scope) -> Value:
-        return [self.eval(child, scope) for child in _meaningful(node.children)]
+        items = [self.eval(child, scope) for child in _meaningful(node.children)]
+        self.budget.charge_elements(len(items))
+        return items
 
     def _e_object(self, node: Tree, scope: Scope) -> Value:
         span = self.span_of(node) if self.span_of else None
@@ -207,6 +244,7 @@ class Evaluator:
             if isinstance(key, UnknownValue):
                 return key
             out[key] = self.eval(value_node, scope)
+        self.budget.charge_elements(len(out))
         return out
 
     def object_key(self, key_node: Tree, scope: Scope) -> Value:
@@ -229,12 +267,33 @@ class Evaluator:
     # -- traversals ----------------------------------------------------------
 
     def _e_get_attr_expr_term(self, node: Tree, scope: Scope) -> Value:
-        base, op = _meaningful(node.children)
-        return self._traverse(self.eval(base, scope), op, scope)
+        # ``a.b[0].c`` nests one tree level (two with its expr_term) per step: the steps are
+        # collected and applied in a loop, so a chain of thousands of links costs its
+        # length, not its length in nesting depth.
+        ops: list[Tree] = []
+        base: Tree = node
+        while True:
+            if base.data in ("get_attr_expr_term", "index_expr_term"):
+                kids = _meaningful(base.children)
+                if len(kids) != 2:
+                    break
+                base, op = kids
+                ops.append(op)
+            elif base.data == "expr_term" and len(base.children) == 1 and isinstance(
+                base.children[0], Tree
+            ) and base.children[0].data in ("get_attr_expr_term", "index_expr_term"):
+                base = base.children[0]
+            else:
+                break
+        if not ops:
+            raise EvalError(f"malformed traversal {node.data}")
+        value = self.eval(base, scope)
+        for op in reversed(ops):
+            self.budget.step()
+            value = self._traverse(value, op, scope)
+        return value
 
-    def _e_index_expr_term(self, node: Tree, scope: Scope) -> Value:
-        base, op = _meaningful(node.children)
-        return self._traverse(self.eval(base, scope), op, scope)
+    _e_index_expr_term = _e_get_attr_expr_term
 
     def _traverse(self, value: Value, op: Tree, scope: Scope) -> Value:
         if op.data == "get_attr":
@@ -267,6 +326,7 @@ class Evaluator:
             for op in ops:
                 item = self._traverse(item, op, scope)
             out.append(item)
+        self.budget.charge_elements(len(out))
         return out
 
     _e_attr_splat_expr_term = _splat
@@ -377,7 +437,9 @@ class Evaluator:
         items = self._for_items(node, scope)
         if isinstance(items, UnknownValue):
             return items
-        return [self.eval(exprs[0], child) for child, exprs in items[0]]
+        out = [self.eval(exprs[0], child) for child, exprs in items[0]]
+        self.budget.charge_elements(len(out))
+        return out
 
     def _e_for_object_expr(self, node: Tree, scope: Scope) -> Value:
         items = self._for_items(node, scope)
@@ -397,6 +459,8 @@ class Evaluator:
                 raise EvalError(f"duplicate key {skey!r} in for expression")
             else:
                 out[skey] = value
+        self.budget.charge_elements(len(out) + sum(len(v) for v in out.values()) if grouping
+                                    else len(out))
         return out
 
     # -- functions -------------------------------------------------------------
@@ -421,7 +485,14 @@ class Evaluator:
             if not isinstance(last, list):
                 raise EvalError("the ... argument must be a list")
             args.extend(last)
-        return functions.call(name, args)
+        try:
+            return functions.call(name, args, self.budget)
+        except functions.Refused as exc:
+            # Terraform would evaluate it; trailscan will not (unbounded cost): say so at
+            # the call, and the value is UNKNOWN (never a try() fallback).
+            if self.on_limit is not None:
+                self.on_limit(node, exc.message)
+            return UnknownValue(exc.message)
 
     def _try(self, name: str, arg_nodes: list[Tree], scope: Scope) -> Value:
         for arg in arg_nodes:
@@ -452,7 +523,7 @@ class Evaluator:
         out: list[str] = []
         unknown = self._render_into(parts, scope, out)
         if unknown is None:
-            return "".join(out)
+            return "".join(out)  # every piece was charged as it was added
         literal = any(isinstance(p, Literal) and p.text for p in parts) or any(out)
         return UnknownValue(unknown.reason, nonempty=literal or unknown.nonempty)
 
@@ -473,17 +544,21 @@ class Evaluator:
                 # after an unknown part the template is unknown anyway: say the first why
                 value = UnknownValue(str(exc))
             out.value(value)
+        self.budget.charge_strings(out.size)
         return out.result()
 
     def _render_into(self, parts: list[Part], scope: Scope, out: list[str]) -> Value:
         for part in parts:
             if isinstance(part, Literal):
+                self.budget.charge_strings(len(part.text))
                 out.append(part.text)
             elif isinstance(part, Interp):
                 value = self.eval(part.expr, scope)
                 if isinstance(value, UnknownValue):
                     return value
-                out.append(to_string(value))
+                text = to_string(value)
+                self.budget.charge_strings(len(text))
+                out.append(text)
             elif isinstance(part, IfPart):
                 cond = self.eval(part.cond, scope)
                 if isinstance(cond, UnknownValue):

@@ -2,6 +2,12 @@
 
 Anything that reads files, the clock or randomness, and any function not listed here,
 yields an ``UnknownValue`` naming the function, never a guess.
+
+Every result is charged to the unit's evaluation budget (``scanner.limits.Budget``);
+functions whose result could be much larger than their arguments (``format`` widths,
+``join``, ``replace``, ``range``, ``split``, ``jsonencode``) charge what they would build
+before building it. Regular expressions (``regex``, ``regexall``, ``replace``) are RE2,
+matched in linear time (``re2``).
 """
 
 from __future__ import annotations
@@ -11,7 +17,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from scanner.limits import Budget
 from scanner.parsers.common import Concatenation, is_nonempty, symbolic
+from scanner.parsers.terraform import re2
 from scanner.parsers.terraform.values import (
     EvalError,
     JsonText,
@@ -31,6 +39,15 @@ from scanner.parsers.terraform.values import (
 Value = Any
 
 
+class Refused(Exception):  # noqa: N818 - a verdict, not a bug
+    """A call trailscan will not evaluate although Terraform would (a regex too complex to
+    match in bounded time): the evaluator reports it (CT901) and the value is UNKNOWN."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def _num(value: Value) -> int | float:
     return to_number(value)
 
@@ -47,8 +64,9 @@ def _list(value: Value, fname: str) -> list[Value]:
     raise EvalError(f"{fname}() expects a list, got {type(value).__name__}")
 
 
-def _format(fmt: Value, *args: Value) -> Value:
-    """``format`` verbs %s %d %f %v %q %t and %%; width/precision best effort."""
+def _format(budget: Budget, fmt: Value, *args: Value) -> Value:
+    """``format`` verbs %s %d %f %v %q %t and %%; width/precision best effort. A width or
+    precision is charged before it is padded to (``%999999999s`` is refused, not built)."""
     text = _str(fmt)
     out: list[str] = []
     pos = 0
@@ -64,6 +82,7 @@ def _format(fmt: Value, *args: Value) -> Value:
             raise EvalError("format(): not enough arguments")
         arg = args[arg_i]
         arg_i += 1
+        budget.charge_strings(int(match.group(2) or 0) + int(match.group(3) or 0))
         if verb in ("s", "v"):
             rendered = _str(arg) if not isinstance(arg, list | dict) else json.dumps(arg)
         elif verb == "d":
@@ -92,7 +111,7 @@ def _format(fmt: Value, *args: Value) -> Value:
     return "".join(out)
 
 
-def _join(sep: Value, *lists: Value) -> Value:
+def _join(budget: Budget, sep: Value, *lists: Value) -> Value:
     items = [item for lst in lists for item in _list(lst, "join")]
     for item in items:
         if isinstance(item, UnknownValue):
@@ -100,7 +119,10 @@ def _join(sep: Value, *lists: Value) -> Value:
             shapes = [symbolic(i) for i in items]
             shape = _str(sep).join(s for s in shapes if s is not None) if None not in shapes else ""
             return UnknownValue(item.reason, nonempty=nonempty, shape=shape)
-    return _str(sep).join(_str(i) for i in items)
+    separator = _str(sep)
+    texts = [_str(i) for i in items]
+    budget.charge_strings(sum(map(len, texts)) + len(separator) * max(len(texts) - 1, 0))
+    return separator.join(texts)
 
 
 def _concat(*lists: Value) -> Value:
@@ -160,11 +182,35 @@ def _tobool(value: Value) -> Value:
 
 
 def _distinct(lst: Value) -> Value:
+    """First occurrences, in order; equality as Terraform's (``tf_equal``), one hash look-up
+    per element (a list compared with every kept element was quadratic)."""
     out: list[Value] = []
+    seen: set[Any] = set()
     for item in _list(lst, "distinct"):
-        if item not in out:
+        key = equality_key(item)
+        if key not in seen:
+            seen.add(key)
             out.append(item)
     return out
+
+
+def equality_key(value: Value) -> Any:
+    """A hashable stand-in for ``value``: two values have equal keys exactly when
+    ``tf_equal`` says they are equal (booleans are not numbers; ``1`` equals ``1.0``;
+    unknown and lazy values equal only themselves or an equal unknown)."""
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, int | float):
+        return ("number", value)
+    if isinstance(value, str):
+        return ("string", str(value))
+    if value is None:
+        return ("null",)
+    if isinstance(value, list | tuple):
+        return ("list", tuple(equality_key(v) for v in value))
+    if isinstance(value, dict):
+        return ("map", tuple(sorted((str(k), equality_key(v)) for k, v in value.items())))
+    return ("other", value)
 
 
 def _toset(lst: Value) -> Value:
@@ -193,21 +239,65 @@ def _element(lst: Value, index: Value) -> Value:
     return items[int(_num(index)) % len(items)]
 
 
-def _replace(text: Value, search: Value, repl: Value) -> Value:
+def _program(fname: str, pattern: str) -> re2.Program:
+    try:
+        return re2.compile_pattern(pattern)
+    except re2.RegexSyntaxError as exc:
+        raise EvalError(f"{fname}(): invalid regular expression: {exc}") from None
+    except re2.PatternTooComplex as exc:
+        shown = pattern if len(pattern) <= 60 else pattern[:57] + "..."
+        raise Refused(f"pattern too complex: {fname}() regular expression {shown!r} needs {exc} "
+                      "to match in bounded time") from None
+
+
+def _replace(budget: Budget, text: Value, search: Value, repl: Value) -> Value:
     s, pattern, r = _str(text), _str(search), _str(repl)
     if len(pattern) > 1 and pattern.startswith("/") and pattern.endswith("/"):
-        try:
-            return re.sub(pattern[1:-1], re.sub(r"\$(\d+)", r"\\\1", r), s)
-        except re.error as exc:
-            raise EvalError(f"replace(): bad regex: {exc}") from None
+        return re2.replace_all(_program("replace", pattern[1:-1]), s, r, budget)
+    occurrences = s.count(pattern)
+    budget.charge_strings(len(s) + occurrences * (len(r) - len(pattern)))
     return s.replace(pattern, r)
 
 
-def _split(sep: Value, text: Value) -> Value:
+def _regex_result(program: re2.Program, text: str, match: tuple[int, ...]) -> Value:
+    """What ``regex`` gives for one match: the matched text without groups, a list of the
+    groups, or a map of the named groups (a group that took no part is null)."""
+    if program.groups == 0:
+        return text[match[0]:match[1]]
+
+    def group(index: int) -> Value:
+        start, end = match[2 * index], match[2 * index + 1]
+        return text[start:end] if start >= 0 and end >= 0 else None
+
+    named = [name for name in program.names[1:] if name]
+    if not named:
+        return [group(i) for i in range(1, program.groups + 1)]
+    if len(named) != program.groups:
+        raise EvalError("regex(): a pattern cannot have both named and unnamed capture groups")
+    return {name: group(i) for i, name in enumerate(program.names) if name}
+
+
+def _regex(budget: Budget, pattern: Value, text: Value) -> Value:
+    program, s = _program("regex", _str(pattern)), _str(text)
+    match = re2.search(program, s, 0, budget)
+    if match is None:
+        raise EvalError("regex(): pattern did not match any part of the given string")
+    return _regex_result(program, s, match)
+
+
+def _regexall(budget: Budget, pattern: Value, text: Value) -> Value:
+    program, s = _program("regexall", _str(pattern)), _str(text)
+    return [_regex_result(program, s, m) for m in re2.find_all(program, s, budget)]
+
+
+def _split(budget: Budget, sep: Value, text: Value) -> Value:
     s = _str(text)
     if s == "":
         return [""]
-    return s.split(_str(sep))
+    separator = _str(sep)
+    if separator:
+        budget.charge_elements(s.count(separator) + 1)
+    return s.split(separator)
 
 
 def _contains(lst: Value, value: Value) -> Value:
@@ -262,22 +352,41 @@ def _zipmap(keys: Value, values: Value) -> Value:
     return {_str(k): v for k, v in zip(ks, vs, strict=False)}
 
 
-def _range(*args: Value) -> Value:
+def _range(budget: Budget, *args: Value) -> Value:
     nums = [int(_num(a)) for a in args]
-    if len(nums) == 1:
-        return list(range(nums[0]))
-    return list(range(*nums))
+    numbers = range(nums[0]) if len(nums) == 1 else range(*nums)
+    budget.charge_elements(len(numbers))  # before the list exists: range(1e18) is refused
+    return list(numbers)
 
 
-_FUNCTIONS: dict[str, Callable[..., Value]] = {
+def _jsonencode(budget: Budget, value: Value) -> Value:
+    elements, chars = budget.size(value)
+    estimate = chars + 8 * elements
+    budget.charge_strings(estimate)
+    text = json_encode(value)
+    budget.charge_strings(max(len(text) - estimate, 0))
+    return text
+
+
+# Functions that charge the budget themselves (they take it first).
+_BUDGETED: dict[str, Callable[..., Value]] = {
     "format": _format,
     "join": _join,
+    "replace": _replace,
+    "regex": _regex,
+    "regexall": _regexall,
+    "split": _split,
+    "range": _range,
+    "jsonencode": _jsonencode,
+}
+
+_FUNCTIONS: dict[str, Callable[..., Value]] = {
+    **_BUDGETED,
     "concat": _concat,
     "merge": _merge,
     "lookup": _lookup,
     "coalesce": _coalesce,
     "coalescelist": lambda *ls: next((item for item in ls if item), []),
-    "jsonencode": json_encode,
     "jsondecode": _jsondecode,
     "tostring": _tostring,
     "tonumber": lambda v: None if v is None else _num(v),
@@ -290,8 +399,6 @@ _FUNCTIONS: dict[str, Callable[..., Value]] = {
     "lower": lambda s: _str(s).lower(),
     "upper": lambda s: _str(s).upper(),
     "title": lambda s: _str(s).title(),
-    "replace": _replace,
-    "split": _split,
     "trimspace": lambda s: _str(s).strip(),
     "trim": lambda s, cs: _str(s).strip(_str(cs)),
     "trimprefix": lambda s, p: _str(s).removeprefix(_str(p)),
@@ -307,7 +414,6 @@ _FUNCTIONS: dict[str, Callable[..., Value]] = {
     "compact": _compact,
     "one": _one,
     "zipmap": _zipmap,
-    "range": _range,
     "min": lambda *a: min(_num(x) for x in a),
     "max": lambda *a: max(_num(x) for x in a),
     "abs": lambda a: abs(_num(a)),
@@ -326,12 +432,12 @@ _SAME_VALUE = frozenset({"tostring", "coalesce"})
 _VERB_RE = re.compile(r"%[-+# 0]*\d*(?:\.\d+)?[a-zA-Z%]")
 
 
-def _format_call(args: list[Value]) -> Value:
+def _format_call(args: list[Value], budget: Budget) -> Value:
     """``format``: a literal format around one reference (and partition, region or account
     parts) names the record, like the equivalent template string."""
     fmt = args[0] if args else None
     if not isinstance(fmt, str) or any(v not in ("%s", "%v", "%%") for v in _VERB_RE.findall(fmt)):
-        return _call("format", _FUNCTIONS["format"], args)
+        return _call("format", _FUNCTIONS["format"], args, budget)
     out = Concatenation()
     rest = iter(args[1:])
     position = 0
@@ -343,23 +449,26 @@ def _format_call(args: list[Value]) -> Value:
             continue
         arg = next(rest, None)
         if arg is None or isinstance(arg, Lazy | list | dict | bool):
-            return _call("format", _FUNCTIONS["format"], args)
+            return _call("format", _FUNCTIONS["format"], args, budget)
         out.value(arg if isinstance(arg, UnknownValue) else with_target(_str(arg), target_of(arg)))
     out.literal(fmt[position:])
+    budget.charge_strings(out.size)
     return out.result()
 
 
-def call(name: str, args: list[Value]) -> Value:
-    """Call a built-in; unknown functions and unknown arguments give UnknownValue."""
+def call(name: str, args: list[Value], budget: Budget | None = None) -> Value:
+    """Call a built-in; unknown functions and unknown arguments give UnknownValue. The
+    result is charged to ``budget`` (``Refused``, ``BudgetExceeded`` propagate)."""
+    budget = budget if budget is not None else Budget()
     func = _FUNCTIONS.get(name)
     if func is None:
         return UnknownValue(f"function {name}() is not evaluated statically")
-    if name == "format":
-        return _format_call(args)
-    return _call(name, func, args)
+    result = _format_call(args, budget) if name == "format" else _call(name, func, args, budget)
+    budget.charge_value(result)
+    return result
 
 
-def _call(name: str, func: Callable[..., Value], args: list[Value]) -> Value:
+def _call(name: str, func: Callable[..., Value], args: list[Value], budget: Budget) -> Value:
     for arg in args:
         if isinstance(arg, UnknownValue) and name != "coalesce":  # coalesce goes in order
             return arg if name in _SAME_VALUE else without_target(arg)
@@ -375,7 +484,7 @@ def _call(name: str, func: Callable[..., Value], args: list[Value]) -> Value:
         if hit is not None:
             return without_target(hit)
     try:
-        return func(*args)
+        return func(budget, *args) if name in _BUDGETED else func(*args)
     except EvalError:
         raise
     except (TypeError, ValueError, IndexError, KeyError, OverflowError) as exc:

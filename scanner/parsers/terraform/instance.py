@@ -77,6 +77,13 @@ class ResourceValue(Lazy):
         return self.inst.view.value(name)
 
     def attr(self, name: str) -> Value:
+        """``<ref>.<name>`` in an expression: a value handed out again, charged its whole
+        size to the budget."""
+        value = self.referenced(name)
+        self.module.loader.budget.charge_value(value)
+        return value
+
+    def referenced(self, name: str) -> Value:
         """``<ref>.<name>``; an identifying attribute (see ``attributes.IDENTIFYING``)
         carries the ref of the record it names, known or not."""
         inst = self.inst
@@ -87,7 +94,7 @@ class ResourceValue(Lazy):
         inst = self.inst
         if inst.mode == "data":
             if inst.type == "aws_iam_policy_document" and name in ("json", "minified_json"):
-                return self.module.loader.memo(
+                return self.module.loader.memo_value(
                     ("doc", inst.ref), lambda: policy_documents.policy_document(inst.view)
                 )
             return attributes.data_source(inst.type, name, self.written, inst.ref)
@@ -149,7 +156,7 @@ class Instance:
 
     def computed(self, name: str) -> Value:
         """Attribute ``name`` as a reference to this instance would see it."""
-        return ResourceValue(self.module, self, False).attr(name)
+        return ResourceValue(self.module, self, False).referenced(name)
 
     def own_suppressions(self) -> tuple[Suppression, ...]:
         return self.module.source.suppressions(self.block)
@@ -234,12 +241,12 @@ class ModuleInstance(Scope):
             return UnknownValue(conflict)
         thunk = self.variables.get(name)
         if thunk is not None:
-            return self.loader.memo(("var", self.prefix, name), thunk, f"var.{name}")
+            return self.loader.memo_value(("var", self.prefix, name), thunk, f"var.{name}")
         block = self.source.variables[name]
         default = block.attributes.get("default")
         if default is None:
             return UnknownValue(f"var.{name} has no default and no value")
-        return self.loader.memo(
+        return self.loader.memo_value(
             ("var", self.prefix, name), lambda: self.loader.eval_attr(default, Scope()),
             f"var.{name}",
         )
@@ -248,7 +255,7 @@ class ModuleInstance(Scope):
         attribute = self.source.locals.get(name)
         if attribute is None:
             raise EvalError(f"reference to undeclared local value local.{name}")
-        return self.loader.memo(
+        return self.loader.memo_value(
             ("local", self.prefix, name), lambda: self.loader.eval_attr(attribute, self),
             f"local.{name}",
         )
@@ -261,7 +268,7 @@ class ModuleInstance(Scope):
         if conflict:
             return UnknownValue(conflict)
         attribute = block.attributes["value"]
-        return self.loader.memo(
+        return self.loader.memo_value(
             ("output", self.prefix, name), lambda: self.loader.eval_attr(attribute, self),
             f"{self.prefix}output.{name}",
         )
@@ -270,6 +277,32 @@ class ModuleInstance(Scope):
 
     def expand(self, block: Block, ref: str) -> _Expansion:
         return self.loader.memo(("expand", ref), lambda: self._expand(block, ref))
+
+    def static_address(self, block: Block) -> str:
+        """``module.a.module.b.aws_x.y``: the block's address without instance keys (what a
+        problem about the block names, once for every instance of the modules around it)."""
+        name = ".".join(block.labels)
+        local = {"data": f"data.{name}", "module": f"module.{name}"}.get(block.type, name)
+        return "".join(f"module.{step}." for step in self.path) + local
+
+    def _collapsed(self, block: Block, reason: str) -> _Expansion:
+        """One instance standing for all, ``count.index`` or ``each`` UNKNOWN: what is
+        the same in every instance is checked, the rest is unknown."""
+        unknown = UnknownValue(reason)
+        if "count" in block.attributes:
+            return _Expansion("unknown", [(None, {"count": {"index": unknown}})])
+        return _Expansion("unknown", [(None, {"each": {"key": unknown, "value": unknown}})])
+
+    def _too_many(self, block: Block, attribute: Attribute, n: int) -> _Expansion:
+        """More instances than ``max_instances``: CT901 at the argument, checked once."""
+        limit = self.loader.limits.max_instances
+        what = "count" if attribute.name == "count" else "for_each"
+        shown = f"count {n}" if what == "count" else f"for_each of {n} elements"
+        message = (f"{self.static_address(block)}: {shown} exceeds max_instances {limit} "
+                   "(raise it in [tool.trailscan.limits]); checked once, with "
+                   f"{'count.index' if what == 'count' else 'each'} UNKNOWN")
+        self.loader.problem(attribute.span, message)
+        return self._collapsed(block, message)
 
     def _expand(self, block: Block, ref: str) -> _Expansion:
         limit = self.loader.limits.max_instances
@@ -283,9 +316,7 @@ class ModuleInstance(Scope):
                 )
                 return _Expansion("unknown", [(None, {"count": {"index": reason}})])
             if n > limit:
-                self.loader.problem(count.span, f"{ref}: count {n} exceeds max_instances "
-                                                f"{limit}; only the first {limit} are checked")
-                n = limit
+                return self._too_many(block, count, n)
             return _Expansion("count", [(i, {"count": {"index": i}}) for i in range(n)])
         for_each = block.attributes.get("for_each")
         if for_each is not None:
@@ -303,13 +334,31 @@ class ModuleInstance(Scope):
                 each = {"key": reason, "value": reason}
                 return _Expansion("unknown", [(None, {"each": each})])
             if len(pairs) > limit:
-                self.loader.problem(for_each.span, f"{ref}: for_each has {len(pairs)} "
-                                                   f"elements, more than max_instances {limit}")
-                pairs = pairs[:limit]
+                return self._too_many(block, for_each, len(pairs))
             return _Expansion(
                 "for_each", [(k, {"each": {"key": k, "value": v}}) for k, v in pairs]
             )
         return _Expansion("single", [(None, {})])
+
+    def fitted(self, block: Block, ref: str) -> _Expansion:
+        """The expansion of a resource or data block, within the unit's instance budget:
+        its first instance was paid for when its module was entered, the others are
+        charged here; a fan-out that does not fit is a CT901 and one collapsed instance."""
+        return self.loader.memo(("fitted", ref), lambda: self._fit(block, ref))
+
+    def _fit(self, block: Block, ref: str) -> _Expansion:
+        expansion = self.expand(block, ref)
+        extra = len(expansion.instances) - 1
+        if extra <= 0 or self.loader.budget.try_instances(extra):
+            return expansion
+        argument = block.attributes.get("count") or block.attributes.get("for_each")
+        message = self.loader.budget.instances_message(
+            f"{self.static_address(block)} would bring the unit to more than "
+            f"{self.loader.limits.max_unit_instances} instances")
+        span = argument.span if argument is not None else block.header
+        self.loader.problem(span, f"{message}; checked once, with "
+                                  f"{'count.index' if 'count' in block.attributes else 'each'} UNKNOWN")
+        return self._collapsed(block, message)
 
     def _count(self, value: Value, count: Attribute) -> int | None:
         """A count Terraform accepts, or None after reporting Terraform's error (CT901)."""
@@ -342,12 +391,13 @@ class ModuleInstance(Scope):
         base = f"{self.prefix}{'data.' if mode == 'data' else ''}{rtype}.{name}"
 
         def build() -> list[Instance]:
-            expansion = self.expand(block, base)
+            expansion = self.fitted(block, base)
             out = []
             for key, names in expansion.instances:
                 scope: Scope = ChildScope(self, names) if names else self
                 view = BodyView(block, scope, self.loader.eval_attr,
-                                max_instances=self.loader.limits.max_instances)
+                                max_instances=self.loader.limits.max_instances,
+                                budget=self.loader.budget, report=self.loader.problem)
                 ref = base + instance_suffix(key)
                 out.append(Instance(mode=mode, type=rtype, key=key, ref=ref, block=block,
                                     view=view, module=self))
@@ -362,7 +412,7 @@ class ModuleInstance(Scope):
         if block is None:
             raise EvalError(f"reference to undeclared {mode} {label}")
         insts = self.instances(mode, rtype, name)
-        kind = self.expand(block, f"{self.prefix}{label}").kind
+        kind = self.fitted(block, f"{self.prefix}{label}").kind
         if kind == "count":
             return [ResourceValue(self, i, False) for i in insts]
         if kind == "for_each":
@@ -416,10 +466,21 @@ class ModuleInstance(Scope):
         out: list[tuple[str, ModuleInstance | UnknownValue]] = []
         if isinstance(resolved, UnknownValue) and expansion.instances:
             self.unread.append(base)
+        refused: UnknownValue | None = None
         for key, names in expansion.instances:
             ref = base + instance_suffix(key)
             if isinstance(resolved, UnknownValue):
                 out.append((ref, resolved))
+                continue
+            if refused is None and not self.loader.budget.try_instances(
+                1 + len(resolved.resources) + len(resolved.data)
+            ):
+                # the fan-out stops here: this instance and the rest are not read, and the
+                # unit says a module was not read (CT003 cannot say "no trail")
+                refused = self._refuse_module(block)
+                self.unread.append(base)
+            if refused is not None:
+                out.append((ref, refused))
                 continue
             scope: Scope = ChildScope(self, names) if names else self
             thunks: dict[str, Callable[[], Value]] = {}
@@ -434,6 +495,13 @@ class ModuleInstance(Scope):
             )
             out.append((ref, child))
         return out
+
+    def _refuse_module(self, block: Block) -> UnknownValue:
+        message = self.loader.budget.instances_message(
+            f"{self.static_address(block)} would bring the unit to more than "
+            f"{self.loader.limits.max_unit_instances} instances")
+        self.loader.problem(block.header, f"{message}; the module is not checked")
+        return UnknownValue(message)
 
     def _resolve_source(self, name: str, block: Block) -> ModuleSource | UnknownValue:
         attribute = block.attributes.get("source")

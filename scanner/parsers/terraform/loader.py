@@ -15,7 +15,7 @@ from typing import Any
 
 from lark import Token, Tree
 
-from scanner.limits import Limits
+from scanner.limits import Budget, Limits
 from scanner.model import ParseProblem, Span
 from scanner.parsers.common import is_within, read_text, relpath
 from scanner.parsers.terraform.declarations import ModuleSource
@@ -50,6 +50,9 @@ class Loader:
         self.unit_dir = unit_dir.resolve()
         self.unit_rel = self.rel(self.unit_dir)
         self.limits = limits
+        # The unit's evaluation budget: every expression, module and resource instance of
+        # the unit is charged to it (``scanner.limits``).
+        self.budget = Budget(limits)
         self.problems: list[ParseProblem] = []
         self._problem_keys: set[tuple[str, int, str]] = set()
         self.files_read: set[str] = set()
@@ -60,7 +63,8 @@ class Loader:
         self._paths: list[str] = []
         self._attr_spans: list[Span] = []
         self.evaluator = Evaluator(
-            max_depth=limits.max_nesting_depth, span_of=self._span_of, on_limit=self._limit_hit
+            max_depth=limits.max_nesting_depth, span_of=self._span_of, on_limit=self._limit_hit,
+            budget=self.budget,
         )
 
     # -- paths ----------------------------------------------------------------------
@@ -143,6 +147,15 @@ class Loader:
         finally:
             self._paths.pop()
             self._attr_spans.pop()
+
+    def memo_value(self, key: tuple[Any, ...], compute: Callable[[], Value], label: str = "") -> Value:
+        """``memo`` for a value an expression refers to (a variable, a local, an output):
+        handed out again, it is charged its whole size to the budget each time."""
+        if key in self._memo:
+            value = self._memo[key]
+            self.budget.charge_value(value)
+            return value
+        return self.memo(key, compute, label)
 
     def memo(self, key: tuple[Any, ...], compute: Callable[[], Value], label: str = "") -> Value:
         """Memoised evaluation with cycle detection (a cycle yields UnknownValue)."""

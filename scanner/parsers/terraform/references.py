@@ -146,23 +146,33 @@ def _local_refs(module: ModuleScope, name: str) -> frozenset[str]:
 
 
 def _chain(node: Tree | Token) -> list[str] | None:
-    if isinstance(node, Token):
-        return None
-    data = node.data
-    if data == "identifier":
-        return [str(node.children[0])]
-    kids = [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
-    if data == "expr_term" and len(kids) == 1 and len(node.children) == 1:
-        return _chain(kids[0])
-    if data == "get_attr_expr_term" and len(kids) == 2:
-        base = _chain(kids[0])
-        name = kids[1].children[-1]
-        if base is None or not isinstance(name, Tree):
+    """The names of a traversal rooted at a name (``[aws_s3_bucket, x, id]``), or None.
+
+    Walked down the left spine in a loop, once: a chain of thousands of links costs its
+    length (it used to recurse and copy the list per link, quadratic in the length).
+    """
+    names: list[str] = []
+    while True:
+        if isinstance(node, Token):
             return None
-        return [*base, str(name.children[0])]
-    if data == "index_expr_term" and len(kids) == 2:
-        return _chain(kids[0])
-    return None
+        data = node.data
+        if data == "identifier":
+            names.append(str(node.children[0]))
+            names.reverse()
+            return names
+        kids = [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+        if data == "expr_term" and len(kids) == 1 and len(node.children) == 1:
+            node = kids[0]
+        elif data == "get_attr_expr_term" and len(kids) == 2:
+            name = kids[1].children[-1]
+            if not isinstance(name, Tree):
+                return None
+            names.append(str(name.children[0]))
+            node = kids[0]
+        elif data == "index_expr_term" and len(kids) == 2:
+            node = kids[0]
+        else:
+            return None
 
 
 def _chains(node: Tree | Token) -> list[list[str]]:
@@ -173,18 +183,29 @@ def _chains(node: Tree | Token) -> list[list[str]]:
         return []
     out = []
     # (node, is the base of a longer chain): ``module.x.out`` is one reference, to the
-    # output, not also one to the whole ``module.x``.
+    # output, not also one to the whole ``module.x``. The base of a chain is a chain too,
+    # so it is never walked again; a spine that is not a chain (``f().a.b``) is marked
+    # once, so every chain is walked a bounded number of times (linear in its length).
+    not_chains: set[int] = set()
     stack: list[tuple[Tree, bool]] = [(node, False)]
     while stack:
         sub, is_base = stack.pop()
         kids = [c for c in sub.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
         if sub.data == "get_attr_expr_term":
-            chain = _chain(sub)
-            if chain is not None and len(chain) >= 2 and not is_base:
-                out.append(chain)
+            if is_base:
+                is_chain = True
+            elif id(sub) in not_chains:
+                is_chain = False
+            else:
+                chain = _chain(sub)
+                is_chain = chain is not None
+                if chain is not None and len(chain) >= 2:
+                    out.append(chain)
+                elif chain is None:
+                    _mark_spine(sub, not_chains)
             if len(kids) == 2:
                 stack.append((kids[1], False))
-                stack.append((kids[0], chain is not None))
+                stack.append((kids[0], is_chain))
                 continue
         elif sub.data in ("heredoc_template", "heredoc_template_trim"):
             out.extend(_heredoc_chains(sub.children[0]))
@@ -198,6 +219,22 @@ def _chains(node: Tree | Token) -> list[list[str]]:
             continue
         stack.extend((kid, False) for kid in reversed(kids))
     return out
+
+
+def _mark_spine(node: Tree, marks: set[int]) -> None:
+    """Mark the traversals ``_chain`` walked from ``node`` when it found no chain: they
+    share the spine's end, which is not a name, so none of them is a chain either."""
+    while isinstance(node, Tree):
+        kids = [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+        if node.data == "expr_term" and len(kids) == 1 and len(node.children) == 1:
+            pass
+        elif node.data == "get_attr_expr_term" and len(kids) == 2:
+            if not isinstance(kids[1].children[-1], Tree):
+                return  # the chain ended here, not at the spine's end
+        elif node.data != "index_expr_term" or len(kids) != 2:
+            return
+        marks.add(id(node))
+        node = kids[0]
 
 
 def _heredoc_chains(token: Token) -> list[list[str]]:

@@ -8,7 +8,10 @@ event target) are matched to it by the resolved, possibly symbolic, name or ARN.
 
 from __future__ import annotations
 
-from scanner.model import Model, Unit
+from collections.abc import Callable
+
+from scanner.limits import Limits
+from scanner.model import Model, Span, Unit
 from scanner.parsers.terraform.records.alarms import alarms
 from scanner.parsers.terraform.records.bucket import account_public_access_blocks, buckets
 from scanner.parsers.terraform.records.context import ResourceInstance, Resources
@@ -22,9 +25,11 @@ from scanner.parsers.terraform.records.trail import trails
 __all__ = ["build_model"]
 
 
-def build_model(unit: Unit, instances: list[ResourceInstance]) -> Model:
-    """The ``Model`` of one unit (without problems: the loader adds those)."""
-    resources = Resources(unit.id, instances)
+def build_model(unit: Unit, instances: list[ResourceInstance], *, limits: Limits | None = None,
+                problem: Callable[[Span, str], None] | None = None) -> Model:
+    """The ``Model`` of one unit (without problems: the loader adds those; ``problem`` is
+    told of what the mappers find, such as an event pattern nested beyond ``limits``)."""
+    resources = Resources(unit.id, instances, limits=limits, problem=problem)
     # Evaluation is lazy and reports problems as it meets them: this order fixes theirs.
     bucket_records = buckets(resources)
     key_records = kms_keys(resources)

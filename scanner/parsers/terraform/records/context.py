@@ -9,9 +9,10 @@ evaluated instances implement it, and so do the resources of a Terraform plan
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
+from scanner.limits import Limits
 from scanner.model import Span, Suppression
 from scanner.parsers.attachments import Attachments, attach
 from scanner.parsers.terraform.body import BodyView
@@ -51,11 +52,20 @@ class ResourceInstance(Protocol):
 
 
 class Resources:
-    def __init__(self, unit: str, instances: list[ResourceInstance]) -> None:
+    def __init__(self, unit: str, instances: list[ResourceInstance], *, limits: Limits | None = None,
+                 problem: Callable[[Span, str], None] | None = None) -> None:
         self.unit = unit
+        self.limits = limits or Limits()
+        self._problem = problem
         self._by_type: dict[str, list[ResourceInstance]] = {}
         for inst in instances:
             self._by_type.setdefault(inst.type, []).append(inst)
+
+    def problem(self, span: Span, message: str) -> None:
+        """A CT901 found while mapping (Terraform would accept the value; trailscan will not
+        evaluate it, e.g. a pattern nested beyond a limit)."""
+        if self._problem is not None:
+            self._problem(span, message)
 
     def of(self, rtype: str) -> list[ResourceInstance]:
         """Instances of one resource type, in walk order (sorted by module, then address)."""

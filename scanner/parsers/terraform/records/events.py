@@ -7,6 +7,7 @@ import json
 
 from scanner.model import Attr, EventRule
 from scanner.parsers.attachments import Attachments
+from scanner.parsers.common import deeper_than
 from scanner.parsers.terraform.records.attrs import (
     UnknownPart,
     attr,
@@ -49,10 +50,22 @@ def _rule(resources: Resources, inst: ResourceInstance, name: Attr[str],
     return EventRule(
         **resources.common(inst),
         name=name,
-        pattern=attr(view, "event_pattern", None, _pattern),
+        pattern=_bounded(resources, attr(view, "event_pattern", None, _pattern)),
         enabled=enabled,
         targets=tuple(sorted(set(targets))),
     )
+
+
+def _bounded(resources: Resources, pattern: Attr[dict]) -> Attr[dict]:
+    """A decoded pattern nested deeper than ``max_nesting_depth`` is a CT901 at the
+    argument and UNKNOWN (matching it would recurse without bound)."""
+    limit = resources.limits.max_nesting_depth
+    if not pattern.known or not deeper_than(pattern.value, limit):
+        return pattern
+    message = (f"event_pattern nests deeper than {limit} levels (limit max_nesting_depth = "
+               f"{limit}; raise it in [tool.trailscan.limits])")
+    resources.problem(pattern.span, f"{message}; the pattern is not checked")
+    return Attr.unknown(pattern.span, message, pattern.name)
 
 
 def _state_enabled(value: Value) -> bool:
