@@ -3,8 +3,11 @@
 The decoder is built on PyYAML's *event* stream rather than its constructors: no Python
 object is ever constructed from a tag (so ``!!python/...`` cannot execute anything), the
 short-form intrinsic tags become their long form, and depth and alias expansion are
-counted as the events arrive, so hostile input is refused before it costs anything. The
-event loop is iterative, which keeps a deeply nested file from exhausting the C stack.
+counted as the events arrive, so hostile input is refused before it costs anything: an
+alias counts its uses (the ``max_yaml_aliases`` setting) and the characters and values it
+stands for (``max_alias_bytes``, which the loaders set from the ``max_string_bytes``
+setting: 900 aliases of a 4 MB scalar are 3.6 GB to whoever reads them). The event loop is
+iterative, which keeps a deeply nested file from exhausting the C stack.
 """
 
 from __future__ import annotations
@@ -177,6 +180,7 @@ class _Frame:
     start: Any
     pending_key: str | None = None
     pending_key_pos: Pos | None = None
+    size: int = 0  # characters (and nodes) of what it holds, aliases expanded
 
 
 @dataclass
@@ -184,9 +188,11 @@ class _Anchor:
     value: Any
     pos: Pos
     weight: int  # alias expansions this value stands for when it is reused
+    size: int = 0  # characters and nodes it stands for when it is reused
 
 
-def decode(text: str, *, max_aliases: int = 1000, max_depth: int = 200) -> Any:
+def decode(text: str, *, max_aliases: int = 1000, max_depth: int = 200,
+           max_alias_bytes: int = 64 * 1024 * 1024) -> Any:
     """Decode the first YAML/JSON document of ``text``.
 
     Returns ``PosDict``/``PosList``/scalars. Raises ``DecodeError`` for syntax errors,
@@ -208,7 +214,8 @@ def decode(text: str, *, max_aliases: int = 1000, max_depth: int = 200) -> Any:
         # YAML has no surrogate-pair escapes; JSON writes astral characters that way.
         text = _SURROGATE_PAIR.sub(_join_surrogates, text)
     try:
-        return _build(yaml.parse(text, Loader=_Loader), json_mode, max_aliases, max_depth)
+        return _build(yaml.parse(text, Loader=_Loader), json_mode, max_aliases, max_depth,
+                      max_alias_bytes)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -218,21 +225,30 @@ def decode(text: str, *, max_aliases: int = 1000, max_depth: int = 200) -> Any:
         raise DecodeError(f"YAML error: {exc}") from None
 
 
-def _build(events: Any, json_mode: bool, max_aliases: int, max_depth: int) -> Any:
+def _scalar_size(value: Any) -> int:
+    """What a scalar costs whoever reads it: its characters, plus one for the value (a
+    number or a boolean counts as a short word)."""
+    return 1 + (len(value) if isinstance(value, str) else 8)
+
+
+def _build(events: Any, json_mode: bool, max_aliases: int, max_depth: int,
+           max_alias_bytes: int) -> Any:
     stack: list[_Frame] = []
     anchors: dict[str, _Anchor] = {}
     # anchor name → alias weight accumulated inside it while it is being built
     open_anchors: list[tuple[str, int]] = []  # (anchor, expansions seen at its start)
     expansions = 0
+    alias_bytes = 0
     documents = 0
     result: Any = None
 
-    def attach(value: Any, pos: Pos, start: Any) -> None:
+    def attach(value: Any, pos: Pos, start: Any, size: int) -> None:
         nonlocal result
         if not stack:
             result = value
             return
         frame = stack[-1]
+        frame.size += size
         container = frame.container
         if isinstance(container, PosList):
             container.append(value)
@@ -292,7 +308,16 @@ def _build(events: Any, json_mode: bool, max_aliases: int, max_depth: int) -> An
                     event.start_mark.line + 1,
                     event.start_mark.column + 1,
                 )
-            attach(anchor.value, anchor.pos, event.start_mark)
+            alias_bytes += anchor.size
+            if alias_bytes > max_alias_bytes:
+                raise DecodeError(
+                    f"YAML aliases expand to more than {max_alias_bytes} characters and values "
+                    f"(limit max_string_bytes = {max_alias_bytes}; raise it in "
+                    "[tool.trailscan.limits])",
+                    event.start_mark.line + 1,
+                    event.start_mark.column + 1,
+                )
+            attach(anchor.value, anchor.pos, event.start_mark, anchor.size)
             continue
         if isinstance(event, yaml.ScalarEvent):
             pos = _pos(event.start_mark, event.end_mark)
@@ -308,9 +333,10 @@ def _build(events: Any, json_mode: bool, max_aliases: int, max_depth: int) -> An
                 value = event.value  # keys are text as written (``on`` is not True)
             else:
                 value = _scalar(event, json_mode)
+            size = _scalar_size(value)
             if event.anchor:
-                anchors[event.anchor] = _Anchor(value, pos, 0)
-            attach(value, pos, event.start_mark)
+                anchors[event.anchor] = _Anchor(value, pos, 0, size)
+            attach(value, pos, event.start_mark, size)
             continue
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             if len(stack) >= max_depth:
@@ -345,9 +371,10 @@ def _build(events: Any, json_mode: bool, max_aliases: int, max_depth: int) -> An
             value = frame.container
             if frame.tag is not None:
                 value = _short_form(frame.tag, value, pos, False)
+            size = frame.size + 1
             if name:
-                anchors[name] = _Anchor(value, pos, expansions - before)
-            attach(value, pos, frame.start)
+                anchors[name] = _Anchor(value, pos, expansions - before, size)
+            attach(value, pos, frame.start, size)
             continue
     return result
 

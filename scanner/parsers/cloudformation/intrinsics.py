@@ -5,6 +5,21 @@ known at deploy time (an import, an SSM parameter, the AZ list) becomes an
 ``UnknownValue`` whose reason names the function, so a policy can say *why* it cannot
 decide instead of guessing. Physical names and ARNs of resources whose name the template
 does not set are written with the symbolic ``${LogicalId}`` token of ``scanner.model``.
+
+Resolution is charged to the unit's evaluation budget (``scanner.limits.Budget``, one
+for all the templates of a unit): every intrinsic and container resolved, every element
+of a container built, every character of a string built (``Fn::Sub``, ``Fn::Join``,
+``Fn::Split``, ``Fn::ToJsonString``, an ARN), and a parameter, a physical name, a nested
+stack's output or a ``Mappings`` value handed out again is charged its whole size. Strings
+and lists are charged *before* they are built, so an over-budget one never is. Whatever
+can be shared is resolved once: parameters, names (a ``Ref`` to a bucket named by joining
+two ``Ref``s to another used to resolve the chain again, doubling per link), conditions,
+nested-stack outputs, and ``Fn::If`` branches (an unknown condition with equal branches
+used to resolve the chosen one twice, tripling per level). ``Mappings`` values are literal
+(CloudFormation accepts no function there), so entries cannot fan out. A charge over the
+budget makes the value UNKNOWN; the first crossing of each limit is a CT901 at the
+innermost intrinsic or container being resolved (at the resource, for a name or ARN asked
+for by the records).
 """
 
 from __future__ import annotations
@@ -15,7 +30,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner import arns
-from scanner.parsers.cloudformation.decode import PosDict, PosList
+from scanner.limits import Budget, BudgetExceeded
+from scanner.model import ParseProblem, Span
+from scanner.parsers.cloudformation.decode import Pos, PosDict, PosList
 from scanner.parsers.common import (
     Concatenation,
     UnknownValue,
@@ -43,6 +60,7 @@ class _NoValue:
 
 
 NO_VALUE = _NoValue()
+_PENDING = object()  # an Fn::If branch chosen by its condition, not resolved yet
 
 _ACCOUNT = arns.ACCOUNT
 _REGION = arns.REGION
@@ -125,9 +143,54 @@ class Resolver:
     prefix: str = ""  # "" for the top template, "Audit." inside nested stack Audit
     overrides: dict[str, Any] = field(default_factory=dict)
     stacks: dict[str, Resolver] = field(default_factory=dict)
+    # The unit's budget and problems (shared by the templates of one unit).
+    budget: Budget = field(default_factory=Budget)
+    problems: list[ParseProblem] = field(default_factory=list)
     _conditions: dict[str, Tri] = field(default_factory=dict)
     _busy: set[str] = field(default_factory=set)
     _params: dict[str, Any] = field(default_factory=dict)
+    _names: dict[str, Any] = field(default_factory=dict)
+    _outputs: dict[str, Any] = field(default_factory=dict)
+    _reported: set[Pos] = field(default_factory=set)  # where a problem was reported already
+    _level: int = 0  # calls open: the outermost one turns a budget hit into UNKNOWN
+
+    # -- the budget ---------------------------------------------------------------
+
+    def _over(self, exc: BudgetExceeded, pos: Pos | None) -> UnknownValue:
+        """The value being resolved is UNKNOWN; the first crossing of a limit is reported
+        at ``pos`` (the innermost container or intrinsic being resolved)."""
+        if exc.first:
+            exc.first = False
+            span = (Span(path=self.path, line=pos[0], column=pos[1], end_line=pos[2],
+                         end_column=pos[3]) if pos is not None else Span(path=self.path))
+            self.problems.append(ParseProblem(span=span, message=f"{exc.message}; the value is not checked"))
+        return UnknownValue(exc.message)
+
+    def _guarded(self, at: Pos | None, compute: Any, *args: Any) -> Any:
+        """``compute(*args)`` as an entry point: a budget hit becomes UNKNOWN here, reported
+        at ``at``, unless an enclosing call is open (it knows where it is)."""
+        self._level += 1
+        try:
+            return compute(*args)
+        except BudgetExceeded as exc:
+            if self._level > 1:
+                raise
+            return self._over(exc, at)
+        finally:
+            self._level -= 1
+
+    def report_once(self, pos: Pos, message: str) -> None:
+        """A CT901 at ``pos`` in this template, however often the value there is used."""
+        if pos not in self._reported:
+            self._reported.add(pos)
+            self.problems.append(ParseProblem(span=Span(
+                path=self.path, line=pos[0], column=pos[1], end_line=pos[2], end_column=pos[3]
+            ), message=message))
+
+    def _resource_pos(self, logical: str) -> Pos | None:
+        """Where a resource is written (its logical id): the line a name or ARN asked for
+        from outside any expression is reported at."""
+        return self.resources.key_pos.get(logical)
 
     # -- sections ---------------------------------------------------------------
 
@@ -155,15 +218,18 @@ class Resolver:
     # -- parameters and conditions ----------------------------------------------
 
     def parameter(self, name: str) -> Any:
-        if name not in self._params:
-            key = f"parameter:{name}"
-            if key in self._busy:
-                return UnknownValue(f"the Default of parameter {name} refers to itself")
-            self._busy.add(key)
-            try:
-                self._params[name] = self._parameter(name)
-            finally:
-                self._busy.discard(key)
+        if name in self._params:
+            value = self._params[name]
+            self.budget.charge_value(value)  # handed out again: its whole size
+            return value
+        key = f"parameter:{name}"
+        if key in self._busy:
+            return UnknownValue(f"the Default of parameter {name} refers to itself")
+        self._busy.add(key)
+        try:
+            self._params[name] = self._parameter(name)
+        finally:
+            self._busy.discard(key)
         return self._params[name]
 
     def _parameter(self, name: str) -> Any:
@@ -187,7 +253,9 @@ class Resolver:
         if kind == "CommaDelimitedList" or kind.startswith("List<"):
             if isinstance(value, list):
                 return value
-            return [part.strip() for part in _text(value).split(",")]
+            text = _text(value)
+            self.budget.charge_elements(text.count(",") + 1)
+            return [part.strip() for part in text.split(",")]
         if isinstance(value, list | dict):
             return value
         return with_target(_text(value), target_of(value))
@@ -217,6 +285,7 @@ class Resolver:
             return raw
         if not isinstance(raw, dict) or len(raw) != 1:
             return None
+        self.budget.step()
         (fn, arg) = next(iter(raw.items()))
         if fn == "Condition":
             return self.condition(arg) if isinstance(arg, str) else None
@@ -241,6 +310,10 @@ class Resolver:
 
     def exists(self, logical: str) -> Tri:
         """Whether a resource is created: its Condition decides (None: unknown)."""
+        truth = self._guarded(self._resource_pos(logical), self._exists, logical)
+        return None if isinstance(truth, UnknownValue) else truth  # type: ignore[no-any-return]
+
+    def _exists(self, logical: str) -> Tri:
         body = self.resources.get(logical)
         if not isinstance(body, PosDict):
             return False
@@ -253,6 +326,21 @@ class Resolver:
 
     def resolve(self, raw: Any) -> Any:
         """Fully resolve ``raw``; containers keep their positions, NoValue items go."""
+        if not isinstance(raw, dict | list):
+            return raw  # a scalar costs nothing (its container was charged for it)
+        self._level += 1
+        try:
+            self.budget.step()
+            return self._resolve(raw)
+        except BudgetExceeded as exc:
+            pos = raw.pos if isinstance(raw, PosDict | PosList) else None
+            if self._level > 1 and pos is None:
+                raise  # an enclosing call knows where this is
+            return self._over(exc, pos)
+        finally:
+            self._level -= 1
+
+    def _resolve(self, raw: Any) -> Any:
         fn = intrinsic_name(raw)
         if fn is not None:
             return self._call(fn, raw[fn])
@@ -265,6 +353,7 @@ class Resolver:
                 out[key] = resolved
                 out.key_pos[key] = raw.key_pos.get(key, raw.pos)
                 out.val_pos[key] = raw.val_pos.get(key, raw.pos)
+            self.budget.charge_elements(len(out))
             return out
         if isinstance(raw, PosList):
             items = PosList(raw.pos)
@@ -274,38 +363,53 @@ class Resolver:
                     continue
                 items.append(resolved)
                 items.item_pos.append(raw.item_pos[index] if index < len(raw.item_pos) else raw.pos)
+            self.budget.charge_elements(len(items))
             return items
         if isinstance(raw, dict):
-            return {
+            mapping = {
                 k: v for k, v in ((k, self.resolve(v)) for k, v in raw.items()) if v is not NO_VALUE
             }
+            self.budget.charge_elements(len(mapping))
+            return mapping
         if isinstance(raw, list):
-            return [v for v in (self.resolve(x) for x in raw) if v is not NO_VALUE]
+            values = [v for v in (self.resolve(x) for x in raw) if v is not NO_VALUE]
+            self.budget.charge_elements(len(values))
+            return values
         return raw
 
     def shallow(self, raw: Any) -> Any:
         """Resolve only the top: an ``Fn::If`` picks its branch (keeping the branch's
         positions), other functions are resolved fully, plain containers stay raw."""
+        at = raw.pos if isinstance(raw, PosDict | PosList) else None
+        return self._guarded(at, self._shallow, raw)
+
+    def _shallow(self, raw: Any) -> Any:
         fn = intrinsic_name(raw)
         if fn == "Fn::If":
-            branch = self._if_branch(raw[fn])
-            return branch if isinstance(branch, UnknownValue) else self.shallow(branch)
+            branch, _ = self._if_branch(raw[fn])
+            return branch if isinstance(branch, UnknownValue) else self._shallow(branch)
         if fn is not None:
             return self._call(fn, raw[fn])
         return raw
 
-    def _if_branch(self, arg: Any) -> Any:
+    def _if_branch(self, arg: Any) -> tuple[Any, Any]:
+        """(the branch as written, its value if it had to be resolved already, else
+        ``_PENDING``); the branch is an UnknownValue when none can be chosen."""
         if not isinstance(arg, list) or len(arg) != 3 or not isinstance(arg[0], str):
-            return UnknownValue("Fn::If needs [condition, value_if_true, value_if_false]")
+            unknown = UnknownValue("Fn::If needs [condition, value_if_true, value_if_false]")
+            return unknown, unknown
         truth = self.condition(arg[0])
         if truth is None:
+            # Both branches are resolved to compare them: the value is kept, so nested
+            # ``Fn::If``s with equal branches cost their size, not 3^depth.
             when_true, when_false = self.resolve(arg[1]), self.resolve(arg[2])
             if not first_unknown([when_true, when_false]) and _normal(when_true) == _normal(
                 when_false
             ):
-                return arg[1]
-            return UnknownValue(f"Fn::If: condition {arg[0]} cannot be evaluated statically")
-        return arg[1] if truth else arg[2]
+                return arg[1], when_true
+            unknown = UnknownValue(f"Fn::If: condition {arg[0]} cannot be evaluated statically")
+            return unknown, unknown
+        return (arg[1] if truth else arg[2]), _PENDING
 
     def _call(self, fn: str, arg: Any) -> Any:
         handler = _HANDLERS.get(fn)
@@ -348,7 +452,17 @@ class Resolver:
         return None
 
     def physical_name(self, logical: str) -> Any:
-        """The resource's name as written, or its ``${LogicalId}`` token."""
+        """The resource's name as written, or its ``${LogicalId}`` token; resolved once."""
+        if logical in self._names:
+            name = self._names[logical]
+            self.budget.charge_value(name)  # handed out again: its whole size
+            return name
+        name = self._physical_name(logical)
+        if f"name:{logical}" not in self._busy:  # not a value seen from inside its own cycle
+            self._names[logical] = name
+        return name
+
+    def _physical_name(self, logical: str) -> Any:
         prop = NAME_PROPERTY.get(self.resource_type(logical))
         props = self.properties(logical)
         if prop is None or prop not in props:
@@ -372,6 +486,9 @@ class Resolver:
         return _text(value)
 
     def get_att(self, logical: str, attribute: str) -> Any:
+        return self._guarded(self._resource_pos(logical), self._get_att, logical, attribute)
+
+    def _get_att(self, logical: str, attribute: str) -> Any:
         if logical not in self.resources:
             return UnknownValue(f"Fn::GetAtt on {logical!r}, which is not a resource")
         missing = self._not_created(logical)
@@ -390,8 +507,11 @@ class Resolver:
         if isinstance(name, UnknownValue):
             # the name unknown, the value is still this resource's: its token stands in
             shape = builder(self, logical, self.token(logical)) if target else ""
+            self.budget.charge_strings(len(shape))
             return with_target(name, target, shape)
-        return with_target(builder(self, logical, str(name)), target)
+        built = builder(self, logical, str(name))
+        self.budget.charge_strings(len(built) if isinstance(built, str) else 0)
+        return with_target(built, target)
 
     def _stack_output(self, logical: str, output: str) -> Any:
         child = self.stacks.get(logical)
@@ -399,11 +519,21 @@ class Resolver:
             return UnknownValue(
                 f"output {output} of nested stack {logical} (its template is not in the scan)"
             )
-        outputs = child.section("Outputs")
-        entry = outputs.get(output)
+        return child.output(output, logical)
+
+    def output(self, name: str, stack: str) -> Any:
+        """The value of this (nested) template's output ``name``; resolved once."""
+        if name in self._outputs:
+            value = self._outputs[name]
+            self.budget.charge_value(value)  # handed out again: its whole size
+            return value
+        entry = self.section("Outputs").get(name)
         if not isinstance(entry, PosDict) or "Value" not in entry:
-            return UnknownValue(f"nested stack {logical} has no output {output}")
-        return child.resolve(entry["Value"])
+            value = UnknownValue(f"nested stack {stack} has no output {name}")
+        else:
+            value = self.resolve(entry["Value"])
+        self._outputs[name] = value
+        return value
 
     # -- dependencies -----------------------------------------------------------
 
@@ -517,6 +647,7 @@ def _fn_sub(r: Resolver, arg: Any) -> Any:
             value = UnknownValue(f"Fn::Sub ${{{var}}} is not a string")
         parts.value(value, constant=var in _PSEUDO_CONSTANTS)
     parts.literal(template[position:])
+    r.budget.charge_strings(parts.size)  # before the string is built
     return parts.result()
 
 
@@ -546,6 +677,7 @@ def _fn_join(r: Resolver, arg: Any) -> Any:
         else:
             pseudo = intrinsic_name(item) == "Ref" and item["Ref"] in _PSEUDO_CONSTANTS
             parts.value(value, constant=pseudo)
+    r.budget.charge_strings(parts.size)  # before the string is built
     return parts.result()
 
 
@@ -574,7 +706,9 @@ def _fn_split(r: Resolver, arg: Any) -> Any:
         return UnknownValue(f"Fn::Split: {unknown.reason}")
     if not isinstance(delimiter, str) or not delimiter or isinstance(source, list | dict):
         return UnknownValue("Fn::Split needs a delimiter and a string")
-    return _text(source).split(delimiter)
+    text = _text(source)
+    r.budget.charge_elements(text.count(delimiter) + 1)  # before the list is built
+    return text.split(delimiter)
 
 
 def _fn_find_in_map(r: Resolver, arg: Any) -> Any:
@@ -592,12 +726,30 @@ def _fn_find_in_map(r: Resolver, arg: Any) -> Any:
         if len(arg) == 4 and isinstance(arg[3], dict) and "DefaultValue" in arg[3]:
             return r.resolve(arg[3]["DefaultValue"])
         return UnknownValue(f"Fn::FindInMap: no entry {'/'.join(names)} in Mappings")
-    return r.resolve(level)
+    return _mapping_value(r, level, names)
+
+
+def _mapping_value(r: Resolver, level: Any, names: list[str]) -> Any:
+    """A Mappings value is literal: a string or a list of strings (CloudFormation rejects
+    parameters, pseudo parameters and intrinsic functions there). Nothing in it is
+    resolved, so entries that name other entries cannot fan out."""
+    if isinstance(level, list) and all(not isinstance(item, dict | list) for item in level):
+        r.budget.charge_elements(len(level))
+        r.budget.charge_strings(sum(len(item) for item in level if isinstance(item, str)))
+        return list(level)
+    if isinstance(level, dict | list):
+        what = f"Mappings entry {'/'.join(names)} is not a string or a list of strings"
+        if isinstance(level, PosDict | PosList):
+            r.report_once(level.pos, f"{what} (CloudFormation rejects this template); "
+                          "Fn::FindInMap of it is UNKNOWN")
+        return UnknownValue(f"Fn::FindInMap: {what}")
+    r.budget.charge_value(level)  # one entry can be looked up any number of times
+    return level
 
 
 def _fn_if(r: Resolver, arg: Any) -> Any:
-    branch = r._if_branch(arg)
-    return branch if isinstance(branch, UnknownValue) else r.resolve(branch)
+    branch, value = r._if_branch(arg)
+    return r.resolve(branch) if value is _PENDING else value
 
 
 def _fn_base64(r: Resolver, arg: Any) -> Any:
@@ -616,7 +768,51 @@ def _fn_to_json(r: Resolver, arg: Any) -> Any:
     unknown = first_unknown(value)
     if unknown is not None:
         return UnknownValue(f"Fn::ToJsonString: {unknown.reason}")
+    r.budget.charge_strings(_json_length(value))  # before the string is built
     return json.dumps(value, separators=(",", ":"))
+
+
+# Characters ``json.dumps`` writes for each ASCII character it escapes, beyond the one.
+_JSON_ESCAPE_EXTRA = {'"': 1, "\\": 1, "\b": 1, "\f": 1, "\n": 1, "\r": 1, "\t": 1,
+                      **{chr(c): 5 for c in (*range(0x20), 0x7F) if chr(c) not in "\b\f\n\r\t"}}
+
+
+def _json_text_length(text: str) -> int:
+    """Characters of ``json.dumps(text)``: exact for ASCII text, an upper bound (12 per
+    character, a surrogate pair) otherwise; in linear time without building it."""
+    if not text.isascii():
+        return 12 * len(text) + 2
+    length = len(text) + 2 + text.count('"') + text.count("\\")
+    if text.isprintable():
+        return length
+    return length + sum(extra * text.count(char) for char, extra in _JSON_ESCAPE_EXTRA.items()
+                        if char not in '"\\')
+
+
+def _json_length(value: Any) -> int:
+    """An upper bound of ``len(json.dumps(value, separators=(",", ":")))`` (exact for ASCII
+    text), walked iteratively so a large value is charged before it is serialised."""
+    total = 0
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            total += _json_text_length(node)
+        elif isinstance(node, dict):
+            total += 1 + 2 * len(node) if node else 2  # braces, colons and commas
+            for key, item in node.items():
+                total += _json_text_length(str(key))
+                stack.append(item)
+        elif isinstance(node, list | tuple):
+            total += 1 + len(node) if node else 2  # brackets and commas
+            stack.extend(node)
+        elif isinstance(node, bool) or node is None:
+            total += 5 if node is False else 4  # false, true, null
+        elif isinstance(node, float):
+            total += len(json.dumps(node))  # a number's text is short: built to be measured
+        else:
+            total += len(str(node))
+    return total
 
 
 def _fn_import(r: Resolver, arg: Any) -> Any:

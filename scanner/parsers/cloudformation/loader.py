@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scanner.limits import Limits
+from scanner.limits import Budget, Limits
 from scanner.model import Model, ParseProblem, Span, Unit
 from scanner.parsers.cloudformation.decode import DecodeError, PosDict, decode
 from scanner.parsers.cloudformation.intrinsics import NO_VALUE, Resolver
@@ -61,7 +61,8 @@ def _sniff_bytes(path: Path) -> bool:
 
 
 def _decode(text: str, limits: Limits) -> Any:
-    return decode(text, max_aliases=limits.max_yaml_aliases, max_depth=limits.max_nesting_depth)
+    return decode(text, max_aliases=limits.max_yaml_aliases, max_depth=limits.max_nesting_depth,
+                  max_alias_bytes=limits.max_string_bytes)
 
 
 def read_parameter_files(
@@ -119,6 +120,10 @@ class _Unit:
     files: list[str] = field(default_factory=list)
     resolvers: list[Resolver] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
+    budget: Budget = field(default_factory=Budget)
+    # Nested templates decoded once per unit (a template nested many times is read once).
+    documents: dict[Path, Any] = field(default_factory=dict)
+    refused: set[ParseProblem] = field(default_factory=set)
 
 
 def _load_nested(unit: _Unit, parent: Resolver, parent_file: Path, chain: tuple[Path, ...]) -> None:
@@ -170,16 +175,18 @@ def _load_nested(unit: _Unit, parent: Resolver, parent_file: Path, chain: tuple[
             params = {}
         overrides = {str(k): v for k, v in params.items() if v is not NO_VALUE}
         child = _load_file(
-            unit, target, parent.prefix + logical + ".", overrides, chain + (target,)
+            unit, target, parent.prefix + logical + ".", overrides, chain + (target,), span
         )
         if child is not None:
             parent.stacks[logical] = child
 
 
-def _load_file(
-    unit: _Unit, path: Path, prefix: str, overrides: dict[str, Any], chain: tuple[Path, ...]
-) -> Resolver | None:
-    where = relpath(path, unit.root)
+def _read_nested(unit: _Unit, path: Path, where: str) -> PosDict | None:
+    """A nested template's document, decoded once per unit; None (reported once) when it
+    cannot be read or is not a template."""
+    if path in unit.documents:
+        return unit.documents[path]  # type: ignore[no-any-return]
+    unit.documents[path] = None
     text, why = read_text(path, unit.limits.max_file_bytes)
     if text is None:
         unit.problems.append(ParseProblem(span=Span(path=where), message=why))
@@ -201,9 +208,35 @@ def _load_file(
             )
         )
         return None
+    unit.documents[path] = doc
+    return doc  # type: ignore[no-any-return]
+
+
+def _load_file(
+    unit: _Unit, path: Path, prefix: str, overrides: dict[str, Any], chain: tuple[Path, ...],
+    span: Span,
+) -> Resolver | None:
+    where = relpath(path, unit.root)
+    doc = _read_nested(unit, path, where)
+    if doc is None:
+        return None
+    resources = doc.get("Resources")
+    # Every nested stack costs its resources: a template nesting the same one many times
+    # (at every level) is cut once the unit's instances reach the budget.
+    if not unit.budget.try_instances(1 + (len(resources) if isinstance(resources, PosDict) else 0)):
+        logical = prefix.rstrip(".").rsplit(".", 1)[-1]
+        message = unit.budget.instances_message(
+            f"nested stack {logical} would bring the unit to more than "
+            f"{unit.limits.max_unit_instances} instances")
+        problem = ParseProblem(span=span, message=f"{message}; the nested stack is not checked")
+        if problem not in unit.refused:  # once per TemplateURL, however often it is nested
+            unit.refused.add(problem)
+            unit.problems.append(problem)
+        return None
     if where not in unit.files:
         unit.files.append(where)
-    resolver = Resolver(path=where, template=doc, prefix=prefix, overrides=overrides)
+    resolver = Resolver(path=where, template=doc, prefix=prefix, overrides=overrides,
+                        budget=unit.budget, problems=unit.problems)
     unit.resolvers.append(resolver)
     _load_nested(unit, resolver, path, chain)
     return resolver
@@ -269,9 +302,12 @@ def _build_unit(
     limits: Limits,
     problems: list[ParseProblem],
 ) -> Model:
-    unit = _Unit(root=root, limits=limits, problems=problems)
+    unit = _Unit(root=root, limits=limits, problems=problems, budget=Budget(limits))
     unit.files.append(where)
-    resolver = Resolver(path=where, template=doc, overrides=overrides)
+    resources = doc.get("Resources")
+    unit.budget.add_instances(len(resources) if isinstance(resources, PosDict) else 0)
+    resolver = Resolver(path=where, template=doc, overrides=overrides, budget=unit.budget,
+                        problems=unit.problems)
     unit.resolvers.append(resolver)
     _load_nested(unit, resolver, path, (path.resolve(),))
     final_unit = Unit(id=where, format="cloudformation", files=tuple(unit.files))

@@ -62,7 +62,8 @@ def nested_stacks(text: str, limits: Limits) -> NestedStacks:
     if not may_nest_stacks(text):
         return NestedStacks()
     try:
-        doc = decode(text, max_aliases=limits.max_yaml_aliases, max_depth=limits.max_nesting_depth)
+        doc = decode(text, max_aliases=limits.max_yaml_aliases, max_depth=limits.max_nesting_depth,
+                     max_alias_bytes=limits.max_string_bytes)
     except DecodeError as exc:
         return NestedStacks(error=exc.message)
     except RecursionError:

@@ -3,12 +3,12 @@ and targets."""
 
 from __future__ import annotations
 
-from scanner.model import Attr, EventRule
+from scanner.model import Attr, EventRule, ParseProblem
 from scanner.parsers.cloudformation.intrinsics import NO_VALUE
 from scanner.parsers.cloudformation.records.record import record_fields
 from scanner.parsers.cloudformation.records.resource import Resource, Scope
 from scanner.parsers.cloudformation.values import Unresolved, to_str
-from scanner.parsers.common import UnknownValue, first_unknown
+from scanner.parsers.common import UnknownValue, deeper_than, first_unknown
 
 KIND = "AWS::Events::Rule"
 
@@ -39,9 +39,16 @@ def _pattern(scope: Scope, res: Resource) -> Attr[dict]:
     unknown = first_unknown(value)
     if unknown is not None:
         return Attr.unknown(span, f"{key}: {unknown.reason}", key)
-    if isinstance(value, dict):
-        return Attr.explicit(value, span, key)
-    return Attr.unknown(span, f"{key} is not an object", key)
+    if not isinstance(value, dict):
+        return Attr.unknown(span, f"{key} is not an object", key)
+    limit = res.resolver.budget.limits.max_nesting_depth
+    if deeper_than(value, limit):
+        # Matching it would recurse without bound: a CT901 here, where it is decoded.
+        message = (f"{key} nests deeper than {limit} levels (limit max_nesting_depth = {limit}; "
+                   "raise it in [tool.trailscan.limits])")
+        scope.problems.append(ParseProblem(span=span, message=f"{message}; the pattern is not checked"))
+        return Attr.unknown(span, message, key)
+    return Attr.explicit(value, span, key)
 
 
 def _enabled(scope: Scope, res: Resource) -> Attr[bool]:
