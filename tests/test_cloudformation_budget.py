@@ -355,7 +355,7 @@ def test_nested_stack_fanout_is_refused_once_per_template_url(tmp_path: Path) ->
 
 
 # ---------------------------------------------------------------------------
-# YAML aliases and patterns nested too deeply
+# YAML aliases and JSON text nested too deeply
 # ---------------------------------------------------------------------------
 
 
@@ -381,6 +381,23 @@ def test_alias_expansion_is_limited_by_the_max_string_bytes_setting(tmp_path: Pa
     [(line, message)] = [(p.span.line, p.message) for p in model.problems]
     assert line == 54 and "max_string_bytes = 50000" in message
     assert decode(alias_bomb(10, 1000), max_alias_bytes=50_000)["Metadata"]["Notes"][10] == "q" * 1000
+
+
+def test_json_text_nested_too_deeply_is_a_ct901_not_a_lost_template(tmp_path: Path) -> None:
+    deep = "[" * 50_000 + "]" * 50_000
+    model = load(tmp_path, HEAD + "Resources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n"
+                 "    Properties:\n      S3BucketName: logs\n      IsLogging: true\n"
+                 f"  Rule:\n    Type: AWS::Events::Rule\n    Properties:\n      EventPattern: '{deep}'\n"
+                 "  Logs:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: logs\n"
+                 "  Policy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: logs\n"
+                 f"      PolicyDocument: '{deep}'\n")
+    assert sorted((p.span.line, p.message) for p in model.problems) == [
+        (11, "EventPattern is JSON nested too deeply to decode; it is not checked"),
+        (20, "the policy document is JSON nested too deeply to decode; it is not checked"),
+    ]
+    assert len(model.trails) == 1
+    (rule,) = model.event_rules
+    assert rule.pattern.origin is Origin.UNKNOWN
 
 
 def test_event_pattern_deeper_than_max_nesting_depth_is_a_ct901(tmp_path: Path) -> None:

@@ -484,6 +484,9 @@ def policy_document_from_json(
         except ValueError as exc:
             reason = unknown_reason or f"policy is not valid JSON: {exc}"
             return PolicyDocument(statements=(), span=span, unknown=reason)
+        except RecursionError:
+            reason = unknown_reason or "policy is JSON nested too deeply to decode"
+            return PolicyDocument(statements=(), span=span, unknown=reason)
     if not isinstance(doc, dict):
         reason = unknown_reason or "policy document is not a JSON object"
         return PolicyDocument(statements=(), span=span, unknown=reason)

@@ -174,6 +174,13 @@ class Values:
     def policy(self, raw: Any, span: Span) -> PolicyDocument:
         """An IAM document with one span per statement."""
         value = self.r.shallow(raw)
+        if isinstance(value, str):
+            try:
+                json.loads(value)
+            except RecursionError:
+                return policy_document_from_json(self._too_deep(span, "the policy document"), span)
+            except ValueError:
+                pass  # the document's reason says why
         if isinstance(value, UnknownValue) or isinstance(value, str):
             return policy_document_from_json(value, span)
         if not isinstance(value, dict):
@@ -214,4 +221,14 @@ class Values:
                 value = json.loads(value)
             except ValueError as exc:
                 return UnknownValue(f"{key} is not valid JSON: {exc}")
+            except RecursionError:
+                return self._too_deep(self.key_span(mapping, key), key)
         return value
+
+    def _too_deep(self, span: Span, what: str) -> UnknownValue:
+        """JSON text nested deeper than the decoder can go: a CT901 (a limit was hit),
+        never the loss of the whole template."""
+        message = f"{what} is JSON nested too deeply to decode"
+        if self.problems is not None:
+            self.problems.append(ParseProblem(span=span, message=f"{message}; it is not checked"))
+        return UnknownValue(message)
