@@ -359,6 +359,124 @@ def _iam_wildcards(root: Path) -> None:
     (_bad(root) / "iam_wildcards.yaml").write_text(iam_wildcards_template())
 
 
+# ---------------------------------------------------------------------------
+# The evaluation budget (CloudFormation): inputs of a few kilobytes or megabytes whose
+# values would take gigabytes or 2^40 steps. Each generator states the line the CT901 is
+# expected at, computed from what it writes.
+# ---------------------------------------------------------------------------
+
+_BUDGET_HEAD = (
+    'AWSTemplateFormatVersion: "2010-09-09"\n'
+    "Resources:\n"
+    "  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n"
+    "      S3BucketName: !Ref Logs\n      IsLogging: true\n"
+    "      EnableLogFileValidation: false\n"
+    "  Logs:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: audit-logs\n"
+)
+_BUDGET_HEAD_LINES = _BUDGET_HEAD.count("\n")
+
+# A 1,000,000-character parameter Default joined 5,000 times into a bucket name: 5 GB
+# handed out. Each reuse is charged whole; max_string_bytes (64 MiB) is crossed at the
+# 68th reuse, i.e. the 69th reference (the other strings of the unit are far below 1 MB),
+# so the join is never built. (Referenced from a bucket policy instead, the 64 MiB that fit
+# the budget reach the IAM analysis, which walks them character by character: minutes.)
+PARAM_BYTES = 1_000_000
+PARAM_REFS = 5_000
+PARAM_REF_LINE = _BUDGET_HEAD_LINES + 4 + 7 + 69  # parameter, bucket lines, 69th item
+
+
+def param_repeated_template() -> str:
+    head = _BUDGET_HEAD.replace(
+        "Resources:\n",
+        "Parameters:\n  Big:\n    Type: String\n    Default: " + "p" * PARAM_BYTES + "\n"
+        "Resources:\n",
+    )
+    joined = (
+        "  Joined:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName:\n"
+        "        Fn::Join:\n          - \"\"\n          -\n"
+    )
+    return head + joined + "            - !Ref Big\n" * PARAM_REFS
+
+
+def _param_repeated(root: Path) -> None:
+    (_bad(root) / "param_repeated.yaml").write_text(param_repeated_template())
+
+
+# 900 aliases of a 4 MiB scalar: 3.6 GiB to whoever reads the document. The 16th alias
+# crosses max_string_bytes (16 x (4 MiB + 1) > 64 MiB); the decoder refuses the document.
+ALIAS_SCALAR_BYTES = 4 * 1024 * 1024
+ALIAS_LINE = _BUDGET_HEAD_LINES + 3 + 16
+
+
+def alias_bomb_template(aliases: int = 900, scalar: int = ALIAS_SCALAR_BYTES) -> str:
+    return (_BUDGET_HEAD + "Metadata:\n  Notes:\n    - &big " + "q" * scalar + "\n"
+            + "    - *big\n" * aliases)
+
+
+def _alias_bomb(root: Path) -> None:
+    (_bad(root) / "alias_bomb.yaml").write_text(alias_bomb_template())
+
+
+# A parent nesting the same 1,000-resource child 25 times: 25,025 instances. The unit
+# takes 19 children (2 + 25 + 19 x 1,001 <= 20,000, max_unit_instances); the other six
+# nested stacks are each a CT901 at their TemplateURL, and are not loaded.
+FANOUT_STACKS = 25
+FANOUT_CHILD_RESOURCES = 1_000
+FANOUT_FIRST_REFUSED = 19
+
+
+def fanout_url_line(index: int) -> int:
+    return _BUDGET_HEAD_LINES + 4 * index + 4
+
+
+def _nested_fanout(root: Path) -> None:
+    bad = _bad(root)
+    child = ['AWSTemplateFormatVersion: "2010-09-09"\nResources:\n']
+    child.extend(f"  B{i}:\n    Type: AWS::S3::Bucket\n" for i in range(FANOUT_CHILD_RESOURCES))
+    (bad / "fanout_child.yaml").write_text("".join(child))
+    parent = [_BUDGET_HEAD]
+    parent.extend(f"  Stack{i}:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n"
+                  "      TemplateURL: ./fanout_child.yaml\n" for i in range(FANOUT_STACKS))
+    (bad / "fanout.yaml").write_text("".join(parent))
+
+
+# Fn::If nested 15 deep, both branches equal and the condition unknown (a parameter
+# without a value): 885 KB. Comparing the branches and then resolving the chosen one again
+# cost 3^15 resolutions and ran into max_values; each branch is now resolved once.
+IF_DEPTH = 15
+
+
+def nested_if_template(depth: int = IF_DEPTH) -> str:
+    expr = "abcdefgh"
+    for _ in range(depth):
+        expr = f"{{'Fn::If': [Unknown, {expr}, {expr}]}}"
+    return (_BUDGET_HEAD.replace("Resources:\n", "Parameters:\n  Env:\n    Type: String\n"
+                                 "Conditions:\n  Unknown: !Equals [!Ref Env, prod]\nResources:\n")
+            .replace("BucketName: audit-logs", "BucketName: " + expr))
+
+
+def _nested_if(root: Path) -> None:
+    (_bad(root) / "nested_if.yaml").write_text(nested_if_template())
+
+
+# An EventPattern and a PolicyDocument written as JSON strings nested 100,000 deep: the
+# JSON decoder runs out of stack. Each is a CT901 at its property (the whole template used
+# to be lost with "expressions nest too deeply"); the trail is checked.
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+DEEP_POLICY_LINE = _BUDGET_HEAD_LINES + 5
+DEEP_PATTERN_LINE = _BUDGET_HEAD_LINES + 9
+
+
+def _deep_json_strings(root: Path) -> None:
+    (_bad(root) / "deep_strings.yaml").write_text(
+        _BUDGET_HEAD
+        + "  Policy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref Logs\n"
+        + f"      PolicyDocument: '{DEEP_JSON}'\n"
+        + "  Rule:\n    Type: AWS::Events::Rule\n    Properties:\n"
+        + f"      EventPattern: '{DEEP_JSON}'\n"
+    )
+
+
 # A file name and a logical id that carry ESC (colour, OSC 8 hyperlink), CR and LF.
 HOSTILE_FILE_NAME = "evil\x1b[2J\nname.yaml"
 HOSTILE_TEMPLATE = (
@@ -534,6 +652,31 @@ CASES: tuple[Case, ...] = (
          scanned=("bad/cycle_a.yaml",)),
     Case("cfn_11mb_yaml", "an 11 MB template named plain .yaml (generated)", _eleven_mb_yaml,
          (Expected("bad/big.yaml", None, "max_file_bytes"),), tags=("cli",)),
+    # --- the evaluation budget (CloudFormation) ---------------------------------------
+    Case("cfn_join_doubling", "BucketNames built by doubling Fn::Join over Refs, 40 links",
+         _copy("cfn_join_doubling.yaml", "join_doubling.yaml"),
+         (Expected("bad/join_doubling.yaml", 100, "max_string_bytes"),)),
+    Case("cfn_sub_doubling", "Fn::Sub nested 30 deep, each doubling the one inside",
+         _copy("cfn_sub_doubling.yaml", "sub_doubling.yaml"),
+         (Expected("bad/sub_doubling.yaml", 37, "max_string_bytes"),)),
+    Case("cfn_findinmap_fanout", "Mappings entries joining two Fn::FindInMap of the one before, 40 deep",
+         _copy("cfn_findinmap_fanout.yaml", "findinmap.yaml"),
+         (Expected("bad/findinmap.yaml", 86, "Mappings entry Names/K39/Name is not a string"),)),
+    Case("cfn_param_repeated", "a 1 MB parameter Default joined 5,000 times (generated)",
+         _param_repeated, (Expected("bad/param_repeated.yaml", PARAM_REF_LINE, "max_string_bytes"),)),
+    Case("cfn_alias_bomb_4mb", "900 YAML aliases of a 4 MiB scalar (generated)", _alias_bomb,
+         (Expected("bad/alias_bomb.yaml", ALIAS_LINE, "max_string_bytes"),), tags=("cli",)),
+    Case("cfn_nested_stack_fanout", "one 1,000-resource child nested 25 times (generated)",
+         _nested_fanout,
+         tuple(Expected("bad/fanout.yaml", fanout_url_line(i), "max_unit_instances")
+               for i in range(FANOUT_FIRST_REFUSED, FANOUT_STACKS)),
+         scanned=("bad/fanout_child.yaml",)),
+    Case("cfn_nested_if_equal_branches", "Fn::If nested 15 deep with equal branches (generated)",
+         _nested_if, (), clean=True, scanned=("bad/nested_if.yaml",)),
+    Case("cfn_deep_json_strings", "an EventPattern and a PolicyDocument as JSON strings 100,000 deep",
+         _deep_json_strings,
+         (Expected("bad/deep_strings.yaml", DEEP_POLICY_LINE, "nested too deeply"),
+          Expected("bad/deep_strings.yaml", DEEP_PATTERN_LINE, "nested too deeply"))),
 )
 
 
