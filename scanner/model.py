@@ -92,7 +92,9 @@ class Attr(Generic[T]):
     value: T | None
     origin: Origin
     span: Span
-    # Why the value is UNKNOWN (``var.x has no default``); empty otherwise.
+    # Why the value is UNKNOWN (``var.x has no default``). For an EXPLICIT value whose
+    # unresolved parts are written as ``${...}`` tokens (an event pattern with one
+    # computed value), what those parts are; empty otherwise.
     reason: str = ""
     # The attribute's name as the source spells it (``enable_log_file_validation`` /
     # ``EnableLogFileValidation``), written or not, so messages never guess the format.

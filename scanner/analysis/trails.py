@@ -227,6 +227,10 @@ def _advanced_management(selector: AdvancedEventSelector) -> tuple[Tri, Tri, Tri
         name = f.field.strip().lower()
         if name in ("eventcategory", "readonly"):
             continue
+        if not name:
+            # A field whose name is unresolved may narrow the selector or may not.
+            full = all_of((full, None))
+            continue
         if name == "eventsource" and f.not_equals and not (
             f.equals or f.starts_with or f.ends_with or f.not_starts_with or f.not_ends_with
         ):
@@ -267,18 +271,50 @@ def management_coverage(trail: Trail) -> ManagementCoverage:
     if unknown:
         return ManagementCoverage(None, None, None, None, reason=unknown)
     advanced = _advanced(trail)
+    if advanced and all(s.maybe for s in advanced):
+        # ``dynamic`` blocks over an unknown collection: there may be no advanced selector
+        # at all (then the classic ones, or the default, apply), so only an answer that
+        # holds both ways is definite.
+        some = _advanced_management_coverage(advanced)
+        none = _classic_management_coverage(trail)
+        return _either(some, none)
     if advanced:
-        parts = [_advanced_management(s) for s in advanced]
-        excluded = sorted({src for r, w, _, ex in parts if any_of((r, w)) is not False for src in ex})
-        read = any_of(r for r, _, _, _ in parts)
-        write = any_of(w for _, w, _, _ in parts)
-        read_all = any_of(all_of((r, full)) for r, _, full, _ in parts)
-        write_all = any_of(all_of((w, full)) for _, w, full, _ in parts)
-        reason = "; ".join(s.unknown for s in advanced if s.unknown) or (
-            "an advanced event selector may not exist (dynamic block)" if any(s.maybe for s in advanced)
-            else ""
-        )
-        return ManagementCoverage(read, write, read_all, write_all, tuple(excluded), reason)
+        return _advanced_management_coverage(advanced)
+    return _classic_management_coverage(trail)
+
+
+def _same(a: Tri, b: Tri) -> Tri:
+    return a if a == b else None
+
+
+def _either(some: ManagementCoverage, none: ManagementCoverage) -> ManagementCoverage:
+    """The coverage when it is not known which of two configurations applies."""
+    reason = "; ".join(r for r in dict.fromkeys((some.reason, none.reason)) if r)
+    return ManagementCoverage(
+        read=_same(some.read, none.read),
+        write=_same(some.write, none.write),
+        read_all=_same(some.read_all, none.read_all),
+        write_all=_same(some.write_all, none.write_all),
+        excluded=tuple(sorted({*some.excluded, *none.excluded})),
+        reason=reason or "an advanced event selector may not exist (dynamic block)",
+    )
+
+
+def _advanced_management_coverage(advanced: tuple[AdvancedEventSelector, ...]) -> ManagementCoverage:
+    parts = [_advanced_management(s) for s in advanced]
+    excluded = sorted({src for r, w, _, ex in parts if any_of((r, w)) is not False for src in ex})
+    read = any_of(r for r, _, _, _ in parts)
+    write = any_of(w for _, w, _, _ in parts)
+    read_all = any_of(all_of((r, full)) for r, _, full, _ in parts)
+    write_all = any_of(all_of((w, full)) for _, w, full, _ in parts)
+    reason = "; ".join(s.unknown for s in advanced if s.unknown) or (
+        "an advanced event selector may not exist (dynamic block)" if any(s.maybe for s in advanced)
+        else ""
+    )
+    return ManagementCoverage(read, write, read_all, write_all, tuple(excluded), reason)
+
+
+def _classic_management_coverage(trail: Trail) -> ManagementCoverage:
     classic = _classic(trail)
     if not classic:
         return _ALL
@@ -395,16 +431,18 @@ def _advanced_s3(selector: AdvancedEventSelector) -> tuple[Tri, Tri, list[str]]:
         is_s3 = all(S3_OBJECT.lower() in _lower(f.equals) for f in types)
     selected = all_of((category, is_s3))
     read, write = _read_only_split(selector)
-    narrowing = [
-        f for f in selector.field_selectors
+    others = [
+        f.field.strip().lower() for f in selector.field_selectors
         if f.field.strip().lower() not in ("eventcategory", "resources.type", "readonly")
     ]
+    narrowing = [name for name in others if name]
     uncertain = selector.maybe or bool(selector.unknown)
     if narrowing:
         partial = [selector.name or "advanced event selector"] if selected is not False else []
         full: Tri = False
     else:
-        partial, full = [], True
+        # A field whose name is unresolved may narrow the selector or may not.
+        partial, full = [], (None if others else True)
     read = _maybe(all_of((selected, read, full)), uncertain)
     write = _maybe(all_of((selected, write, full)), uncertain)
     return read, write, partial
@@ -416,15 +454,39 @@ def s3_data_coverage(trail: Trail) -> S3DataCoverage:
     if unknown:
         return S3DataCoverage(None, None, reason=unknown)
     advanced = _advanced(trail)
-    if advanced:
-        parts = [_advanced_s3(s) for s in advanced]
-        reason = "; ".join(s.unknown for s in advanced if s.unknown)
-    else:
-        classic = _classic(trail)
-        parts = [_classic_s3(s) for s in classic]
-        reason = "; ".join(
-            "an event selector may not exist (dynamic block)" for s in classic if s.maybe
+    if advanced and all(s.maybe for s in advanced):
+        # As for management events: the dynamic blocks may make no selector at all.
+        some, none = _advanced_s3_coverage(advanced), _classic_s3_coverage(trail)
+        reason = "; ".join(r for r in dict.fromkeys((some.reason, none.reason)) if r)
+        return S3DataCoverage(
+            _same(some.read, none.read), _same(some.write, none.write),
+            tuple(sorted({*some.partial, *none.partial})),
+            reason or "an advanced event selector may not exist (dynamic block)",
         )
+    if advanced:
+        return _advanced_s3_coverage(advanced)
+    return _classic_s3_coverage(trail)
+
+
+def _advanced_s3_coverage(advanced: tuple[AdvancedEventSelector, ...]) -> S3DataCoverage:
+    parts = [_advanced_s3(s) for s in advanced]
+    reason = "; ".join(s.unknown for s in advanced if s.unknown) or (
+        "an advanced event selector may not exist (dynamic block)" if any(s.maybe for s in advanced)
+        else ""
+    )
+    return _s3_union(parts, reason)
+
+
+def _classic_s3_coverage(trail: Trail) -> S3DataCoverage:
+    classic = _classic(trail)
+    parts = [_classic_s3(s) for s in classic]
+    reason = "; ".join(
+        "an event selector may not exist (dynamic block)" for s in classic if s.maybe
+    )
+    return _s3_union(parts, reason)
+
+
+def _s3_union(parts: list[tuple[Tri, Tri, list[str]]], reason: str) -> S3DataCoverage:
     read = any_of(r for r, _, _ in parts)
     write = any_of(w for _, w, _ in parts)
     partial = tuple(sorted({p for _, _, ps in parts for p in ps}))

@@ -296,6 +296,38 @@ def first_unknown(value: object) -> UnknownValue | None:
     return None
 
 
+# The token an unresolved part of a data value is written as when the rest of the value
+# is still worth reading (``scanner.model``, "Symbolic values"): analyses compare tokens
+# literally, so an unresolved leaf decides nothing, while the known parts still decide.
+UNRESOLVED_TOKEN = "${unresolved}"
+
+
+def with_unknowns_as_tokens(value: object, reasons: list[str], depth: int = 0) -> object:
+    """A copy of JSON-like ``value`` whose unresolved leaves are ``${...}`` tokens: the
+    symbolic shape when there is one, the referenced record's token (``${aws_x.y}``), else
+    ``${unresolved}``. Each leaf's reason is appended to ``reasons``.
+
+    An EventBridge pattern with one computed value (``policyId = [aws_organizations_policy
+    .x.id]``) keeps its known fields that way, so they can still exclude an event.
+    """
+    if isinstance(value, UnknownValue):
+        reasons.append(value.reason)
+        if value.shape:
+            return value.shape
+        return "${" + value.target + "}" if value.target else UNRESOLVED_TOKEN
+    if isinstance(value, Opaque):
+        reasons.append(f"{value.describe()} cannot be used as a plain value")
+        return UNRESOLVED_TOKEN
+    if depth > 200:  # deeper than any decoder lets through; never exhaust the stack
+        reasons.append("the value nests too deeply")
+        return UNRESOLVED_TOKEN
+    if isinstance(value, dict):
+        return {str(k): with_unknowns_as_tokens(v, reasons, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [with_unknowns_as_tokens(v, reasons, depth + 1) for v in value]
+    return value
+
+
 class SpannedDict(dict):  # type: ignore[type-arg]
     """A mapping that remembers where it was written, so a statement keeps its line."""
 

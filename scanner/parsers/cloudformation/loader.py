@@ -35,6 +35,12 @@ def looks_like_template(text: str) -> bool:
     return bool(_RESOURCES.search(text)) and bool(_TYPE.search(text))
 
 
+# The only AWSTemplateFormatVersion CloudFormation accepts. Other tools reuse the key with
+# their own values (org-formation's ``2010-09-09-OC`` organization files): such a file
+# without typed resources is theirs, not a broken template.
+TEMPLATE_FORMAT_VERSION = "2010-09-09"
+
+
 def _classify(doc: Any) -> str | None:
     """``template``, ``claims`` (says it is one but has no typed resources) or None."""
     if not isinstance(doc, PosDict):
@@ -46,7 +52,8 @@ def _classify(doc: Any) -> str | None:
         return "template"
     transform = doc.get("Transform")
     transforms = transform if isinstance(transform, list) else [transform]
-    if "AWSTemplateFormatVersion" in doc or any(
+    version = doc.get("AWSTemplateFormatVersion", None)
+    if (version is not None and str(version).strip() == TEMPLATE_FORMAT_VERSION) or any(
         isinstance(t, str) and t.startswith("AWS::Serverless") for t in transforms
     ):
         return "template" if isinstance(resources, PosDict) else "claims"
