@@ -353,6 +353,27 @@ class Trail(Record):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class EventDataStore(Record):
+    """A CloudTrail Lake event data store (``aws_cloudtrail_event_data_store`` /
+    ``AWS::CloudTrail::EventDataStore``): it records CloudTrail events selected by advanced
+    event selectors into a queryable store instead of delivering log files, so it counts
+    where it records the same events as a trail (account coverage, global service events,
+    S3 data events) and has its own encryption (CT009)."""
+
+    name: Attr[str]
+    is_multi_region: Attr[bool]  # default True
+    is_organization: Attr[bool]  # default False
+    # Whether it ingests live events (TF: ``suspend`` not true; CFN: ``IngestionEnabled``,
+    # default True).
+    ingestion_enabled: Attr[bool]
+    # DEFAULT () when absent: the store then records all management events, read and write.
+    advanced_event_selectors: Attr[tuple[AdvancedEventSelector, ...]]
+    kms_key_id: Attr[str]  # DEFAULT None: encrypted with a key CloudTrail owns
+    retention_days: Attr[int]  # default 2557 days (seven years)
+    termination_protection: Attr[bool]  # default True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LifecycleTransition:
     storage_class: str
     days: Attr[int]
@@ -511,6 +532,7 @@ class Model:
     account: str = "default"
     units: tuple[Unit, ...] = ()
     trails: tuple[Trail, ...] = ()
+    event_data_stores: tuple[EventDataStore, ...] = ()
     buckets: tuple[Bucket, ...] = ()
     account_public_access_blocks: tuple[AccountPublicAccessBlock, ...] = ()
     kms_keys: tuple[KmsKey, ...] = ()
@@ -531,6 +553,7 @@ class Model:
         """Every record, in a stable order."""
         return (
             *self.trails,
+            *self.event_data_stores,
             *self.buckets,
             *self.account_public_access_blocks,
             *self.kms_keys,
@@ -562,6 +585,7 @@ class Model:
             account=account,
             units=tuple(sorted(cat("units"), key=lambda u: u.id)),
             trails=cat("trails"),
+            event_data_stores=cat("event_data_stores"),
             buckets=cat("buckets"),
             account_public_access_blocks=cat("account_public_access_blocks"),
             kms_keys=cat("kms_keys"),

@@ -7,6 +7,7 @@ from scanner.parsers.cloudformation.intrinsics import Resolver
 from scanner.parsers.cloudformation.records import (
     alarms,
     bucket,
+    event_data_store,
     events,
     iam,
     kms,
@@ -26,6 +27,7 @@ def build_model(unit: Unit, resolvers: list[Resolver], problems: list[ParseProbl
     return Model(
         units=(unit,),
         trails=trail.trails(scope),
+        event_data_stores=event_data_store.event_data_stores(scope),
         buckets=bucket.buckets(scope),
         kms_keys=kms.kms_keys(scope),
         log_groups=logs.log_groups(scope),

@@ -69,7 +69,7 @@ def trail(scope: Scope, res: Resource) -> Trail:
         sns_topic_name=s("SnsTopicName"),
         is_organization_trail=b("IsOrganizationTrail", False),
         event_selectors=_event_selectors(scope, res),
-        advanced_event_selectors=_advanced_selectors(scope, res),
+        advanced_event_selectors=advanced_selectors(scope, res),
     )
 
 
@@ -121,7 +121,8 @@ def _event_selectors(scope: Scope, res: Resource) -> Attr[tuple[EventSelector, .
     return Attr.explicit(tuple(selectors), span, "EventSelectors")
 
 
-def _advanced_selectors(scope: Scope, res: Resource) -> Attr[tuple[AdvancedEventSelector, ...]]:
+def advanced_selectors(scope: Scope, res: Resource) -> Attr[tuple[AdvancedEventSelector, ...]]:
+    """``AdvancedEventSelectors`` (a trail's or an event data store's)."""
     vals, props, dspan = scope.values(res), res.props, scope.default_span(res)
     if vals.node(props, "AdvancedEventSelectors") is NO_VALUE:
         return Attr.default((), dspan, "AdvancedEventSelectors")
