@@ -7,6 +7,7 @@ from functools import partial
 
 from scanner.analysis.trails import (
     Recorder,
+    account_trails,
     is_logging,
     is_multi_region,
     listing,
@@ -68,7 +69,9 @@ def account_trail_coverage(model: Model) -> Iterable[Outcome]:
     regions, read calls (reconnaissance such as `ListBuckets`, `GetSecretValue`) or whole
     services (excluded KMS events) unrecorded. This is judged over the whole account. A
     CloudTrail Lake event data store that ingests every management event from all Regions
-    counts too (it records the same events, queryable instead of delivered as files).
+    counts too (it records the same events, queryable instead of delivered as files), and
+    so does a trail declared in the configuration (`external_trails`: an organisation
+    trail of the management account), with the properties declared there.
 
     ## How to fix
     Terraform: on one `aws_cloudtrail` set `is_multi_region_trail = true`, keep logging on, and drop `event_selector` blocks that narrow management events (or use `read_write_type = "All"`, `include_management_events = true`, no `exclude_management_event_sources`).
@@ -78,7 +81,7 @@ def account_trail_coverage(model: Model) -> Iterable[Outcome]:
     - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html
     - https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-1
     """
-    trails: list[Recorder] = [*sorted_trails(model.trails), *sorted_trails(model.event_data_stores)]
+    trails: list[Recorder] = [*account_trails(model), *sorted_trails(model.event_data_stores)]
     if not trails:
         return  # CT003 decides whether an account without trails is acceptable
     verdicts = [

@@ -8,6 +8,7 @@ from typing import Any
 
 from scanner.analysis.trails import (
     Recorder,
+    account_trails,
     describe,
     global_events_unknown_reason,
     is_logging,
@@ -62,7 +63,8 @@ def global_events_recorded(model: Model) -> Iterable[Outcome]:
     Lake event data store that ingests management events from all Regions records them too
     (CloudTrail records global service events as events of us-east-1); a single-Region
     store does only in us-east-1, which the code does not say, so it leaves the verdict
-    unknown rather than passing it.
+    unknown rather than passing it. A trail declared in the configuration
+    (`external_trails`) counts with the properties declared there.
 
     ## How to fix
     Terraform: remove `include_global_service_events = false` (default true) from the account's main `aws_cloudtrail`.
@@ -71,7 +73,7 @@ def global_events_recorded(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events
     """
-    trails: list[Recorder] = [*sorted_trails(model.trails), *sorted_trails(model.event_data_stores)]
+    trails: list[Recorder] = [*account_trails(model), *sorted_trails(model.event_data_stores)]
     if not trails:
         return
     verdicts = [(t, records_global_events(t)) for t in trails]

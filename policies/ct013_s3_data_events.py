@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanner.analysis.trails import Recorder, is_logging, listing, s3_data_coverage, sorted_trails
+from scanner.analysis.trails import (
+    Recorder,
+    account_trails,
+    is_logging,
+    listing,
+    s3_data_coverage,
+    sorted_trails,
+)
 from scanner.model import Model, Trail
 from scanner.policy import Outcome, Related, judge, policy
 from scanner.tri import all_of, any_of
@@ -49,7 +56,8 @@ def s3_data_events(model: Model) -> Iterable[Outcome]:
     records them for a list of buckets only does not count: a bucket created tomorrow
     would not be covered. Read and write events may come from different trails. Judged
     over the whole account. A CloudTrail Lake event data store that ingests S3 object-level
-    events of every bucket counts too.
+    events of every bucket counts too, and so does a trail declared in the configuration
+    (`external_trails`) that says `s3_data_events = "all"`.
 
     ## How to fix
     Terraform: add `event_selector { read_write_type = "All" data_resource { type = "AWS::S3::Object" values = ["arn:aws:s3"] } }` to a logging `aws_cloudtrail` (or an `advanced_event_selector` with `eventCategory = Data` and `resources.type = AWS::S3::Object`).
@@ -58,7 +66,7 @@ def s3_data_events(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html
     """
-    trails: list[Recorder] = [*sorted_trails(model.trails), *sorted_trails(model.event_data_stores)]
+    trails: list[Recorder] = [*account_trails(model), *sorted_trails(model.event_data_stores)]
     if not trails:
         return
     covs = [(t, s3_data_coverage(t), is_logging(t)) for t in trails]

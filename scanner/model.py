@@ -532,6 +532,9 @@ class Model:
     account: str = "default"
     units: tuple[Unit, ...] = ()
     trails: tuple[Trail, ...] = ()
+    # Trails declared in the configuration (``external_trails``): they exist outside the
+    # scanned code. Only the account-wide policies count them; they are not ``records()``.
+    external_trails: tuple[Trail, ...] = ()
     event_data_stores: tuple[EventDataStore, ...] = ()
     buckets: tuple[Bucket, ...] = ()
     account_public_access_blocks: tuple[AccountPublicAccessBlock, ...] = ()

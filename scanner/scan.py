@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import fnmatch
 import gc
 import os
 from collections.abc import Iterator
@@ -18,9 +17,10 @@ from pathlib import Path
 from typing import Protocol
 
 from scanner import __version__, suppressions
-from scanner.config import Config
+from scanner.config import Config, matches_unit
 from scanner.discovery import Ignores, discover, search_root
 from scanner.engine import evaluate, load_policies, problem_findings, select_policies
+from scanner.external_trails import external_trail_records
 from scanner.model import INTERNAL_ERROR, Model, Severity, Unit
 from scanner.options import ScanOptions, scan_root
 from scanner.parsers import load_units
@@ -33,7 +33,7 @@ def _account_of(unit_id: str, config: Config) -> str:
         return unit_id
     if isinstance(config.accounts, dict):
         for name, globs in config.accounts.items():
-            if any(fnmatch.fnmatch(unit_id, g) or fnmatch.fnmatch(unit_id + "/", g) for g in globs):
+            if matches_unit(unit_id, globs):
                 return name
     return "default"
 
@@ -216,12 +216,17 @@ def _run_scan(options: ScanOptions, progress: Progress | None) -> ScanResult:
     units: list[Unit] = []
     all_models: list[Model] = []
     discovery_problems = Model(problems=tuple(found.problems))
+    config_where = relpath(Path(config.source), root) if config.source else "."
     groups = group_accounts(models, config)
     if found.problems and not groups:
         groups = {"default": []}
     for index, (account, parts) in enumerate(groups.items()):
         extra = [discovery_problems] if index == 0 and found.problems else []
-        model = replace(Model.merge([*parts, *extra], account=account), settings=config.settings)
+        model = replace(
+            Model.merge([*parts, *extra], account=account),
+            settings=config.settings,
+            external_trails=external_trail_records(config, account, config_where),
+        )
         all_models.append(model)
         accounts.append(account)
         units.extend(model.units)

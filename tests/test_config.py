@@ -106,6 +106,8 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
         "exclude",
         "baseline",
         "limits",
+        "inputs",
+        "external_trails",
     }
 
 

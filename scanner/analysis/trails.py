@@ -48,6 +48,7 @@ from scanner.model import (
     EventDataStore,
     EventSelector,
     FieldSelector,
+    Model,
     Origin,
     Trail,
 )
@@ -116,6 +117,12 @@ def sorted_trails(trails: Iterable[R]) -> list[R]:
     """Trails (or event data stores) in the deterministic order account-wide policies
     report in (by ref, then unit: two roots' ``aws_cloudtrail.main`` are two trails)."""
     return sorted(trails, key=lambda t: (t.ref, t.unit, t.span.path, t.span.line))
+
+
+def account_trails(model: Model) -> list[Trail]:
+    """The trails an account-wide question counts: the code's, then those declared in the
+    configuration (``external_trails``), each group in report order."""
+    return [*sorted_trails(model.trails), *sorted_trails(model.external_trails)]
 
 
 X = TypeVar("X")
