@@ -23,7 +23,7 @@ from scanner.engine import evaluate, load_policies, problem_findings, select_pol
 from scanner.external_trails import external_trail_records
 from scanner.model import INTERNAL_ERROR, Model, Severity, Unit
 from scanner.options import ScanOptions, scan_root
-from scanner.parsers import load_units
+from scanner.parsers import InputLayer, UnitInputs, load_units
 from scanner.parsers.common import relpath
 from scanner.results import EngineResult, Evaluation, FileSummary, Finding, ScanResult, Status
 
@@ -102,6 +102,44 @@ def _changed_sources(changed: list[Path], root: Path, units: list[Unit]) -> set[
         if unit.format == "terraform-plan" and unit.id in wanted:
             wanted.update(unit.files)
     return wanted
+
+
+def unit_inputs(
+    units: list[Path], root: Path, config: Config, options: ScanOptions
+) -> dict[Path, UnitInputs]:
+    """The one place that decides what each unit is given from outside its own files.
+
+    In order of precedence, lowest first: every ``[[inputs]]`` entry of the configuration
+    whose ``paths`` match the unit's id (its directory or template, relative to the scan
+    root; matched like ``accounts``), in the order the entries are written, each its files
+    then its values (files relative to the configuration file); then the command line
+    (``--var-file``, ``--var``; ``--parameter-file``, ``--parameter``) for every unit.
+    Terraform reads its own ``terraform.tfvars`` and ``*.auto.tfvars`` below all of these.
+    """
+    name = Path(config.source).name if config.source else "the configuration"
+    base = Path(config.source).parent if config.source else root
+    command_line_tf = InputLayer("command line", files=options.var_files, values=options.variables)
+    command_line_cfn = InputLayer(
+        "command line", files=options.parameter_files, values=options.parameters
+    )
+    layers: list[tuple[InputLayer, InputLayer]] = [
+        (
+            InputLayer(f"inputs[{i}] in {name}", files=tuple(base / f for f in entry.var_files),
+                       values=entry.variables, typed=True),
+            InputLayer(f"inputs[{i}] in {name}", files=tuple(base / f for f in entry.parameter_files),
+                       values=entry.parameters),
+        )
+        for i, entry in enumerate(config.inputs)
+    ]
+    out: dict[Path, UnitInputs] = {}
+    for unit in units:
+        unit_id = relpath(unit, root)
+        matched = [pair for pair, entry in zip(layers, config.inputs, strict=True) if entry.matches(unit_id)]
+        out[unit] = UnitInputs(
+            terraform=(*(tf for tf, _ in matched), command_line_tf),
+            cloudformation=(*(cfn for _, cfn in matched), command_line_cfn),
+        )
+    return out
 
 
 class Progress(Protocol):
@@ -200,10 +238,7 @@ def _run_scan(options: ScanOptions, progress: Progress | None) -> ScanResult:
         found.terraform_dirs,
         found.templates,
         root,
-        variables=dict(options.variables),
-        var_files=options.var_files,
-        parameters=dict(options.parameters),
-        parameter_files=options.parameter_files,
+        inputs=unit_inputs([*found.terraform_dirs, *found.templates], root, config, options),
         limits=config.limits,
         debug=options.debug,
         plans=found.plans,

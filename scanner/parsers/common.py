@@ -110,6 +110,32 @@ def read_text(path: Path, max_bytes: int) -> tuple[str | None, str]:
 
 
 @dataclass(frozen=True, slots=True)
+class InputLayer:
+    """One source of values for a unit's Terraform variables or CloudFormation parameters.
+
+    A unit's layers apply in order, each its ``files`` first (in order), then its
+    ``values``; a later value wins. ``typed`` values are JSON text (the configuration file
+    keeps TOML's types); otherwise they are command-line text (for Terraform, an HCL
+    literal when the text parses as one, as ``terraform plan -var`` reads it). ``source``
+    names where the layer comes from, for messages.
+    """
+
+    source: str
+    files: tuple[Path, ...] = ()
+    values: tuple[tuple[str, str], ...] = ()
+    typed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UnitInputs:
+    """Everything a unit is given from outside its own files, in order of precedence
+    (lowest first): a value, so that a cache of loaded units can key on it."""
+
+    terraform: tuple[InputLayer, ...] = ()
+    cloudformation: tuple[InputLayer, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class UnknownValue:
     """A value the front end could not resolve statically; ``reason`` says why.
 

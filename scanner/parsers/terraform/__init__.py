@@ -12,11 +12,13 @@ expands modules and resources, ``references`` finds what each one depends on, an
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from scanner.limits import Limits
 from scanner.model import Model, Span, Unit
+from scanner.parsers.common import InputLayer
 from scanner.parsers.terraform.instance import ModuleInstance, resource_instances
 from scanner.parsers.terraform.loader import Loader, root_variables
 from scanner.parsers.terraform.records import build_model
@@ -34,14 +36,22 @@ def load_terraform(
     *,
     variables: dict[str, str] | None = None,
     var_files: list[Path] | None = None,
+    layers: Sequence[InputLayer] = (),
     limits: Limits | None = None,
 ) -> Model:
-    """Load the root module in ``unit_dir``; never raises on bad input."""
+    """Load the root module in ``unit_dir``; never raises on bad input.
+
+    ``layers`` give the unit's variables in order of precedence (``InputLayer``);
+    ``var_files`` and ``variables``, when given, apply after them, as the command line does.
+    """
     limits = limits or Limits()
+    if var_files or variables:
+        layers = (*layers, InputLayer(source="command line", files=tuple(var_files or ()),
+                                      values=tuple((variables or {}).items())))
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
     try:
-        return _load(unit_dir, root, variables, var_files, limits)
+        return _load(unit_dir, root, tuple(layers), limits)
     finally:
         sys.setrecursionlimit(old_limit)
 
@@ -49,8 +59,7 @@ def load_terraform(
 def _load(
     unit_dir: Path,
     root: Path,
-    variables: dict[str, str] | None,
-    var_files: list[Path] | None,
+    layers: tuple[InputLayer, ...],
     limits: Limits,
 ) -> Model:
     loader = Loader(root, unit_dir, limits)
@@ -58,7 +67,7 @@ def _load(
     model: Model | None = None
     try:
         source = loader.source(unit_dir)
-        thunks = root_variables(loader, unit_dir, variables, var_files)
+        thunks = root_variables(loader, [unit_dir], layers)
         known = {k: v for k, v in thunks.items() if k in source.variables}
         top = ModuleInstance(loader, source, "", known, chain=(source.directory,))
         instances = resource_instances(top)
