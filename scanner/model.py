@@ -353,6 +353,17 @@ class Trail(Record):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class NotCreated(Record):
+    """A trail the code declares that is not created under the given inputs (``count =
+    0``, an empty ``for_each``, a false CloudFormation ``Condition``, a module called with
+    ``count = 0``). No policy judges it; reports say that it exists and why nothing was
+    checked (``reason``: ``count = 0 (var.enabled = false)``, ``Condition IsProd is
+    false``)."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class EventDataStore(Record):
     """A CloudTrail Lake event data store (``aws_cloudtrail_event_data_store`` /
     ``AWS::CloudTrail::EventDataStore``): it records CloudTrail events selected by advanced
@@ -536,6 +547,8 @@ class Model:
     # scanned code. Only the account-wide policies count them; they are not ``records()``.
     external_trails: tuple[Trail, ...] = ()
     event_data_stores: tuple[EventDataStore, ...] = ()
+    # Trails declared but not created under the given inputs (see ``NotCreated``).
+    not_created: tuple[NotCreated, ...] = ()
     buckets: tuple[Bucket, ...] = ()
     account_public_access_blocks: tuple[AccountPublicAccessBlock, ...] = ()
     kms_keys: tuple[KmsKey, ...] = ()
@@ -574,7 +587,7 @@ class Model:
 
         units_of: dict[str, set[str]] = {}
         for part in parts:
-            for record in part.records():
+            for record in (*part.records(), *part.not_created):
                 units_of.setdefault(record.ref, set()).add(record.unit)
         shared = {ref for ref, units in units_of.items() if len(units) > 1}
 
@@ -589,6 +602,7 @@ class Model:
             units=tuple(sorted(cat("units"), key=lambda u: u.id)),
             trails=cat("trails"),
             event_data_stores=cat("event_data_stores"),
+            not_created=cat("not_created"),
             buckets=cat("buckets"),
             account_public_access_blocks=cat("account_public_access_blocks"),
             kms_keys=cat("kms_keys"),

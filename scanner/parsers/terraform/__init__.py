@@ -84,4 +84,5 @@ def _load(
     if model is None:
         unit = Unit(id=unit_id, format="terraform", files=tuple(sorted(loader.files_read)))
         model = Model(units=(unit,))
-    return replace(model, problems=tuple(loader.problems))
+    not_created = tuple(sorted(loader.not_created, key=lambda r: (r.ref, r.span.path, r.span.line)))
+    return replace(model, problems=tuple(loader.problems), not_created=not_created)

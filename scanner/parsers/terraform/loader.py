@@ -16,7 +16,7 @@ from typing import Any
 from lark import Token, Tree
 
 from scanner.limits import Limits
-from scanner.model import ParseProblem, Span
+from scanner.model import NotCreated, ParseProblem, Span
 from scanner.parsers.common import InputLayer, is_within, read_text, relpath
 from scanner.parsers.terraform.declarations import ModuleSource
 from scanner.parsers.terraform.expressions import Evaluator, Scope
@@ -52,6 +52,8 @@ class Loader:
         self.limits = limits
         self.problems: list[ParseProblem] = []
         self._problem_keys: set[tuple[str, int, str]] = set()
+        # Trails declared but not created under the unit's inputs (count = 0...).
+        self.not_created: list[NotCreated] = []
         self.files_read: set[str] = set()
         self._sources: dict[Path, ModuleSource] = {}
         self._memo: dict[tuple[Any, ...], Value] = {}
