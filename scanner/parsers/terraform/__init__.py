@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from scanner.limits import Limits
 from scanner.model import Model, Span, Unit
@@ -22,6 +23,8 @@ from scanner.parsers.common import InputLayer
 from scanner.parsers.terraform.instance import ModuleInstance, resource_instances
 from scanner.parsers.terraform.loader import Loader, root_variables
 from scanner.parsers.terraform.records import build_model
+from scanner.parsers.terraform.terragrunt import is_terragrunt_dir, read_terragrunt
+from scanner.parsers.terraform.values import UnknownValue
 
 __all__ = ["load_terraform"]
 
@@ -56,6 +59,20 @@ def load_terraform(
         sys.setrecursionlimit(old_limit)
 
 
+def _terragrunt(loader: Loader, unit_dir: Path) -> tuple[Path, dict[str, Any] | UnknownValue, str, list[str]]:
+    """(the module Terraform runs, its terragrunt ``inputs``, why the module cannot be
+    read ("" when it can), the config files read) for a ``terragrunt.hcl`` directory."""
+    found = read_terragrunt(loader, unit_dir)
+    lowest: dict[str, Any] | UnknownValue = found.inputs
+    if found.inputs_unknown:
+        lowest = UnknownValue(f"terragrunt inputs: {found.inputs_unknown}")
+    if found.module_dir is not None:
+        return found.module_dir, lowest, found.unread, found.files
+    if found.unread:
+        return unit_dir, lowest, found.unread, found.files
+    return unit_dir, lowest, "", found.files  # no source: the directory's own files run
+
+
 def _load(
     unit_dir: Path,
     root: Path,
@@ -66,13 +83,25 @@ def _load(
     unit_id = loader.unit_rel
     model: Model | None = None
     try:
-        source = loader.source(unit_dir)
-        thunks = root_variables(loader, [unit_dir], layers)
+        module_dir, lowest, unread, config_files = unit_dir, {}, "", []
+        if is_terragrunt_dir(unit_dir):
+            module_dir, lowest, unread, config_files = _terragrunt(loader, unit_dir)
+        source = loader.source(module_dir)
+        if unread and not source.files:
+            unit = Unit(id=unit_id, format="terraform",
+                        files=tuple(sorted({*loader.files_read, *config_files})),
+                        unread_modules=(unread,))
+            return Model(units=(unit,), problems=tuple(loader.problems))
+        if isinstance(lowest, UnknownValue):
+            lowest = dict.fromkeys(source.variables, lowest)
+        dirs = [module_dir] if module_dir == unit_dir else [module_dir, unit_dir]
+        thunks = root_variables(loader, dirs, layers, lowest)
         known = {k: v for k, v in thunks.items() if k in source.variables}
         top = ModuleInstance(loader, source, "", known, chain=(source.directory,))
         instances = resource_instances(top)
-        unit = Unit(id=unit_id, format="terraform", files=tuple(sorted(loader.files_read)),
-                    unread_modules=tuple(sorted(set(top.unread))))
+        unit = Unit(id=unit_id, format="terraform",
+                    files=tuple(sorted({*loader.files_read, *config_files})),
+                    unread_modules=tuple(sorted({*top.unread, *([unread] if unread else [])})))
         model = build_model(unit, instances)
     except RecursionError:
         loader.problem(Span(path=unit_id), "configuration is nested too deeply to evaluate")
