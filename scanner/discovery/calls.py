@@ -100,7 +100,10 @@ def terragrunt_targets(directory: str, root: str, limits: Limits, inside: Callab
     from scanner.parsers.terraform.loader import Loader
     from scanner.parsers.terraform.terragrunt import CACHE_DIR, CONFIG_NAME, read_terragrunt
 
-    found = read_terragrunt(Loader(Path(root), Path(directory), limits), Path(directory))
+    try:
+        found = read_terragrunt(Loader(Path(root), Path(directory), limits), Path(directory))
+    except Exception:  # noqa: BLE001 - the loader reads it again and reports why
+        return set()
     targets: set[str] = set()
     module = found.module_dir
     if module is not None and CACHE_DIR not in module.parts:
