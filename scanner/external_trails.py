@@ -37,6 +37,15 @@ def _flag(value: bool | None, span: Span, name: str) -> Attr[bool]:
     return Attr.explicit(value, span, name)
 
 
+def _global_events(trail: ExternalTrail, span: Span) -> Attr[bool]:
+    """Declared, or implied: CloudTrail rejects a multi-region trail without global
+    service events (InvalidParameterCombinationException), so one that exists has them."""
+    name = "include_global_service_events"
+    if trail.include_global_service_events is None and trail.multi_region is True:
+        return Attr.explicit(True, span, name)
+    return _flag(trail.include_global_service_events, span, name)
+
+
 def _outside(span: Span, name: str) -> Attr[str]:
     return Attr.unknown(span, "an external trail's settings are outside the scanned code", name)
 
@@ -84,9 +93,7 @@ def _record(trail: ExternalTrail, where: str) -> Trail:
         s3_bucket_name=_outside(span, "s3_bucket_name"),
         s3_key_prefix=_outside(span, "s3_key_prefix"),
         is_multi_region=_flag(trail.multi_region, span, "multi_region"),
-        include_global_service_events=_flag(
-            trail.include_global_service_events, span, "include_global_service_events"
-        ),
+        include_global_service_events=_global_events(trail, span),
         enable_logging=_flag(trail.logging, span, "logging"),
         log_file_validation=Attr.unknown(span, "an external trail's settings are outside the scanned code",
                                          "log_file_validation"),

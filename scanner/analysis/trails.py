@@ -533,10 +533,9 @@ def _advanced_s3_coverage(advanced: tuple[AdvancedEventSelector, ...]) -> S3Data
 def _classic_s3_coverage(trail: Recorder) -> S3DataCoverage:
     classic = _classic(trail)
     parts = [_classic_s3(s) for s in classic]
-    reason = "; ".join(
-        "an event selector may not exist (dynamic block)" for s in classic if s.maybe
-    )
-    return _s3_union(parts, reason)
+    reasons = ["an event selector may not exist (dynamic block)" for s in classic if s.maybe]
+    reasons += [r.unknown for s in classic for r in s.data_resources if r.unknown]
+    return _s3_union(parts, "; ".join(dict.fromkeys(reasons)))
 
 
 def _s3_union(parts: list[tuple[Tri, Tri, list[str]]], reason: str) -> S3DataCoverage:

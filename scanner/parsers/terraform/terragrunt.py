@@ -126,9 +126,14 @@ class _Dependency(Lazy):
         self._name = name
 
     def attr(self, name: str) -> Value:
+        if name == "outputs":
+            return _Namespace(f"dependency.{self._name}.outputs", self._output)
+        return UnknownValue(f"dependency.{self._name}.{name} is known only when terragrunt runs")
+
+    def _output(self, name: str) -> Value:
         return UnknownValue(
-            f"dependency.{self._name}.{name} is another terragrunt module's output, known only "
-            "after it is applied"
+            f"dependency.{self._name}.outputs.{name} is another terragrunt module's output, "
+            "known only after it is applied"
         )
 
     def describe(self) -> str:
