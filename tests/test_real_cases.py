@@ -304,3 +304,17 @@ def test_summary_is_silent_when_every_trail_is_created() -> None:
 
 def test_org_formation_organization_file_is_not_ours() -> None:
     assert scan_case("cfn-org-formation").files.not_ours == ["organization.yml"]
+
+
+def test_a_changed_module_is_checked_through_the_terragrunt_roots_that_call_it(tmp_path: Path) -> None:
+    import shutil
+
+    tree = tmp_path / "repo"
+    shutil.copytree(CASES / "tg-live", tree)
+    (tree / ".git").mkdir()  # the repository around the changed file
+    changed = tree / "modules" / "trail" / "main.tf"
+    result = run_scan(ScanOptions(paths=(changed,), root=tree, changed_files=True,
+                                  config=load_config(tree / ".trailscan.toml")))
+    assert {u.id for u in result.units} == {"live/prod/trail", "live/staging/trail"}
+    verdicts = {(e.account, e.status.value) for e in result.evaluations if e.policy == "CT001"}
+    assert verdicts == {("live/prod/trail", "pass"), ("live/staging/trail", "fail")}
