@@ -318,3 +318,16 @@ def test_a_changed_module_is_checked_through_the_terragrunt_roots_that_call_it(t
     assert {u.id for u in result.units} == {"live/prod/trail", "live/staging/trail"}
     verdicts = {(e.account, e.status.value) for e in result.evaluations if e.policy == "CT001"}
     assert verdicts == {("live/prod/trail", "pass"), ("live/staging/trail", "fail")}
+
+
+def test_a_terragrunt_config_linked_from_outside_the_root_is_never_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.hcl"
+    outside.write_text('inputs = { secret = "decoy" }\n')
+    root = tmp_path / "repo"
+    (root / "live").mkdir(parents=True)
+    (root / "live" / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n')
+    (root / "live" / "terragrunt.hcl").symlink_to(outside)
+    result = run_scan(ScanOptions(paths=(root,), root=root, config=Config()))
+    problems = {(f.span.path, f.message) for f in result.findings if f.id == "CT901"}
+    assert ("live/terragrunt.hcl", "symlink points outside the scanned root; not read") in problems
+    assert all("outside.hcl" not in path for u in result.units for path in u.files)

@@ -181,6 +181,10 @@ class _Reader:
 
     def parse(self, path: Path, include_dir: Path | None) -> _Config | None:
         rel = self.loader.rel(path)
+        if not self.loader.inside_root(path.resolve()):
+            # A symlinked configuration pointing out of the scan root is never read.
+            self.loader.problem(Span(path=rel), "symlink points outside the scanned root; not read")
+            return None
         parsed = read_source(path, rel, self.loader.limits.max_file_bytes)
         if rel not in self.result.files:
             self.result.files.append(rel)
