@@ -1,6 +1,6 @@
-"""Whole-tree safety checks: a scan of every sample and every bad input opens no socket
-and starts no process, accounts for every candidate file, and gives byte-identical output
-whatever order the files were created in.
+"""Whole-tree safety checks: a scan of every sample, every bad input and the whole real
+modules of tests/corpus/modules opens no socket and starts no process, accounts for every
+candidate file, and gives byte-identical output whatever order the files were created in.
 
 They scan the whole samples tree several times (tens of seconds): marked ``slow``.
 """
@@ -77,13 +77,16 @@ def _bad_corpus_tree(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.mark.parametrize("tree", ["samples", "bad_inputs"])
+@pytest.mark.parametrize("tree", ["samples", "bad_inputs", "real_modules"])
 def test_scan_needs_no_network_or_processes(
     tree: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if tree == "samples":
         target = tmp_path / "samples"
         shutil.copytree(ROOT / "samples", target, symlinks=True)
+    elif tree == "real_modules":
+        target = tmp_path / "modules"
+        shutil.copytree(ROOT / "tests/corpus/modules", target)
     else:
         target = _bad_corpus_tree(tmp_path)
     expected = _json(target)
@@ -153,6 +156,7 @@ def test_output_independent_of_creation_order(fmt: str, tmp_path: Path) -> None:
                 unit.mkdir()
                 suffix = "main.tf" if name.endswith(".tf") else "template.yaml"
                 shutil.copyfile(ROOT / "tests/bad_inputs" / name, unit / suffix)
+        _copy_in_order(ROOT / "tests/corpus/modules", copy / "zz_real", reverse)
         result = run_scan(ScanOptions(paths=(copy,), root=copy))
         outputs.append(render(fmt, result, RenderOptions()))
     assert outputs[0] == outputs[1]

@@ -4,19 +4,20 @@ resources that name it (by rule name or ARN)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from scanner.model import Attr, EventRule
 from scanner.parsers.attachments import Attachments
-from scanner.parsers.common import deeper_than
+from scanner.parsers.common import deeper_than, with_unknowns_as_tokens
+from scanner.parsers.terraform.body import BodyView
 from scanner.parsers.terraform.records.attrs import (
-    UnknownPart,
     attr,
     bool_attr,
     computed,
     to_str,
 )
 from scanner.parsers.terraform.records.context import ResourceInstance, Resources
-from scanner.parsers.terraform.values import EvalError, JsonText, Value, first_unknown
+from scanner.parsers.terraform.values import EvalError, JsonText, Value
 
 
 def event_rules(resources: Resources) -> tuple[EventRule, ...]:
@@ -50,22 +51,10 @@ def _rule(resources: Resources, inst: ResourceInstance, name: Attr[str],
     return EventRule(
         **resources.common(inst),
         name=name,
-        pattern=_bounded(resources, attr(view, "event_pattern", None, _pattern)),
+        pattern=_pattern_attr(resources, view),
         enabled=enabled,
         targets=tuple(sorted(set(targets))),
     )
-
-
-def _bounded(resources: Resources, pattern: Attr[dict]) -> Attr[dict]:
-    """A decoded pattern nested deeper than ``max_nesting_depth`` is a CT901 at the
-    argument and UNKNOWN (matching it would recurse without bound)."""
-    limit = resources.limits.max_nesting_depth
-    if not pattern.known or not deeper_than(pattern.value, limit):
-        return pattern
-    message = (f"event_pattern nests deeper than {limit} levels (limit max_nesting_depth = "
-               f"{limit}; raise it in [tool.trailscan.limits])")
-    resources.problem(pattern.span, f"{message}; the pattern is not checked")
-    return Attr.unknown(pattern.span, message, pattern.name)
 
 
 def _state_enabled(value: Value) -> bool:
@@ -74,14 +63,44 @@ def _state_enabled(value: Value) -> bool:
     return to_str(value).upper() != "DISABLED"
 
 
-def _pattern(value: Value) -> dict[str, Value]:
+def _pattern_attr(resources: Resources, view: BodyView) -> Attr[dict]:
+    """``event_pattern``: a pattern with unresolved values keeps its known fields, the
+    unresolved ones written as tokens (``Attr.reason`` says what is unresolved), so a
+    known ``source`` or ``eventName`` still excludes the events it does not name.
+
+    A pattern nested deeper than ``max_nesting_depth`` (matching it would recurse without
+    bound) is a CT901 at the argument and UNKNOWN; so is JSON text too deep to decode."""
+    reasons: list[str] = []
+    limit = resources.limits.max_nesting_depth
+    too_deep = (f"event_pattern nests deeper than {limit} levels (limit max_nesting_depth = "
+                f"{limit}; raise it in [tool.trailscan.limits])")
+    refused: list[bool] = []
+    pattern = attr(view, "event_pattern", None,
+                   lambda value: _pattern(value, reasons, limit, refused))
+    if refused:
+        resources.problem(pattern.span, f"{too_deep}; the pattern is not checked")
+        return Attr.unknown(pattern.span, too_deep, pattern.name)
+    if reasons and pattern.known:
+        pattern = replace(pattern, reason="; ".join(dict.fromkeys(reasons)))
+    return pattern
+
+
+def _pattern(value: Value, reasons: list[str], limit: int, refused: list[bool]) -> dict[str, Value]:
+    """The pattern with unresolved leaves as tokens; ``refused`` is set when it nests
+    deeper than ``limit`` (checked on the decoded value, before anything walks it)."""
     if isinstance(value, JsonText):
         value = value.data
     if isinstance(value, str):
-        value = json.loads(value)
-    hit = first_unknown(value)
-    if hit is not None:
-        raise UnknownPart(hit.reason)
+        try:
+            value = json.loads(value)
+        except RecursionError:
+            refused.append(True)
+            raise EvalError("event_pattern nests too deeply") from None
     if not isinstance(value, dict):
         raise EvalError("event_pattern is not a JSON object")
-    return value
+    if deeper_than(value, limit):
+        refused.append(True)
+        raise EvalError("event_pattern nests too deeply")
+    pattern = with_unknowns_as_tokens(value, reasons)
+    assert isinstance(pattern, dict)
+    return pattern
