@@ -49,7 +49,7 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     "parsers.terraform": ("scanner.parsers.terraform",),
     "parsers.cloudformation": ("scanner.parsers.cloudformation",),
     "parsers.plan": ("scanner.parsers.plan",),
-    "parsers": ("scanner.parsers.common",),
+    "parsers": ("scanner.parsers.common", "scanner.parsers.reads"),
     "model": ("scanner.model",),
     "leaves": ("scanner.tri", "scanner.arns", "scanner.limits", "scanner"),
 }

@@ -11,68 +11,22 @@ expands modules and resources, ``references`` finds what each one depends on, an
 
 from __future__ import annotations
 
-import sys
-from dataclasses import replace
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from scanner.limits import Limits
-from scanner.model import Model, Span, Unit
-from scanner.parsers.terraform.instance import ModuleInstance, resource_instances
-from scanner.parsers.terraform.loader import Loader, root_variables
-from scanner.parsers.terraform.records import build_model
+if TYPE_CHECKING:
+    from scanner.parsers.terraform.front_end import ParseCache, load_terraform, load_terraform_unread
 
-__all__ = ["load_terraform"]
-
-# Lazy evaluation recurses once per reference hop; the hop count is bounded by
-# MAX_REFERENCE_DEPTH and max_nesting_depth, which needs more than the default stack.
-_RECURSION_LIMIT = 12000
+__all__ = ["ParseCache", "load_terraform", "load_terraform_unread"]
 
 
-def load_terraform(
-    unit_dir: Path,
-    root: Path,
-    *,
-    variables: dict[str, str] | None = None,
-    var_files: list[Path] | None = None,
-    limits: Limits | None = None,
-) -> Model:
-    """Load the root module in ``unit_dir``; never raises on bad input."""
-    limits = limits or Limits()
-    old_limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
-    try:
-        return _load(unit_dir, root, variables, var_files, limits)
-    finally:
-        sys.setrecursionlimit(old_limit)
+def __getattr__(name: str) -> object:
+    """The front end is imported on first use: the relevance pre-pass and discovery read
+    the outline module of this package without loading lark and the evaluator (a scan
+    whose every unit comes from the cache never needs them)."""
+    if name in __all__:
+        from scanner.parsers.terraform import front_end
 
-
-def _load(
-    unit_dir: Path,
-    root: Path,
-    variables: dict[str, str] | None,
-    var_files: list[Path] | None,
-    limits: Limits,
-) -> Model:
-    loader = Loader(root, unit_dir, limits)
-    unit_id = loader.unit_rel
-    model: Model | None = None
-    try:
-        source = loader.source(unit_dir)
-        thunks = root_variables(loader, unit_dir, variables, var_files)
-        known = {k: v for k, v in thunks.items() if k in source.variables}
-        top = ModuleInstance(loader, source, "", known, chain=(source.directory,))
-        instances = resource_instances(top)
-        unit = Unit(id=unit_id, format="terraform", files=tuple(sorted(loader.files_read)),
-                    unread_modules=tuple(sorted(set(top.unread))))
-        model = build_model(unit, instances)
-    except RecursionError:
-        loader.problem(Span(path=unit_id), "configuration is nested too deeply to evaluate")
-    except Exception as exc:  # noqa: BLE001 - a front-end bug must not end the scan
-        loader.problem(
-            Span(path=unit_id), f"internal error while evaluating Terraform: "
-            f"{type(exc).__name__}: {exc}"
-        )
-    if model is None:
-        unit = Unit(id=unit_id, format="terraform", files=tuple(sorted(loader.files_read)))
-        model = Model(units=(unit,))
-    return replace(model, problems=tuple(loader.problems))
+        value = getattr(front_end, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

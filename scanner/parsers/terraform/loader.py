@@ -18,9 +18,10 @@ from lark import Token, Tree
 from scanner.limits import Limits
 from scanner.model import ParseProblem, Span
 from scanner.parsers.common import is_within, read_text, relpath
+from scanner.parsers.reads import note_listing, note_probe
 from scanner.parsers.terraform.declarations import ModuleSource
 from scanner.parsers.terraform.expressions import Evaluator, Scope
-from scanner.parsers.terraform.hcl import Attribute, read_source
+from scanner.parsers.terraform.hcl import Attribute, SourceFile, parse_source, read_source
 from scanner.parsers.terraform.overrides import is_override_file
 from scanner.parsers.terraform.templates import parse_expression
 from scanner.parsers.terraform.values import UnknownValue, number_literal
@@ -32,8 +33,40 @@ MAX_REFERENCE_DEPTH = 100
 
 
 # ---------------------------------------------------------------------------
-# Parsed module directories
+# Parsed files, shared by every unit of a run
 # ---------------------------------------------------------------------------
+
+
+class ParseCache:
+    """Each file parsed once per run, whichever roots call the module it belongs to.
+
+    A local module shared by many roots used to be parsed again by each root's loader. The
+    parse results are never changed after parsing (declarations are assembled into a new
+    ``ModuleSource`` per load, override merges build new blocks), so one result serves
+    every loader. A file is read again each time (cheap, and its read is what the cache
+    between runs records); the parse is reused only when the text is the same as the one
+    parsed, so an edit during the scan is never hidden.
+    """
+
+    def __init__(self) -> None:
+        self._parsed: dict[tuple[Path, str], tuple[str, SourceFile | ParseProblem]] = {}
+        self.parsed = 0  # files parsed (for the tests: how often the parser ran)
+        self.reused = 0  # files whose earlier parse was reused
+
+    def read(self, path: Path, rel: str, max_bytes: int) -> SourceFile | ParseProblem:
+        text, why = read_text(path, max_bytes)
+        if text is None:
+            return ParseProblem(span=Span(path=rel), message=why)
+        key = (path, rel)
+        hit = self._parsed.get(key)
+        if hit is not None and hit[0] == text:
+            self.reused += 1
+            return hit[1]
+        parsed = parse_source(rel, text)
+        self.parsed += 1
+        self._parsed[key] = (text, parsed)
+        return parsed
+
 
 
 # ---------------------------------------------------------------------------
@@ -45,7 +78,10 @@ class Loader:
     """One load: the scan root, the files read (each parsed once), the memo table with cycle
     detection, and the problems found (each reported once)."""
 
-    def __init__(self, root: Path, unit_dir: Path, limits: Limits) -> None:
+    def __init__(
+        self, root: Path, unit_dir: Path, limits: Limits, parses: ParseCache | None = None
+    ) -> None:
+        self.parses = parses if parses is not None else ParseCache()
         self.root = root.resolve()
         self.unit_dir = unit_dir.resolve()
         self.unit_rel = self.rel(self.unit_dir)
@@ -79,22 +115,20 @@ class Loader:
 
     # -- parsing --------------------------------------------------------------------
 
-    def source(self, directory: Path) -> ModuleSource:
-        directory = directory.resolve()
-        cached = self._sources.get(directory)
-        if cached is not None:
-            return cached
-        source = ModuleSource(directory=directory, rel=self.rel(directory))
-        self._sources[directory] = source
+    def module_files(self, directory: Path) -> list[tuple[Path, str]]:
+        """(path, path relative to the scan root) of the ``.tf``/``.tf.json`` files of
+        ``directory`` that a load reads, in the order Terraform reads them (the primary
+        files, then the override files, each group by name); a file linked from outside
+        the scan root is reported and left out. Every one of them counts as read."""
+        note_listing(directory)
         files = sorted(
             (p for p in directory.iterdir()
              if p.is_file() and (p.name.endswith(".tf") or p.name.endswith(".tf.json"))),
             key=lambda p: p.name,
         ) if directory.is_dir() else []
-        # Terraform reads the primary files first, then merges the override files into
-        # them, each group in name order.
         primaries = [p for p in files if not is_override_file(p.name)]
         overrides = [p for p in files if is_override_file(p.name)]
+        out = []
         for path in primaries + overrides:
             if not self.inside_root(path):
                 # A symlinked .tf file pointing out of the scan root is never read.
@@ -103,7 +137,18 @@ class Loader:
                 continue
             rel = self.rel(path)
             self.files_read.add(rel)
-            parsed = read_source(path, rel, self.limits.max_file_bytes)
+            out.append((path, rel))
+        return out
+
+    def source(self, directory: Path) -> ModuleSource:
+        directory = directory.resolve()
+        cached = self._sources.get(directory)
+        if cached is not None:
+            return cached
+        source = ModuleSource(directory=directory, rel=self.rel(directory))
+        self._sources[directory] = source
+        for path, rel in self.module_files(directory):
+            parsed = self.parses.read(path, rel, self.limits.max_file_bytes)
             if isinstance(parsed, ParseProblem):
                 self.problem(parsed.span, parsed.message)
                 continue
@@ -179,6 +224,7 @@ class Loader:
 
 def _tfvars_files(unit_dir: Path) -> list[Path]:
     """terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) lexically."""
+    note_listing(unit_dir)
     out = [unit_dir / "terraform.tfvars", unit_dir / "terraform.tfvars.json"]
     autos = sorted(
         p for p in unit_dir.iterdir()
@@ -318,6 +364,7 @@ def root_variables(
             continue
         values.update(_read_tfvars(loader, path))
     for path in var_files or []:
+        note_probe(path)
         if not path.is_file():
             loader.problem(Span(path=path.as_posix()), f"variables file {path} not found")
             continue

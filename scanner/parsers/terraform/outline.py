@@ -61,12 +61,24 @@ class OutlineBlock:
     line: int
     end_line: int
     attributes: tuple[tuple[str, str | None], ...] = ()
+    # Per attribute, in the same order: the literal runs of a value that is one quoted
+    # string with only ``${...}`` interpolations (``"${var.env}-logs"`` gives ``("",
+    # "-logs")``; a literal gives ``(value,)``), else ``None``. Whatever the
+    # interpolations turn out to be, the value contains every run, in order.
+    templates: tuple[tuple[str, tuple[str, ...] | None], ...] = ()
 
     def literal(self, name: str) -> str | None:
         """The literal string value of attribute ``name`` (the first one written)."""
         for key, value in self.attributes:
             if key == name:
                 return value
+        return None
+
+    def template(self, name: str) -> tuple[str, ...] | None:
+        """The literal runs of attribute ``name`` (the first one written; see ``templates``)."""
+        for key, parts in self.templates:
+            if key == name:
+                return parts
         return None
 
     @property
@@ -105,7 +117,9 @@ class Token(NamedTuple):
     ``heredoc``, ``comment``, ``newline``, or the punctuation itself (``{ } [ ] ( ) = ,``).
     ``value``: a word's text, a string's decoded value when it is literal (no ``${``
     or ``%{``; ``None`` otherwise), a comment's text; ``end_line`` is the line a string,
-    heredoc or comment ends on.
+    heredoc or comment ends on. ``parts``: a quoted string's decoded literal runs around
+    its ``${...}`` interpolations (``None`` when it holds a ``%{`` directive, whose text
+    may or may not be produced).
     """
 
     kind: str
@@ -113,6 +127,7 @@ class Token(NamedTuple):
     line: int
     column: int
     end_line: int
+    parts: tuple[str, ...] | None = None
 
 
 _PUNCT = frozenset("{}[](),=")
@@ -138,6 +153,8 @@ class _Lexer:
         self.line = 1
         self.line_start = 0
         self.problems: list[OutlineProblem] = []
+        # The literal runs of the last quoted string (see ``Token.parts``).
+        self.runs: tuple[str, ...] | None = None
 
     def column(self, index: int) -> int:
         return index - self.line_start + 1
@@ -172,7 +189,7 @@ class _Lexer:
                 yield self._block_comment(i, line, col)
             elif c == '"':
                 value = self._template(i + 1, line, col, heredoc=None)
-                yield Token("string", value, line, col, self.line)
+                yield Token("string", value, line, col, self.line, self.runs)
             elif c == "<" and (m := _HEREDOC.match(text, i)):
                 self.newline_at(m.end() - 1)
                 self.i = m.end()
@@ -219,6 +236,9 @@ class _Lexer:
         stack: list[list[object]] = [["h", heredoc[0]] if heredoc else ["q"]]
         literal = heredoc is None
         parts: list[str] = []
+        runs: list[str] = []  # literal runs closed by an interpolation
+        directive = False
+        self.runs = None
         i = start
         at_line_start = heredoc is not None
         while stack:
@@ -276,6 +296,10 @@ class _Lexer:
                     i += 3
                 elif text.startswith("${", i) or text.startswith("%{", i):
                     literal = False
+                    if len(stack) == 1:
+                        directive = directive or text[i] == "%"
+                        runs.append("".join(parts))
+                        parts = []
                     stack.append(["c", 0])
                     i += 2
                 else:
@@ -323,6 +347,8 @@ class _Lexer:
             else:
                 i += 1
         self.i = i
+        if heredoc is None and not stack and not directive:
+            self.runs = (*runs, "".join(parts))
         if heredoc is None and literal:
             return "".join(parts)
         return None
@@ -377,6 +403,7 @@ class _OpenBlock:
     labels: tuple[str, ...]
     line: int
     attributes: list[tuple[str, str | None]] = field(default_factory=list)
+    templates: list[tuple[str, tuple[str, ...] | None]] = field(default_factory=list)
 
 
 class _Body:
@@ -388,6 +415,7 @@ class _Body:
         self.state = "start"  # start | name | first | clean | rest
         self.name = ""
         self.value: str | None = None
+        self.parts: tuple[str, ...] | None = None
 
     def token(self, tok: Token) -> None:
         """A token seen at the body's own level (not inside a nested bracket)."""
@@ -403,14 +431,17 @@ class _Body:
             self.state = "first" if kind == "=" else "skip"
         elif state == "first":
             self.value = tok.value if kind == "string" else None
+            self.parts = tok.parts if kind == "string" else None
             self.state = "clean" if kind == "string" else "value"
         elif state == "clean":
-            self.value, self.state = None, "value"  # more than one literal string
+            self.value, self.parts, self.state = None, None, "value"  # more than one string
 
     def end_item(self) -> None:
         if self.state in ("first", "clean", "value"):
-            self.block.attributes.append((self.name, self.value if self.state == "clean" else None))
-        self.state, self.value = "start", None
+            clean = self.state == "clean"
+            self.block.attributes.append((self.name, self.value if clean else None))
+            self.block.templates.append((self.name, self.parts if clean else None))
+        self.state, self.value, self.parts = "start", None, None
 
 
 def outline_hcl(text: str) -> Outline:
@@ -430,7 +461,8 @@ def outline_hcl(text: str) -> Outline:
         if body is not None:
             body.end_item()
             b = body.block
-            blocks.append(OutlineBlock(b.type, b.labels, b.line, end_line, tuple(b.attributes)))
+            blocks.append(OutlineBlock(b.type, b.labels, b.line, end_line, tuple(b.attributes),
+                                       tuple(b.templates)))
         body = None
 
     for tok in lexer.tokens():
@@ -622,7 +654,9 @@ def outline_json(text: str) -> Outline:
                 attributes = tuple(
                     (key, _json_literal(child)) for key, child in body.pairs if key != "//"
                 )
-                blocks.append(OutlineBlock(block_type, labels, body.line, body.end_line, attributes))
+                templates = tuple((key, None if v is None else (v,)) for key, v in attributes)
+                blocks.append(OutlineBlock(block_type, labels, body.line, body.end_line, attributes,
+                                           templates))
     return Outline(tuple(blocks))
 
 
