@@ -208,6 +208,11 @@ def _run_scan(options: ScanOptions, progress: Progress | None) -> ScanResult:
         debug=options.debug,
         plans=found.plans,
         on_unit=on_unit,
+        # A policy of the user's own may read any record, wherever it is: then every
+        # root is parsed.
+        prefilter=options.prefilter and not options.policy_dirs,
+        jobs=options.jobs,
+        cache_dir=options.cache_dir,
     )
     files = FileSummary(not_ours=sorted({*found.not_ours, *not_ours}))
 

@@ -45,7 +45,7 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     "policy": ("scanner.policy",),
     "discovery": ("scanner.discovery",),
     "config": ("scanner.config",),
-    "parsers.entry": ("scanner.parsers",),
+    "parsers.entry": ("scanner.parsers", "scanner.parsers.batch"),
     "parsers.terraform": ("scanner.parsers.terraform",),
     "parsers.cloudformation": ("scanner.parsers.cloudformation",),
     "parsers.plan": ("scanner.parsers.plan",),

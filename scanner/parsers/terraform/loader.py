@@ -8,6 +8,7 @@ Nothing here knows about module instances or model records; ``instance.py`` buil
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ from lark import Token, Tree
 
 from scanner.limits import Limits
 from scanner.model import ParseProblem, Span
-from scanner.parsers.common import is_within, read_text, relpath
+from scanner.parsers.common import is_within, printable_path, read_text, relpath
 from scanner.parsers.reads import note_listing, note_probe
 from scanner.parsers.terraform.declarations import ModuleSource
 from scanner.parsers.terraform.expressions import Evaluator, Scope
@@ -121,24 +122,44 @@ class Loader:
         files, then the override files, each group by name); a file linked from outside
         the scan root is reported and left out. Every one of them counts as read."""
         note_listing(directory)
-        files = sorted(
-            (p for p in directory.iterdir()
-             if p.is_file() and (p.name.endswith(".tf") or p.name.endswith(".tf.json"))),
-            key=lambda p: p.name,
-        ) if directory.is_dir() else []
-        primaries = [p for p in files if not is_override_file(p.name)]
-        overrides = [p for p in files if is_override_file(p.name)]
+        entries: list[tuple[str, bool]] = []  # (name, is a symlink)
+        if directory.is_dir():
+            with os.scandir(directory) as found:
+                for entry in found:
+                    name = entry.name
+                    if (name.endswith(".tf") or name.endswith(".tf.json")) and entry.is_file():
+                        entries.append((name, entry.is_symlink()))
+        entries.sort()
+        # ``directory`` is a real path: a plain file in it is where it is, so only a
+        # symlink needs resolving (one realpath per link, not two per file).
+        base = self._rel_base(directory)
+        ordered = [e for e in entries if not is_override_file(e[0])] + [
+            e for e in entries if is_override_file(e[0])
+        ]
         out = []
-        for path in primaries + overrides:
-            if not self.inside_root(path):
-                # A symlinked .tf file pointing out of the scan root is never read.
-                where = f"{self.rel(directory)}/{path.name}".removeprefix("./")
-                self.problem(Span(path=where), "symlink points outside the scanned root; not read")
-                continue
-            rel = self.rel(path)
+        for name, link in ordered:
+            path = directory / name
+            if link or base is None:
+                if not self.inside_root(path):
+                    # A symlinked .tf file pointing out of the scan root is never read.
+                    where = f"{self.rel(directory)}/{name}".removeprefix("./")
+                    self.problem(Span(path=where), "symlink points outside the scanned root; not read")
+                    continue
+                rel = self.rel(path)
+            else:
+                rel = printable_path(f"{base}/{name}" if base else name)
             self.files_read.add(rel)
             out.append((path, rel))
         return out
+
+    def _rel_base(self, directory: Path) -> str | None:
+        """``directory`` (a real path) relative to the scan root, "" for the root itself;
+        None when it is not inside the root."""
+        try:
+            rel = directory.relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+        return "" if rel == "." else rel
 
     def source(self, directory: Path) -> ModuleSource:
         directory = directory.resolve()

@@ -91,6 +91,9 @@ class OutlineBlock:
 class Outline:
     blocks: tuple[OutlineBlock, ...] = ()
     problems: tuple[OutlineProblem, ...] = ()
+    # How deep brackets nest (``{``, ``[``, ``(``; a block body counts one): a parser
+    # that recurses may give up on what this lexer walks through.
+    depth: int = 0
 
     def block_types(self) -> frozenset[str]:
         return frozenset(b.type for b in self.blocks)
@@ -136,6 +139,10 @@ _WORD = re.compile(r'[^\s"#/<{}\[\](),=]+|<(?!<)|/(?![/*])')
 _EQ_WORD = re.compile(r"=[=>]")  # `==` and `=>` are operators, not assignment
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n")
+# What ``_Lexer.deep`` skips: anything that cannot start a bracket, string, heredoc or
+# comment.
+_DEEP_RUN = re.compile(r'[^"#/<{}\[\]()]+')
+_LINE_RUN = re.compile(r'[^"#/<{}\[\]()\n]+')
 # Runs inside a quoted string that need no attention.
 _QUOTED_RUN = re.compile(r'[^"\\$%\n]+')
 # Runs inside template code (``${ ... }``) that need no attention.
@@ -155,6 +162,10 @@ class _Lexer:
         self.problems: list[OutlineProblem] = []
         # The literal runs of the last quoted string (see ``Token.parts``).
         self.runs: tuple[str, ...] | None = None
+        # Set by a consumer that needs only brackets, strings, heredocs and comments for
+        # now (``outline_hcl`` inside nested brackets: 2), or those and line ends (on the
+        # rest of a line whose item is known: 1): the rest is skipped without tokens.
+        self.deep = 0
 
     def column(self, index: int) -> int:
         return index - self.line_start + 1
@@ -172,6 +183,19 @@ class _Lexer:
         text, n = self.text, self.n
         while self.i < n:
             i = self.i
+            if self.deep:
+                # Inside a nested bracket only brackets, strings, heredocs and comments
+                # matter to the outline (and line ends, on the rest of a body's line):
+                # skip everything else in one step.
+                m = (_DEEP_RUN if self.deep == 2 else _LINE_RUN).match(text, i)
+                if m is not None:
+                    end = m.end()
+                    nl = text.rfind("\n", i, end)
+                    if nl >= 0:
+                        self.line += text.count("\n", i, end)
+                        self.line_start = nl + 1
+                    self.i = end
+                    continue
             c = text[i]
             line, col = self.line, self.column(i)
             if c == "\n":
@@ -455,6 +479,7 @@ def outline_hcl(text: str) -> Outline:
     header: list[Token] = []  # top level: the words and strings of a block header
     skipping = False  # top level: an attribute (a .tfvars file) or junk, until end of line
     last_line = 1
+    depth = 0
 
     def close_block(end_line: int) -> None:
         nonlocal body
@@ -498,6 +523,7 @@ def outline_hcl(text: str) -> Outline:
         if kind in open_count:
             brackets.append((kind, tok.line, tok.column))
             open_count[kind] += 1
+            depth = max(depth, len(brackets))
         elif kind in _CLOSE:
             opener = _CLOSE[kind]
             if not open_count[opener]:
@@ -515,6 +541,12 @@ def outline_hcl(text: str) -> Outline:
                     break
             if not brackets:
                 close_block(tok.line)
+        if len(brackets) >= 2:
+            lexer.deep = 2
+        elif brackets and body is not None and body.state in ("value", "rest", "skip"):
+            lexer.deep = 1
+        else:
+            lexer.deep = 0
     if header:
         first = header[0]
         problems.append(OutlineProblem(first.line, first.column,
@@ -524,7 +556,7 @@ def outline_hcl(text: str) -> Outline:
         what = f"block {body.block.type!r}" if body is not None else f"this {char}"
         problems.append(OutlineProblem(line, column, f"{what} opened here is never closed"))
         close_block(last_line)
-    return Outline(tuple(blocks), _capped(problems))
+    return Outline(tuple(blocks), _capped(problems), depth)
 
 
 # A hostile file can hold a problem per character; a caller needs the first few.
