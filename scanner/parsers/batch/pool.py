@@ -173,7 +173,10 @@ class _Worker(threading.Thread):
                 current = None
         except Exception:  # noqa: BLE001 - a dead worker costs its unit a CT901, not the scan
             if current is not None:
-                code = self.process.poll()
+                try:
+                    code = self.process.wait(timeout=5)
+                except Exception:  # noqa: BLE001 - still running: no code to tell
+                    code = None
                 why = "the worker process loading it stopped" + (
                     f" (exit code {code})" if code is not None else ""
                 )
