@@ -147,6 +147,27 @@ def test_a_second_run_takes_every_unit_from_the_cache(tmp_path: Path) -> None:
     assert second == first
 
 
+def test_roots_left_unread_are_cached_with_their_relevance(tmp_path: Path) -> None:
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    (root / "svc").mkdir()
+    (root / "svc" / "main.tf").write_text('resource "aws_vpc" "v" {}\n')
+    (root / "svc" / "terraform.tfvars").write_text('env = "dev"\nenv = "prod"\n')
+    first, stats = _load(root, cache)
+    assert (stats.unread, stats.cache_hits) == (1, 0)
+    assert "svc/terraform.tfvars" in {p.span.path for m in first for p in m.problems}
+    second, stats = _load(root, cache)
+    assert (stats.unread, stats.cache_hits, stats.loaded) == (1, 4, 0)
+    assert second == first
+    (root / "svc" / "terraform.tfvars").write_text('env = "dev"\n')
+    third, stats = _load(root, cache)
+    assert (stats.unread, stats.cache_hits) == (1, 3)
+    assert not [p for m in third for p in m.problems]
+    (root / "svc" / "main.tf").write_text('resource "aws_cloudtrail" "t" {}\n')
+    models, stats = _load(root, cache)
+    assert (stats.unread, stats.loaded) == (0, 1)
+    assert any(m.trails for m in models if m.units[0].id == "svc")
+
+
 def test_editing_a_module_file_reloads_every_root_that_calls_it(tmp_path: Path) -> None:
     root, cache = _tree(tmp_path), tmp_path / "cache"
     _load(root, cache)

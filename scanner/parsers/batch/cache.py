@@ -24,9 +24,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
+import itertools
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,6 @@ from scanner.parsers.batch import codec
 from scanner.parsers.batch.jobs import (
     CLOUDFORMATION,
     TERRAFORM,
-    TERRAFORM_UNREAD,
     Inputs,
     Job,
     Outcome,
@@ -46,8 +45,13 @@ from scanner.parsers.batch.jobs import (
 from scanner.parsers.reads import Reads
 
 FORMAT = 1
-# Plans are not cached (see the module docstring).
-CACHED_KINDS = frozenset({TERRAFORM, TERRAFORM_UNREAD, CLOUDFORMATION})
+# Names of files being written: unique within the process (the pid tells processes apart,
+# and O_EXCL refuses a name that exists anyway).
+_STAGING = itertools.count()
+_O_BINARY = getattr(os, "O_BINARY", 0)
+# Plans are not cached (see the module docstring); the model of an unread root is kept in
+# its relevance entry (``load``), not in an entry of its own.
+CACHED_KINDS = frozenset({TERRAFORM, CLOUDFORMATION})
 _PARSER_LIBRARIES = ("lark", "hcl2", "yaml")
 
 
@@ -78,22 +82,24 @@ def code_fingerprint() -> str:
 
 def unit_key(kind: str, job: Job, inputs: Inputs) -> str:
     """The one place that says what an entry depends on besides the files it read:
-    ``kind`` (which entry of the unit: its full model, its relevance), the job, and every
-    field of ``inputs``."""
-    payload = {
-        "code": code_fingerprint(),
-        "entry": kind,
-        "job": [job.kind, str(job.path.absolute())],
-        "inputs": inputs_data(inputs),
-    }
+    ``kind`` (which entry of the unit: its model, its relevance), the job, trailscan's
+    code and every field of ``inputs``."""
+    text = json.dumps([_inputs_key(inputs), kind, job.kind, str(job.path.absolute())],
+                      ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=8)
+def _inputs_key(inputs: Inputs) -> str:
+    """The code and the run's inputs, digested once per run (they are the same for every
+    unit; ``Inputs`` is frozen)."""
+    payload = {"code": code_fingerprint(), "inputs": inputs_data(inputs)}
     text = json.dumps(payload, sort_keys=True, ensure_ascii=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(slots=True)
 class Stats:
-    hits: int = 0
-    misses: int = 0
     writes: int = 0
     broken: int = 0  # entries that could not be read and were ignored
 
@@ -110,14 +116,14 @@ class UnitCache:
 
     # -- reading --------------------------------------------------------------------
 
-    def get(self, key: str, max_bytes: int) -> Any | None:  # noqa: ANN401 - the stored data
-        """The data stored under ``key`` when its reads still match the disk, else None."""
+    def get(self, key: str, max_bytes: int) -> tuple[Any, Reads] | None:  # noqa: ANN401
+        """The data stored under ``key`` and the reads behind it, when those reads still
+        match the disk; else None."""
         path = self._path(key)
         try:
             with open(path, "rb") as fh:
                 raw = fh.read()
         except OSError:
-            self.stats.misses += 1
             return None
         try:
             entry = json.loads(raw)
@@ -126,18 +132,16 @@ class UnitCache:
             reads = Reads.from_data(entry.get("reads"), max_bytes)
         except (ValueError, RecursionError, UnicodeDecodeError):
             self.stats.broken += 1
-            self.stats.misses += 1
             return None
         if not reads.still_valid():
-            self.stats.misses += 1
             return None
-        self.stats.hits += 1
-        return entry.get("data")
+        return entry.get("data"), reads
 
     def get_model(self, key: str, max_bytes: int) -> tuple[bool, Model | None]:
         """(found, model): a stored model (``None`` for a template that is not
         CloudFormation) whose reads still match."""
-        data = self.get(key, max_bytes)
+        found = self.get(key, max_bytes)
+        data = found[0] if found is not None else None
         if not isinstance(data, dict) or "model" not in data:
             return False, None
         try:
@@ -158,9 +162,13 @@ class UnitCache:
         except (TypeError, ValueError, RecursionError):
             return
         path = self._path(key)
+        staging = str(path.parent / f".tmp-{os.getpid()}-{next(_STAGING)}-{path.name}")
         try:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd, staging = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+            try:
+                fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o600)
+            except FileNotFoundError:
+                os.makedirs(path.parent, mode=0o700, exist_ok=True)
+                fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o600)
         except OSError:
             return
         try:

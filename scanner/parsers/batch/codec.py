@@ -49,6 +49,14 @@ def _classes() -> tuple[dict[str, type], dict[str, type[enum.Enum]]]:
 
 _DATACLASSES, _ENUMS = _classes()
 _MISSING = dataclasses.MISSING
+# Per class: (field name, its default or _MISSING) in order, and the names passed to
+# ``__init__`` (read once: ``dataclasses.fields`` builds its answer on every call).
+_FIELDS: dict[type, tuple[tuple[str, object], ...]] = {
+    cls: tuple((f.name, f.default) for f in dataclasses.fields(cls)) for cls in _DATACLASSES.values()
+}
+_INIT: dict[type, frozenset[str]] = {
+    cls: frozenset(f.name for f in dataclasses.fields(cls) if f.init) for cls in _DATACLASSES.values()
+}
 
 
 def _schema() -> str:
@@ -86,13 +94,14 @@ def encode(value: Any) -> Any:  # noqa: ANN401 - any model value
         items = sorted((encode(v) for v in value), key=repr)
         return {"$frozenset" if isinstance(value, frozenset) else "$set": items}
     cls = type(value)
-    if dataclasses.is_dataclass(value) and _DATACLASSES.get(cls.__name__) is cls:
+    table = _FIELDS.get(cls)
+    if table is not None:
         out: dict[str, Any] = {"$": cls.__name__}
-        for f in dataclasses.fields(cls):
-            item = getattr(value, f.name)
-            if f.default is not _MISSING and type(item) is type(f.default) and item == f.default:
+        for name, default in table:
+            item = getattr(value, name)
+            if default is not _MISSING and type(item) is type(default) and item == default:
                 continue
-            out[f.name] = encode(item)
+            out[name] = encode(item)
         return out
     raise TypeError(f"cannot encode {type(value).__name__}")
 
@@ -102,16 +111,18 @@ def _decode_object(data: dict[str, Any]) -> Any:  # noqa: ANN401 - any model val
         cls = _DATACLASSES.get(data["$"]) if isinstance(data["$"], str) else None
         if cls is None:
             raise ValueError(f"unknown class {data['$']!r}")
-        known = {f.name: f for f in dataclasses.fields(cls)}
+        init = _INIT[cls]
         kwargs: dict[str, Any] = {}
         late: dict[str, Any] = {}
         for key, raw in data.items():
             if key == "$":
                 continue
-            f = known.get(key)
-            if f is None:
+            if key in init:
+                kwargs[key] = _decode(raw)
+            elif any(key == name for name, _ in _FIELDS[cls]):
+                late[key] = _decode(raw)
+            else:
                 raise ValueError(f"{cls.__name__} has no field {key!r}")
-            (kwargs if f.init else late)[key] = _decode(raw)
         try:
             obj = cls(**kwargs)
         except TypeError as exc:

@@ -113,10 +113,15 @@ class Loaders:
         return self._parses
 
 
-def run_job(job: Job, inputs: Inputs, loaders: Loaders, *, debug: bool = False) -> Outcome:
-    """Load one unit; a front end that raises costs the unit a CT901, never the scan."""
+def run_job(
+    job: Job, inputs: Inputs, loaders: Loaders, *, debug: bool = False, record: bool = True
+) -> Outcome:
+    """Load one unit; a front end that raises costs the unit a CT901, never the scan.
+    ``record``: note what it reads (for the cache; fingerprinting every file costs)."""
     reads = Reads(max_bytes=inputs.limits.max_file_bytes)
     try:
+        if not record:
+            return Outcome(loaders.load(job, inputs), reads, cacheable=False)
         with recording(reads):
             return Outcome(loaders.load(job, inputs), reads)
     except Exception as exc:  # never lose the rest of the scan

@@ -96,6 +96,7 @@ class _Run:
         self.loaders = Loaders()
         self.max_bytes = inputs.limits.max_file_bytes
         self.workers: Workers | None = None
+        self.entries: dict[int, _Entry] = {}
 
     # -- one unit ----------------------------------------------------------------------
 
@@ -118,7 +119,6 @@ class _Run:
 
     def done(self, index: int, outcome: Outcome) -> None:
         self.stats.loaded += self.jobs[index].kind != TERRAFORM_UNREAD
-        self.stats.unread += self.jobs[index].kind == TERRAFORM_UNREAD
         self.finish(index, outcome.model)
 
     def failed(self, index: int, why: str) -> None:
@@ -128,7 +128,8 @@ class _Run:
 
     def load_here(self, index: int) -> None:
         job = self.jobs[index]
-        outcome = run_job(job, self.inputs, self.loaders, debug=self.options.debug)
+        outcome = run_job(job, self.inputs, self.loaders, debug=self.options.debug,
+                          record=self.cache is not None)
         store_outcome(self.options.cache_dir, job, self.inputs, outcome)
         self.done(index, outcome)
 
@@ -169,32 +170,85 @@ class _Run:
             self.workers.close()
 
     # -- the relevance pre-pass -----------------------------------------------------------
+    #
+    # A root's relevance and, once known, the model of the root unread are kept in one
+    # cache entry (one file to check per root that is not parsed), written once the run
+    # knows which of the two it needs.
+
+    def relevance_key(self, index: int) -> str:
+        return unit_key("relevance", Job(TERRAFORM, self.jobs[index].path), self.inputs)
 
     def relevance(self, index: int) -> Relevance:
-        """The root's relevance: from the cache, or read now (and stored)."""
+        """The root's relevance: from the cache, or read now."""
         from scanner.parsers.terraform.relevance import Relevance, unit_relevance
 
         job = self.jobs[index]
-        key = unit_key("relevance", job, self.inputs)
         if self.cache is not None:
-            data = self.cache.get(key, self.max_bytes)
-            if isinstance(data, dict):
+            found = self.cache.get(self.relevance_key(index), self.max_bytes)
+            if found is not None and isinstance(found[0], dict):
                 try:
-                    return Relevance.from_data(data.get("relevance"))
+                    relevance = Relevance.from_data(found[0].get("relevance"))
+                    unread = found[0].get("unread")
+                    self.entries[index] = _Entry(relevance, found[1], unread, fresh=False)
+                    return relevance
                 except ValueError:
                     pass
         reads = Reads(max_bytes=self.max_bytes)
-        with recording(reads):
-            found = unit_relevance(job.path, self.inputs.root, self.max_bytes)
-        if self.cache is not None:
-            self.cache.put(key, reads, {"relevance": found.as_data()})
-        return found
+        if self.cache is None:
+            relevance = unit_relevance(job.path, self.inputs.root, self.max_bytes)
+        else:
+            with recording(reads):
+                relevance = unit_relevance(job.path, self.inputs.root, self.max_bytes)
+        self.entries[index] = _Entry(relevance, reads, None, fresh=True)
+        return relevance
 
     def unread(self, indexes: Sequence[int]) -> None:
-        """The roots nothing is read from: their unread-unit models (cached like any)."""
+        """The roots nothing is read from: their unread-unit models (a listing and the
+        variables files: cheap, so always here), kept with their relevance."""
         for index in indexes:
-            self.jobs[index] = Job(TERRAFORM_UNREAD, self.jobs[index].path)
-        self.load(indexes, workers=False)  # a listing and the variables files: cheap
+            job = self.jobs[index] = Job(TERRAFORM_UNREAD, self.jobs[index].path)
+            entry = self.entries[index]
+            self.stats.unread += 1
+            if entry.unread is not None:
+                try:
+                    model = decode_model(entry.unread)
+                except ValueError:
+                    model = None
+                if model is not None:
+                    self.stats.cache_hits += 1
+                    self.finish(index, model)
+                    continue
+            if self.cache is not None:
+                self.stats.cache_misses += 1
+            outcome = run_job(job, self.inputs, self.loaders, debug=self.options.debug,
+                              record=self.cache is not None)
+            self.done(index, outcome)
+            if outcome.cacheable and outcome.model is not None:
+                entry.reads.merge(outcome.reads)
+                entry.unread = encode_model(outcome.model)
+                entry.fresh = True
+
+    def store_relevance(self) -> None:
+        if self.cache is None:
+            return
+        for index, entry in self.entries.items():
+            if not entry.fresh:
+                continue
+            data: dict[str, object] = {"relevance": entry.relevance.as_data()}
+            if entry.unread is not None:
+                data["unread"] = entry.unread
+            self.cache.put(self.relevance_key(index), entry.reads, data)
+
+
+@dataclass(slots=True)
+class _Entry:
+    """A root's relevance entry in the cache: what was found, the reads behind it, the
+    model of the root unread (encoded) when there is one, and whether to write it."""
+
+    relevance: Relevance
+    reads: Reads
+    unread: object
+    fresh: bool
 
 
 # Bytes of a template or plan that cost as much to load as one byte of HCL (YAML and JSON
@@ -239,6 +293,7 @@ def load_all(
     run = _Run(jobs, inputs, options, on_unit, stats if stats is not None else LoadStats())
     try:
         _load(run, len(terraform_dirs))
+        run.store_relevance()
     finally:
         run.close()
     if run.loaders.parses is not None:

@@ -121,7 +121,8 @@ def serve() -> None:
             if frame is None:
                 return
             index, job = frame
-            outcome = run_job(job, setup.inputs, loaders, debug=setup.debug)
+            outcome = run_job(job, setup.inputs, loaders, debug=setup.debug,
+                              record=setup.cache_dir is not None)
             store_outcome(setup.cache_dir, job, setup.inputs, outcome)
             outcome.reads = Reads(max_bytes=outcome.reads.max_bytes)  # not needed back
             _send(channel_out, (index, outcome))

@@ -85,7 +85,8 @@ class Loader:
         self.parses = parses if parses is not None else ParseCache()
         self.root = root.resolve()
         self.unit_dir = unit_dir.resolve()
-        self.unit_rel = self.rel(self.unit_dir)
+        base = self._rel_base(self.unit_dir)
+        self.unit_rel = self.rel(self.unit_dir) if base is None else printable_path(base or ".")
         self.limits = limits
         self.problems: list[ParseProblem] = []
         self._problem_keys: set[tuple[str, int, str]] = set()

@@ -181,13 +181,14 @@ class _Lexer:
 
     def tokens(self) -> Iterator[Token]:
         text, n = self.text, self.n
+        space, punct, word_re, deep_run, line_run = _SPACE, _PUNCT, _WORD, _DEEP_RUN, _LINE_RUN
         while self.i < n:
             i = self.i
             if self.deep:
                 # Inside a nested bracket only brackets, strings, heredocs and comments
                 # matter to the outline (and line ends, on the rest of a body's line):
                 # skip everything else in one step.
-                m = (_DEEP_RUN if self.deep == 2 else _LINE_RUN).match(text, i)
+                m = (deep_run if self.deep == 2 else line_run).match(text, i)
                 if m is not None:
                     end = m.end()
                     nl = text.rfind("\n", i, end)
@@ -197,13 +198,29 @@ class _Lexer:
                     self.i = end
                     continue
             c = text[i]
-            line, col = self.line, self.column(i)
+            if c in " \t\r\f\v":
+                i = space.match(text, i).end()  # type: ignore[union-attr]
+                if i >= n:
+                    self.i = i
+                    return
+                c = text[i]
+            line = self.line
+            col = i - self.line_start + 1
             if c == "\n":
-                self.newline_at(i)
+                self.line = line + 1
+                self.line_start = i + 1
                 self.i = i + 1
                 yield Token("newline", None, line, col, line)
-            elif c in " \t\r\f\v":
-                self.i = _SPACE.match(text, i).end()  # type: ignore[union-attr]
+            elif c == '"':
+                value = self._template(i + 1, line, col, heredoc=None)
+                yield Token("string", value, line, col, self.line, self.runs)
+            elif c in punct:
+                if c == "=" and (m := _EQ_WORD.match(text, i)):
+                    self.i = m.end()
+                    yield Token("word", m.group(), line, col, line)
+                else:
+                    self.i = i + 1
+                    yield Token(c, c, line, col, line)
             elif c == "#" or text.startswith("//", i):
                 end = text.find("\n", i)
                 end = n if end < 0 else end
@@ -211,22 +228,13 @@ class _Lexer:
                 yield Token("comment", text[i:end], line, col, line)
             elif text.startswith("/*", i):
                 yield self._block_comment(i, line, col)
-            elif c == '"':
-                value = self._template(i + 1, line, col, heredoc=None)
-                yield Token("string", value, line, col, self.line, self.runs)
             elif c == "<" and (m := _HEREDOC.match(text, i)):
                 self.newline_at(m.end() - 1)
                 self.i = m.end()
                 self._template(self.i, line, col, heredoc=(m.group(2), m.group(1) == "-"))
                 yield Token("heredoc", None, line, col, self.line)
-            elif c == "=" and (m := _EQ_WORD.match(text, i)):
-                self.i = m.end()
-                yield Token("word", m.group(), line, col, line)
-            elif c in _PUNCT:
-                self.i = i + 1
-                yield Token(c, c, line, col, line)
             else:
-                m = _WORD.match(text, i)
+                m = word_re.match(text, i)
                 end = m.end() if m else i + 1
                 self.i = end
                 yield Token("word", text[i:end], line, col, line)
