@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 
-from scanner.analysis.trails import describe, is_multi_region, sorted_trails
+from scanner.analysis.trails import MAX_NAMED, describe, is_multi_region, listing, sorted_trails
 from scanner.model import Model, Trail
 from scanner.policy import Outcome, Related, judge, policy
 
@@ -37,27 +37,30 @@ def multi_region_trail(model: Model) -> Iterable[Outcome]:
     - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-multi-region-trails.html
     """
     trails = sorted_trails(model.trails)
+    # The multi-region trails a single-region one is told about: named once, at most a few.
+    multi_region = [t for t in trails if is_multi_region(t) is True]
+    names = listing([t.subject for t in multi_region])
+    shown = multi_region[:MAX_NAMED]
     for trail in trails:
         attr = trail.is_multi_region
         multi = is_multi_region(trail)
-        others = [t for t in trails if t is not trail and is_multi_region(t) is True] if multi is False else []
+        others = shown if multi is False else []
         yield judge(
-            subject=trail.ref,
+            subject=trail.subject,
             span=attr.span,
             verdict=multi,
             unknown=attr.reason,
-            fail=partial(_single_region, trail, others),
-            related=tuple(Related(label="multi-region trail", ref=t.ref, span=t.span) for t in others),
+            fail=partial(_single_region, trail, names),
+            related=tuple(Related(label="multi-region trail", ref=t.subject, span=t.span) for t in others),
         )
 
 
-def _single_region(trail: Trail, others: list[Trail]) -> str:
+def _single_region(trail: Trail, names: str) -> str:
     message = (
-        f"Trail {trail.ref} records only its home region ({describe(trail.is_multi_region)}): "
+        f"Trail {trail.subject} records only its home region ({describe(trail.is_multi_region)}): "
         "activity in every other region is not logged."
     )
-    if others:
-        names = ", ".join(t.ref for t in others)
+    if names:
         message += (
             f" The account also has the multi-region trail {names}; if this trail is a "
             "deliberate single-region trail, suppress this finding with the reason."

@@ -16,19 +16,19 @@ MAX_DATA_RESOURCES = 250
 
 
 def _check(trail: Trail, terraform: bool) -> list[Outcome]:
-    tally = Tally(subject=trail.ref, span=trail.span)
+    tally = Tally(subject=trail.subject, span=trail.span)
     group, role = trail.cloud_watch_logs_group_arn, trail.cloud_watch_logs_role_arn
     has_group, has_role = group.is_set(), role.is_set()
     if has_group is True and has_role is False:
         tally.fail(
-            f"Trail {trail.ref} sets {group.name} without {role.name}: CloudTrail rejects it "
+            f"Trail {trail.subject} sets {group.name} without {role.name}: CloudTrail rejects it "
             "(InvalidCloudWatchLogsRoleArnException: You must specify a role ARN as well as a "
             "log group).",
             span=group.span,
         )
     if has_role is True and has_group is False:
         tally.fail(
-            f"Trail {trail.ref} sets {role.name} without {group.name}: CloudTrail requires the "
+            f"Trail {trail.subject} sets {role.name} without {group.name}: CloudTrail requires the "
             "log group whenever the role is given, so the trail cannot be deployed.",
             span=role.span,
         )
@@ -37,7 +37,7 @@ def _check(trail: Trail, terraform: bool) -> list[Outcome]:
         if arn.startswith("arn:") and ":log-group:" in arn and not arn.endswith(":*"):
             hint = " (aws_cloudwatch_log_group.arn has no suffix since AWS provider 3.0)" if terraform else ""
             tally.fail(
-                f"Trail {trail.ref} gives the log group ARN {arn!r} without the ':*' suffix: "
+                f"Trail {trail.subject} gives the log group ARN {arn!r} without the ':*' suffix: "
                 "CloudTrail rejects it (InvalidCloudWatchLogsLogGroupArnException); append ':*'"
                 f"{hint}.",
                 span=group.span,
@@ -45,7 +45,7 @@ def _check(trail: Trail, terraform: bool) -> list[Outcome]:
     multi, glob = trail.is_multi_region, trail.include_global_service_events
     if multi.is_true() and glob.is_false():
         tally.fail(
-            f"Trail {trail.ref} is multi-region but sets {glob.name} = false: CloudTrail rejects it "
+            f"Trail {trail.subject} is multi-region but sets {glob.name} = false: CloudTrail rejects it "
             "(InvalidParameterCombinationException: Multi-Region trail must include global "
             "service events).",
             span=glob.span,
@@ -55,14 +55,14 @@ def _check(trail: Trail, terraform: bool) -> list[Outcome]:
         definite = [s for s in selectors.value if not s.maybe]
         if len(definite) > MAX_EVENT_SELECTORS:
             tally.fail(
-                f"Trail {trail.ref} has {len(definite)} event selectors; CloudTrail accepts at "
+                f"Trail {trail.subject} has {len(definite)} event selectors; CloudTrail accepts at "
                 f"most {MAX_EVENT_SELECTORS} (InvalidEventSelectorsException).",
                 span=selectors.value[MAX_EVENT_SELECTORS].span,
             )
         resources = sum(len(r.values) for s in definite for r in s.data_resources)
         if resources > MAX_DATA_RESOURCES:
             tally.fail(
-                f"Trail {trail.ref} names {resources} data resources; CloudTrail accepts at most "
+                f"Trail {trail.subject} names {resources} data resources; CloudTrail accepts at most "
                 f"{MAX_DATA_RESOURCES} per trail (InvalidEventSelectorsException).",
                 span=selectors.span,
             )

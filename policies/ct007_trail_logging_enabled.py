@@ -33,9 +33,9 @@ def trail_logging_enabled(model: Model) -> Iterable[Outcome]:
     for trail in sorted_trails(model.trails):
         attr = trail.enable_logging
         yield judge(
-            subject=trail.ref,
+            subject=trail.subject,
             span=attr.span,
             verdict=is_logging(trail),
             unknown=attr.reason,
-            fail=f"Trail {trail.ref} has logging turned off ({attr.name} = false): it records no events.",
+            fail=f"Trail {trail.subject} has logging turned off ({attr.name} = false): it records no events.",
         )

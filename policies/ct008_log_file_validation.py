@@ -34,9 +34,9 @@ def log_file_validation(model: Model) -> Iterable[Outcome]:
         attr = trail.log_file_validation
         how = "is set to false" if attr.origin is Origin.EXPLICIT else "is not enabled (default false)"
         yield judge(
-            subject=trail.ref,
+            subject=trail.subject,
             span=attr.span,
             verdict=attr.truth(),
             unknown=attr.reason,
-            fail=f"Log file validation {how} on trail {trail.ref}: delivered logs are not tamper-evident.",
+            fail=f"Log file validation {how} on trail {trail.subject}: delivered logs are not tamper-evident.",
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanner.analysis.links import LinkStatus, bucket_of
+from scanner.analysis.links import LinkStatus, bucket_of, records_by_key
 from scanner.analysis.trails import sorted_trails
 from scanner.model import Model, Origin, Record
 from scanner.policy import Outcome, Related, Unknown, judge, policy
@@ -16,8 +16,8 @@ def _covers(dependency: str, target: str) -> bool:
 
 
 def depends_on(model: Model, record: Record, target: str) -> bool:
-    """Does ``record`` depend on ``target``, directly or through records in scope?"""
-    by_ref = {r.ref: r for r in model.records()}
+    """Does ``record`` depend on ``target``, directly or through records of its unit?"""
+    by_key = records_by_key(model)
     seen: set[str] = set()
     todo = list(record.depends_on)
     while todo:
@@ -27,7 +27,7 @@ def depends_on(model: Model, record: Record, target: str) -> bool:
         seen.add(ref)
         if _covers(ref, target):
             return True
-        other = by_ref.get(ref)
+        other = by_key.get((record.unit, ref))
         if other is not None:
             todo.extend(other.depends_on)
     return False
@@ -63,7 +63,7 @@ def trail_after_bucket_policy(model: Model) -> Iterable[Outcome]:
         link = bucket_of(model, trail)
         if link.status is LinkStatus.UNKNOWN:
             yield Unknown(
-                subject=trail.ref,
+                subject=trail.subject,
                 span=trail.s3_bucket_name.span,
                 reason=f"the trail's bucket cannot be resolved: {link.reason}",
             )
@@ -75,17 +75,17 @@ def trail_after_bucket_policy(model: Model) -> Iterable[Outcome]:
             continue  # no policy at all: CT101 reports that delivery cannot work
         policy_ref = bucket.policy_ref
         yield judge(
-            subject=trail.ref,
+            subject=trail.subject,
             span=trail.span,
             verdict=depends_on(model, trail, policy_ref) if policy_ref else None,
-            unknown=f"which resource holds the policy of bucket {bucket.ref} is not known",
+            unknown=f"which resource holds the policy of bucket {bucket.subject} is not known",
             fail=(
-                f"Trail {trail.ref} does not depend on {policy_ref}, the policy of its bucket "
-                f"{bucket.ref} in the same unit: on the first deploy the trail can be created "
+                f"Trail {trail.subject} does not depend on {policy_ref}, the policy of its bucket "
+                f"{bucket.subject} in the same unit: on the first deploy the trail can be created "
                 "before the policy and fail with InsufficientS3BucketPolicyException."
             ),
             related=(
-                Related(label="bucket", ref=bucket.ref, span=bucket.span),
-                Related(label="bucket policy", ref=policy_ref or bucket.ref, span=bucket.policy.span),
+                Related(label="bucket", ref=bucket.subject, span=bucket.span),
+                Related(label="bucket policy", ref=policy_ref or bucket.subject, span=bucket.policy.span),
             ),
         )

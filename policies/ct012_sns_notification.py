@@ -35,9 +35,9 @@ def sns_notification(model: Model) -> Iterable[Outcome]:
         attr = trail.sns_topic_name
         how = f"{attr.name} is empty" if attr.origin is Origin.EXPLICIT else f"no {attr.name}"
         yield judge(
-            subject=trail.ref,
+            subject=trail.subject,
             span=attr.span,
             verdict=attr.is_set(),
             unknown=attr.reason,
-            fail=f"Trail {trail.ref} sends no SNS notification when it delivers log files ({how}).",
+            fail=f"Trail {trail.subject} sends no SNS notification when it delivers log files ({how}).",
         )

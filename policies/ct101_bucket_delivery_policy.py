@@ -43,29 +43,29 @@ def bucket_delivery_policy(model: Model) -> Iterable[Outcome]:
 
 
 def _delivery(trail: Trail, bucket: Bucket) -> list[Outcome]:
-    name = bucket.name.value if bucket.name.known and bucket.name.value else bucket.ref
+    name = bucket.name.value if bucket.name.known and bucket.name.value else bucket.subject
     cannot = f"CloudTrail cannot deliver to bucket {name}"
     tally = Tally(
-        subject=trail.ref,
+        subject=trail.subject,
         span=bucket.policy.span,
         related=(
-            Related(label="bucket", ref=bucket.ref, span=bucket.span),
-            Related(label="trail", ref=trail.ref, span=trail.span),
+            Related(label="bucket", ref=bucket.subject, span=bucket.span),
+            Related(label="trail", ref=trail.subject, span=trail.span),
         ),
     )
     document = delivery.policy_document(
         tally,
         bucket.policy,
-        unresolved=f"the policy of bucket {bucket.ref} cannot be resolved",
+        unresolved=f"the policy of bucket {bucket.subject} cannot be resolved",
         missing=(
-            f"{cannot}: bucket {bucket.ref} has no bucket policy, so trail {trail.ref} may not "
+            f"{cannot}: bucket {bucket.subject} has no bucket policy, so trail {trail.subject} may not "
             "s3:GetBucketAcl or s3:PutObject (delivery fails)."
         ),
     )
     prefix = delivery.key_prefix(trail)
     if document is not None and prefix is None:
         tally.unknown(
-            f"the S3 key prefix of trail {trail.ref} cannot be resolved: {trail.s3_key_prefix.reason}",
+            f"the S3 key prefix of trail {trail.subject} cannot be resolved: {trail.s3_key_prefix.reason}",
             span=trail.s3_key_prefix.span,
         )
     elif document is not None and prefix is not None:
@@ -75,12 +75,12 @@ def _delivery(trail: Trail, bucket: Bucket) -> list[Outcome]:
             delivery.bucket_checks(trail, bucket, prefix),
             span=bucket.policy.span,
             denied=lambda check, deny, _: (
-                f"{cannot}: {delivery.statement_label(deny)} of the policy of {bucket.ref} denies "
-                f"{check.what} to {delivery.CLOUDTRAIL} for trail {trail.ref}."
+                f"{cannot}: {delivery.statement_label(deny)} of the policy of {bucket.subject} denies "
+                f"{check.what} to {delivery.CLOUDTRAIL} for trail {trail.subject}."
             ),
             refused=lambda check, _: (
-                f"{cannot}: the bucket policy of {bucket.ref} does not allow {check.what} to "
-                f"{delivery.CLOUDTRAIL} for trail {trail.ref}."
+                f"{cannot}: the bucket policy of {bucket.subject} does not allow {check.what} to "
+                f"{delivery.CLOUDTRAIL} for trail {trail.subject}."
             ),
         )
     return tally.outcomes()

@@ -90,10 +90,10 @@ def _log_paths(trails: tuple[Trail, ...]) -> list[str]:
 
 def _check_bucket(bucket: Bucket, trails: tuple[Trail, ...], minimum: int) -> list[Outcome]:
     rules_attr = bucket.lifecycle_rules
-    tally = Tally(subject=bucket.ref, span=rules_attr.span, related=delivery.trail_related(trails))
+    tally = Tally(subject=bucket.subject, span=rules_attr.span, related=delivery.trail_related(trails))
     if rules_attr.origin is Origin.UNKNOWN:
         tally.unknown(
-            f"the lifecycle rules of bucket {bucket.ref} cannot be resolved: {rules_attr.reason}"
+            f"the lifecycle rules of bucket {bucket.subject} cannot be resolved: {rules_attr.reason}"
         )
         return tally.outcomes()
     rules = tuple(rules_attr.value or ())
@@ -111,7 +111,7 @@ def _check_bucket(bucket: Bucket, trails: tuple[Trail, ...], minimum: int) -> li
                 short_seen.add(index)
                 label = f"rule {rule.id!r}" if rule.id else "a lifecycle rule"
                 tally.fail(
-                    f"Bucket {bucket.ref} expires trail logs after {days} days ({label}), less "
+                    f"Bucket {bucket.subject} expires trail logs after {days} days ({label}), less "
                     f"than the required {minimum} days.",
                     span=expiry.span,
                 )
@@ -120,11 +120,11 @@ def _check_bucket(bucket: Bucket, trails: tuple[Trail, ...], minimum: int) -> li
         acting = any_of(contributions)
         if acting is False:
             tally.fail(
-                f"Bucket {bucket.ref} has no enabled lifecycle rule covering {where} that "
+                f"Bucket {bucket.subject} has no enabled lifecycle rule covering {where} that "
                 "archives (GLACIER, DEEP_ARCHIVE, GLACIER_IR) or expires trail logs."
             )
         elif acting is None:
-            undecided.append(f"whether a lifecycle rule of bucket {bucket.ref} covers {where}")
+            undecided.append(f"whether a lifecycle rule of bucket {bucket.subject} covers {where}")
     if undecided:
         tally.unknown("cannot tell " + "; ".join(undecided))
     return tally.outcomes()

@@ -63,25 +63,25 @@ def _account_flag(model: Model, flag: str) -> tuple[Tri, Related | None]:
     for block in model.account_public_access_blocks:
         value = getattr(block.settings, flag).truth()
         if value is True:
-            return True, Related(label="account public access block", ref=block.ref, span=block.span)
+            return True, Related(label="account public access block", ref=block.subject, span=block.span)
         if value is None:
             result = None
-            source = Related(label="account public access block", ref=block.ref, span=block.span)
+            source = Related(label="account public access block", ref=block.subject, span=block.span)
     return result, source
 
 
 def _check_bucket(model: Model, bucket: Bucket, trails: tuple[Trail, ...]) -> list[Outcome]:
     tally = Tally(
-        subject=bucket.ref,
+        subject=bucket.subject,
         span=bucket.span,
-        related=(Related(label="bucket", ref=bucket.ref, span=bucket.span), *delivery.trail_related(trails)),
+        related=(Related(label="bucket", ref=bucket.subject, span=bucket.span), *delivery.trail_related(trails)),
     )
     # -- public access block ------------------------------------------------
     pab_attr: Attr[PublicAccessBlock] = bucket.public_access_block
     account = {flag: _account_flag(model, flag) for flag in FLAGS}
     if pab_attr.origin is Origin.UNKNOWN:
         if not all(account[f][0] is True for f in FLAGS):
-            tally.unknown(f"the public access block of {bucket.ref} cannot be resolved: {pab_attr.reason}")
+            tally.unknown(f"the public access block of {bucket.subject} cannot be resolved: {pab_attr.reason}")
     elif pab_attr.value is None:
         # No block attached: since April 2023 S3 turns all four settings on for every new
         # bucket, so the absence alone is not exposure. A public ACL or policy below still
@@ -92,32 +92,32 @@ def _check_bucket(model: Model, bucket: Bucket, trails: tuple[Trail, ...]) -> li
             attr: Attr[bool] = getattr(pab_attr.value, flag)
             value = any_of((attr.truth(), account[flag][0]))
             if value is False:
-                tally.fail(f"Bucket {bucket.ref} does not set {attr.name} in its public access block.", span=attr.span)
+                tally.fail(f"Bucket {bucket.subject} does not set {attr.name} in its public access block.", span=attr.span)
             elif value is None:
-                tally.unknown(f"{attr.name} of {bucket.ref} cannot be resolved: {attr.reason}")
+                tally.unknown(f"{attr.name} of {bucket.subject} cannot be resolved: {attr.reason}")
     # -- ACL ----------------------------------------------------------------
     acl = bucket.acl
     if acl.origin is Origin.UNKNOWN:
-        tally.unknown(f"the ACL of {bucket.ref} cannot be resolved: {acl.reason}")
+        tally.unknown(f"the ACL of {bucket.subject} cannot be resolved: {acl.reason}")
     elif isinstance(acl.value, str) and acl.value in PUBLIC_ACLS:
-        tally.fail(f"Bucket {bucket.ref} has the public canned ACL {acl.value!r}.", span=acl.span)
+        tally.fail(f"Bucket {bucket.subject} has the public canned ACL {acl.value!r}.", span=acl.span)
     for grantee in bucket.acl_grantees:
         if grantee.rstrip("/") in PUBLIC_GRANTEES:
             who = grantee.rsplit("/", 1)[-1]
-            tally.fail(f"Bucket {bucket.ref} grants access to {who} in its ACL.", span=acl.span)
+            tally.fail(f"Bucket {bucket.subject} grants access to {who} in its ACL.", span=acl.span)
     # -- bucket policy ------------------------------------------------------
     policy_attr = bucket.policy
     if policy_attr.origin is Origin.UNKNOWN:
-        tally.unknown(f"the policy of {bucket.ref} cannot be resolved: {policy_attr.reason}")
+        tally.unknown(f"the policy of {bucket.subject} cannot be resolved: {policy_attr.reason}")
     elif policy_attr.value is not None:
         public, statements = iam.allows_public_access(policy_attr.value)
         if public is True:
             for st in statements:
                 tally.fail(
-                    f"Bucket {bucket.ref}: {delivery.statement_label(st)} of its policy allows any "
+                    f"Bucket {bucket.subject}: {delivery.statement_label(st)} of its policy allows any "
                     "principal (*) without a condition that limits the callers.",
                     span=st.span,
                 )
         elif public is None:
-            tally.unknown(f"whether the policy of {bucket.ref} allows public access cannot be decided")
+            tally.unknown(f"whether the policy of {bucket.subject} allows public access cannot be decided")
     return tally.outcomes()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis import delivery
+from scanner.analysis.trails import listing
 from scanner.model import Model
 from scanner.policy import Outcome, judge, policy
 
@@ -38,14 +39,14 @@ def bucket_access_logging(model: Model) -> Iterable[Outcome]:
     for use in used:
         bucket = use.record
         attr = bucket.logging_target
-        trails = ", ".join(t.ref for t in use.trails)
+        trails = listing(use.trails, lambda t: t.subject)
         yield judge(
-            subject=bucket.ref,
+            subject=bucket.subject,
             span=attr.span,
             verdict=attr.is_set(),
-            unknown=f"the logging target of bucket {bucket.ref} cannot be resolved: {attr.reason}",
+            unknown=f"the logging target of bucket {bucket.subject} cannot be resolved: {attr.reason}",
             fail=(
-                f"Bucket {bucket.ref} (logs of {trails}) has no server access logging: "
+                f"Bucket {bucket.subject} (logs of {trails}) has no server access logging: "
                 "reads and deletions of the trail's logs are not recorded."
             ),
             related=delivery.trail_related(use.trails),

@@ -44,12 +44,12 @@ def bucket_versioning(model: Model) -> Iterable[Outcome]:
             versioned = str(versioning.value or "").lower() == "enabled"
         reasons = "; ".join(a.reason for a in (versioning, lock) if a.origin is Origin.UNKNOWN and a.reason)
         yield judge(
-            subject=bucket.ref,
+            subject=bucket.subject,
             span=versioning.span,
             verdict=any_of((versioned, lock.truth())),
-            unknown=f"versioning / object lock of bucket {bucket.ref} cannot be resolved: {reasons}",
+            unknown=f"versioning / object lock of bucket {bucket.subject} cannot be resolved: {reasons}",
             fail=(
-                f"Bucket {bucket.ref} has versioning {versioning.value or 'Disabled'} and no object "
+                f"Bucket {bucket.subject} has versioning {versioning.value or 'Disabled'} and no object "
                 "lock: trail logs can be overwritten or deleted without a trace."
             ),
             related=delivery.trail_related(use.trails),

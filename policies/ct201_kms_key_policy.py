@@ -41,30 +41,30 @@ def kms_key_policy(model: Model) -> Iterable[Outcome]:
 
 
 def _encryption(trail: Trail, key: KmsKey) -> list[Outcome]:
-    cannot = f"CloudTrail cannot encrypt with KMS key {key.ref}"
+    cannot = f"CloudTrail cannot encrypt with KMS key {key.subject}"
     tally = Tally(
-        subject=trail.ref,
+        subject=trail.subject,
         span=key.policy.span,
         related=(
-            Related(label="kms key", ref=key.ref, span=key.span),
-            Related(label="trail", ref=trail.ref, span=trail.span),
+            Related(label="kms key", ref=key.subject, span=key.span),
+            Related(label="trail", ref=trail.subject, span=trail.span),
         ),
     )
     spec = key.key_spec
     if spec.known and spec.value and str(spec.value) != "SYMMETRIC_DEFAULT":
         tally.fail(
             f"{cannot}: its key spec is {spec.value}, and CloudTrail supports only symmetric "
-            f"keys (trail {trail.ref}).",
+            f"keys (trail {trail.subject}).",
             span=spec.span,
         )
         return tally.outcomes()
     document = delivery.policy_document(
         tally,
         key.policy,
-        unresolved=f"the policy of KMS key {key.ref} cannot be resolved",
+        unresolved=f"the policy of KMS key {key.subject} cannot be resolved",
         missing=(
             f"{cannot}: it has the default key policy, which grants only the account root, so "
-            f"{delivery.CLOUDTRAIL} may not kms:GenerateDataKey* for trail {trail.ref}."
+            f"{delivery.CLOUDTRAIL} may not kms:GenerateDataKey* for trail {trail.subject}."
         ),
     )
     if document is not None:
@@ -75,11 +75,11 @@ def _encryption(trail: Trail, key: KmsKey) -> list[Outcome]:
             span=key.policy.span,
             denied=lambda check, deny, _: (
                 f"{cannot}: {delivery.statement_label(deny)} of its key policy denies "
-                f"{check.what} to {delivery.CLOUDTRAIL} for trail {trail.ref}."
+                f"{check.what} to {delivery.CLOUDTRAIL} for trail {trail.subject}."
             ),
             refused=lambda check, _: (
                 f"{cannot}: its key policy does not allow {check.what} to {delivery.CLOUDTRAIL} "
-                f"for trail {trail.ref}."
+                f"for trail {trail.subject}."
             ),
             undecided=lambda _, decision: decision.reason,
         )

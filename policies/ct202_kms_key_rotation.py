@@ -42,10 +42,10 @@ def kms_key_rotation(model: Model) -> Iterable[Outcome]:
         attr = key.rotation
         how = "is disabled" if attr.origin is Origin.EXPLICIT else "is not enabled (default off)"
         yield judge(
-            subject=key.ref,
+            subject=key.subject,
             span=attr.span,
             verdict=attr.truth(),
-            unknown=f"rotation of KMS key {key.ref} cannot be resolved: {attr.reason}",
-            fail=f"Automatic rotation {how} on KMS key {key.ref}, which encrypts the trail's logs.",
+            unknown=f"rotation of KMS key {key.subject} cannot be resolved: {attr.reason}",
+            fail=f"Automatic rotation {how} on KMS key {key.subject}, which encrypts the trail's logs.",
             related=delivery.trail_related(use.trails),
         )

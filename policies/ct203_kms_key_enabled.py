@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.analysis import delivery
+from scanner.analysis.trails import listing
 from scanner.model import Model
 from scanner.policy import Outcome, judge, policy
 
@@ -36,12 +37,12 @@ def kms_key_enabled(model: Model) -> Iterable[Outcome]:
     for use in used:
         key = use.record
         attr = key.enabled
-        trails = ", ".join(t.ref for t in use.trails)
+        trails = listing(use.trails, lambda t: t.subject)
         yield judge(
-            subject=key.ref,
+            subject=key.subject,
             span=attr.span,
             verdict=attr.truth(),
-            unknown=f"whether KMS key {key.ref} is enabled cannot be resolved: {attr.reason}",
-            fail=f"KMS key {key.ref} is disabled: CloudTrail cannot encrypt, so {trails} delivers no logs.",
+            unknown=f"whether KMS key {key.subject} is enabled cannot be resolved: {attr.reason}",
+            fail=f"KMS key {key.subject} is disabled: CloudTrail cannot encrypt, so {trails} delivers no logs.",
             related=delivery.trail_related(use.trails),
         )

@@ -51,12 +51,12 @@ def log_group_retention(model: Model) -> Iterable[Outcome]:
         else:
             verdict, why = days == 0 or days >= minimum, ""  # 0: never expire
         yield judge(
-            subject=group.ref,
+            subject=group.subject,
             span=attr.span,
             verdict=verdict,
-            unknown=f"retention of log group {group.ref} cannot be resolved: {why}",
+            unknown=f"retention of log group {group.subject} cannot be resolved: {why}",
             fail=(
-                f"Log group {group.ref} keeps the trail's events {attr.value} days, less "
+                f"Log group {group.subject} keeps the trail's events {attr.value} days, less "
                 f"than the required {minimum}."
             ),
             related=delivery.trail_related(use.trails),

@@ -38,10 +38,10 @@ def log_group_encryption(model: Model) -> Iterable[Outcome]:
         group = use.record
         attr = group.kms_key_id
         yield judge(
-            subject=group.ref,
+            subject=group.subject,
             span=attr.span,
             verdict=attr.is_set(),
-            unknown=f"the KMS key of log group {group.ref} cannot be resolved: {attr.reason}",
-            fail=f"Log group {group.ref}, which receives the trail's events, is not encrypted with a KMS key.",
+            unknown=f"the KMS key of log group {group.subject} cannot be resolved: {attr.reason}",
+            fail=f"Log group {group.subject}, which receives the trail's events, is not encrypted with a KMS key.",
             related=delivery.trail_related(use.trails),
         )

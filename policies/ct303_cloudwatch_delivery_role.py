@@ -42,11 +42,11 @@ def cloudwatch_delivery_role(model: Model) -> Iterable[Outcome]:
 
 def _check(model: Model, trail: Trail, role: Role) -> list[Outcome]:
     tally = Tally(
-        subject=trail.ref,
+        subject=trail.subject,
         span=role.span,
         related=(
-            Related(label="role", ref=role.ref, span=role.span),
-            Related(label="trail", ref=trail.ref, span=trail.span),
+            Related(label="role", ref=role.subject, span=role.span),
+            Related(label="trail", ref=trail.subject, span=trail.span),
         ),
     )
     # -- trust --------------------------------------------------------------
@@ -54,12 +54,12 @@ def _check(model: Model, trail: Trail, role: Role) -> list[Outcome]:
 
     def untrusted(decision: iam.Decision) -> str:
         return (
-            f"Role {role.ref} does not let {delivery.CLOUDTRAIL} sts:AssumeRole, so trail "
-            f"{trail.ref} cannot deliver to CloudWatch Logs ({decision.reason})."
+            f"Role {role.subject} does not let {delivery.CLOUDTRAIL} sts:AssumeRole, so trail "
+            f"{trail.subject} cannot deliver to CloudWatch Logs ({decision.reason})."
         )
 
     if trust.origin is Origin.UNKNOWN:
-        tally.unknown(f"the trust policy of role {role.ref} cannot be resolved: {trust.reason}")
+        tally.unknown(f"the trust policy of role {role.subject} cannot be resolved: {trust.reason}")
     else:
         delivery.require(
             tally,
@@ -74,7 +74,10 @@ def _check(model: Model, trail: Trail, role: Role) -> list[Outcome]:
     group = links.log_group_of(model, trail).record
     group_arn = delivery.log_group_arn(trail, group)
     if group_arn is None:
-        tally.unknown(f"the log group ARN of trail {trail.ref} cannot be resolved")
+        why = trail.cloud_watch_logs_group_arn.reason
+        tally.unknown(
+            f"the log group ARN of trail {trail.subject} cannot be resolved" + (f": {why}" if why else "")
+        )
         return tally.outcomes()
     resource = delivery.log_stream_arn(group_arn)
     missing: list[str] = []
@@ -90,7 +93,7 @@ def _check(model: Model, trail: Trail, role: Role) -> list[Outcome]:
             missing.append(action)
         elif not role.permissions_complete:
             tally.unknown(
-                f"no policy in scope allows {action}, but role {role.ref} has a managed "
+                f"no policy in scope allows {action}, but role {role.subject} has a managed "
                 "policy outside the scan that may"
             )
         else:
@@ -98,7 +101,7 @@ def _check(model: Model, trail: Trail, role: Role) -> list[Outcome]:
     if missing:
         how = f"{delivery.statement_label(denied)} denies" if denied else "its policies do not allow"
         tally.fail(
-            f"Role {role.ref} cannot deliver trail {trail.ref} to CloudWatch Logs: "
+            f"Role {role.subject} cannot deliver trail {trail.subject} to CloudWatch Logs: "
             f"{how} {' and '.join(missing)} on {group_arn}:log-stream:*.",
             span=denied.span if denied else role.span,
         )

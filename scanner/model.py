@@ -17,16 +17,21 @@ such values as strings containing ``${TOKEN}`` placeholders, with one spelling p
   tokens, ``data.aws_partition.*.partition`` to ``aws``.
 * a resource whose identifying name is not written in the source: ``${<ref>}`` (e.g.
   ``${aws_s3_bucket.logs}`` or ``${LogBucket}``), so that its id, name and ARN are built
-  consistently from the same token (``arn:aws:s3:::${aws_s3_bucket.logs}``).
+  consistently from the same token (``arn:aws:s3:::${aws_s3_bucket.logs}``). A value that
+  refers to a resource whose name is written but cannot be resolved (a variable without a
+  default) writes that name with the same token: the value is that resource's, only its
+  name is unknown (the resource's own ``name`` attribute stays UNKNOWN, with the reason).
 
 Such a value is EXPLICIT: it was written, it is just symbolic. Links and IAM matching
-compare tokens literally (see ``scanner.analysis``).
+compare tokens literally (see ``scanner.analysis``). A resource token means something in
+its own unit only: two units that both say ``aws_s3_bucket.logs`` have two buckets, so
+such a token never matches a record of another unit (``Record.key`` is (unit, ref)).
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Generic, Literal, TypeVar
 
 from scanner.tri import Tri
@@ -87,7 +92,9 @@ class Attr(Generic[T]):
     value: T | None
     origin: Origin
     span: Span
-    # Why the value is UNKNOWN (``var.x has no default``); empty otherwise.
+    # Why the value is UNKNOWN (``var.x has no default``). For an EXPLICIT value whose
+    # unresolved parts are written as ``${...}`` tokens (an event pattern with one
+    # computed value), what those parts are; empty otherwise.
     reason: str = ""
     # The attribute's name as the source spells it (``enable_log_file_validation`` /
     # ``EnableLogFileValidation``), written or not, so messages never guess the format.
@@ -265,6 +272,21 @@ class Record:
     # refs this record explicitly or implicitly depends on (DependsOn, depends_on,
     # references in its expressions); used by CT011.
     depends_on: tuple[str, ...] = ()
+    # Another unit of the same account has a record with this ref (set by
+    # ``Model.merge``): two roots that both say ``aws_s3_bucket.logs`` are two buckets,
+    # and reports must tell them apart (``subject``).
+    shared_ref: bool = False
+
+    @property
+    def subject(self) -> str:
+        """How reports name the record: its ``ref``, followed by its unit when the ref alone
+        is ambiguous in the account (``aws_s3_bucket.logs (staging)``)."""
+        return f"{self.ref} ({self.unit})" if self.shared_ref else self.ref
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The record's identity in an account: (unit, ref)."""
+        return (self.unit, self.ref)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -328,6 +350,38 @@ class Trail(Record):
     # DEFAULT () when absent (then CloudTrail records all management events, read+write).
     event_selectors: Attr[tuple[EventSelector, ...]]
     advanced_event_selectors: Attr[tuple[AdvancedEventSelector, ...]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotCreated(Record):
+    """A trail the code declares that is not created under the given inputs (``count =
+    0``, an empty ``for_each``, a false CloudFormation ``Condition``, a module called with
+    ``count = 0``). No policy judges it; reports say that it exists and why nothing was
+    checked (``reason``: ``count = 0 (var.enabled = false)``, ``Condition IsProd is
+    false``)."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventDataStore(Record):
+    """A CloudTrail Lake event data store (``aws_cloudtrail_event_data_store`` /
+    ``AWS::CloudTrail::EventDataStore``): it records CloudTrail events selected by advanced
+    event selectors into a queryable store instead of delivering log files, so it counts
+    where it records the same events as a trail (account coverage, global service events,
+    S3 data events) and has its own encryption (CT009)."""
+
+    name: Attr[str]
+    is_multi_region: Attr[bool]  # default True
+    is_organization: Attr[bool]  # default False
+    # Whether it ingests live events (TF: ``suspend`` not true; CFN: ``IngestionEnabled``,
+    # default True).
+    ingestion_enabled: Attr[bool]
+    # DEFAULT () when absent: the store then records all management events, read and write.
+    advanced_event_selectors: Attr[tuple[AdvancedEventSelector, ...]]
+    kms_key_id: Attr[str]  # DEFAULT None: encrypted with a key CloudTrail owns
+    retention_days: Attr[int]  # default 2557 days (seven years)
+    termination_protection: Attr[bool]  # default True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -489,6 +543,12 @@ class Model:
     account: str = "default"
     units: tuple[Unit, ...] = ()
     trails: tuple[Trail, ...] = ()
+    # Trails declared in the configuration (``external_trails``): they exist outside the
+    # scanned code. Only the account-wide policies count them; they are not ``records()``.
+    external_trails: tuple[Trail, ...] = ()
+    event_data_stores: tuple[EventDataStore, ...] = ()
+    # Trails declared but not created under the given inputs (see ``NotCreated``).
+    not_created: tuple[NotCreated, ...] = ()
     buckets: tuple[Bucket, ...] = ()
     account_public_access_blocks: tuple[AccountPublicAccessBlock, ...] = ()
     kms_keys: tuple[KmsKey, ...] = ()
@@ -500,11 +560,16 @@ class Model:
     roles: tuple[Role, ...] = ()
     problems: tuple[ParseProblem, ...] = ()
     settings: Settings = field(default_factory=Settings)
+    # Indexes that ``scanner.analysis`` derives from the records, built once per model
+    # (links by reference and by name, filters by log group...). Not compared, not copied
+    # by ``dataclasses.replace``.
+    cache: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def records(self) -> tuple[Record, ...]:
         """Every record, in a stable order."""
         return (
             *self.trails,
+            *self.event_data_stores,
             *self.buckets,
             *self.account_public_access_blocks,
             *self.kms_keys,
@@ -520,14 +585,24 @@ class Model:
     def merge(parts: list[Model] | tuple[Model, ...], account: str = "default") -> Model:
         """Combine unit models into one account model, keeping a deterministic order."""
 
+        units_of: dict[str, set[str]] = {}
+        for part in parts:
+            for record in (*part.records(), *part.not_created):
+                units_of.setdefault(record.ref, set()).add(record.unit)
+        shared = {ref for ref, units in units_of.items() if len(units) > 1}
+
         def cat(name: str) -> tuple:
             items = [x for p in parts for x in getattr(p, name)]
+            if shared and name != "units" and name != "problems":
+                items = [replace(x, shared_ref=True) if x.ref in shared else x for x in items]
             return tuple(items)
 
         return Model(
             account=account,
             units=tuple(sorted(cat("units"), key=lambda u: u.id)),
             trails=cat("trails"),
+            event_data_stores=cat("event_data_stores"),
+            not_created=cat("not_created"),
             buckets=cat("buckets"),
             account_public_access_blocks=cat("account_public_access_blocks"),
             kms_keys=cat("kms_keys"),

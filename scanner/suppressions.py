@@ -8,7 +8,7 @@ stale waiver would silently hide the next real finding on the same resource.
 Rules, in one place:
 
 * Inline suppressions (``Record.suppressions``, collected by the parsers) match a finding
-  whose ``resource`` is the record's ``ref`` in the same account, by policy id or by one
+  whose ``resource`` is the record's ``subject`` in the same account, by policy id or by one
   of the policy's aliases (case-insensitive). checkov skips and trivy/tfsec ignores
   (``source`` "checkov", "trivy", "tfsec") match through aliases only in practice, since
   they name those tools' ids; trivy/tfsec ignores have no reason of their own and are
@@ -143,7 +143,8 @@ def _owner(refs: Collection[str]) -> str:
 
 @dataclass(slots=True)
 class _InlineIndex:
-    """Records by (account, ref), and which records carry each distinct suppression."""
+    """Records by (account, subject: the ref, qualified by its unit when another unit of
+    the account has it too), and which records carry each distinct suppression."""
 
     records: dict[tuple[str, str], list[tuple[Record, frozenset[str]]]] = field(
         default_factory=dict
@@ -157,7 +158,10 @@ class _InlineIndex:
             files_of = {u.id: frozenset(u.files) for u in model.units}
             for record in model.records():
                 files = files_of.get(record.unit, frozenset()) | {record.span.path}
-                index.records.setdefault((model.account, record.ref), []).append((record, files))
+                # by the name findings use: two units' records with one ref are two
+                index.records.setdefault((model.account, record.subject), []).append(
+                    (record, files)
+                )
                 for sup in record.suppressions:
                     account, refs = index.owners.setdefault(sup, (model.account, set()))
                     refs.add(record.ref)

@@ -174,8 +174,10 @@ def test_excluded_roots_are_not_searched(repo: Path) -> None:
     # modules/wrapper is now called by no root that is scanned: it is a root of its own.
     assert _read(report) == {"envs/prod/main.tf", "envs/prod/legacy.tf", "modules/trail/main.tf",
                              "modules/wrapper/main.tf"}
+    # Two units with the same address: each trail is named with its unit.
     assert {f["resource"] for f in report["findings"]} == {
-        "module.trail.aws_cloudtrail.this"
+        "module.trail.aws_cloudtrail.this (envs/prod)",
+        "module.trail.aws_cloudtrail.this (modules/wrapper)",
     }
     code, report = _scan(repo, "--changed-files", "other/main.tf", "--exclude", "other/")
     assert code == 0 and _read(report) == set()

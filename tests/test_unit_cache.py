@@ -197,9 +197,12 @@ def test_variables_files_and_inputs_are_part_of_the_key(tmp_path: Path) -> None:
     models, stats = _load(root, cache, var_files=[var_file])
     assert stats.loaded == 2
     assert models[0].trails[0].s3_bucket_name.value == "other-logs"
-    # Inputs key every unit (a template too: the key does not guess what a front end reads).
+    # A unit's own inputs key it: variables the Terraform roots, parameters the template.
     _, stats = _load(root, cache, var_files=[var_file], variables={"bucket": "x"})
-    assert stats.loaded == 3
+    assert (stats.loaded, stats.cache_hits) == (2, 1)
+    _, stats = _load(root, cache, var_files=[var_file], variables={"bucket": "x"},
+                     parameters={"Bucket": "y"})
+    assert (stats.loaded, stats.cache_hits) == (1, 2)
     _, stats = _load(root, cache, var_files=[var_file], limits=Limits(max_instances=5))
     assert stats.loaded == 3
     (root / "roots" / "a" / "terraform.tfvars").write_text('bucket = "a-logs"\n')

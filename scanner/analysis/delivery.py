@@ -112,14 +112,14 @@ def role_links(model: Model) -> Iterator[TrailLink[Role]]:
 def unlinked(item: TrailLink[R], what: str) -> Unknown:
     """The ``Unknown`` for a trail whose ``what`` (bucket, KMS key...) is not in scope."""
     trail = item.trail
-    related = (Related(label="trail", ref=trail.ref, span=trail.span),)
+    related = (Related(label="trail", ref=trail.subject, span=trail.span),)
     if item.link.status is LinkStatus.UNKNOWN:
-        reason = f"the {what} of trail {trail.ref} cannot be resolved: {item.link.reason}"
+        reason = f"the {what} of trail {trail.subject} cannot be resolved: {item.link.reason}"
     else:
         reason = (
-            f"{what} {item.link.value} of trail {trail.ref} is not defined in the scanned code"
+            f"{what} {item.link.value} of trail {trail.subject} is not defined in the scanned code"
         )
-    return Unknown(subject=trail.ref, span=item.attr.span, reason=reason, related=related)
+    return Unknown(subject=trail.subject, span=item.attr.span, reason=reason, related=related)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,17 +131,18 @@ class Used(Generic[R]):
 
 
 def used_records(items: Iterable[TrailLink[R]], what: str) -> tuple[list[Used[R]], list[Unknown]]:
-    """Group linked trails by record (one verdict per bucket/key/group, not per trail);
+    """Group linked trails by record (one verdict per bucket/key/group, not per trail:
+    a record is its (unit, ref), so two roots' ``aws_s3_bucket.logs`` are two buckets);
     the trails whose ``what`` is not in scope each give their ``Unknown``."""
-    order: list[str] = []
-    by_ref: dict[str, tuple[R, list[Trail]]] = {}
+    order: list[tuple[str, str]] = []
+    by_ref: dict[tuple[str, str], tuple[R, list[Trail]]] = {}
     unknowns: list[Unknown] = []
     for item in items:
         record = item.link.record
         if record is None:
             unknowns.append(unlinked(item, what))
             continue
-        key = record.ref
+        key = record.key
         if key not in by_ref:
             order.append(key)
             by_ref[key] = (record, [])
@@ -165,7 +166,7 @@ def used_log_groups(model: Model) -> tuple[list[Used[LogGroup]], list[Unknown]]:
 
 
 def trail_related(trails: Sequence[Trail]) -> tuple[Related, ...]:
-    return tuple(Related(label="trail", ref=t.ref, span=t.span) for t in trails)
+    return tuple(Related(label="trail", ref=t.subject, span=t.span) for t in trails)
 
 
 # ---------------------------------------------------------------------------
@@ -215,6 +216,9 @@ def log_group_arn(trail: Trail, group: LogGroup | None) -> str | None:
         return str(group.arn.value).removesuffix(":*")
     if group is not None and group.name.known and group.name.value:
         return arns.log_group(str(group.name.value))
+    if group is not None:
+        # linked by reference, its name unknown: the token stands for it (as for buckets)
+        return arns.log_group(f"${{{group.ref}}}")
     attr = trail.cloud_watch_logs_group_arn
     if attr.known and attr.value:
         return str(attr.value).removesuffix(":*")

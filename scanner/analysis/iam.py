@@ -449,13 +449,27 @@ def _conditions_hold(statement: Statement, context: Mapping[str, str | Sequence[
     return _and(evaluate_condition(c, context) for c in statement.conditions)
 
 
+def _partly_known(statement: Statement, result: Tri, element: str, negated: str) -> Tri:
+    """A list element with an unresolved item (``Resource: [known, <unknown>]``): the known
+    items not matching (or, for ``Not*``, not excluding) decide nothing, since the unknown
+    item may."""
+    if result is False and element in statement.unknown:
+        return None
+    if result is True and negated in statement.unknown:
+        return None
+    return result
+
+
 def _statement_applies(statement: Statement, request: Request, *, identity: bool, context_known: bool) -> Tri:
     """Whether ``statement`` matches ``request`` (its effect aside)."""
     parts: list[Tri] = []
     if not identity:
-        parts.append(_principal_matches(statement, request)[0])
-    parts.append(_action_matches(statement, request.action)[0])
-    parts.append(_resource_matches(statement, request.resource)[0])
+        parts.append(_partly_known(statement, _principal_matches(statement, request)[0],
+                                   "Principal", "NotPrincipal"))
+    parts.append(_partly_known(statement, _action_matches(statement, request.action)[0],
+                               "Action", "NotAction"))
+    parts.append(_partly_known(statement, _resource_matches(statement, request.resource)[0],
+                               "Resource", "NotResource"))
     if statement.conditions:
         parts.append(_conditions_hold(statement, request.context) if context_known else None)
     result = _and(parts)

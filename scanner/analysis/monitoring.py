@@ -32,7 +32,7 @@ events gives ``Fail`` at the first trail's ``cloud_watch_logs_group_arn``.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,7 @@ from scanner.tri import Tri, all_of, any_of
 Event = Mapping[str, Any]
 
 MAX_LISTED = 20  # events named in one message before "and N more"
+MAX_NOTES = 10  # notes in one message before "and N more"
 
 
 # ---------------------------------------------------------------------------
@@ -73,24 +74,55 @@ def trail_records(trail: Trail, event: Event) -> Tri:
 
 @dataclass(slots=True)
 class Notes:
-    """Why something that looks like monitoring does not count; kept in first-seen order."""
+    """Why something that looks like monitoring does not count; kept in first-seen order,
+    each once."""
 
-    items: list[str] = field(default_factory=list)
+    items: dict[str, None] = field(default_factory=dict)
 
     def add(self, text: str) -> None:
-        if text not in self.items:
-            self.items.append(text)
+        self.items.setdefault(text, None)
+
+    def extend(self, texts: Iterable[str]) -> None:
+        for text in texts:
+            self.add(text)
+
+    def listing(self) -> str:
+        """The notes for a message: the first few, then how many more."""
+        texts = list(self.items)
+        shown = texts[:MAX_NOTES]
+        more = len(texts) - len(shown)
+        return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
 
 
-def _action_ok(model: Model, alarm: Alarm, notes: Notes) -> Tri:
-    """Whether the alarm notifies someone when it fires."""
+# What does not depend on the events asked about is decided once per model and shared by
+# the fifteen policies (``Model.cache``).
+
+
+def _memo(model: Model, name: str) -> dict[Any, Any]:
+    table = model.cache.get(name)
+    if not isinstance(table, dict):
+        table = {}
+        model.cache[name] = table
+    return table
+
+
+def _action_ok(model: Model, alarm: Alarm) -> tuple[Tri, tuple[str, ...]]:
+    """Whether the alarm notifies someone when it fires, and the notes that explain a no."""
+    table = _memo(model, "monitoring.actions")
+    if alarm.key not in table:
+        notes = Notes()
+        table[alarm.key] = (_decide_action(model, alarm, notes), tuple(notes.items))
+    return table[alarm.key]  # type: ignore[no-any-return]
+
+
+def _decide_action(model: Model, alarm: Alarm, notes: Notes) -> Tri:
     if alarm.actions_enabled.is_false():
-        notes.add(f"alarm {alarm.ref} has {alarm.actions_enabled.name} = false")
+        notes.add(f"alarm {alarm.subject} has {alarm.actions_enabled.name} = false")
         return False
     if alarm.actions.origin is Origin.UNKNOWN:
         return None
     if not alarm.actions.value:
-        notes.add(f"alarm {alarm.ref} has no alarm actions")
+        notes.add(f"alarm {alarm.subject} has no alarm actions")
         return False
     results: list[Tri] = []
     for link in links.topics_of_alarm(model, alarm):
@@ -101,48 +133,63 @@ def _action_ok(model: Model, alarm: Alarm, notes: Notes) -> Tri:
             results.append(True)
         else:
             notes.add(
-                f"SNS topic {link.record.ref} (alarm {alarm.ref}) has no subscription in the "
-                "scanned code (CIS requires a subscriber)"
+                f"SNS topic {link.record.subject} (alarm {alarm.subject}) has no subscription "
+                "in the scanned code (CIS requires a subscriber)"
             )
             results.append(None)
     return all_of((alarm.actions_enabled.truth() is not False, any_of(results)))
 
 
-def _alarm_ok(model: Model, metric_filter: MetricFilter, notes: Notes) -> Tri:
-    """Whether the filter's metric has an alarm with an action."""
+def _alarm_ok(model: Model, metric_filter: MetricFilter) -> tuple[Tri, tuple[str, ...]]:
+    """Whether the filter's metric has an alarm with an action (and the notes)."""
     if not (metric_filter.metric_name.known and metric_filter.metric_namespace.known):
-        return None
+        return None, ()
+    namespace = str(metric_filter.metric_namespace.value)
+    name = str(metric_filter.metric_name.value)
+    table = _memo(model, "monitoring.metrics")
+    if (name, namespace) not in table:
+        # A metric is the account's, whichever unit's filter or alarm names it: decided
+        # once per metric, however many filters feed it.
+        table[(name, namespace)] = _decide_metric(model, metric_filter)
+    ok, notes, alarmed = table[(name, namespace)]
+    if alarmed:
+        return ok, notes
+    missing = f"metric {namespace}/{name} of filter {metric_filter.subject} has no alarm"
+    return ok, (*notes, missing)
+
+
+def _decide_metric(model: Model, metric_filter: MetricFilter) -> tuple[Tri, tuple[str, ...], bool]:
+    notes = Notes()
     alarms = links.alarms_for(model, metric_filter)
-    results = [_action_ok(model, alarm, notes) for alarm in alarms]
-    undecided = [a for a in model.alarms if not (a.metric_name.known and a.namespace.known)]
-    if undecided:
+    results: list[Tri] = []
+    for alarm in alarms:
+        ok, texts = _action_ok(model, alarm)
+        results.append(ok)
+        notes.extend(texts)
+    if links.alarms_undecided(model):
         results.append(None)  # an alarm whose metric cannot be resolved may be on this one
-    if not alarms:
-        notes.add(
-            f"metric {metric_filter.metric_namespace.value}/{metric_filter.metric_name.value} "
-            f"of filter {metric_filter.ref} has no alarm"
-        )
-    return any_of(results)
+    return any_of(results), tuple(notes.items), bool(alarms)
 
 
-def _filter_matcher(metric_filter: MetricFilter, notes: Notes) -> Any:
-    """``event -> Tri`` for the filter's pattern (a broken pattern matches nothing)."""
+def _filter_matcher(model: Model, metric_filter: MetricFilter) -> tuple[Any, str]:
+    """``event -> Tri`` for the filter's pattern (a broken pattern matches nothing), and
+    the note that says it does not parse."""
     pattern = metric_filter.pattern
     if pattern.origin is Origin.UNKNOWN:
-        return lambda event: None
+        return (lambda event: None), ""
     node = parsed_pattern(str(pattern.value or ""))
     if isinstance(node, FilterPatternError):
-        notes.add(f"pattern of filter {metric_filter.ref} does not parse: {node}")
-        return lambda event: False
-    return lambda event: matches(node, event)
+        note = f"pattern of filter {metric_filter.subject} does not parse: {node}"
+        return (lambda event: False), note
+    return (lambda event: matches(node, event)), ""
 
 
 def _rule_usable(rule: EventRule, notes: Notes) -> Tri:
     if rule.enabled.is_false():
-        notes.add(f"EventBridge rule {rule.ref} is disabled")
+        notes.add(f"EventBridge rule {rule.subject} is disabled")
         return False
     if not rule.targets:
-        notes.add(f"EventBridge rule {rule.ref} has no target")
+        notes.add(f"EventBridge rule {rule.subject} has no target")
         return False
     return rule.enabled.truth()
 
@@ -161,16 +208,24 @@ class Coverage:
     span: Span
     subject: str
     results: list[Tri]
-    notes: Notes
+    # where the notes come from (shared, never copied per trail): rules, the group's
+    # filters, the trail itself
+    note_parts: tuple[Iterable[str], ...]
     reason: str = ""  # why the group cannot be followed
 
+    @property
+    def notes(self) -> Notes:
+        notes = Notes()
+        for part in self.note_parts:
+            notes.extend(part)
+        return notes
+
     def labels(self, events: Sequence[Event], value: Tri) -> list[str]:
-        out: list[str] = []
+        out: dict[str, None] = {}
         for event, result in zip(events, self.results, strict=True):
-            label = cloudtrail_events.event_label(event)
-            if result is value and label not in out:
-                out.append(label)
-        return out
+            if result is value:
+                out.setdefault(cloudtrail_events.event_label(event), None)
+        return list(out)
 
     def rank(self) -> tuple[int, int]:
         return (sum(r is False for r in self.results), sum(r is None for r in self.results))
@@ -190,6 +245,9 @@ def _rule_coverage(model: Model, events: Sequence[Event], notes: Notes) -> tuple
             hits = [event_rule_matches(rule.pattern.value, w) for w in wrapped]
         if not any(h is not False for h in hits):
             continue
+        if rule.pattern.known and rule.pattern.reason and None in hits:
+            notes.add(f"EventBridge rule {rule.subject} has unresolved pattern values "
+                      f"({rule.pattern.reason})")
         usable = _rule_usable(rule, notes)
         contributed = False
         for i, hit in enumerate(hits):
@@ -201,55 +259,99 @@ def _rule_coverage(model: Model, events: Sequence[Event], notes: Notes) -> tuple
     return per_event, used
 
 
-def _filter_coverage(
-    model: Model, group: LogGroup, events: Sequence[Event], notes: Notes
-) -> list[Tri]:
-    per_event: list[Tri] = [False] * len(events)
-    on_group = [(f, True) for f in links.filters_on(model, group)]
-    maybe_group = [(f, None) for f in links.filters_with_unknown_group(model)]
-    for metric_filter, placed in (*on_group, *maybe_group):
-        local = Notes()
-        matcher = _filter_matcher(metric_filter, local)
-        hits = [matcher(e) for e in events]
-        if any(h is not False for h in hits):
-            alarm = _alarm_ok(model, metric_filter, local)
-            for i, hit in enumerate(hits):
-                per_event[i] = any_of((per_event[i], all_of((placed, hit, alarm))))
-        # Notes about filters that watch nothing of this item are noise, except a pattern
-        # that does not parse: it may have been meant for this item.
-        broken = any("does not parse" in text for text in local.items)
-        if any(h is not False for h in hits) or (broken and placed is True):
-            for text in local.items:
-                notes.add(text)
-    return per_event
+@dataclass(slots=True)
+class _Watch:
+    """Per event, whether some filters (with their alarms) watch it, and their notes."""
+
+    per_event: list[Tri]
+    notes: tuple[str, ...]
+
+
+class _Filters:
+    """The filters' answers for one item's events, each filter asked once.
+
+    Filters are grouped the way they reach a log group -- by reference to it, by its name
+    (shared by every group of that name), or unplaced (maybe on any group) -- so the work
+    per trail is one pass over the events, whatever the number of trails and filters.
+    """
+
+    def __init__(self, model: Model, events: Sequence[Event]) -> None:
+        self.model = model
+        self.events = events
+        self._by_name: dict[str, _Watch] = {}
+        self._by_group: dict[tuple[str, str], _Watch] = {}
+        self._unplaced: _Watch | None = None
+
+    def watch(self, filters: Iterable[MetricFilter], placed: Tri) -> _Watch:
+        per_event: list[Tri] = [False] * len(self.events)
+        notes = Notes()
+        for metric_filter in filters:
+            matcher, broken = _filter_matcher(self.model, metric_filter)
+            hits = [matcher(e) for e in self.events]
+            relevant = any(h is not False for h in hits)
+            local: list[str] = [broken] if broken else []
+            if relevant:
+                alarm, texts = _alarm_ok(self.model, metric_filter)
+                local.extend(texts)
+                for i, hit in enumerate(hits):
+                    per_event[i] = any_of((per_event[i], all_of((placed, hit, alarm))))
+            # Notes about filters that watch nothing of this item are noise, except a
+            # pattern that does not parse: it may have been meant for this item.
+            if relevant or (broken and placed is True):
+                notes.extend(local)
+        return _Watch(per_event, tuple(notes.items))
+
+    def on_group(self, group: LogGroup) -> list[_Watch]:
+        index = links.indexes(self.model)
+        if group.key not in self._by_group:
+            self._by_group[group.key] = self.watch(index.filters_by_group.get(group.key, ()), True)
+        parts = [self._by_group[group.key]]
+        for name in (str(group.name.value),) if group.name.known and group.name.value else ():
+            key = links.name_key(name, group.unit)
+            label = "\0".join(key)
+            if label not in self._by_name:
+                self._by_name[label] = self.watch(index.filters_by_name.get(key, ()), True)
+            parts.append(self._by_name[label])
+        if self._unplaced is None:
+            self._unplaced = self.watch(links.filters_with_unknown_group(self.model), None)
+        parts.append(self._unplaced)
+        return parts
 
 
 def _trail_coverage(
-    model: Model, trail: Trail, events: Sequence[Event], rules: list[Tri], rule_notes: Notes
+    model: Model,
+    trail: Trail,
+    events: Sequence[Event],
+    rules: list[Tri],
+    rule_notes: Notes,
+    filters: _Filters,
 ) -> Coverage | None:
     link = links.log_group_of(model, trail)
-    recorded = [trail_records(trail, e) for e in events]
-    notes = Notes(list(rule_notes.items))
     if link.status is links.LinkStatus.UNSET:
         return None
+    recorded = [trail_records(trail, e) for e in events]
     if link.record is None:
         reason = (
-            f"log group {link.value} of trail {trail.ref} is not defined in the scanned code"
+            f"log group {link.value} of trail {trail.subject} is not defined in the scanned code"
             if link.status is links.LinkStatus.EXTERNAL
-            else f"the log group of trail {trail.ref} cannot be resolved: {link.reason}"
+            else f"the log group of trail {trail.subject} cannot be resolved: {link.reason}"
         )
         results = [any_of((all_of((rec, None)), all_of((rec, r)))) for rec, r in zip(recorded, rules, strict=True)]
-        return Coverage(trail, None, trail.cloud_watch_logs_group_arn.span, trail.ref, results, notes, reason)
+        return Coverage(trail, None, trail.cloud_watch_logs_group_arn.span, trail.subject, results,
+                        (rule_notes.items,), reason)
     group = link.record
-    filters = _filter_coverage(model, group, events, notes)
+    parts = filters.on_group(group)
     results = [
-        all_of((rec, any_of((f, r)))) for rec, f, r in zip(recorded, filters, rules, strict=True)
+        all_of((rec, any_of((*(p.per_event[i] for p in parts), rules[i]))))
+        for i, rec in enumerate(recorded)
     ]
+    own: list[str] = []
     if trails.is_logging(trail) is False:
-        notes.add(f"trail {trail.ref} is not logging")
+        own.append(f"trail {trail.subject} is not logging")
     elif any(rec is False for rec in recorded):
-        notes.add(f"trail {trail.ref} does not record all of these management events")
-    return Coverage(trail, group, group.span, group.ref, results, notes)
+        own.append(f"trail {trail.subject} does not record all of these management events")
+    note_parts = (rule_notes.items, *(p.notes for p in parts), own)
+    return Coverage(trail, group, group.span, group.subject, results, note_parts)
 
 
 def _listing(labels: list[str]) -> str:
@@ -259,10 +361,10 @@ def _listing(labels: list[str]) -> str:
 
 
 def _related(model: Model, coverage: Coverage) -> tuple[Related, ...]:
-    out = [Related(label="trail", ref=coverage.trail.ref, span=coverage.trail.span)]
+    out = [Related(label="trail", ref=coverage.trail.subject, span=coverage.trail.span)]
     if coverage.group is not None:
         out.extend(
-            Related(label="metric filter", ref=f.ref, span=f.span)
+            Related(label="metric filter", ref=f.subject, span=f.span)
             for f in links.filters_on(model, coverage.group)
         )
     return tuple(out)
@@ -282,9 +384,12 @@ def monitor(model: Model, events: Sequence[Event], what: str) -> Iterator[Outcom
     recorded_somewhere = [any_of(trail_records(t, e) for t in model.trails) for e in events]
     rule_only = [all_of((r, rec)) for r, rec in zip(rules, recorded_somewhere, strict=True)]
 
+    filters = _Filters(model, events)
     coverages = [
         c
-        for c in (_trail_coverage(model, t, events, rules, rule_notes) for t in model.trails)
+        for c in (
+            _trail_coverage(model, t, events, rules, rule_notes, filters) for t in model.trails
+        )
         if c is not None
     ]
     for coverage in coverages:
@@ -293,7 +398,7 @@ def monitor(model: Model, events: Sequence[Event], what: str) -> Iterator[Outcom
             return
     if all(r is True for r in rule_only) and used_rules:
         rule = used_rules[0]
-        yield Pass(subject=rule.ref, span=rule.span)
+        yield Pass(subject=rule.subject, span=rule.span)
         return
 
     if not coverages:
@@ -302,26 +407,27 @@ def monitor(model: Model, events: Sequence[Event], what: str) -> Iterator[Outcom
             cloudtrail_events.event_label(e) for e, r in zip(events, rule_only, strict=True) if r is not True
         ]
         extra = f" EventBridge rules do not match: {_listing(missing)}." if used_rules else ""
-        notes = f" ({'; '.join(rule_notes.items)})" if rule_notes.items else ""
+        notes = f" ({rule_notes.listing()})" if rule_notes.items else ""
         yield Fail(
-            subject=first.ref,
+            subject=first.subject,
             span=first.cloud_watch_logs_group_arn.span,
             message=(
                 f"No trail delivers management events to CloudWatch Logs, so {what} cannot be "
-                f"monitored with metric filters and alarms (trail {first.ref} has no log group)."
-                f"{extra}{notes}"
+                f"monitored with metric filters and alarms (trail {first.subject} has no log "
+                f"group).{extra}{notes}"
             ),
-            related=tuple(Related(label="trail", ref=t.ref, span=t.span) for t in model.trails),
+            related=tuple(Related(label="trail", ref=t.subject, span=t.span) for t in model.trails),
         )
         return
 
     best = min(coverages, key=lambda c: c.rank())
     missing = best.labels(events, False)
-    notes = f" Notes: {'; '.join(best.notes.items)}." if best.notes.items else ""
+    best_notes = best.notes
+    notes = f" Notes: {best_notes.listing()}." if best_notes.items else ""
     where = (
-        f"log group {best.group.ref} of trail {best.trail.ref}"
+        f"log group {best.group.subject} of trail {best.trail.subject}"
         if best.group is not None
-        else f"the log group of trail {best.trail.ref}"
+        else f"the log group of trail {best.trail.subject}"
     )
     reason = best.reason or f"cannot tell whether {_listing(best.labels(events, None))} are watched"
     # Nothing here passes (that was decided above): an event nothing watches fails the

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from scanner.limits import Limits
 from scanner.model import Model
-from scanner.parsers.common import relpath
+from scanner.parsers.common import InputLayer, UnitInputs, relpath
 
 if TYPE_CHECKING:
     from scanner.parsers.batch.load import LoadStats
@@ -35,6 +35,7 @@ def load_units(
     templates: Sequence[Path],
     root: Path,
     *,
+    inputs: Mapping[Path, UnitInputs] | None = None,
     variables: Mapping[str, str] | None = None,
     var_files: Sequence[Path] = (),
     parameters: Mapping[str, str] | None = None,
@@ -50,32 +51,36 @@ def load_units(
 ) -> Units:
     """Load every Terraform root module and every candidate template under ``root``.
 
-    ``variables``/``var_files`` go to every Terraform unit, ``parameters``/
-    ``parameter_files`` to every template. ``plans`` are ``terraform show -json`` files:
-    they carry their own values, so no variable applies to them. With ``debug`` a crash's
-    problem carries the whole traceback instead of the exception's one line. ``on_unit`` is
-    told of each unit (its directory, template or plan) once it is loaded: the progress
-    line counts with it.
+    ``inputs`` gives each unit (by its directory or template, as given here) everything it
+    is given from outside (``UnitInputs``: the configuration's per-unit inputs and the
+    command line, computed in one place by the scan). A unit it does not name gets
+    ``variables``/``var_files`` (every Terraform unit) or ``parameters``/``parameter_files``
+    (every template). ``plans`` are ``terraform show -json`` files: they carry their own
+    values, so no variable applies to them. With ``debug`` a crash's problem carries the
+    whole traceback instead of the exception's one line. ``on_unit`` is told of each unit
+    (its directory, template or plan) once it is loaded: the progress line counts with it.
 
     ``prefilter``: leave out of parsing the roots nothing a policy reads (the reports are
-    the same; see ``scanner.parsers.terraform.relevance``). ``jobs``: worker processes
-    (1: everything in this process; ``None``: as many as cores when the units are many
-    enough). ``cache_dir``: the cache between runs (``None``: none). ``stats`` is filled
-    with what was loaded, reused from the cache or left unread.
+    the same; see ``scanner.parsers.terraform.relevance``). ``jobs``:
+    worker processes (1: everything in this process; ``None``: as many as cores when the
+    units are many enough). ``cache_dir``: the cache between runs (``None``: none); a
+    unit's entry is keyed by its own ``UnitInputs``. ``stats`` is filled with what was
+    loaded, reused from the cache or left unread.
     """
     from scanner.parsers.batch.jobs import Inputs
     from scanner.parsers.batch.load import Options, load_all
 
-    inputs = Inputs(
-        root=root,
-        variables=tuple((variables or {}).items()),
-        var_files=tuple(var_files),
-        parameters=tuple((parameters or {}).items()),
-        parameter_files=tuple(parameter_files),
-        limits=limits or Limits(),
+    default = UnitInputs(
+        terraform=(InputLayer(source="command line", files=tuple(var_files),
+                              values=tuple((variables or {}).items())),),
+        cloudformation=(InputLayer(source="command line", files=tuple(parameter_files),
+                                   values=tuple((parameters or {}).items())),),
     )
+    given = inputs or {}
+    run_inputs = Inputs(root=root, limits=limits or Limits())
     options = Options(prefilter=prefilter, jobs=jobs, cache_dir=cache_dir, debug=debug)
-    loaded = load_all(terraform_dirs, plans, templates, inputs, options, on_unit, stats)
+    loaded = load_all(terraform_dirs, plans, templates, run_inputs, options, on_unit, stats,
+                      given=lambda unit: given.get(unit, default))
     models: list[Model] = []
     not_ours: list[str] = []
     templates_from = len(terraform_dirs) + len(plans)
@@ -87,4 +92,4 @@ def load_units(
     return Units(models, not_ours)
 
 
-__all__ = ["Units", "load_units"]
+__all__ = ["InputLayer", "UnitInputs", "Units", "load_units"]

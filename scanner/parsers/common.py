@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanner import arns
 from scanner.model import Condition, PolicyDocument, Principal, Span, Statement
 from scanner.parsers.reads import note_file
 
@@ -113,10 +115,188 @@ def read_text(path: Path, max_bytes: int) -> tuple[str | None, str]:
 
 
 @dataclass(frozen=True, slots=True)
+class InputLayer:
+    """One source of values for a unit's Terraform variables or CloudFormation parameters.
+
+    A unit's layers apply in order, each its ``files`` first (in order), then its
+    ``values``; a later value wins. ``typed`` values are JSON text (the configuration file
+    keeps TOML's types); otherwise they are command-line text (for Terraform, an HCL
+    literal when the text parses as one, as ``terraform plan -var`` reads it). ``source``
+    names where the layer comes from, for messages.
+    """
+
+    source: str
+    files: tuple[Path, ...] = ()
+    values: tuple[tuple[str, str], ...] = ()
+    typed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UnitInputs:
+    """Everything a unit is given from outside its own files, in order of precedence
+    (lowest first): a value, so that a cache of loaded units can key on it."""
+
+    terraform: tuple[InputLayer, ...] = ()
+    cloudformation: tuple[InputLayer, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class UnknownValue:
-    """A value the front end could not resolve statically; ``reason`` says why."""
+    """A value the front end could not resolve statically; ``reason`` says why.
+
+    ``target`` is the ref of the record the value identifies when it was built around a
+    reference to that record's identifying attribute (``aws_s3_bucket.logs.id`` whose
+    name is a variable): links follow it although the text is unknown. ``nonempty``
+    says the value is certainly not empty (a template with literal text, a resource's
+    identifier), so "is it set?" questions are decided.
+    """
 
     reason: str = "value is not known before apply"
+    target: str = ""
+    nonempty: bool = False
+    # The value written with ``${<ref>}`` tokens for the names it cannot resolve (see
+    # ``scanner.model``), when those names are all that is unknown: the ARN of a log group
+    # whose name is a variable is ``arn:...:log-group:${aws_cloudwatch_log_group.g}``.
+    # A token stands for one fixed unknown string, so this is the value, symbolically.
+    shape: str = ""
+
+
+class RefStr(str):
+    """A known string that identifies a record by reference (``aws_kms_key.k.arn``):
+    the text as usual, plus ``target``, the referenced record's ref in the unit.
+
+    A ``str`` subclass so that every string operation keeps working; operations that make
+    a new string (concatenation, functions) return plain ``str`` and so drop the target
+    unless the evaluator keeps it on purpose (see ``with_target``).
+    """
+
+    target: str
+
+    def __new__(cls, text: str, target: str) -> RefStr:
+        obj = super().__new__(cls, text)
+        obj.target = target
+        return obj
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (RefStr, (str(self), self.target))
+
+
+def target_of(value: object) -> str:
+    """The ref a value identifies by reference ('' when it does not)."""
+    if isinstance(value, RefStr | UnknownValue):
+        return value.target
+    return ""
+
+
+def with_target(value: object, target: str, shape: str = "") -> object:
+    """``value`` carrying ``target`` (a string or an unknown); other values unchanged.
+
+    An unknown that identifies a record is certainly non-empty: every identifier a
+    provider gives a resource (name, id, ARN) is. ``shape`` is its symbolic form (see
+    ``UnknownValue.shape``), when known.
+    """
+    if not target:
+        return value
+    if isinstance(value, UnknownValue):
+        return UnknownValue(value.reason, target, True, shape or value.shape)
+    if isinstance(value, str) and not isinstance(value, RefStr) or (
+        isinstance(value, RefStr) and value.target != target
+    ):
+        return RefStr(str(value), target)
+    return value
+
+
+def without_target(value: object) -> object:
+    """``value`` no longer naming a record (a function made a new value out of it)."""
+    if isinstance(value, RefStr):
+        return str(value)
+    if isinstance(value, UnknownValue) and (value.target or value.nonempty or value.shape):
+        return UnknownValue(value.reason)
+    return value
+
+
+def symbolic(value: object) -> str | None:
+    """The text of a string, or the symbolic form of an unknown that has one (None
+    otherwise): what a value compares as when names may be ``${<ref>}`` tokens."""
+    if isinstance(value, UnknownValue):
+        return value.shape or None
+    return str(value) if isinstance(value, str) else None
+
+
+class Concatenation:
+    """A string built from literal text and values (a template, ``format``, ``Fn::Sub``,
+    ``Fn::Join``), and what can be said of it when some value is unknown.
+
+    Literal text around exactly one reference to a record (and partition, region or
+    account parts) still names that record: the result carries its ``target``. Literal
+    text, or a part certainly non-empty, makes an unknown result certainly non-empty.
+    When every unknown part has a symbolic form, so does the result (``shape``).
+    """
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.shapes: list[str] | None = []
+        self.targets: list[str] = []
+        self.others_constant = True
+        self.nonempty = False
+        self.unknown: UnknownValue | None = None
+
+    def literal(self, text: str) -> None:
+        self.texts.append(text)
+        if self.shapes is not None:
+            self.shapes.append(text)
+        self.nonempty = self.nonempty or bool(text)
+
+    def value(self, value: object, constant: bool = False) -> None:
+        """A value; ``constant`` when the source wrote a pseudo parameter for it."""
+        target = target_of(value)
+        if target:
+            self.targets.append(target)
+        elif not (constant or is_environment_constant(value)):
+            self.others_constant = False
+        if isinstance(value, UnknownValue):
+            self.unknown = self.unknown or value
+            self.nonempty = self.nonempty or value.nonempty
+            if self.shapes is not None and value.shape:
+                self.shapes.append(value.shape)
+            else:
+                self.shapes = None
+            return
+        text = aws_string(value)
+        self.texts.append(text)
+        if self.shapes is not None:
+            self.shapes.append(text)
+        self.nonempty = self.nonempty or bool(text)
+
+    def result(self) -> object:
+        target = self.targets[0] if len(self.targets) == 1 and self.others_constant else ""
+        if self.unknown is not None:
+            shape = "".join(self.shapes) if self.shapes is not None else ""
+            return UnknownValue(self.unknown.reason, target, self.nonempty or bool(target), shape)
+        text = "".join(self.texts)
+        return RefStr(text, target) if target else text
+
+
+_REGION_RE = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d$")
+_ACCOUNT_RE = re.compile(r"^\d{12}$")
+_CONSTANTS = frozenset({"aws", "aws-cn", "aws-us-gov", "amazonaws.com", arns.ACCOUNT,
+                        arns.REGION, "${AWS::URLSuffix}", "${AWS::Partition}"})
+
+
+def is_environment_constant(value: object) -> bool:
+    """A part of an ARN that names where, not what: the partition, region, account or
+    DNS suffix. Built around one reference and such parts, a value still names the record
+    the reference names (``arn:${partition}:logs:${region}:${account}:log-group:${name}``)."""
+    if not isinstance(value, str) or isinstance(value, RefStr):
+        return False
+    return value in _CONSTANTS or bool(_REGION_RE.match(value) or _ACCOUNT_RE.match(value))
+
+
+def is_nonempty(value: object) -> bool:
+    """Whether a (possibly unknown) value is certainly a non-empty string."""
+    if isinstance(value, UnknownValue):
+        return value.nonempty
+    return isinstance(value, str) and value != ""
 
 
 class Opaque:
@@ -145,6 +325,38 @@ def first_unknown(value: object) -> UnknownValue | None:
         if found is not None:
             return found
     return None
+
+
+# The token an unresolved part of a data value is written as when the rest of the value
+# is still worth reading (``scanner.model``, "Symbolic values"): analyses compare tokens
+# literally, so an unresolved leaf decides nothing, while the known parts still decide.
+UNRESOLVED_TOKEN = "${unresolved}"
+
+
+def with_unknowns_as_tokens(value: object, reasons: list[str], depth: int = 0) -> object:
+    """A copy of JSON-like ``value`` whose unresolved leaves are ``${...}`` tokens: the
+    symbolic shape when there is one, the referenced record's token (``${aws_x.y}``), else
+    ``${unresolved}``. Each leaf's reason is appended to ``reasons``.
+
+    An EventBridge pattern with one computed value (``policyId = [aws_organizations_policy
+    .x.id]``) keeps its known fields that way, so they can still exclude an event.
+    """
+    if isinstance(value, UnknownValue):
+        reasons.append(value.reason)
+        if value.shape:
+            return value.shape
+        return "${" + value.target + "}" if value.target else UNRESOLVED_TOKEN
+    if isinstance(value, Opaque):
+        reasons.append(f"{value.describe()} cannot be used as a plain value")
+        return UNRESOLVED_TOKEN
+    if depth > 200:  # deeper than any decoder lets through; never exhaust the stack
+        reasons.append("the value nests too deeply")
+        return UNRESOLVED_TOKEN
+    if isinstance(value, dict):
+        return {str(k): with_unknowns_as_tokens(v, reasons, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [with_unknowns_as_tokens(v, reasons, depth + 1) for v in value]
+    return value
 
 
 class SpannedDict(dict):  # type: ignore[type-arg]
@@ -179,7 +391,9 @@ def _strings(value: object) -> tuple[tuple[str, ...], bool]:
     out: list[str] = []
     unknown = False
     for item in items:
-        if isinstance(item, UnknownValue):
+        if isinstance(item, UnknownValue) and item.shape:
+            out.append(item.shape)  # a name known only as its token: symbolic, still known
+        elif isinstance(item, UnknownValue):
             unknown = True
         elif isinstance(item, dict | list | tuple):
             unknown = True
@@ -201,7 +415,7 @@ def _principals(value: object) -> tuple[tuple[Principal, ...], bool]:
     out: list[Principal] = []
     unknown = False
     for kind, ids in value.items():
-        if isinstance(ids, UnknownValue):
+        if isinstance(ids, UnknownValue) and not ids.shape:
             unknown = True
             continue
         names, partial = _strings(ids)
@@ -220,7 +434,7 @@ def _conditions(value: object) -> tuple[tuple[Condition, ...], bool]:
             unknown = True
             continue
         for key, values in block.items():
-            if isinstance(values, UnknownValue):
+            if isinstance(values, UnknownValue) and not values.shape:
                 unknown = True
                 continue
             strings, partial = _strings(values)
@@ -261,7 +475,7 @@ def _statement(raw: object, default_span: Span) -> Statement:
                 unknown.append(key)
     for key, name in _LIST_ELEMENTS:
         if key in raw and raw[key] is not None:
-            if isinstance(raw[key], UnknownValue):
+            if isinstance(raw[key], UnknownValue) and not raw[key].shape:
                 fields[name] = ()
                 unknown.append(key)
                 continue

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from plan_files import PLANS, REPO, ROOTS, alone, in_root, load, trails
 
-from scanner.model import Origin, Span
+from scanner.analysis.links import LinkStatus, bucket_of, log_group_of
+from scanner.model import Model, Origin, Span
 from scanner.parsers.plan import load_plan
+from scanner.parsers.terraform import load_terraform
 
 EDGE = ROOTS / "edge"
 SENSITIVE_DEFAULT = "hidden-prefix"  # var.secret_prefix, sensitive = true
@@ -152,7 +154,8 @@ def test_the_sample_plan_links_and_orders_like_its_tf_files(tmp_path: Path) -> N
     assert trail.kms_key_id.target == "aws_kms_key.trail"
     # module.log_bucket[0].name is the bucket policy's bucket, which is the bucket.
     assert trail.s3_bucket_name.target == "module.log_bucket[0].aws_s3_bucket.this"
-    assert "module.log_bucket" in trail.depends_on
+    # depends_on = [module.log_bucket], and the output refers to the bucket policy
+    assert {"module.log_bucket", "module.log_bucket[0].aws_s3_bucket_policy.this"} <= set(trail.depends_on)
     assert trail.log_file_validation.value is False  # terraform.tfvars, as the plan has it
     (bucket,) = model.buckets
     assert bucket.policy_ref == "module.log_bucket[0].aws_s3_bucket_policy.this"
@@ -160,6 +163,27 @@ def test_the_sample_plan_links_and_orders_like_its_tf_files(tmp_path: Path) -> N
     assert [s.sid for s in statements] == ["AclCheck", "Write"] and not any(s.unknown for s in statements)
     assert statements[0].resources == ("arn:aws:s3:::example-corp-org-audit-logs",)
     assert statements[0].span.path == "plan-json/modules/log_bucket/main.tf"
+
+
+def test_a_plan_alone_links_and_orders_by_reference_as_the_files_do(tmp_path: Path) -> None:
+    """Names known only after apply: the trails still reach their buckets and log group
+    through the references (Attr.target, followed within the unit), and their
+    dependencies follow module inputs and outputs as for the .tf files."""
+    model = Model.merge([load(alone(tmp_path, "edge"), tmp_path)])
+    files = {t.ref: t for t in load_terraform(EDGE, EDGE.parent).trails}
+    for ref, trail in trails(model).items():
+        link = bucket_of(model, trail)
+        assert link.status is LinkStatus.LINKED and link.record is not None
+        assert link.record.ref == trail.s3_bucket_name.target
+        assert trail.depends_on == files[ref].depends_on
+    root = trails(model)["aws_cloudtrail.root"]
+    assert root.s3_bucket_name.origin is Origin.UNKNOWN and root.s3_bucket_name.nonempty
+    group = log_group_of(model, root)
+    assert group.record is not None and group.record.ref == "aws_cloudwatch_log_group.ct"
+    assert root.depends_on == (
+        "aws_cloudwatch_log_group.ct", "data.aws_caller_identity.me",
+        'module.per_region["east"].aws_s3_bucket.logs', 'module.per_region["west"].aws_s3_bucket.logs',
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def test_references_in_heredocs_directives_modules_and_data_sources(tmp_path: Pa
             }
         """,
         "m/main.tf": """
-            output "name" { value = "n" }
+            output "name" { value = aws_s3_bucket.inner.id }
             resource "aws_s3_bucket" "inner" {}
             resource "aws_cloudtrail" "t" {
               s3_bucket_name = aws_s3_bucket.inner.id
@@ -53,7 +53,10 @@ def test_references_in_heredocs_directives_modules_and_data_sources(tmp_path: Pa
     })
     assert {t.ref: t.depends_on for t in model.trails} == {
         "aws_cloudtrail.t": (
-            "aws_kms_key.k", "aws_s3_bucket.b", "data.aws_caller_identity.me", "module.m",
+            # a module output: what the output refers to (as Terraform orders it), not the
+            # whole module
+            "aws_kms_key.k", "aws_s3_bucket.b", "data.aws_caller_identity.me",
+            "module.m.aws_s3_bucket.inner",
         ),
         "module.m.aws_cloudtrail.t": ("module.m.aws_s3_bucket.inner",),
     }

@@ -2,13 +2,18 @@
 
 Where an entry lives is decided by ``unit_key``: trailscan's code (its version, the
 fingerprint of its source and of the parser libraries, the model's schema), the kind and
-path of the unit, and every other input of the run (``jobs.Inputs``: variables, variables
-files, parameters, limits...). The entry holds the model and the fingerprints of every
-file the load read, every directory it listed and every path it tested
-(``scanner.parsers.reads``); it is used only while all of them still match, so editing a
-module, a variables file or ``modules.json``, or adding a ``.tf`` file, makes the unit load
-again, and the new entry replaces the old one (one entry per unit and inputs, not one per
-version of its files, so the cache does not grow with every edit).
+path of the unit, the input layers it is given (``jobs.Job.layers``: the configuration's
+``inputs`` that match it, then the command line's variables, variables files and
+parameters) and every other input of the run (``jobs.Inputs``: the scan root, the
+limits). The entry holds the model and the fingerprints of every file the load read,
+every directory it listed and every path it tested (``scanner.parsers.reads``): the
+unit's own files, its local and installed modules and ``modules.json``, its ``tfvars``
+and its layers' files, a ``terragrunt.hcl`` with the parents it includes, the parent
+folders ``find_in_parent_folders`` looked in and the source module (or the copy in
+``.terragrunt-cache``), a template's nested templates and parameter files. It is used
+only while all of them still match, so editing any of them, or adding a ``.tf`` file,
+makes the unit load again, and the new entry replaces the old one (one entry per unit and
+inputs, not one per version of its files, so the cache does not grow with every edit).
 
 Files are written whole to a temporary name and renamed into place, so a concurrent run
 sees the old entry or the new one, never half of either. An entry that cannot be read,
@@ -41,6 +46,7 @@ from scanner.parsers.batch.jobs import (
     Job,
     Outcome,
     inputs_data,
+    plain_data,
 )
 from scanner.parsers.reads import Reads
 
@@ -82,10 +88,12 @@ def code_fingerprint() -> str:
 
 def unit_key(kind: str, job: Job, inputs: Inputs) -> str:
     """The one place that says what an entry depends on besides the files it read:
-    ``kind`` (which entry of the unit: its model, its relevance), the job, trailscan's
-    code and every field of ``inputs``."""
-    text = json.dumps([_inputs_key(inputs), kind, job.kind, str(job.path.absolute())],
-                      ensure_ascii=True)
+    ``kind`` (which entry of the unit: its model, its relevance), the job (its kind, its
+    path and its input layers: the source, files and values of each, in order),
+    trailscan's code and every field of ``inputs``. The content of every file the load
+    read (the layers' files among them) is checked against the entry's reads instead."""
+    text = json.dumps([_inputs_key(inputs), kind, job.kind, str(job.path.absolute()),
+                       plain_data(job.layers)], ensure_ascii=True, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -1,7 +1,8 @@
 """One unit loaded, the same way in the scanning process and in a worker.
 
-A ``Job`` names the unit (its kind and path); ``Inputs`` is everything else a unit's
-model depends on besides the files it reads. ``run_job`` loads it with every read
+A ``Job`` names the unit (its kind, its path, the input layers it is given); ``Inputs`` is
+everything else a unit's model depends on besides the files it reads (the same for the
+whole run). ``run_job`` loads it with every read
 recorded, so the caller can store the model in the cache between runs, and turns a front
 end that raises into the unit's CT901 (never the scan's end).
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 from scanner.limits import Limits
 from scanner.model import Model, ParseProblem, Span
-from scanner.parsers.common import relpath
+from scanner.parsers.common import InputLayer, relpath
 from scanner.parsers.reads import Reads, recording
 
 # Kinds of job.
@@ -28,22 +29,25 @@ CLOUDFORMATION = "cloudformation"
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Inputs:
-    """What changes a unit's model besides the files it reads: the same for every unit of
-    a run. A new input (a per-root variables file from the configuration, say) is a new
+    """What changes a unit's model besides the files it reads and its own input layers
+    (``Job.layers``): the same for every unit of a run. A new run-wide input is a new
     field here; the cache key (``cache.unit_key``) is derived from every field."""
 
     root: Path
-    variables: tuple[tuple[str, str], ...] = ()
-    var_files: tuple[Path, ...] = ()
-    parameters: tuple[tuple[str, str], ...] = ()
-    parameter_files: tuple[Path, ...] = ()
     limits: Limits = field(default_factory=Limits)
 
 
 @dataclass(frozen=True, slots=True)
 class Job:
+    """One unit to load: its kind, its path, and what it is given from outside its own
+    files (``InputLayer``: the configuration's ``inputs`` that match it, then the command
+    line; a Terraform unit's variables, a template's parameters; none for a plan). The
+    layers are part of the unit's cache key, so two runs that give a unit different
+    inputs never share its entry."""
+
     kind: str
     path: Path
+    layers: tuple[InputLayer, ...] = ()
 
 
 @dataclass(slots=True)
@@ -56,19 +60,21 @@ class Outcome:
     cacheable: bool = True
 
 
+def plain_data(value: object) -> object:
+    """``value`` (inputs, a job, their fields) as plain data, field by field, paths made
+    absolute (for the cache key)."""
+    if isinstance(value, Path):
+        return str(value.absolute())
+    if isinstance(value, tuple):
+        return [plain_data(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
 def inputs_data(inputs: Inputs) -> dict[str, Any]:
     """``inputs`` as plain data, field by field (for the cache key)."""
-
-    def plain(value: object) -> object:
-        if isinstance(value, Path):
-            return str(value.absolute())
-        if isinstance(value, tuple):
-            return [plain(v) for v in value]
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return value
-
-    return {f.name: plain(getattr(inputs, f.name)) for f in dataclasses.fields(inputs)}
+    return {f.name: plain_data(getattr(inputs, f.name)) for f in dataclasses.fields(inputs)}
 
 
 class Loaders:
@@ -85,15 +91,13 @@ class Loaders:
             if self._parses is None:
                 self._parses = terraform.ParseCache()
             return terraform.load_terraform(
-                job.path, inputs.root, variables=dict(inputs.variables),
-                var_files=list(inputs.var_files), limits=inputs.limits, parses=self._parses,
+                job.path, inputs.root, layers=job.layers, limits=inputs.limits, parses=self._parses,
             )
         if job.kind == TERRAFORM_UNREAD:
             from scanner.parsers import terraform
 
             return terraform.load_terraform_unread(
-                job.path, inputs.root, variables=dict(inputs.variables),
-                var_files=list(inputs.var_files), limits=inputs.limits,
+                job.path, inputs.root, layers=job.layers, limits=inputs.limits,
             )
         if job.kind == PLAN:
             from scanner.parsers import plan
@@ -103,8 +107,7 @@ class Loaders:
             from scanner.parsers import cloudformation
 
             return cloudformation.load_cloudformation(
-                job.path, inputs.root, parameters=dict(inputs.parameters),
-                parameter_files=list(inputs.parameter_files), limits=inputs.limits,
+                job.path, inputs.root, layers=job.layers, limits=inputs.limits,
             )
         raise ValueError(f"unknown job kind {job.kind!r}")
 

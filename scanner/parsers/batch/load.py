@@ -22,6 +22,7 @@ all): the reports are the same, except for what only the full parser reports.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ from scanner.parsers.batch.jobs import (
     crash_problem,
     run_job,
 )
+from scanner.parsers.common import UnitInputs
 from scanner.parsers.reads import Reads, recording
 
 if TYPE_CHECKING:
@@ -176,7 +178,11 @@ class _Run:
     # knows which of the two it needs.
 
     def relevance_key(self, index: int) -> str:
-        return unit_key("relevance", Job(TERRAFORM, self.jobs[index].path), self.inputs)
+        """The root's relevance entry: keyed like its model (its input layers included,
+        since the entry also holds the model of the root unread, whose variables files
+        those layers name)."""
+        return unit_key("relevance", dataclasses.replace(self.jobs[index], kind=TERRAFORM),
+                        self.inputs)
 
     def relevance(self, index: int) -> Relevance:
         """The root's relevance: from the cache, or read now."""
@@ -206,7 +212,7 @@ class _Run:
         """The roots nothing is read from: their unread-unit models (a listing and the
         variables files: cheap, so always here), kept with their relevance."""
         for index in indexes:
-            job = self.jobs[index] = Job(TERRAFORM_UNREAD, self.jobs[index].path)
+            job = self.jobs[index] = dataclasses.replace(self.jobs[index], kind=TERRAFORM_UNREAD)
             entry = self.entries[index]
             self.stats.unread += 1
             if entry.unread is not None:
@@ -282,13 +288,17 @@ def load_all(
     options: Options,
     on_unit: Callable[[Path], None] | None = None,
     stats: LoadStats | None = None,
+    given: Callable[[Path], UnitInputs] | None = None,
 ) -> list[Model | None]:
     """One model per unit, in the order given (roots, plans, templates); ``None`` for a
-    template that turned out not to be CloudFormation."""
+    template that turned out not to be CloudFormation. ``given`` says what each root or
+    template is given from outside its files (nothing when absent; a plan is given
+    nothing)."""
+    given = given or (lambda _unit: UnitInputs())
     jobs = [
-        *(Job(TERRAFORM, d) for d in terraform_dirs),
+        *(Job(TERRAFORM, d, given(d).terraform) for d in terraform_dirs),
         *(Job(PLAN, p) for p in plans),
-        *(Job(CLOUDFORMATION, t) for t in templates),
+        *(Job(CLOUDFORMATION, t, given(t).cloudformation) for t in templates),
     ]
     run = _Run(jobs, inputs, options, on_unit, stats if stats is not None else LoadStats())
     try:

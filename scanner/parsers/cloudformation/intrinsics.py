@@ -16,7 +16,15 @@ from typing import Any
 
 from scanner import arns
 from scanner.parsers.cloudformation.decode import PosDict, PosList
-from scanner.parsers.common import UnknownValue, aws_string, first_unknown
+from scanner.parsers.common import (
+    Concatenation,
+    UnknownValue,
+    aws_string,
+    first_unknown,
+    target_of,
+    with_target,
+    without_target,
+)
 from scanner.tri import Tri, all_of, any_of, negate
 
 
@@ -89,6 +97,23 @@ def intrinsic_name(value: Any) -> str | None:
 
 def _text(value: Any) -> str:
     return aws_string(value)
+
+
+# ``Fn::GetAtt`` attributes that name the resource itself (its name, id or ARN), per type:
+# a value built from one carries the resource's ref as its ``target`` (see
+# ``scanner.parsers.common.RefStr``), whatever the name resolves to.
+_IDENTIFYING: dict[str, frozenset[str]] = {
+    "AWS::S3::Bucket": frozenset({"Arn"}),
+    "AWS::KMS::Key": frozenset({"Arn", "KeyId"}),
+    "AWS::Logs::LogGroup": frozenset({"Arn"}),
+    "AWS::SNS::Topic": frozenset({"TopicArn", "TopicName"}),
+    "AWS::IAM::Role": frozenset({"Arn", "RoleId"}),
+    "AWS::IAM::ManagedPolicy": frozenset({"PolicyArn"}),
+    "AWS::CloudTrail::Trail": frozenset({"Arn"}),
+    "AWS::Events::Rule": frozenset({"Arn"}),
+    "AWS::CloudWatch::Alarm": frozenset({"Arn"}),
+}
+_PSEUDO_CONSTANTS = frozenset({"AWS::AccountId", "AWS::Region", "AWS::Partition", "AWS::URLSuffix"})
 
 
 @dataclass
@@ -165,7 +190,7 @@ class Resolver:
             return [part.strip() for part in _text(value).split(",")]
         if isinstance(value, list | dict):
             return value
-        return _text(value)
+        return with_target(_text(value), target_of(value))
 
     def condition(self, name: str) -> Tri:
         """Three-valued truth of a named condition (None: cannot be evaluated)."""
@@ -307,9 +332,14 @@ class Resolver:
                 return self.get_att(name, "TopicArn")
             if kind == "AWS::IAM::ManagedPolicy":
                 return self.get_att(name, "PolicyArn")
-            if kind in _REF_IS_NAME:
-                return self.physical_name(name)
-            return self.token(name)
+            if kind == "AWS::KMS::Alias":
+                # An alias stands for the key it targets (when that key is in the unit).
+                key = self.resolve(self.properties(name).get("TargetKeyId"))
+                return with_target(without_target(self.physical_name(name)), target_of(key))
+            if f"name:{name}" in self._busy:
+                return self.physical_name(name)  # its own name refers to itself: no token
+            value = self.physical_name(name) if kind in _REF_IS_NAME else self.token(name)
+            return with_target(value, self.prefix + name, self.token(name))
         return UnknownValue(f"Ref to {name!r}, which is neither a parameter nor a resource")
 
     def _not_created(self, logical: str) -> UnknownValue | None:
@@ -353,10 +383,15 @@ class Resolver:
         builder = _ATTRIBUTES.get((kind, attribute))
         if builder is None:
             return "${" + self.prefix + logical + "." + attribute + "}"
+        target = self.prefix + logical if attribute in _IDENTIFYING.get(kind, ()) else ""
+        if f"name:{logical}" in self._busy:
+            target = ""  # its own name refers to itself: no token stands for it
         name = self.physical_name(logical)
         if isinstance(name, UnknownValue):
-            return name
-        return builder(self, logical, name)
+            # the name unknown, the value is still this resource's: its token stands in
+            shape = builder(self, logical, self.token(logical)) if target else ""
+            return with_target(name, target, shape)
+        return with_target(builder(self, logical, str(name)), target)
 
     def _stack_output(self, logical: str, output: str) -> Any:
         child = self.stacks.get(logical)
@@ -458,14 +493,14 @@ def _fn_sub(r: Resolver, arg: Any) -> Any:
             return variables
     if not isinstance(template, str) or not isinstance(variables, dict):
         return UnknownValue("Fn::Sub needs a string template")
-    parts: list[str] = []
+    parts = Concatenation()
     position = 0
     for match in _SUB_VAR.finditer(template):
-        parts.append(template[position : match.start()])
+        parts.literal(template[position : match.start()])
         position = match.end()
         var = match.group(1).strip()
         if var.startswith("!"):
-            parts.append("${" + var[1:] + "}")
+            parts.literal("${" + var[1:] + "}")
             continue
         if var in variables:
             value = variables[var]
@@ -475,26 +510,43 @@ def _fn_sub(r: Resolver, arg: Any) -> Any:
         else:
             value = r.ref(var)
         if isinstance(value, UnknownValue):
-            return UnknownValue(f"Fn::Sub ${{{var}}}: {value.reason}")
-        if value is NO_VALUE or isinstance(value, list | dict):
-            return UnknownValue(f"Fn::Sub ${{{var}}} is not a string")
-        parts.append(_text(value))
-    parts.append(template[position:])
-    return "".join(parts)
+            value = UnknownValue(
+                f"Fn::Sub ${{{var}}}: {value.reason}", value.target, value.nonempty, value.shape
+            )
+        elif value is NO_VALUE or isinstance(value, list | dict):
+            value = UnknownValue(f"Fn::Sub ${{{var}}} is not a string")
+        parts.value(value, constant=var in _PSEUDO_CONSTANTS)
+    parts.literal(template[position:])
+    return parts.result()
 
 
 def _fn_join(r: Resolver, arg: Any) -> Any:
     if not isinstance(arg, list) or len(arg) != 2:
         return UnknownValue("Fn::Join needs [delimiter, [values]]")
     delimiter, values = r.resolve(arg[0]), r.resolve(arg[1])
-    unknown = first_unknown([delimiter, values])
-    if unknown is not None:
+    if isinstance(delimiter, UnknownValue) or isinstance(values, UnknownValue):
+        unknown = delimiter if isinstance(delimiter, UnknownValue) else values
         return UnknownValue(f"Fn::Join: {unknown.reason}")
     if not isinstance(values, list) or not isinstance(delimiter, str):
         return UnknownValue("Fn::Join needs a string delimiter and a list")
     if any(isinstance(v, list | dict) for v in values):
         return UnknownValue("Fn::Join of a value that is not a string")
-    return delimiter.join(_text(v) for v in values)
+    raw = arg[1] if isinstance(arg[1], list) and len(arg[1]) == len(values) else None
+    parts = Concatenation()
+    for index, value in enumerate(values):
+        if index:
+            parts.literal(delimiter)
+        item = raw[index] if raw is not None else None
+        if raw is not None and intrinsic_name(item) is None and isinstance(item, str):
+            parts.literal(_text(value))  # written in the template
+        elif isinstance(value, UnknownValue):
+            parts.value(UnknownValue(
+                f"Fn::Join: {value.reason}", value.target, value.nonempty, value.shape
+            ))
+        else:
+            pseudo = intrinsic_name(item) == "Ref" and item["Ref"] in _PSEUDO_CONSTANTS
+            parts.value(value, constant=pseudo)
+    return parts.result()
 
 
 def _fn_select(r: Resolver, arg: Any) -> Any:

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from scanner.model import Attr, ParseProblem, PolicyDocument, Span
+from scanner.model import Attr, Origin, ParseProblem, PolicyDocument, Span
 from scanner.parsers.cloudformation.decode import Pos, PosDict, PosList
 from scanner.parsers.cloudformation.intrinsics import NO_VALUE, Resolver
 from scanner.parsers.common import (
@@ -21,6 +21,8 @@ from scanner.parsers.common import (
     aws_string,
     first_unknown,
     policy_document_from_json,
+    target_of,
+    with_target,
 )
 
 
@@ -106,13 +108,19 @@ class Values:
         value = self.r.resolve(mapping[key])
         if value is NO_VALUE:
             return Attr.default(default, default_span, key)
+        if isinstance(value, UnknownValue) and value.shape and kind == "str":
+            value = with_target(value.shape, value.target)  # symbolic: only names unknown
         if isinstance(value, UnknownValue):
-            return Attr.unknown(span, f"{key}: {value.reason}", key)
+            return Attr(
+                value=None, origin=Origin.UNKNOWN, span=span, reason=f"{key}: {value.reason}",
+                name=key, target=value.target, nonempty=value.nonempty,
+            )
         coerced = _COERCE[kind](value)
         if coerced is None:
             self.ill_typed(span, f"{key} must be {_EXPECTED[kind]}, not {value!r}")
             return Attr.unknown(span, f"{key} is not {_EXPECTED[kind]}: {value!r}", key)
-        return Attr.explicit(coerced, span, key)
+        return Attr(value=coerced, origin=Origin.EXPLICIT, span=span, name=key,
+                    target=target_of(value))
 
     def node(self, mapping: Any, key: str) -> Any:
         """The property's value with only its top resolved (``Fn::If`` branch kept

@@ -77,7 +77,12 @@ class PlanInstance:
 
     def computed(self, name: str) -> Value:
         """Attribute ``name`` as a reference sees it: the planned value when the plan knows
-        it, else what the provider will compute, spelt as the Terraform front end does."""
+        it, else what the provider will compute, spelt as the Terraform front end does; an
+        identifying attribute carries the record it names, as there."""
+        return attributes.referenced(self.mode, self.type, self.ref, name, self._computed(name),
+                                     self.view.value)
+
+    def _computed(self, name: str) -> Value:
         values, unknown, sensitive = self.resource.values, self.resource.unknown, self.resource.sensitive
         what = f"{self.ref}.{name}"
         if at(sensitive, name) is True:
@@ -130,34 +135,17 @@ class PlanInstance:
         found: set[str] = set()
         for item in self.config.get("depends_on") or ():
             if isinstance(item, str):
-                found.update(self._dependency(item))
+                found.update(_dependencies(self.plan, self.module, item))
         stack: list[Any] = [self.config.get("expressions")]
         while stack:
             node = stack.pop()
             if isinstance(node, list):
                 stack.extend(node)
             elif isinstance(node, dict):
-                refs = node.get("references")
-                if isinstance(refs, list) and all(isinstance(r, str) for r in refs):
-                    for ref in refs:
-                        found.update(self._dependency(ref))
+                for ref in _leaf_references(node):
+                    found.update(_dependencies(self.plan, self.module, ref))
                 stack.extend(v for k, v in node.items() if k != "references")
         return tuple(sorted(found))
-
-    def _dependency(self, reference: str) -> set[str]:
-        """A reference as the Terraform front end records a dependency (no instance key)."""
-        steps = _steps(reference)
-        if len(steps) < 2:
-            return set()
-        head = steps[0][0]
-        prefix = self.module.prefix
-        if head == "data" and len(steps) >= 3:
-            return {f"{prefix}data.{steps[1][0]}.{steps[2][0]}"}
-        if head == "module":
-            return {f"{prefix}module.{steps[1][0]}"}
-        if head in _META or head in ("var", "local"):
-            return set()
-        return {f"{prefix}{head}.{steps[1][0]}"}
 
     # -- targets: the record a value names by reference --------------------------------------
 
@@ -182,6 +170,91 @@ def _steps(reference: str) -> list[tuple[str, int | str | None]]:
     return out
 
 
+def _references(expression: Any) -> list[str]:
+    """The ``references`` a configuration expression lists (none when malformed)."""
+    refs = expression.get("references") if isinstance(expression, dict) else None
+    if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
+        return []
+    return refs
+
+
+def _leaf_references(expression: Any) -> list[str]:
+    """``_references`` without the module calls Terraform lists next to a reference into
+    them (``module.m`` and ``module.m["k"]`` beside ``module.m["k"].out``): a dependency
+    on the output, not on the whole module."""
+    refs = _references(expression)
+    bases: set[str] = set()
+    for ref in refs:
+        steps = _steps(ref)
+        if len(steps) >= 3 and steps[0][0] == "module":
+            bases.add(f"module.{steps[1][0]}")
+            bases.add(f"module.{steps[1][0]}{instance_suffix(steps[1][1])}")
+    return [ref for ref in refs if ref not in bases]
+
+
+def _input(module: PlanModule, name: str) -> tuple[PlanModule, Any] | None:
+    """The calling module and the expression it passes for input ``name``."""
+    parent = module.parent
+    if parent is None or parent.config is None:
+        return None
+    call = parent.config.calls.get(module.path[-1])
+    expressions = call.get("expressions") if isinstance(call, dict) else None
+    return (parent, expressions.get(name)) if isinstance(expressions, dict) else None
+
+
+def _output(child: PlanModule, name: str) -> Any:
+    """The expression of output ``name`` of a module instance (None when not recorded)."""
+    declared = child.config.outputs.get(name) if child.config is not None else None
+    return declared.get("expression") if isinstance(declared, dict) else None
+
+
+def _dependencies(plan: Plan, module: PlanModule, reference: str) -> frozenset[str]:
+    """A reference as the Terraform front end records a dependency (no instance key): an
+    input is what the caller's expression refers to, ``module.m.out`` what the output
+    refers to (``references.refs_of`` for the ``.tf`` files)."""
+    steps = _steps(reference)
+    if len(steps) < 2:
+        return frozenset()
+    head, prefix = steps[0][0], module.prefix
+    if head == "data" and len(steps) >= 3:
+        return frozenset({f"{prefix}data.{steps[1][0]}.{steps[2][0]}"})
+    if head == "var":
+        given = _input(module, steps[1][0])
+        if given is None:
+            return frozenset()  # a root variable refers to nothing
+        return _memo_dependencies(plan, ("plan-input-deps", module.prefix, steps[1][0]), *given)
+    if head == "module":
+        outputs = _output_dependencies(plan, module, steps[1][0], steps[2][0]) if len(steps) >= 3 else None
+        return outputs if outputs is not None else frozenset({f"{prefix}module.{steps[1][0]}"})
+    if head in _META or head == "local":
+        return frozenset()
+    return frozenset({f"{prefix}{head}.{steps[1][0]}"})
+
+
+def _output_dependencies(plan: Plan, module: PlanModule, name: str, output: str) -> frozenset[str] | None:
+    """What output ``output`` of every instance of ``module.<name>`` refers to; None when
+    the plan does not say (then the whole module call is the dependency)."""
+    found: set[str] = set()
+    for key in plan.module_keys.get((module.prefix, name)) or ():
+        child = plan.module(f"{module.prefix}module.{name}{instance_suffix(key)}.")
+        expression = _output(child, output)
+        if expression is None:
+            return None
+        found.update(_memo_dependencies(plan, ("plan-output-deps", child.prefix, output), child, expression))
+    return frozenset(found) if found else None
+
+
+def _memo_dependencies(plan: Plan, key: tuple[str, ...], module: PlanModule,
+                       expression: Any) -> frozenset[str]:
+    """The dependencies of one expression, memoised (a cycle ends as nothing)."""
+
+    def build() -> frozenset[str]:
+        return frozenset(d for ref in _leaf_references(expression) for d in _dependencies(plan, module, ref))
+
+    value = plan.loader.memo(key, build)
+    return value if isinstance(value, frozenset) else frozenset()
+
+
 def _target(plan: Plan, module: PlanModule, key: int | str | None, expression: Any, hops: int) -> str:
     """The one resource an expression is made of, following module inputs and outputs;
     "" when it names none, several, or something the plan cannot follow (a local)."""
@@ -203,14 +276,16 @@ def _target(plan: Plan, module: PlanModule, key: int | str | None, expression: A
         elif head == "module":
             if len(steps) >= 3:  # module.m itself is listed next to module.m.out
                 things.add(("module", steps[1][0], json.dumps(steps[1][1]), steps[2][0]))
-        elif head in ("local", "data"):
+        elif head == "local" or (head == "data" and len(steps) < 3):
             return ""
         else:
             # aws_x.y[0].arn is listed with aws_x.y[0] and aws_x.y: one resource, index 0.
-            indexes, names = resources.setdefault(f"{head}.{steps[1][0]}", (set(), set()))
-            indexes.add(steps[1][1])
-            if len(steps) >= 3:
-                names.add(steps[2][0])
+            skip = 1 if head == "data" else 0  # data.aws_x.y[0].arn: the same, one step on
+            local = ".".join(step[0] for step in steps[: 2 + skip])
+            indexes, names = resources.setdefault(local, (set(), set()))
+            indexes.add(steps[1 + skip][1])
+            if len(steps) >= 3 + skip:
+                names.add(steps[2 + skip][0])
     for local, (indexes, names) in resources.items():
         keyed = {i for i in indexes if i is not None}
         if len(keyed) > 1 or len(names) > 1:
@@ -224,42 +299,43 @@ def _target(plan: Plan, module: PlanModule, key: int | str | None, expression: A
                                  key if iterated else None)
         return _through(plan, found, thing[3], hops) if found is not None else ""
     if thing[0] == "var":
-        parent = module.parent
-        if parent is None or parent.config is None:
-            return ""
-        call = parent.config.calls.get(module.path[-1])
-        expressions = call.get("expressions") if isinstance(call, dict) else None
-        given = expressions.get(thing[1]) if isinstance(expressions, dict) else None
-        return _target(plan, parent, module.key, given, hops + 1)
+        given = _input(module, thing[1])
+        return _target(plan, given[0], module.key, given[1], hops + 1) if given is not None else ""
     name, raw_key, output = thing[1], json.loads(thing[2]), thing[3]
     keys = list(plan.module_keys.get((module.prefix, name), {}))
     if raw_key is None and len(keys) == 1:
         raw_key = keys[0]
     child = plan.module(f"{module.prefix}module.{name}{instance_suffix(raw_key)}.")
-    declared = child.config.outputs.get(output) if child.config is not None else None
-    expression = declared.get("expression") if isinstance(declared, dict) else None
-    return _target(plan, child, child.key, expression, hops + 1)
+    return _target(plan, child, child.key, _output(child, output), hops + 1)
 
 
 def _through(plan: Plan, inst: PlanInstance, attribute: str, hops: int) -> str:
-    """``inst`` itself, unless the attribute read from it only passes on another
-    resource's value (``aws_s3_bucket_policy.x.bucket`` is the bucket it was given)."""
+    """The record ``<inst>.<attribute>`` names, as ``attributes.referenced`` says for the
+    ``.tf`` files: ``inst`` itself for its name, id or ARN; for an alias or a lookup data
+    source, what its argument names; for an attribute that only passes on a value it was
+    given (``aws_s3_bucket_policy.x.bucket`` is the bucket it was given), what that names."""
     expressions = inst.config.get("expressions") if inst.config is not None else None
     if not isinstance(expressions, dict):
+        expressions = {}
+    source = attributes.identity_source(inst.mode, inst.type, attribute)
+    if source == "":
         return inst.ref
-    if attribute == "id" and inst.type.startswith("aws_s3_bucket_") and "bucket" in expressions:
-        attribute = "bucket"  # the split S3 resources' id is their bucket's name
-    if attribute and attribute in expressions:
-        further = _target(plan, inst.module, inst.key, expressions[attribute], hops + 1)
-        if further:
-            return further
-    return inst.ref
+    if source is None:
+        if attribute == "id" and inst.type.startswith("aws_s3_bucket_"):
+            source = "bucket"  # the split S3 resources' id is their bucket's name
+        else:
+            source = attribute
+    given = expressions.get(source)
+    return _target(plan, inst.module, inst.key, given, hops + 1) if given is not None else ""
 
 
 def _resource_target(plan: Plan, module: PlanModule, local: str, index: Any,
                      iteration_key: int | str | None) -> PlanInstance | None:
+    mode = "resource"
+    if local.startswith("data."):
+        mode, local = "data", local[len("data."):]
     rtype, _, name = local.partition(".")
-    found = plan.instances_of(module.prefix, "resource", rtype, name)
+    found = plan.instances_of(module.prefix, mode, rtype, name)
     if index is None and iteration_key is not None:
         index = iteration_key
     if index is None and len(found) == 1:

@@ -20,7 +20,7 @@ from scanner.parsers.plan.jsonpos import Lines, PosDict
 from scanner.parsers.plan.sources import Sources
 from scanner.parsers.plan.symbols import Symbols
 from scanner.parsers.terraform.expressions import ChildScope, Scope
-from scanner.parsers.terraform.hcl import Block
+from scanner.parsers.terraform.hcl import Attribute, Block
 from scanner.parsers.terraform.instance import instance_suffix
 from scanner.parsers.terraform.loader import Loader
 from scanner.parsers.terraform.values import EvalError, Lazy, UnknownValue
@@ -284,6 +284,25 @@ class PlanModule(Scope):
         if isinstance(expression, dict) and "constant_value" in expression:
             return self.plan.symbols.value(expression["constant_value"])
         return UnknownValue(f"{self.prefix}output.{name}: a plan does not record module outputs")
+
+    # -- what ``references.refs_of`` follows --------------------------------------------
+
+    def caller_argument(self, name: str) -> tuple[PlanModule, Attribute] | None:
+        """The calling module and the ``.tf`` argument it passes for input ``name``."""
+        parent = self.parent
+        if parent is None or parent.source is None or self.call is None:
+            return None
+        attribute = self.call.attributes.get(name)
+        return (parent, attribute) if attribute is not None else None
+
+    def called(self, name: str) -> list[PlanModule] | None:
+        """The instances of module call ``name`` the plan has, each with its ``.tf`` files
+        (None otherwise: the whole module call is then the dependency)."""
+        keys = self.plan.module_keys.get((self.prefix, name))
+        if not keys:
+            return None
+        children = [self.plan.module(f"{self.prefix}module.{name}{instance_suffix(k)}.") for k in keys]
+        return children if all(c.source is not None for c in children) else None
 
     # -- resources and module calls ----------------------------------------------------
 

@@ -12,6 +12,10 @@
 * otherwise the planned value, with the plan's account id and region as tokens
   (``symbols``); unknown or sensitive parts inside it become UNKNOWN leaves.
 
+A top-level value taken from the plan (known, or unknown without a ``.tf`` expression)
+carries the record its configuration names by reference (``values.target_of``), as the
+Terraform front end's values do; a value rebuilt from the ``.tf`` files carries its own.
+
 Nested blocks are the planned ones (``dynamic`` blocks expanded by Terraform); each is
 paired with its ``.tf`` block when the files say which one it is.
 """
@@ -26,7 +30,7 @@ from scanner.parsers.terraform.attributes import MISSING
 from scanner.parsers.terraform.body import bare_name
 from scanner.parsers.terraform.expressions import ChildScope, Scope
 from scanner.parsers.terraform.hcl import Block
-from scanner.parsers.terraform.values import EvalError, UnknownValue, iterate
+from scanner.parsers.terraform.values import EvalError, UnknownValue, iterate, target_of, with_target
 
 Value = Any
 
@@ -135,9 +139,9 @@ class PlanView:
         raw = self.values.get(name)
         if raw is None:
             return None
-        return self.inst.plan.symbols.value(
+        return self._referencing(name, self.inst.plan.symbols.value(
             marked(raw, at(self.unknown, name), at(self.sensitive, name), what)
-        )
+        ))
 
     def _source_of(self, name: str) -> Any:
         return self.block.attributes.get(name) if self.block is not None else None
@@ -146,22 +150,25 @@ class PlanView:
         """What the ``.tf`` expression makes of a value the plan knows only after apply."""
         attribute = self._source_of(name)
         if attribute is None:
-            return UnknownValue(f"{what} is known only after apply")
+            return self._referencing(name, UnknownValue(f"{what} is known only after apply"))
         loader = self.inst.plan.loader
         return loader.memo(("plan-value", self.inst.ref, self.where + name),
                            lambda: loader.eval_attr(attribute, self.scope), what)
 
-    def target(self, name: str) -> str:
-        """The record the attribute names by reference (top-level attributes only)."""
-        if self.where or self.config is None:
-            return ""
-        key = "\0target:" + name
-        if key not in self._cache:
-            self._cache[key] = self.inst.target_of(self.config.get(name))
-        return str(self._cache[key])
-
-    def nonempty(self, name: str) -> bool:
-        return False
+    def _referencing(self, name: str, value: Value) -> Value:
+        """A value taken from the plan, carrying the record its configuration names by
+        reference (top-level attributes only), as the Terraform front end's values do: a
+        bucket named ``aws_s3_bucket.logs.id`` is that bucket, whatever its name. A list
+        of one item written around one reference (``[aws_sns_topic.t.arn]``) is that
+        item's. Values rebuilt from the ``.tf`` files carry their own."""
+        if self.where or self.config is None or target_of(value):
+            return value
+        target = self.inst.target_of(self.config.get(name))
+        if not target:
+            return value
+        if isinstance(value, list) and len(value) == 1:
+            return [with_target(value[0], target)]
+        return with_target(value, target)
 
     # -- nested blocks ------------------------------------------------------------------
 

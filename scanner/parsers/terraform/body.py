@@ -54,15 +54,6 @@ class BodyView:
             self._cache[name] = self._evaluate(attribute, self.scope)
         return self._cache[name]
 
-    def target(self, name: str) -> str:
-        """The ref of the record attribute ``name`` names by reference (``Attr.target``);
-        "" while this front end links by resolved value only."""
-        return ""
-
-    def nonempty(self, name: str) -> bool:
-        """Whether an unresolved attribute ``name`` is certainly set (``Attr.nonempty``)."""
-        return False
-
     def attr_span(self, name: str) -> Span:
         attribute = self.block.attributes.get(name)
         return attribute.span if attribute is not None else self.block.header

@@ -11,6 +11,7 @@ from typing import Any
 
 from lark import Token, Tree
 
+from scanner.parsers.common import Concatenation
 from scanner.parsers.terraform import functions
 from scanner.parsers.terraform.templates import (
     ForPart,
@@ -33,10 +34,13 @@ from scanner.parsers.terraform.values import (
     get_index,
     iterate,
     number_literal,
+    target_of,
     tf_equal,
     to_bool,
     to_number,
     to_string,
+    with_target,
+    without_target,
 )
 
 Value = Any
@@ -277,14 +281,14 @@ class Evaluator:
             a, b = self.evaluate(yes, scope), self.evaluate(no, scope)
             if not isinstance(a, UnknownValue) and tf_equal(a, b):
                 return a
-            return cond
+            return without_target(cond)
         return self.eval(yes if to_bool(cond) else no, scope)
 
     def _e_unary_op(self, node: Tree, scope: Scope) -> Value:
         op = str(node.children[0]).strip()
         value = self.eval(_meaningful(node.children)[0], scope)
         if isinstance(value, UnknownValue):
-            return value
+            return without_target(value)
         if op == "!":
             return not to_bool(value)
         return checked_number(-to_number(value))
@@ -303,17 +307,17 @@ class Evaluator:
                     return True
             rhs = self.eval(rhs_node, scope)
             if isinstance(rhs, UnknownValue):
-                return rhs
+                return without_target(rhs)
             right = to_bool(rhs)
             if isinstance(lhs, UnknownValue):
                 if (op == "&&" and not right) or (op == "||" and right):
                     return right
-                return lhs
+                return without_target(lhs)
             return right
         rhs = self.eval(rhs_node, scope)
         for side in (lhs, rhs):
             if isinstance(side, UnknownValue):
-                return side
+                return without_target(side)
         if op == "==":
             return tf_equal(lhs, rhs)
         if op == "!=":
@@ -413,7 +417,7 @@ class Evaluator:
         if expand and args:
             last = args.pop()
             if isinstance(last, UnknownValue):
-                return last
+                return without_target(last)
             if not isinstance(last, list):
                 raise EvalError("the ... argument must be a list")
             args.extend(last)
@@ -437,11 +441,39 @@ class Evaluator:
     # -- templates ---------------------------------------------------------------
 
     def render(self, parts: list[Part], scope: Scope) -> Value:
+        """A template's value. A template of literal text around exactly one reference to
+        a record (``"${aws_cloudwatch_log_group.g.arn}:*"``, an ARN built from a name and
+        the partition, region or account) still names that record; one with literal text
+        is certainly non-empty, even when it cannot be rendered."""
         if len(parts) == 1 and isinstance(parts[0], Interp):
             return self.eval(parts[0].expr, scope)
+        if all(isinstance(p, Literal | Interp) for p in parts):
+            return self._render_flat(parts, scope)
         out: list[str] = []
         unknown = self._render_into(parts, scope, out)
-        return unknown if unknown is not None else "".join(out)
+        if unknown is None:
+            return "".join(out)
+        literal = any(isinstance(p, Literal) and p.text for p in parts) or any(out)
+        return UnknownValue(unknown.reason, nonempty=literal or unknown.nonempty)
+
+    def _render_flat(self, parts: list[Part], scope: Scope) -> Value:
+        out = Concatenation()
+        for part in parts:
+            if isinstance(part, Literal):
+                out.literal(part.text)
+                continue
+            assert isinstance(part, Interp)
+            try:
+                value = self.eval(part.expr, scope)
+                if not isinstance(value, UnknownValue):
+                    value = with_target(to_string(value), target_of(value))
+            except EvalError as exc:
+                if out.unknown is None:
+                    raise
+                # after an unknown part the template is unknown anyway: say the first why
+                value = UnknownValue(str(exc))
+            out.value(value)
+        return out.result()
 
     def _render_into(self, parts: list[Part], scope: Scope, out: list[str]) -> Value:
         for part in parts:

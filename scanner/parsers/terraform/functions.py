@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from scanner.parsers.common import Concatenation, is_nonempty, symbolic
 from scanner.parsers.terraform.values import (
     EvalError,
     JsonText,
@@ -18,10 +19,13 @@ from scanner.parsers.terraform.values import (
     UnknownValue,
     first_unknown,
     json_encode,
+    target_of,
     tf_equal,
     to_bool,
     to_number,
     to_string,
+    with_target,
+    without_target,
 )
 
 Value = Any
@@ -92,7 +96,10 @@ def _join(sep: Value, *lists: Value) -> Value:
     items = [item for lst in lists for item in _list(lst, "join")]
     for item in items:
         if isinstance(item, UnknownValue):
-            return item
+            nonempty = (bool(_str(sep)) and len(items) > 1) or any(is_nonempty(i) for i in items)
+            shapes = [symbolic(i) for i in items]
+            shape = _str(sep).join(s for s in shapes if s is not None) if None not in shapes else ""
+            return UnknownValue(item.reason, nonempty=nonempty, shape=shape)
     return _str(sep).join(_str(i) for i in items)
 
 
@@ -313,25 +320,60 @@ _SEES_UNKNOWN = {"join", "concat", "merge", "coalesce", "contains", "jsonencode"
                  "one", "distinct", "toset", "tomap", "coalescelist", "zipmap"}
 
 
+# Functions whose result is their (first non-empty) argument itself: a value that names a
+# record by reference still names it afterwards. Every other function makes a new value.
+_SAME_VALUE = frozenset({"tostring", "coalesce"})
+_VERB_RE = re.compile(r"%[-+# 0]*\d*(?:\.\d+)?[a-zA-Z%]")
+
+
+def _format_call(args: list[Value]) -> Value:
+    """``format``: a literal format around one reference (and partition, region or account
+    parts) names the record, like the equivalent template string."""
+    fmt = args[0] if args else None
+    if not isinstance(fmt, str) or any(v not in ("%s", "%v", "%%") for v in _VERB_RE.findall(fmt)):
+        return _call("format", _FUNCTIONS["format"], args)
+    out = Concatenation()
+    rest = iter(args[1:])
+    position = 0
+    for match in _VERB_RE.finditer(fmt):
+        out.literal(fmt[position : match.start()])
+        position = match.end()
+        if match.group(0) == "%%":
+            out.literal("%")
+            continue
+        arg = next(rest, None)
+        if arg is None or isinstance(arg, Lazy | list | dict | bool):
+            return _call("format", _FUNCTIONS["format"], args)
+        out.value(arg if isinstance(arg, UnknownValue) else with_target(_str(arg), target_of(arg)))
+    out.literal(fmt[position:])
+    return out.result()
+
+
 def call(name: str, args: list[Value]) -> Value:
     """Call a built-in; unknown functions and unknown arguments give UnknownValue."""
     func = _FUNCTIONS.get(name)
     if func is None:
         return UnknownValue(f"function {name}() is not evaluated statically")
+    if name == "format":
+        return _format_call(args)
+    return _call(name, func, args)
+
+
+def _call(name: str, func: Callable[..., Value], args: list[Value]) -> Value:
     for arg in args:
-        if isinstance(arg, UnknownValue):
-            return arg
+        if isinstance(arg, UnknownValue) and name != "coalesce":  # coalesce goes in order
+            return arg if name in _SAME_VALUE else without_target(arg)
         if isinstance(arg, Lazy):
             return UnknownValue(f"{arg.describe()} passed to {name}()")
     if name not in _SEES_UNKNOWN:
         for arg in args:
             hit = first_unknown(arg)
             if hit is not None:
-                return hit
+                return without_target(hit)
     if name == "length":
         hit = first_unknown(args[0]) if args and isinstance(args[0], str) else None
         if hit is not None:
-            return hit
+            return without_target(hit)
     try:
         return func(*args)
     except EvalError:

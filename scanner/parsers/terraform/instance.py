@@ -24,6 +24,8 @@ from scanner.parsers.terraform.expressions import ChildScope, Scope
 from scanner.parsers.terraform.hcl import Attribute, Block
 from scanner.parsers.terraform.installed import read_manifest
 from scanner.parsers.terraform.loader import Loader
+from scanner.parsers.terraform.not_created import TRAIL_TYPES, gate_reason
+from scanner.parsers.terraform.not_created import record as not_created_record
 from scanner.parsers.terraform.references import refs_of
 from scanner.parsers.terraform.values import EvalError, Lazy, UnknownValue, to_number
 
@@ -78,6 +80,13 @@ class ResourceValue(Lazy):
         return self.inst.view.value(name)
 
     def attr(self, name: str) -> Value:
+        """``<ref>.<name>``; an identifying attribute (see ``attributes.IDENTIFYING``)
+        carries the ref of the record it names, known or not."""
+        inst = self.inst
+        return attributes.referenced(inst.mode, inst.type, inst.ref, name, self._value(name),
+                                     self.written)
+
+    def _value(self, name: str) -> Value:
         inst = self.inst
         if inst.mode == "data":
             if inst.type == "aws_iam_policy_document" and name in ("json", "minified_json"):
@@ -337,6 +346,8 @@ class ModuleInstance(Scope):
 
         def build() -> list[Instance]:
             expansion = self.expand(block, base)
+            if mode == "resource" and rtype in TRAIL_TYPES and not expansion.instances:
+                self._not_created(base, block, "")
             out = []
             for key, names in expansion.instances:
                 scope: Scope = ChildScope(self, names) if names else self
@@ -381,6 +392,20 @@ class ModuleInstance(Scope):
         ref, child = children[0]
         return ModuleValue(child, ref, kind == "unknown")
 
+    def caller_argument(self, name: str) -> tuple[ModuleInstance, Attribute] | None:
+        """The calling module and its argument for input ``name`` (``references``)."""
+        argument = self.variables.get(name)
+        return (argument.caller, argument.attribute) if isinstance(argument, Argument) else None
+
+    def called(self, name: str) -> list[ModuleInstance] | None:
+        """The read instances of module call ``name``; None when one could not be read."""
+        children: list[ModuleInstance] = []
+        for _ref, child in self.module_instances(name):
+            if not isinstance(child, ModuleInstance):
+                return None
+            children.append(child)
+        return children
+
     def module_instances(self, name: str) -> list[tuple[str, ModuleInstance | UnknownValue]]:
         block = self.source.modules[name]
         base = f"{self.prefix}module.{name}"
@@ -396,6 +421,9 @@ class ModuleInstance(Scope):
         out: list[tuple[str, ModuleInstance | UnknownValue]] = []
         if isinstance(resolved, UnknownValue) and expansion.instances:
             self.unread.append(base)
+        if isinstance(resolved, ModuleSource) and not expansion.instances:
+            reason = f"{base}: {self._gate(block)}"
+            self._trails_of_uncalled(resolved, base, reason, depth=len(self.chain))
         for key, names in expansion.instances:
             ref = base + instance_suffix(key)
             if isinstance(resolved, UnknownValue):
@@ -406,7 +434,7 @@ class ModuleInstance(Scope):
             for arg, attribute in block.attributes.items():
                 if arg in MODULE_META_ARGS:
                     continue
-                thunks[arg] = _thunk(self.loader, attribute, scope)
+                thunks[arg] = Argument(self.loader, attribute, scope, self)
             child = ModuleInstance(
                 self.loader, resolved, ref + ".", thunks,
                 chain=(*self.chain, resolved.directory), suppressions=suppressions,
@@ -414,6 +442,40 @@ class ModuleInstance(Scope):
             )
             out.append((ref, child))
         return out
+
+    # -- what the inputs leave out ---------------------------------------------------
+
+    def _gate(self, block: Block) -> str:
+        """Why ``block`` (with ``count`` or ``for_each``) has no instance."""
+        meta = "count" if "count" in block.attributes else "for_each"
+
+        def lookup(kind: str, name: str) -> Value:
+            return self.var(name) if kind == "var" else self.local(name)
+
+        return gate_reason(block, lookup, lambda: self.loader.eval_attr(block.attributes[meta], self))
+
+    def _not_created(self, ref: str, block: Block, reason: str) -> None:
+        self.loader.not_created.append(
+            not_created_record(ref, block, self.loader.unit_rel, reason or self._gate(block))
+        )
+
+    def _trails_of_uncalled(self, source: ModuleSource, prefix: str, reason: str, depth: int) -> None:
+        """The trails of a module that is called with no instance: none of them exists.
+        Local modules it calls are followed (remote ones are not read here)."""
+        for (rtype, rname), block in sorted(source.resources.items()):
+            if rtype in TRAIL_TYPES:
+                self._not_created(f"{prefix}.{rtype}.{rname}", block, reason)
+        if depth >= self.loader.limits.max_module_depth:
+            return
+        for name, call in sorted(source.modules.items()):
+            attribute = call.attributes.get("source")
+            src = self.loader.eval_attr(attribute, Scope()) if attribute is not None else None
+            if not isinstance(src, str) or not src.startswith(("./", "../")):
+                continue
+            target = (source.directory / src).resolve()
+            if target.is_dir() and self.loader.inside_root(target) and target != source.directory:
+                self._trails_of_uncalled(self.loader.source(target), f"{prefix}.module.{name}",
+                                         reason, depth + 1)
 
     def _resolve_source(self, name: str, block: Block) -> ModuleSource | UnknownValue:
         attribute = block.attributes.get("source")
@@ -469,8 +531,19 @@ class ModuleInstance(Scope):
         return self.loader.source(target)
 
 
-def _thunk(loader: Loader, attribute: Attribute, scope: Scope) -> Callable[[], Value]:
-    return lambda: loader.eval_attr(attribute, scope)
+@dataclass(frozen=True, slots=True)
+class Argument:
+    """One argument of a module call: called, it evaluates in the caller's scope. It keeps
+    the expression and the calling module, so that what a module's resources depend on
+    can follow an input back to the resources its caller passed (``references``)."""
+
+    loader: Loader
+    attribute: Attribute
+    scope: Scope
+    caller: ModuleInstance
+
+    def __call__(self) -> Value:
+        return self.loader.eval_attr(self.attribute, self.scope)
 
 
 def resource_instances(module: ModuleInstance) -> list[Instance]:

@@ -10,7 +10,10 @@ root module into one of three kinds:
 
 * ``relevant`` -- it must be loaded: it declares a trail, a key, a log group, a metric
   filter, an alarm, an EventBridge rule or target, an account public access block
-  (``ALWAYS``), or calls a module (whatever the module holds), or its outline shows
+  (``ALWAYS``), or calls a module (whatever the module holds), or is a terragrunt
+  directory (its ``terragrunt.hcl`` names the module that runs there, with inputs and
+  parents of its own: it is loaded as a whole, whatever its own files hold), or its
+  outline shows
   something the full parser reports with its own message: a file that does not tokenize,
   cannot be read or nests brackets very deep, a declaration or argument written twice,
   an override file;
@@ -47,7 +50,7 @@ from typing import Any
 
 from scanner.model import Attr, Model, Origin, Record, Span, Suppression
 from scanner.parsers.common import is_within, read_text
-from scanner.parsers.reads import note_listing
+from scanner.parsers.reads import note_listing, note_probe
 from scanner.parsers.terraform.outline import OutlineBlock, outline_text
 
 __all__ = ["ALWAYS", "ATTACHED", "NAMED", "Names", "Relevance", "naming_values", "unit_relevance"]
@@ -77,6 +80,7 @@ NAMED: dict[str, str] = {
 ATTACHED: frozenset[str] = frozenset({
     "aws_iam_role_policy",
     "aws_iam_role_policy_attachment",
+    "aws_iam_policy_attachment",
     "aws_iam_policy",
     "aws_sns_topic_subscription",
 })
@@ -87,6 +91,9 @@ _MARKERS = ("trailscan:ignore", "checkov:skip", "bridgecrew:skip", "cortex:skip"
 # A file nested deeper than this is parsed whatever it holds: the parser recurses, and
 # the message it gives when it cannot ("nested too deeply") is reported as it is.
 MAX_SKIPPED_DEPTH = 32
+# A directory with this file is a terragrunt root (``terragrunt.py``'s ``CONFIG_NAME``;
+# that module is not imported here: it loads the parser).
+TERRAGRUNT_CONFIG = "terragrunt.hcl"
 # Declarations Terraform allows once per module (``declarations.py``).
 _DECLARED_ONCE = frozenset({"resource", "data", "module", "variable", "output"})
 
@@ -204,6 +211,10 @@ def unit_relevance(unit_dir: Path, root: Path, max_bytes: int) -> Relevance:
     local_names: set[str] = set()
     names: list[Pattern] = []
     marked = False
+    config = directory / TERRAGRUNT_CONFIG
+    note_probe(config)
+    if config.is_file():
+        return _relevant(f"{TERRAGRUNT_CONFIG} names the module that runs here")
     for path in _module_files(directory, root):
         rel = path.name
         if _is_override(path.name):

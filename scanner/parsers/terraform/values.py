@@ -13,7 +13,16 @@ import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from scanner.parsers.common import Opaque, SpannedDict, UnknownValue, first_unknown
+from scanner.parsers.common import (
+    Opaque,
+    RefStr,
+    SpannedDict,
+    UnknownValue,
+    first_unknown,
+    target_of,
+    with_target,
+    without_target,
+)
 
 __all__ = [
     "EvalError",
@@ -31,10 +40,14 @@ __all__ = [
     "to_string",
     "JsonText",
     "Lazy",
+    "RefStr",
     "SpannedDict",
     "UnknownValue",
     "first_unknown",
+    "target_of",
     "to_json_data",
+    "with_target",
+    "without_target",
 ]
 
 Value = Any
@@ -203,7 +216,7 @@ def tf_equal(a: Value, b: Value) -> bool:
 
 def get_attr(value: Value, name: str) -> Value:
     if isinstance(value, UnknownValue):
-        return value
+        return without_target(value)  # a part of a value identifies nothing
     if isinstance(value, Lazy):
         return value.attr(name)
     if isinstance(value, dict):
@@ -217,9 +230,9 @@ def get_attr(value: Value, name: str) -> Value:
 
 def get_index(value: Value, key: Value) -> Value:
     if isinstance(value, UnknownValue):
-        return value
+        return without_target(value)
     if isinstance(key, UnknownValue):
-        return key
+        return without_target(key)
     if isinstance(value, Lazy):
         return value.index(key)
     if isinstance(value, list):

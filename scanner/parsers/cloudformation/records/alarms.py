@@ -54,6 +54,9 @@ def _actions(scope: Scope, res: Resource) -> Attr[tuple[str, ...]]:
     if isinstance(value, UnknownValue):
         return Attr.unknown(span, f"{key}: {value.reason}", key)
     items = value if isinstance(value, list) else [value]
+    # An item that names a topic by reference stays followable when its ARN is not known:
+    # the topic's ``${<ref>}`` token (see ``scanner.model``).
+    items = ["${" + i.target + "}" if isinstance(i, UnknownValue) and i.target else i for i in items]
     known = tuple(t for t in (to_str(i) for i in items if not isinstance(i, UnknownValue)) if t)
     unknown = first_unknown(items)
     if not known and unknown is not None:

@@ -22,6 +22,7 @@ from scanner.model import (
     PublicAccessBlock,
     Span,
 )
+from scanner.parsers.attachments import Attachments, attach, known_names
 from scanner.parsers.cloudformation.decode import PosDict
 from scanner.parsers.cloudformation.intrinsics import NO_VALUE
 from scanner.parsers.cloudformation.records.record import record_fields
@@ -44,38 +45,41 @@ CANNED_ACLS: dict[str, str] = {
     "AwsExecRead": "aws-exec-read",
 }
 
-_Policies = dict[str, tuple[Resource, Attr[PolicyDocument]]]
-
-
 def buckets(scope: Scope) -> tuple[Bucket, ...]:
-    # Resolved once, when the first bucket with a known name asks: a policy's Bucket may
-    # refer to anything in the unit.
-    policies = functools.cache(lambda: _bucket_policies(scope))
-    return tuple(bucket(scope, res, policies) for res in scope.of(KIND))
+    resources = scope.of(KIND)
+    names = {res.ref: scope.name_attr(res, "BucketName") for res in resources}
+    # Resolved once, when the first bucket asks: a policy's Bucket may refer to anything
+    # in the unit.
+    policies = functools.cache(lambda: _bucket_policies(scope, names))
+    return tuple(bucket(scope, res, names[res.ref], policies) for res in resources)
 
 
-def _bucket_policies(scope: Scope) -> _Policies:
-    """Resolved bucket name → the first (by ref) BucketPolicy naming it."""
-    out: _Policies = {}
-    for res in sorted(scope.of(POLICY_KIND), key=lambda r: r.ref):
-        name = res.resolver.resolve(res.props.get("Bucket"))
-        if not isinstance(name, str):
-            continue
-        name = name.removeprefix("arn:aws:s3:::")
-        out.setdefault(name, (res, scope.policy_attr(res, res.props, "PolicyDocument")))
-    return out
+def _bucket_policies(scope: Scope, names: dict[str, Attr[str]]) -> Attachments[Resource]:
+    """Bucket → the BucketPolicy resources naming it (by reference, else by name), by ref."""
+    owners = [(ref, known_names(a)) for ref, a in names.items()]
+    dependents = [
+        (res, "Bucket", res.resolver.resolve(res.props.get("Bucket")))
+        for res in sorted(scope.of(POLICY_KIND), key=lambda r: r.ref)
+    ]
+    return attach(owners, dependents, lambda n: n.removeprefix("arn:aws:s3:::"))
 
 
-def bucket(scope: Scope, res: Resource, policies: Callable[[], _Policies]) -> Bucket:
+def bucket(
+    scope: Scope, res: Resource, name: Attr[str], policies: Callable[[], Attachments[Resource]]
+) -> Bucket:
     vals, props, dspan = scope.values(res), res.props, scope.default_span(res)
-    name = scope.name_attr(res, "BucketName")
     arn = derived(name, arns.s3_bucket(str(name.value)), "Arn")
     policy: Attr[PolicyDocument] = Attr.default(None, dspan, "PolicyDocument")
     policy_ref = ""
-    if name.known and isinstance(name.value, str):
-        found = policies().get(name.value)
-        if found is not None:
-            policy_ref, policy = found[0].ref, found[1]
+    table = policies()
+    found = table.of(res.ref)
+    if found:
+        policy_ref = found[0].ref
+        policy = scope.policy_attr(found[0], found[0].props, "PolicyDocument")
+    elif table.maybe(res.ref):
+        other, why = table.maybe(res.ref)[0]
+        policy = Attr.unknown(scope.default_span(other), f"{why}; it may be the policy of "
+                              f"{res.ref}", "PolicyDocument")
     fields = record_fields(scope, res)
     return Bucket(
         **fields,

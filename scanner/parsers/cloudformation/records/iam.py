@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import functools
 
-from scanner.model import PolicyDocument, Role
+from scanner.model import Attr, PolicyDocument, Role
+from scanner.parsers.attachments import Attachments, attach, known_names
 from scanner.parsers.cloudformation.decode import PosDict
 from scanner.parsers.cloudformation.intrinsics import NO_VALUE
 from scanner.parsers.cloudformation.records.record import record_fields
 from scanner.parsers.cloudformation.records.resource import Resource, Scope, derived
 from scanner.parsers.cloudformation.values import Unresolved
+from scanner.parsers.common import UnknownValue, target_of
 
 KIND = "AWS::IAM::Role"
 MANAGED_POLICY_KIND = "AWS::IAM::ManagedPolicy"
@@ -37,32 +39,38 @@ class _Policies:
 
     @functools.cached_property
     def managed(self) -> dict[str, PolicyDocument]:
-        """``PolicyArn`` of each customer-managed policy → its document."""
+        """``PolicyArn`` (and ref) of each customer-managed policy → its document."""
         out: dict[str, PolicyDocument] = {}
         for res in self.scope.of(MANAGED_POLICY_KIND):
+            out[res.ref] = self.document(res)
             arn = res.resolver.get_att(res.logical, "PolicyArn")
             if isinstance(arn, str):
-                out[arn] = self.document(res)
+                out[str(arn)] = self.document(res)
         return out
 
     @functools.cached_property
-    def attached(self) -> dict[str, list[Resource]]:
-        """Role name → the policy resources naming it, by ref."""
-        out: dict[str, list[Resource]] = {}
+    def attached(self) -> Attachments[Resource]:
+        """Role → the policy resources naming it (by reference, else by name), by ref."""
         kinds = (POLICY_KIND, MANAGED_POLICY_KIND, ROLE_POLICY_KIND)
         found = [res for kind in kinds for res in self.scope.of(kind)]
+        dependents: list[tuple[Resource, str, object]] = []
         for res in sorted(found, key=lambda r: r.ref):
             if res.kind == ROLE_POLICY_KIND:
-                names = [res.resolver.resolve(res.props.get("RoleName"))]
+                dependents.append((res, "RoleName", res.resolver.resolve(res.props.get("RoleName"))))
             else:
-                roles = res.resolver.resolve(res.props.get("Roles"))
-                names = roles if isinstance(roles, list) else []
-            for name in dict.fromkeys(n for n in names if isinstance(n, str)):
-                out.setdefault(name, []).append(res)
-        return out
+                value = res.resolver.resolve(res.props.get("Roles"))
+                dependents.append((res, "Roles", value if isinstance(value, list | UnknownValue) else []))
+        owners = [(ref, known_names(n)) for ref, n in self.names.items()]
+        return attach(owners, dependents)
 
-    def attached_to(self, role_name: str) -> list[PolicyDocument]:
-        return [self.document(res) for res in self.attached.get(role_name, ())]
+    @functools.cached_property
+    def names(self) -> dict[str, Attr[str]]:
+        return {res.ref: self.scope.name_attr(res, "RoleName") for res in self.scope.of(KIND)}
+
+    def attached_to(self, role_ref: str) -> list[PolicyDocument]:
+        # a policy may list a role twice
+        found = {res.ref: res for res in self.attached.of(role_ref)}
+        return [self.document(res) for res in found.values()]
 
 
 def roles(scope: Scope) -> tuple[Role, ...]:
@@ -72,7 +80,7 @@ def roles(scope: Scope) -> tuple[Role, ...]:
 
 def role(scope: Scope, res: Resource, policies: _Policies) -> Role:
     vals, props = scope.values(res), res.props
-    name = scope.name_attr(res, "RoleName")
+    name = policies.names[res.ref]
     arn = derived(name, res.resolver.get_att(res.logical, "Arn"), "Arn")
     documents: list[PolicyDocument] = []
     complete = True
@@ -93,14 +101,16 @@ def role(scope: Scope, res: Resource, policies: _Policies) -> Role:
         for item in items:
             if item is NO_VALUE:
                 continue
-            if isinstance(item, str) and item in managed:
-                documents.append(managed[item])
+            key = target_of(item) or (str(item) if isinstance(item, str) else "")
+            if key in managed:
+                documents.append(managed[key])
             else:
                 complete = False
-    if name.known:
-        for doc in policies.attached_to(str(name.value)):
-            if doc not in documents:
-                documents.append(doc)
+    for doc in policies.attached_to(res.ref):
+        if doc not in documents:
+            documents.append(doc)
+    if policies.attached.maybe(res.ref):
+        complete = False  # a policy whose role cannot be told may be this role's
     return Role(
         **record_fields(scope, res),
         name=name,

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable
 
 from scanner.model import Attr, KmsKey
+from scanner.parsers.attachments import attach
 from scanner.parsers.cloudformation.records.record import record_fields
 from scanner.parsers.cloudformation.records.resource import Resource, Scope
 
@@ -19,14 +20,25 @@ def kms_keys(scope: Scope) -> tuple[KmsKey, ...]:
     return tuple(kms_key(scope, res, aliases) for res in scope.of(KIND))
 
 
+def _identifiers(res: Resource) -> list[str]:
+    arn = res.resolver.get_att(res.logical, "Arn")
+    return [res.resolver.token(res.logical), *([str(arn)] if isinstance(arn, str) else [])]
+
+
 def _aliases(scope: Scope) -> dict[str, list[str]]:
-    """Resolved ``TargetKeyId`` (a key id or ARN) → the alias names pointing at it."""
+    """Key ref → the names of the aliases targeting it (by reference, else by id or ARN)."""
+    owners = [(res.ref, _identifiers(res)) for res in scope.of(KIND)]
+    dependents = [
+        (alias, "TargetKeyId", alias.resolver.resolve(alias.props.get("TargetKeyId")))
+        for alias in scope.of(ALIAS_KIND)
+    ]
+    table = attach(owners, dependents)
     out: dict[str, list[str]] = {}
-    for alias in scope.of(ALIAS_KIND):
-        target = alias.resolver.resolve(alias.props.get("TargetKeyId"))
-        name = alias.resolver.resolve(alias.props.get("AliasName"))
-        if isinstance(name, str) and isinstance(target, str):
-            out.setdefault(target, []).append(name)
+    for ref, _ in owners:
+        for alias in table.of(ref):
+            name = alias.resolver.resolve(alias.props.get("AliasName"))
+            if isinstance(name, str):
+                out.setdefault(ref, []).append(str(name))
     return out
 
 
@@ -34,8 +46,7 @@ def kms_key(scope: Scope, res: Resource, aliases: Callable[[], dict[str, list[st
     vals, props, dspan = scope.values(res), res.props, scope.default_span(res)
     key_id = res.resolver.token(res.logical)
     arn = res.resolver.get_att(res.logical, "Arn")
-    by_target = aliases()
-    names = [*by_target.get(key_id, ()), *(by_target.get(arn, ()) if isinstance(arn, str) else ())]
+    names = aliases().get(res.ref, [])
     return KmsKey(
         **record_fields(scope, res),
         key_id=Attr.explicit(key_id, dspan, "KeyId"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scanner.model import Alarm
-from scanner.parsers.terraform.records.attrs import attr, bool_attr, str_attr, to_strs
+from scanner.parsers.terraform.records.attrs import attr, bool_attr, str_attr, to_refs
 from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 
 
@@ -18,5 +18,5 @@ def _alarm(resources: Resources, inst: ResourceInstance) -> Alarm:
         metric_name=str_attr(view, "metric_name"),
         namespace=str_attr(view, "namespace"),
         actions_enabled=bool_attr(view, "actions_enabled", True),
-        actions=attr(view, "alarm_actions", (), to_strs),
+        actions=attr(view, "alarm_actions", (), to_refs),
     )

@@ -11,10 +11,9 @@ resource), so messages never have to guess the format.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any, TypeVar
 
-from scanner.model import Attr, PolicyDocument, Span
+from scanner.model import Attr, Origin, PolicyDocument, Span
 from scanner.parsers.common import policy_document_from_json
 from scanner.parsers.terraform.attributes import MISSING
 from scanner.parsers.terraform.body import BodyView
@@ -24,9 +23,11 @@ from scanner.parsers.terraform.values import (
     JsonText,
     UnknownValue,
     first_unknown,
+    target_of,
     to_bool,
     to_string,
     whole_number,
+    with_target,
 )
 
 T = TypeVar("T")
@@ -56,12 +57,39 @@ def to_str(value: Value) -> str:
     return to_string(value)
 
 
-def to_strs(value: Value) -> tuple[str, ...]:
+def to_refs(value: Value) -> tuple[str, ...]:
+    """A list of ARNs that may name records of the unit (alarm actions): an unknown item
+    that names a record by reference becomes that record's ``${<ref>}`` token (see
+    ``scanner.model``); any other unknown item makes the list unknown."""
     items = value if isinstance(value, list) else [value]
-    hit = first_unknown(items)
-    if hit is not None:
-        raise UnknownPart(hit.reason)
-    return tuple(to_str(v) for v in items if v is not None)
+    out: list[str] = []
+    for item in items:
+        target = target_of(item)
+        if target and isinstance(item, UnknownValue):
+            out.append(item.shape or "${" + target + "}")
+            continue
+        hit = first_unknown(item)
+        if hit is not None:
+            raise UnknownPart(hit.reason)
+        if item is not None:
+            out.append(str(to_str(item)))
+    return tuple(out)
+
+
+def plain(value: T) -> T:
+    """A converted value as the model holds it: plain ``str``, never an evaluator string
+    that carries a reference (the reference goes to ``Attr.target``)."""
+    if isinstance(value, str) and type(value) is not str:
+        return str(value)  # type: ignore[return-value]
+    return value
+
+
+def unknown_attr(span: Span, value: UnknownValue, name: str) -> Attr[Any]:
+    """UNKNOWN, with the record it identifies and whether it is certainly set."""
+    return Attr(
+        value=None, origin=Origin.UNKNOWN, span=span, reason=value.reason, name=name,
+        target=value.target, nonempty=value.nonempty,
+    )
 
 
 def is_enabled_text(value: Value) -> bool:
@@ -71,7 +99,7 @@ def is_enabled_text(value: Value) -> bool:
 
 def known_str(value: Value) -> str | None:
     """A value used only to match resources to each other (names, ids): a string or None."""
-    return value if isinstance(value, str) else None
+    return str(value) if isinstance(value, str) else None
 
 
 # ---------------------------------------------------------------------------
@@ -94,21 +122,18 @@ def attr(
     if value is MISSING or value is None:
         return Attr.default(default, default_span or view.header, shown)
     span = view.attr_span(name)
-    result: Attr[T]
+    if isinstance(value, UnknownValue) and value.shape:
+        value = with_target(value.shape, value.target)  # symbolic: only names unknown
     if isinstance(value, UnknownValue):
-        result = Attr.unknown(span, value.reason, shown)
-    else:
-        try:
-            result = Attr.explicit(conv(value), span, shown)
-        except UnknownPart as exc:
-            result = Attr.unknown(span, exc.reason, shown)
-        except (EvalError, ValueError, TypeError) as exc:
-            result = Attr.unknown(span, f"{name}: {exc}", shown)
-    target = view.target(name)
-    nonempty = not result.known and view.nonempty(name)
-    if target or nonempty:
-        result = replace(result, target=target, nonempty=nonempty)
-    return result
+        return unknown_attr(span, value, shown)
+    try:
+        converted = plain(conv(value))
+        return Attr(value=converted, origin=Origin.EXPLICIT, span=span, name=shown,
+                    target=target_of(value))
+    except UnknownPart as exc:
+        return Attr.unknown(span, exc.reason, shown)
+    except (EvalError, ValueError, TypeError) as exc:
+        return Attr.unknown(span, f"{name}: {exc}", shown)
 
 
 def str_attr(view: BodyView, name: str, default: str | None = None,
@@ -142,7 +167,7 @@ def plain_strs(view: BodyView, name: str) -> tuple[tuple[str, ...], str]:
             reason = reason or hit.reason
             continue
         try:
-            out.append(to_str(item))
+            out.append(str(to_str(item)))
         except EvalError as exc:
             reason = reason or str(exc)
     return tuple(out), reason
@@ -171,4 +196,4 @@ def computed(inst: ResourceInstance, name: str, written_name: str) -> Attr[str]:
         return Attr.unknown(span, value.reason, name)
     if not isinstance(value, str):
         return Attr.unknown(span, f"{inst.ref}.{name} is not a string", name)
-    return Attr.explicit(value, span, name)
+    return Attr.explicit(str(value), span, name)

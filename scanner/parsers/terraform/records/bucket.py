@@ -21,6 +21,7 @@ from scanner.model import (
     PublicAccessBlock,
     Suppression,
 )
+from scanner.parsers.attachments import known_names
 from scanner.parsers.terraform.attributes import MISSING
 from scanner.parsers.terraform.body import BodyView
 from scanner.parsers.terraform.records.attrs import (
@@ -85,8 +86,6 @@ def public_access_block(view: BodyView) -> PublicAccessBlock:
 
 def buckets(resources: Resources) -> tuple[Bucket, ...]:
     parts: list[_BucketParts] = []
-    by_name: dict[str, _BucketParts] = {}
-    by_ref: dict[str, _BucketParts] = {}
     for inst in resources.of("aws_s3_bucket"):
         part = _BucketParts(
             inst=inst,
@@ -95,22 +94,22 @@ def buckets(resources: Resources) -> tuple[Bucket, ...]:
         )
         _inline(part)
         parts.append(part)
-        by_ref[inst.ref] = part
-        if part.name.known and isinstance(part.name.value, str):
-            by_name.setdefault(part.name.value, part)
-    for rtype, merge in _SPLIT:
-        for inst in resources.of(rtype):
-            # The bucket named by reference, else by its resolved (possibly symbolic) name.
-            part = by_ref.get(inst.view.target("bucket"))
-            target = known_str(inst.view.value("bucket"))
-            if part is None and target is not None:
-                part = by_name.get(target)
-            if part is None:
-                continue
-            merge(part, inst.view)
-            if rtype == "aws_s3_bucket_policy":
-                part.policy_ref = inst.ref  # CT011 orders the trail after it
-            part.suppressions.extend(inst.own_suppressions())
+    owners = [(p.inst.ref, known_names(p.name, p.arn)) for p in parts]
+    for rtype, merge, setting in _SPLIT:
+        attached = resources.attach(owners, rtype, "bucket")
+        for part in parts:
+            for inst in attached.of(part.inst.ref):
+                merge(part, inst.view)
+                if rtype == "aws_s3_bucket_policy":
+                    part.policy_ref = inst.ref  # CT011 orders the trail after it
+                part.suppressions.extend(inst.own_suppressions())
+            maybe = attached.maybe(part.inst.ref, part.name.known)
+            if maybe and getattr(part, setting) is None:
+                # A split resource whose bucket cannot be told may be this bucket's.
+                inst, why = maybe[0]
+                setattr(part, setting, Attr.unknown(
+                    inst.header, f"{why}; it may configure {part.inst.ref}", rtype
+                ))
     return tuple(_bucket(resources, p) for p in parts)
 
 
@@ -288,14 +287,15 @@ def _split_rule(view: BodyView) -> LifecycleRule:
     )
 
 
-_SPLIT: tuple[tuple[str, Callable[[_BucketParts, BodyView], None]], ...] = (
-    ("aws_s3_bucket_policy", _split_policy),
-    ("aws_s3_bucket_public_access_block", _split_pab),
-    ("aws_s3_bucket_lifecycle_configuration", _split_lifecycle),
-    ("aws_s3_bucket_logging", _split_logging),
-    ("aws_s3_bucket_versioning", _split_versioning),
-    ("aws_s3_bucket_acl", _split_acl),
-    ("aws_s3_bucket_object_lock_configuration", _split_object_lock),
+# (split resource type, how it merges, the setting it decides when it may apply).
+_SPLIT: tuple[tuple[str, Callable[[_BucketParts, BodyView], None], str], ...] = (
+    ("aws_s3_bucket_policy", _split_policy, "policy"),
+    ("aws_s3_bucket_public_access_block", _split_pab, "pab"),
+    ("aws_s3_bucket_lifecycle_configuration", _split_lifecycle, "lifecycle"),
+    ("aws_s3_bucket_logging", _split_logging, "logging"),
+    ("aws_s3_bucket_versioning", _split_versioning, "versioning"),
+    ("aws_s3_bucket_acl", _split_acl, "acl"),
+    ("aws_s3_bucket_object_lock_configuration", _split_object_lock, "object_lock"),
 )
 
 

@@ -1,5 +1,6 @@
-"""The resource instances of one unit, indexed by type, and the fields every record
-shares (ref, span, unit, kind, suppressions, depends_on).
+"""The resource instances of one unit, indexed by type, the fields every record shares
+(ref, span, unit, kind, suppressions, depends_on), and how a resource that configures
+another (a bucket policy, a key alias, a subscription) finds the one it names.
 
 The mappers read an instance through ``ResourceInstance``: the Terraform front end's
 evaluated instances implement it, and so do the resources of a Terraform plan
@@ -8,9 +9,11 @@ evaluated instances implement it, and so do the resources of a Terraform plan
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from scanner.model import Span, Suppression
+from scanner.parsers.attachments import Attachments, attach
 from scanner.parsers.terraform.body import BodyView
 
 
@@ -23,7 +26,9 @@ class ResourceInstance(Protocol):
 
     @property
     def view(self) -> BodyView:
-        """Its attributes and nested blocks (``value``/``has``/``attr_span``/``blocks``)."""
+        """Its attributes and nested blocks (``value``/``has``/``attr_span``/``blocks``).
+        A value that names a record by reference carries that record's ref
+        (``values.target_of``), so links and attachments follow references first."""
         ...
 
     @property
@@ -45,14 +50,10 @@ class ResourceInstance(Protocol):
     def depends_on(self) -> tuple[str, ...]: ...
 
 
-_Index = tuple[dict[str, list[int]], dict[str, list[int]]]
-
-
 class Resources:
     def __init__(self, unit: str, instances: list[ResourceInstance]) -> None:
         self.unit = unit
         self._by_type: dict[str, list[ResourceInstance]] = {}
-        self._indexes: dict[tuple[str, str], _Index] = {}
         for inst in instances:
             self._by_type.setdefault(inst.type, []).append(inst)
 
@@ -60,29 +61,12 @@ class Resources:
         """Instances of one resource type, in walk order (sorted by module, then address)."""
         return self._by_type.get(rtype, [])
 
-    def naming(self, rtype: str, attribute: str, inst: ResourceInstance,
-               match: set[str]) -> list[ResourceInstance]:
-        """The instances of ``rtype`` whose ``attribute`` names ``inst`` (a key policy's
-        ``key_id``, a subscription's ``topic_arn``): by reference (the view's target) or by
-        a resolved name or ARN in ``match``; in walk order. Indexed once per (type,
-        attribute), so tying resources to records stays linear in the resources."""
-        index = self._indexes.get((rtype, attribute))
-        if index is None:
-            by_target: dict[str, list[int]] = {}
-            by_value: dict[str, list[int]] = {}
-            for pos, other in enumerate(self.of(rtype)):
-                target = other.view.target(attribute)
-                if target:
-                    by_target.setdefault(target, []).append(pos)
-                value = other.view.value(attribute)
-                if isinstance(value, str):
-                    by_value.setdefault(value, []).append(pos)
-            index = self._indexes[(rtype, attribute)] = (by_target, by_value)
-        positions = set(index[0].get(inst.ref, ()))
-        for name in match:
-            positions.update(index[1].get(name, ()))
-        items = self.of(rtype)
-        return [items[pos] for pos in sorted(positions)]
+    def attach(self, owners: Iterable[tuple[str, Iterable[str]]], rtype: str,
+               argument: str) -> Attachments[ResourceInstance]:
+        """The resources of ``rtype`` filed under the owner their ``argument`` names, by
+        reference first (``scanner.parsers.attachments``). ``owners``: (ref, resolved
+        names or ids) pairs."""
+        return attach(owners, ((dep, argument, dep.view.value(argument)) for dep in self.of(rtype)))
 
     def common(self, inst: ResourceInstance) -> dict[str, Any]:
         """The ``Record`` fields of ``inst``; suppressions of enclosing module calls apply."""

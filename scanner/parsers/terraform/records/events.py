@@ -4,32 +4,45 @@ resources that name it (by rule name or ARN)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from scanner.model import Attr, EventRule
+from scanner.parsers.attachments import Attachments
+from scanner.parsers.common import with_unknowns_as_tokens
+from scanner.parsers.terraform.body import BodyView
 from scanner.parsers.terraform.records.attrs import (
-    UnknownPart,
     attr,
     bool_attr,
     computed,
     to_str,
 )
 from scanner.parsers.terraform.records.context import ResourceInstance, Resources
-from scanner.parsers.terraform.values import EvalError, JsonText, Value, first_unknown
+from scanner.parsers.terraform.values import EvalError, JsonText, Value
 
 
 def event_rules(resources: Resources) -> tuple[EventRule, ...]:
-    return tuple(_rule(resources, i) for i in resources.of("aws_cloudwatch_event_rule"))
+    insts = resources.of("aws_cloudwatch_event_rule")
+    names = {i.ref: _name(i) for i in insts}
+    owners = []
+    for inst in insts:
+        arn = inst.computed("arn")
+        name = names[inst.ref]
+        owners.append((inst.ref, [str(v) for v in (name.value, arn) if isinstance(v, str)]))
+    targets = resources.attach(owners, "aws_cloudwatch_event_target", "rule")
+    return tuple(_rule(resources, i, names[i.ref], targets) for i in insts)
 
 
-def _rule(resources: Resources, inst: ResourceInstance) -> EventRule:
+def _name(inst: ResourceInstance) -> Attr[str]:
+    return computed(inst, "name", "name" if inst.view.has("name") else "name_prefix")
+
+
+def _rule(resources: Resources, inst: ResourceInstance, name: Attr[str],
+          table: Attachments[ResourceInstance]) -> EventRule:
     view = inst.view
-    name = computed(inst, "name", "name" if view.has("name") else "name_prefix")
-    arn = inst.computed("arn")
-    match = {v for v in (name.value, arn) if isinstance(v, str)}
     targets = []
-    for target in resources.naming("aws_cloudwatch_event_target", "rule", inst, match):
+    for target in table.of(inst.ref):
         value = target.view.value("arn")
-        targets.append(value if isinstance(value, str) else target.ref)
+        targets.append(str(value) if isinstance(value, str) else target.ref)
     enabled: Attr[bool]
     if view.has("is_enabled"):
         enabled = bool_attr(view, "is_enabled", True)
@@ -38,7 +51,7 @@ def _rule(resources: Resources, inst: ResourceInstance) -> EventRule:
     return EventRule(
         **resources.common(inst),
         name=name,
-        pattern=attr(view, "event_pattern", None, _pattern),
+        pattern=_pattern_attr(view),
         enabled=enabled,
         targets=tuple(sorted(set(targets))),
     )
@@ -50,14 +63,24 @@ def _state_enabled(value: Value) -> bool:
     return to_str(value).upper() != "DISABLED"
 
 
-def _pattern(value: Value) -> dict[str, Value]:
+def _pattern_attr(view: BodyView) -> Attr[dict]:
+    """``event_pattern``: a pattern with unresolved values keeps its known fields, the
+    unresolved ones written as tokens (``Attr.reason`` says what is unresolved), so a
+    known ``source`` or ``eventName`` still excludes the events it does not name."""
+    reasons: list[str] = []
+    pattern = attr(view, "event_pattern", None, lambda value: _pattern(value, reasons))
+    if reasons and pattern.known:
+        pattern = replace(pattern, reason="; ".join(dict.fromkeys(reasons)))
+    return pattern
+
+
+def _pattern(value: Value, reasons: list[str]) -> dict[str, Value]:
     if isinstance(value, JsonText):
         value = value.data
     if isinstance(value, str):
         value = json.loads(value)
-    hit = first_unknown(value)
-    if hit is not None:
-        raise UnknownPart(hit.reason)
     if not isinstance(value, dict):
         raise EvalError("event_pattern is not a JSON object")
-    return value
+    pattern = with_unknowns_as_tokens(value, reasons)
+    assert isinstance(pattern, dict)
+    return pattern

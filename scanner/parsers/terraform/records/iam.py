@@ -8,45 +8,74 @@ ARN) makes ``permissions_complete`` false, so policies never pass on a partial v
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from scanner.model import Attr, PolicyDocument, Role, Span
+from scanner.parsers.attachments import Attachments, known_names
 from scanner.parsers.terraform.records.attrs import computed, policy_attr
 from scanner.parsers.terraform.records.context import ResourceInstance, Resources
-from scanner.parsers.terraform.values import UnknownValue, Value
+from scanner.parsers.terraform.values import UnknownValue, Value, target_of
 
 
 def roles(resources: Resources) -> tuple[Role, ...]:
     managed: dict[str, ResourceInstance] = {}  # by ARN, and by ref for references
     for pol in resources.of("aws_iam_policy"):
+        managed[pol.ref] = pol
         arn = pol.computed("arn")
         if isinstance(arn, str):
-            managed.setdefault(arn, pol)
-        managed.setdefault(pol.ref, pol)
-    return tuple(_role(resources, i, managed) for i in resources.of("aws_iam_role"))
+            managed.setdefault(str(arn), pol)
+    insts = resources.of("aws_iam_role")
+    names = {i.ref: _name_attr(i) for i in insts}
+    owners = [(ref, known_names(n)) for ref, n in names.items()]
+    links = _Links(
+        inline=resources.attach(owners, "aws_iam_role_policy", "role"),
+        attachments=resources.attach(owners, "aws_iam_role_policy_attachment", "role"),
+        shared=resources.attach(owners, "aws_iam_policy_attachment", "roles"),
+    )
+    return tuple(_role(resources, i, names[i.ref], managed, links) for i in insts)
 
 
-def _role(resources: Resources, inst: ResourceInstance, managed: dict[str, ResourceInstance]) -> Role:
+@dataclass(slots=True)
+class _Links:
+    """``aws_iam_role_policy`` and the policy attachments, by role."""
+
+    inline: Attachments[ResourceInstance]
+    attachments: Attachments[ResourceInstance]
+    # ``aws_iam_policy_attachment``: one managed policy for a list of roles
+    shared: Attachments[ResourceInstance]
+
+
+def _name_attr(inst: ResourceInstance) -> Attr[str]:
+    return computed(inst, "name", "name" if inst.view.has("name") else "name_prefix")
+
+
+def _role(
+    resources: Resources, inst: ResourceInstance, name: Attr[str],
+    managed: dict[str, ResourceInstance],
+    links: _Links,
+) -> Role:
     view = inst.view
     name_attr = "name" if view.has("name") else "name_prefix"
-    name = computed(inst, "name", name_attr)
     arn = computed(inst, "arn", name_attr)
     docs: list[PolicyDocument] = []
     complete = True
     for inline in view.blocks("inline_policy"):
         complete = _add_doc(docs, policy_attr(inline, "policy")) and complete
-    role_names = {v for v in (name.value,) if isinstance(v, str)}
-    for rp in resources.naming("aws_iam_role_policy", "role", inst, role_names):
+    for rp in links.inline.of(inst.ref):
         complete = _add_doc(docs, policy_attr(rp.view, "policy")) and complete
     arns: list[tuple[Value, Span]] = []
-    for att in resources.naming("aws_iam_role_policy_attachment", "role", inst, role_names):
-        arn_value = att.view.target("policy_arn") or att.view.value("policy_arn")
-        arns.append((arn_value, att.view.attr_span("policy_arn")))
+    for att in (*links.attachments.of(inst.ref), *links.shared.of(inst.ref)):
+        arns.append((att.view.value("policy_arn"), att.view.attr_span("policy_arn")))
+    if any(table.maybe(inst.ref, name.known) for table in (links.inline, links.attachments, links.shared)):
+        complete = False  # a policy whose role cannot be told may be this role's
     mpa = view.value("managed_policy_arns")
     if isinstance(mpa, UnknownValue):
         complete = False
     elif isinstance(mpa, list):
         arns.extend((a, view.attr_span("managed_policy_arns")) for a in mpa)
     for policy_arn, _span in arns:
-        pol = managed.get(policy_arn) if isinstance(policy_arn, str) else None
+        key = target_of(policy_arn) or (str(policy_arn) if isinstance(policy_arn, str) else "")
+        pol = managed.get(key)
         if pol is None:
             complete = False
             continue
