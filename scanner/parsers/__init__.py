@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from scanner.limits import Limits
-from scanner.model import Model
+from scanner.model import Model, Trail
 from scanner.parsers.common import InputLayer, UnitInputs, relpath
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ def load_units(
     plans: Sequence[Path] = (),
     on_unit: Callable[[Path], None] | None = None,
     prefilter: bool = True,
+    external_trails: Sequence[Trail] = (),
     jobs: int | None = 1,
     cache_dir: Path | None = None,
     stats: LoadStats | None = None,
@@ -61,7 +62,8 @@ def load_units(
     (its directory, template or plan) once it is loaded: the progress line counts with it.
 
     ``prefilter``: leave out of parsing the roots nothing a policy reads (the reports are
-    the same; see ``scanner.parsers.terraform.relevance``). ``jobs``:
+    the same; see ``scanner.parsers.terraform.relevance``); ``external_trails`` (the
+    configuration's declared trails) name records as the scanned trails do. ``jobs``:
     worker processes (1: everything in this process; ``None``: as many as cores when the
     units are many enough). ``cache_dir``: the cache between runs (``None``: none); a
     unit's entry is keyed by its own ``UnitInputs``. ``stats`` is filled with what was
@@ -78,7 +80,8 @@ def load_units(
     )
     given = inputs or {}
     run_inputs = Inputs(root=root, limits=limits or Limits())
-    options = Options(prefilter=prefilter, jobs=jobs, cache_dir=cache_dir, debug=debug)
+    options = Options(prefilter=prefilter, jobs=jobs, cache_dir=cache_dir, debug=debug,
+                      external_trails=tuple(external_trails))
     loaded = load_all(terraform_dirs, plans, templates, run_inputs, options, on_unit, stats,
                       given=lambda unit: given.get(unit, default))
     models: list[Model] = []

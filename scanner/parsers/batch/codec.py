@@ -50,9 +50,12 @@ def _classes() -> tuple[dict[str, type], dict[str, type[enum.Enum]]]:
 _DATACLASSES, _ENUMS = _classes()
 _MISSING = dataclasses.MISSING
 # Per class: (field name, its default or _MISSING) in order, and the names passed to
-# ``__init__`` (read once: ``dataclasses.fields`` builds its answer on every call).
+# ``__init__`` (read once: ``dataclasses.fields`` builds its answer on every call). A
+# field neither passed to ``__init__`` nor compared (``Model.cache``: indexes derived
+# from the records) is not part of the value: it is not carried, and starts afresh.
 _FIELDS: dict[type, tuple[tuple[str, object], ...]] = {
-    cls: tuple((f.name, f.default) for f in dataclasses.fields(cls)) for cls in _DATACLASSES.values()
+    cls: tuple((f.name, f.default) for f in dataclasses.fields(cls) if f.init or f.compare)
+    for cls in _DATACLASSES.values()
 }
 _INIT: dict[type, frozenset[str]] = {
     cls: frozenset(f.name for f in dataclasses.fields(cls) if f.init) for cls in _DATACLASSES.values()

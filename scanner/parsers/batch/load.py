@@ -7,7 +7,8 @@ The order, and why:
    roots: those a policy reads (``relevant``), those whose buckets, roles or topics only
    matter if something names them (``names``), and those with nothing a policy reads.
 2. The relevant roots, the plans and the templates are loaded.
-3. Their trails, alarms and rules give the values that can name a record of another unit
+3. Their trails, alarms and rules, and the trails the configuration declares
+   (``external_trails``), give the values that can name a record of another unit
    (``naming_values``); a ``names`` root is loaded when one of them could name one of its
    records, and this repeats until no further root is drawn in.
 4. Every other root gets the model of an unread unit (``load_terraform_unread``): its
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scanner.model import Model
+from scanner.model import Model, Trail
 from scanner.parsers.batch.cache import (
     CACHED_KINDS,
     UnitCache,
@@ -83,6 +84,9 @@ class Options:
     jobs: int | None = 1
     cache_dir: Path | None = None
     debug: bool = False
+    # Trails declared in the configuration (``external_trails``): the pre-pass counts what
+    # they name as it counts what the scanned trails name.
+    external_trails: tuple[Trail, ...] = ()
 
 
 class _Run:
@@ -324,8 +328,9 @@ def _load(run: _Run, root_count: int) -> None:
     maybe = [i for i in roots if kinds[i].kind == "names"]
     nothing = [i for i in roots if kinds[i].kind == "none"]
     run.load([*relevant, *others])
+    external = Model(trails=run.options.external_trails)
     while maybe:
-        values = naming_values(m for m in run.outcomes.values() if m is not None)
+        values = naming_values([external, *(m for m in run.outcomes.values() if m is not None)])
         drawn = [i for i in maybe if kinds[i].named_in(values)]
         if not drawn:
             break

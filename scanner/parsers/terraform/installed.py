@@ -72,6 +72,8 @@ class Manifest:
             )
         version = record.get("Version", "")
         written = record.get("Dir", "")
+        if written:
+            note_probe(self.root_dir / written)  # where it leads (a link may be retargeted)
         target = real_path(self.root_dir / written) if written else None
         if target is None or not is_within(target, self.scan_root):
             return Installed(

@@ -472,6 +472,7 @@ class ModuleInstance(Scope):
             src = self.loader.eval_attr(attribute, Scope()) if attribute is not None else None
             if not isinstance(src, str) or not src.startswith(("./", "../")):
                 continue
+            note_probe(source.directory / src)
             target = (source.directory / src).resolve()
             if target.is_dir() and self.loader.inside_root(target) and target != source.directory:
                 self._trails_of_uncalled(self.loader.source(target), f"{prefix}.module.{name}",
