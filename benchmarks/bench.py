@@ -8,8 +8,9 @@ done (no package index, say), prints why and measures trailscan alone.
 Workloads are generated into ``benchmarks/out/`` (git-ignored) by ``make_monorepo.py``
 (the issue's generator) and by this script:
 
-  (a) the 610-file monorepo (N=500: 500 service dirs, 100 stacks, 10 trail dirs), cold;
-      ``--warm`` adds the run with trailscan's cache once trailscan has one;
+  (a) the 610-file monorepo (N=500: 500 service dirs, 100 stacks, 10 trail dirs), cold
+      (``--no-cache`` for a trailscan that has a cache between runs); ``--warm`` adds the
+      runs with the cache filled (and the same for (b));
   (b) one ``.tf`` file with a trail (the pre-commit case);
   (c) one CloudFormation template with a trail;
   (d) N=2000 against N=500 (trailscan's own scaling ratio), and 300 units with a trail each
@@ -63,6 +64,7 @@ GOAL_ONE_TF = 15.0
 GOAL_ONE_CFN = 20.0
 GOAL_SCALING = 4.4
 GOAL_MEMORY = 0.5
+GOAL_WARM = 50.0
 
 CFN_TRAIL = """AWSTemplateFormatVersion: "2010-09-09"
 Description: One trail with its bucket, key and log group (the pre-commit case).
@@ -388,7 +390,8 @@ def report_case(title: str, results: dict[str, Runs], ours: list[str], peer: str
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds per case (median; >= 3)")
-    parser.add_argument("--warm", action="store_true", help="also the monorepo with trailscan's cache filled")
+    parser.add_argument("--warm", action="store_true",
+                        help="also (a) and (b) with trailscan's cache between runs filled")
     parser.add_argument("--no-checkov", action="store_true", help="measure trailscan alone")
     parser.add_argument("--first-run", action="store_true",
                         help="also (b) as the first run after an install: deletes python-hcl2's own "
@@ -437,6 +440,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     tools = [*ours, *([peer] if peer else [])]
     peer_name = peer.name if peer else None
+    # Cold means cold: a trailscan with a cache between runs is measured without it here
+    # (the untimed first round would fill it); the warm row below measures it.
+    cold = {t.name: ["--no-cache"] for t in ours if supports(t, "--no-cache")}
     summary: dict[str, dict[str, str]] = {n: {} for n in names}
 
     def against_peer(key: str, results: dict[str, Runs], goal: float) -> None:
@@ -451,6 +457,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     memory: dict[str, list[float]] = {n: [] for n in names}
 
+    def warm_case(key: str, target: Path, peer_runs: dict[str, Runs], goal: float | None) -> None:
+        """Each trailscan with its cache between runs filled (one untimed run), against the
+        peer's cold runs of the same case (checkov has no such cache)."""
+        for tool in ours:
+            if not supports(tool, "--cache-dir"):
+                summary[tool.name][key] = "n/a (no cache between runs)"
+                continue
+            cache = OUT / f"cache-{tool.name}"
+            shutil.rmtree(cache, ignore_errors=True)
+            command = tool.cmd(target, ["--cache-dir", str(cache)])
+            run_once(command, Runs(), env=tool.env)  # fill it
+            warm = {tool.name: Runs()}
+            for _ in range(args.repeat):
+                run_once(command, warm[tool.name], env=tool.env)
+            if peer_name:
+                warm[peer_name] = peer_runs[peer_name]
+            report_case(f"({key}) {target.name}, warm ({tool.name}; checkov's cold runs above)",
+                        warm, [tool.name], peer_name)
+            if peer_name is None:
+                summary[tool.name][key] = "n/a (no checkov)"
+                continue
+            cpu = warm[peer_name].median_cpu() / warm[tool.name].median_cpu()
+            wall = warm[peer_name].median_wall() / warm[tool.name].median_wall()
+            mark = "" if goal is None else f" (goal >= {goal:g}x: {'ok' if min(cpu, wall) >= goal else 'below goal'})"
+            summary[tool.name][key] = f"{wall:5.1f}x wall, {cpu:5.1f}x cpu{mark}"
+
     def note_memory(results: dict[str, Runs]) -> None:
         if peer_name is None:
             return
@@ -460,31 +492,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "a" in cases:
         mono = _monorepo(500)
         files = sum(1 for p in mono.rglob("*") if p.is_file() and p.name != ".bench-stamp")
-        res = measure(tools, mono, args.repeat)
+        res = measure(tools, mono, args.repeat, cold)
         report_case(f"(a) monorepo N=500 ({files} files), cold", res, names, peer_name)
         against_peer("a cold", res, GOAL_MONOREPO)
         note_memory(res)
-        for tool in ours:
-            if not args.warm or not supports(tool, "--cache-dir"):
-                summary[tool.name]["a warm"] = "n/a (no cache yet)"
-                continue
-            cache = OUT / f"cache-{tool.name}"
-            shutil.rmtree(cache, ignore_errors=True)
-            run_once(tool.cmd(mono, ["--cache-dir", str(cache)]), Runs())  # fill it
-            warm = {tool.name: Runs()}
-            for _ in range(args.repeat):
-                run_once(tool.cmd(mono, ["--cache-dir", str(cache)]), warm[tool.name])
-            if peer_name:
-                warm[peer_name] = res[peer_name]
-            report_case(f"(a) monorepo N=500, warm ({tool.name}; checkov's cold runs above)",
-                        warm, [tool.name], peer_name)
-            against_peer_one = warm[peer_name].median_cpu() / warm[tool.name].median_cpu() if peer_name else 0
-            summary[tool.name]["a warm"] = (
-                f"{against_peer_one:5.1f}x cpu (goal >= 50x)" if peer_name else "n/a (no checkov)"
-            )
+        if args.warm:
+            warm_case("a warm", mono, res, GOAL_WARM)
     if "b" in cases:
         floor = floor_tool(ours[-1].command[0])
-        res = measure([*tools, floor], _one_tf(), args.repeat)
+        res = measure([*tools, floor], _one_tf(), args.repeat, cold)
         report_case("(b) one .tf file with a trail (pre-commit)", res, names, peer_name)
         against_peer("b one .tf", res, GOAL_ONE_TF)
         note_memory(res)
@@ -494,6 +510,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"    {n + ':':<10} trailscan/floor: wall {wall:4.2f}x  cpu {cpu:4.2f}x "
                   f"(the floor: Python, lark, the parse tables, one parse)")
             summary[n]["b vs floor"] = f"{wall:5.2f}x wall, {cpu:5.2f}x cpu of the floor (goal <= 1.2x)"
+        if args.warm:
+            warm_case("b warm", _one_tf(), res, None)
     if "b" in cases and args.first_run:
         first = {t.name: Runs() for t in ours}
         for _ in range(args.repeat):
@@ -504,7 +522,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ).stdout.strip()
                 if cache.endswith(".lark_cache.bin"):
                     Path(cache).unlink(missing_ok=True)
-                run_once(tool.cmd(_one_tf()), first[tool.name], env=tool.env)
+                run_once(tool.cmd(_one_tf(), cold.get(tool.name, [])), first[tool.name], env=tool.env)
         if peer_name:
             first[peer_name] = res[peer_name]
         report_case("(b) the same, as the first run after an install (checkov's runs above)",
@@ -514,7 +532,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 cpu = first[peer_name].median_cpu() / first[n].median_cpu()
                 summary[n]["b first run"] = f"{cpu:5.1f}x cpu (first run after an install)"
     if "c" in cases:
-        res = measure(tools, _one_cfn(), args.repeat)
+        res = measure(tools, _one_cfn(), args.repeat, cold)
         report_case("(c) one CloudFormation template with a trail", res, names, peer_name)
         against_peer("c one template", res, GOAL_ONE_CFN)
         note_memory(res)
@@ -524,8 +542,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         res2000 = {t.name: Runs() for t in ours}
         for _ in range(args.repeat):
             for tool in ours:
-                run_once(tool.cmd(small), res500[tool.name])
-                run_once(tool.cmd(large), res2000[tool.name])
+                run_once(tool.cmd(small, cold.get(tool.name, [])), res500[tool.name])
+                run_once(tool.cmd(large, cold.get(tool.name, [])), res2000[tool.name])
         print("\n(d) trailscan alone: monorepo N=2000 against N=500")
         for tool in ours:
             print(_row(f"{tool.name} N=500", res500[tool.name]))
@@ -537,7 +555,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{wall:5.2f}x wall, {cpu:5.2f}x cpu (goal <= {GOAL_SCALING}x: {mark})"
             )
         units = _units(UNITS)
-        res = measure(ours, units, args.repeat)
+        res = measure(ours, units, args.repeat, cold)
         report_case(f"(d) {UNITS} units with a trail each, one account", res, names, None)
         for n in names:
             summary[n][f"d {UNITS} units"] = (

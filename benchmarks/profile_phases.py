@@ -150,7 +150,14 @@ TIMED: tuple[tuple[int, str, tuple[tuple[str, str], ...]], ...] = (
     (0, "policy discovery (load_policies)", (("scanner.scan", "load_policies"),)),
     (0, "discovery (walk, classify)", (("scanner.scan", "discover"),)),
     (0, "front ends (load_units)", (("scanner.scan", "load_units"),)),
-    (1, "Terraform roots", (("scanner.parsers.terraform", "load_terraform"),)),
+    (1, "relevance pre-pass (outline of every root)", (("scanner.parsers.batch.load", "_Run.relevance"),)),
+    (1, "unread roots (listing, variables files)", (
+        ("scanner.parsers.terraform.front_end", "load_terraform_unread"),)),
+    (1, "cache: lookups (read, check, decode)", (("scanner.parsers.batch.load", "_Run.cached"),)),
+    (1, "cache: writes (encode, write)", (("scanner.parsers.batch.cache", "UnitCache.put"),)),
+    (1, "waiting for workers", (("scanner.parsers.batch.pool", "Workers.run"),)),
+    (1, "Terraform roots", (("scanner.parsers.terraform.front_end", "load_terraform"),
+                            ("scanner.parsers.terraform", "load_terraform"))),
     (2, "lark parse tables (load)", (("scanner.parsers.terraform.grammar", "hcl_parser"),
                                      ("hcl2.api", "_get_parser"))),  # before trailscan shipped them
     (2, "lark parse (lex + LALR + tree, positions)", (("lark.lark", "Lark.parse"),)),
@@ -165,39 +172,82 @@ TIMED: tuple[tuple[int, str, tuple[tuple[str, str], ...]], ...] = (
 
 
 def _install_timers() -> list[float]:
-    import functools
-    import importlib
-
+    """Wrap each phase's functions; a module not imported yet is wrapped right after its
+    first import (so timing a scan never imports what the scan itself would not)."""
     totals = [0.0] * len(TIMED)
+    later: dict[str, list[tuple[int, str, list[int]]]] = {}
     for index, (_, _, targets) in enumerate(TIMED):
         depth = [0]
         for module_name, attribute in targets:
-            *path, name = attribute.split(".")
-            try:  # an older trailscan may lack one: that phase then reads 0
-                owner: object = importlib.import_module(module_name)
-                for part in path:
-                    owner = getattr(owner, part)
-                original = getattr(owner, name)
-            except (ImportError, AttributeError):
-                continue
-
-            def timed(*args: object, _original: Callable[..., object] = original, _index: int = index,
-                      _depth: list[int] = depth, **kwargs: object) -> object:
-                if _depth[0]:
-                    return _original(*args, **kwargs)
-                _depth[0] += 1
-                start = time.process_time()
-                try:
-                    return _original(*args, **kwargs)
-                finally:
-                    totals[_index] += time.process_time() - start
-                    _depth[0] -= 1
-
-            functools.update_wrapper(timed, original)
-            if hasattr(original, "cache_clear"):
-                timed.cache_clear = original.cache_clear  # type: ignore[attr-defined]
-            setattr(owner, name, timed)
+            if module_name in sys.modules:
+                _wrap(sys.modules[module_name], attribute, index, depth, totals)
+            else:
+                later.setdefault(module_name, []).append((index, attribute, depth))
+    if later:
+        sys.meta_path.insert(0, _AfterImport(later, totals))
     return totals
+
+
+class _AfterImport:
+    """A finder that lets the real finders find a module, then wraps timers into it once
+    it has run."""
+
+    def __init__(self, pending: dict[str, list[tuple[int, str, list[int]]]], totals: list[float]) -> None:
+        self.pending = pending
+        self.totals = totals
+
+    def find_spec(self, name: str, path: object, target: object = None) -> object:
+        if name not in self.pending:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)
+            if spec is not None and spec.loader is not None:
+                loader, wraps, totals = spec.loader, self.pending.pop(name), self.totals
+                original_exec = loader.exec_module
+
+                def exec_module(module: object, _exec: Callable[..., object] = original_exec,
+                                _wraps: list[tuple[int, str, list[int]]] = wraps,
+                                _totals: list[float] = totals) -> None:
+                    _exec(module)
+                    for index, attribute, depth in _wraps:
+                        _wrap(module, attribute, index, depth, _totals)
+
+                loader.exec_module = exec_module  # type: ignore[method-assign]
+                return spec
+        return None
+
+
+def _wrap(module: object, attribute: str, index: int, depth: list[int], totals: list[float]) -> None:
+    import functools
+
+    *path, name = attribute.split(".")
+    owner: object = module
+    for part in path:
+        owner = vars(owner).get(part) if owner is not None else None
+    # Only what is defined there (a package's lazy attribute is wrapped where it is defined);
+    # an older trailscan may lack one: that phase then reads 0.
+    original = vars(owner).get(name) if owner is not None else None
+    if original is None:
+        return
+
+    def timed(*args: object, _original: Callable[..., object] = original, _index: int = index,
+              _depth: list[int] = depth, **kwargs: object) -> object:
+        if _depth[0]:
+            return _original(*args, **kwargs)
+        _depth[0] += 1
+        start = time.process_time()
+        try:
+            return _original(*args, **kwargs)
+        finally:
+            totals[_index] += time.process_time() - start
+            _depth[0] -= 1
+
+    functools.update_wrapper(timed, original)
+    if hasattr(original, "cache_clear"):
+        timed.cache_clear = original.cache_clear  # type: ignore[attr-defined]
+    setattr(owner, name, timed)
 
 
 def timers(scan_args: Sequence[str]) -> tuple[float, float, list[float], int]:

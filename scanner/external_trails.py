@@ -31,6 +31,13 @@ def external_trail_records(config: Config, account: str, where: str) -> tuple[Tr
     )
 
 
+def every_external_trail_record(config: Config, where: str) -> tuple[Trail, ...]:
+    """Every declared trail, whatever accounts it records for: what the relevance
+    pre-pass counts as naming records before the units are grouped into accounts (more
+    than an account sees, never less)."""
+    return tuple(_record(trail, where) for trail in config.external_trails)
+
+
 def _flag(value: bool | None, span: Span, name: str) -> Attr[bool]:
     if value is None:
         return Attr.unknown(span, f"{name} is not declared for this external trail", name)

@@ -41,6 +41,15 @@ class ScanOptions:
     # ``paths`` are changed files (the pre-commit hook): scan every unit that loads one
     # of them, found in the repository around them, and report only their findings.
     changed_files: bool = False
+    # Leave the root modules nothing a policy reads out of parsing (``--no-prefilter``
+    # parses every file; the reports are the same but for what only the parser sees).
+    prefilter: bool = True
+    # Worker processes that load units (``--jobs``): 1 = all in this process, None = as
+    # many as cores when there are enough units to pay for starting them.
+    jobs: int | None = None
+    # The cache between runs (``--cache-dir``; the command line's default is
+    # ``user_cache_dir()``); None: no cache.
+    cache_dir: Path | None = None
 
 
 def scan_root(paths: tuple[Path, ...], explicit: Path | None = None) -> Path:
@@ -54,3 +63,19 @@ def scan_root(paths: tuple[Path, ...], explicit: Path | None = None) -> Path:
         return cwd
     common = Path(os.path.commonpath([str(p) for p in resolved]))
     return common if common.is_dir() else common.parent
+
+
+def user_cache_dir() -> Path:
+    """Where the cache between runs lives by default: the platform's per-user cache
+    directory (``$XDG_CACHE_HOME`` or ``~/.cache`` on Linux and other Unixes,
+    ``~/Library/Caches`` on macOS, ``%LOCALAPPDATA%`` on Windows), under ``trailscan``."""
+    import sys
+
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "trailscan" / "Cache"
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "trailscan"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "trailscan"
+    return Path.home() / ".cache" / "trailscan"

@@ -179,7 +179,8 @@ def _rebase_path(path: Path, top: Path, tree: Path) -> Path:
 
 
 def base_options(options: ScanOptions, root: Path, top: Path, tree: Path) -> ScanOptions:
-    """The same scan, pointed at the base worktree (paths, root, var/parameter files)."""
+    """The same scan, pointed at the base worktree (paths, root, var/parameter files),
+    without the cache between runs."""
 
     def moved_file(path: Path) -> Path:
         try:
@@ -194,6 +195,8 @@ def base_options(options: ScanOptions, root: Path, top: Path, tree: Path) -> Sca
         root=_rebase_path(root, top, tree),
         var_files=tuple(moved_file(p) for p in options.var_files),
         parameter_files=tuple(moved_file(p) for p in options.parameter_files),
+        # A temporary worktree: entries keyed by its path would never be read again.
+        cache_dir=None,
     )
 
 

@@ -20,7 +20,7 @@ from scanner import __version__, suppressions
 from scanner.config import Config, matches_unit
 from scanner.discovery import Ignores, discover, search_root
 from scanner.engine import evaluate, load_policies, problem_findings, select_policies
-from scanner.external_trails import external_trail_records
+from scanner.external_trails import every_external_trail_record, external_trail_records
 from scanner.model import INTERNAL_ERROR, Model, Severity, Unit
 from scanner.options import ScanOptions, scan_root
 from scanner.parsers import InputLayer, UnitInputs, load_units
@@ -234,6 +234,7 @@ def _run_scan(options: ScanOptions, progress: Progress | None) -> ScanResult:
         def on_unit(unit: Path) -> None:
             progress.advance(sizes.get(unit, 1))
 
+    config_where = relpath(Path(config.source), root) if config.source else "."
     models, not_ours = load_units(
         found.terraform_dirs,
         found.templates,
@@ -243,6 +244,12 @@ def _run_scan(options: ScanOptions, progress: Progress | None) -> ScanResult:
         debug=options.debug,
         plans=found.plans,
         on_unit=on_unit,
+        # A policy of the user's own may read any record, wherever it is: then every
+        # root is parsed.
+        prefilter=options.prefilter and not options.policy_dirs,
+        external_trails=every_external_trail_record(config, config_where),
+        jobs=options.jobs,
+        cache_dir=options.cache_dir,
     )
     files = FileSummary(not_ours=sorted({*found.not_ours, *not_ours}))
 
@@ -251,7 +258,6 @@ def _run_scan(options: ScanOptions, progress: Progress | None) -> ScanResult:
     units: list[Unit] = []
     all_models: list[Model] = []
     discovery_problems = Model(problems=tuple(found.problems))
-    config_where = relpath(Path(config.source), root) if config.source else "."
     groups = group_accounts(models, config)
     if found.problems and not groups:
         groups = {"default": []}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,3 +25,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The command line keeps a cache between runs in the user's cache directory: the
+    suite (and every trailscan it starts) uses one of its own, fresh for each session,
+    never the developer's."""
+    if "TRAILSCAN_TEST_CACHE_HOME" not in os.environ:
+        home = tempfile.mkdtemp(prefix="trailscan-test-cache-")
+        os.environ["TRAILSCAN_TEST_CACHE_HOME"] = home
+        os.environ["XDG_CACHE_HOME"] = home
+        os.environ["LOCALAPPDATA"] = home

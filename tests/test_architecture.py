@@ -5,8 +5,9 @@
     scan → reporters → results
 
 Inside ``parsers``: the package entry point (``scanner.parsers``, whose ``load_units`` is
-the one door) → the plan front end → the Terraform and CloudFormation front ends →
-``scanner.parsers.common`` and ``scanner.parsers.attachments``.
+the one door, and its batch loader) → the plan front end → the Terraform and
+CloudFormation front ends → ``scanner.parsers.common``, ``scanner.parsers.attachments``
+and ``scanner.parsers.reads``.
 
 The table below is the one place where the allowed directions are written. Imports are
 read with ``ast`` from every module of ``scanner`` and ``policies``, function-local and
@@ -45,12 +46,12 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     "policy": ("scanner.policy",),
     "discovery": ("scanner.discovery",),
     "config": ("scanner.config", "scanner.external_trails"),
-    "parsers.entry": ("scanner.parsers",),
+    "parsers.entry": ("scanner.parsers", "scanner.parsers.batch"),
     "parsers.terraform": ("scanner.parsers.terraform",),
     "parsers.cloudformation": ("scanner.parsers.cloudformation",),
     "parsers.plan": ("scanner.parsers.plan",),
     # What both front ends share: values, paths, policy documents, attachments.
-    "parsers": ("scanner.parsers.common", "scanner.parsers.attachments"),
+    "parsers": ("scanner.parsers.common", "scanner.parsers.attachments", "scanner.parsers.reads"),
     "model": ("scanner.model",),
     "leaves": ("scanner.tri", "scanner.arns", "scanner.limits", "scanner"),
 }

@@ -268,8 +268,22 @@ def test_symbolic_policy_and_request_match() -> None:
 
 
 def test_statement_with_unknown_part_is_unknown_when_relevant() -> None:
-    partial = stmt(WRITE, unknown=("Resource",))
+    partial = stmt(WRITE, unknown=("Condition",))
     assert put(doc(partial)).allowed is None
+
+
+def test_known_resource_item_decides_despite_unknown_items() -> None:
+    # Resource: [the log prefix, <unresolved>]: the known item matches, so the Allow
+    # applies whatever the other item turns out to be.
+    partial = stmt(WRITE, unknown=("Resource",))
+    assert put(doc(partial)).allowed is True
+    # The known items miss: the unresolved one may still match.
+    elsewhere = stmt(dict(WRITE, Resource="arn:aws:s3:::other/*"), unknown=("Resource",))
+    assert put(doc(elsewhere)).allowed is None
+
+
+def test_unresolved_sid_changes_nothing() -> None:
+    assert put(doc(stmt(WRITE, unknown=("Sid",)))).allowed is True
 
 
 def test_statement_with_unknown_part_excluded_by_known_parts() -> None:

@@ -57,6 +57,14 @@ def test_no_eval_exec_or_pickle() -> None:
             # it, which integration/test_safety_scans.py checks at run time.
             if path.name == "regressions.py" and pattern == r"\bsubprocess\b":
                 continue
+            # trailscan's own worker processes (``--jobs``): started from a fixed command
+            # line, talking pickle over their pipes with the process that started them
+            # (never with anything on disk); integration/test_safety_scans.py allows exactly
+            # that command at run time.
+            if path.relative_to(SCANNER).as_posix() == "parsers/batch/pool.py" and pattern in (
+                r"\bsubprocess\b", r"\bpickle\b"
+            ):
+                continue
             if re.search(pattern, code):
                 offenders.append(f"{path}: {pattern}")
     assert offenders == []

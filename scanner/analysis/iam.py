@@ -473,9 +473,16 @@ def _statement_applies(statement: Statement, request: Request, *, identity: bool
     if statement.conditions:
         parts.append(_conditions_hold(statement, request.context) if context_known else None)
     result = _and(parts)
-    if statement.unknown and result is not False:
+    if result is not False and any(e in _WHOLE_STATEMENT_UNKNOWNS for e in statement.unknown):
         return None
     return result
+
+
+# Unresolved parts that leave the whole statement undecided. A list element with an
+# unresolved item (Principal, Action, Resource and their Not* forms) is decided item by
+# item in ``_partly_known``: an Allow whose known Resource matches applies whatever the
+# other items are. An unresolved Sid changes nothing.
+_WHOLE_STATEMENT_UNKNOWNS = frozenset({"Statement", "Effect", "Condition"})
 
 
 # ---------------------------------------------------------------------------

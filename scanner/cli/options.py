@@ -18,7 +18,7 @@ from scanner.cli.outputs import STDOUT, add_output_option
 from scanner.config import Config, ConfigError, find_config, load_config
 from scanner.engine import PolicyLoadError, load_policies, unknown_selectors
 from scanner.model import Severity
-from scanner.options import ScanOptions
+from scanner.options import ScanOptions, user_cache_dir
 from scanner.policy import PolicySpec
 from scanner.reporters import FORMATS
 
@@ -44,6 +44,16 @@ def _fail_on(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"unknown severity {text!r} (expected one of: {', '.join(FAIL_ON_CHOICES)})"
         )
+    return value
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number of jobs: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("--jobs must be at least 1")
     return value
 
 
@@ -226,6 +236,34 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
         "--debug", action="store_true", help="show Python tracebacks for internal errors"
     )
 
+    speed = parser.add_argument_group("speed")
+    speed.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="load units in N worker processes of trailscan's own (default: the machine's cores, "
+        "used when there are enough units to pay for them; 1 = none)",
+    )
+    speed.add_argument(
+        "--no-prefilter",
+        action="store_true",
+        help="parse every Terraform file, also in root modules that hold nothing a policy reads "
+        "(the reports are the same, but a syntax error only the full parser sees is reported there too)",
+    )
+    speed.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="keep the models of unchanged units between runs in DIR (default: trailscan "
+        "under the user cache directory, e.g. ~/.cache/trailscan)",
+    )
+    speed.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the cache between runs"
+    )
+
 
 # ---------------------------------------------------------------------------
 # Paths
@@ -363,6 +401,11 @@ def scan_options_from_args(args: argparse.Namespace, config: Config) -> ScanOpti
         exclude=tuple(getattr(args, "exclude", []) or []),
         gitignore=not getattr(args, "no_gitignore", False),
         changed_files=bool(getattr(args, "changed_files", False)),
+        prefilter=not getattr(args, "no_prefilter", False),
+        jobs=getattr(args, "jobs", None),
+        cache_dir=None if getattr(args, "no_cache", False) else (
+            getattr(args, "cache_dir", None) or user_cache_dir()
+        ),
     )
 
 

@@ -9,14 +9,16 @@ a scan of templates alone never loads the HCL parser (and the other way round).
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from scanner.limits import Limits
-from scanner.model import Model, ParseProblem, Span
+from scanner.model import Model, Trail
 from scanner.parsers.common import InputLayer, UnitInputs, relpath
+
+if TYPE_CHECKING:
+    from scanner.parsers.batch.load import LoadStats
 
 
 class Units(NamedTuple):
@@ -42,6 +44,11 @@ def load_units(
     debug: bool = False,
     plans: Sequence[Path] = (),
     on_unit: Callable[[Path], None] | None = None,
+    prefilter: bool = True,
+    external_trails: Sequence[Trail] = (),
+    jobs: int | None = 1,
+    cache_dir: Path | None = None,
+    stats: LoadStats | None = None,
 ) -> Units:
     """Load every Terraform root module and every candidate template under ``root``.
 
@@ -53,8 +60,18 @@ def load_units(
     values, so no variable applies to them. With ``debug`` a crash's problem carries the
     whole traceback instead of the exception's one line. ``on_unit`` is told of each unit
     (its directory, template or plan) once it is loaded: the progress line counts with it.
+
+    ``prefilter``: leave out of parsing the roots nothing a policy reads (the reports are
+    the same; see ``scanner.parsers.terraform.relevance``); ``external_trails`` (the
+    configuration's declared trails) name records as the scanned trails do. ``jobs``:
+    worker processes (1: everything in this process; ``None``: as many as cores when the
+    units are many enough). ``cache_dir``: the cache between runs (``None``: none); a
+    unit's entry is keyed by its own ``UnitInputs``. ``stats`` is filled with what was
+    loaded, reused from the cache or left unread.
     """
-    limits = limits or Limits()
+    from scanner.parsers.batch.jobs import Inputs
+    from scanner.parsers.batch.load import Options, load_all
+
     default = UnitInputs(
         terraform=(InputLayer(source="command line", files=tuple(var_files),
                               values=tuple((variables or {}).items())),),
@@ -62,64 +79,20 @@ def load_units(
                                    values=tuple((parameters or {}).items())),),
     )
     given = inputs or {}
+    run_inputs = Inputs(root=root, limits=limits or Limits())
+    options = Options(prefilter=prefilter, jobs=jobs, cache_dir=cache_dir, debug=debug,
+                      external_trails=tuple(external_trails))
+    loaded = load_all(terraform_dirs, plans, templates, run_inputs, options, on_unit, stats,
+                      given=lambda unit: given.get(unit, default))
     models: list[Model] = []
     not_ours: list[str] = []
-    if terraform_dirs:
-        from scanner.parsers.terraform import load_terraform
-
-        for directory in terraform_dirs:
-            try:
-                models.append(
-                    load_terraform(
-                        directory,
-                        root,
-                        layers=given.get(directory, default).terraform,
-                        limits=limits,
-                    )
-                )
-            except Exception as exc:  # never lose the rest of the scan
-                models.append(Model(problems=(_crash_problem(directory, root, exc, debug),)))
-            if on_unit is not None:
-                on_unit(directory)
-    if plans:
-        from scanner.parsers.plan import load_plan
-
-        for plan in plans:
-            try:
-                models.append(load_plan(plan, root, limits=limits))
-            except Exception as exc:  # never lose the rest of the scan
-                models.append(Model(problems=(_crash_problem(plan, root, exc, debug),)))
-            if on_unit is not None:
-                on_unit(plan)
-    if templates:
-        from scanner.parsers.cloudformation import load_cloudformation
-
-        for template in templates:
-            try:
-                model = load_cloudformation(
-                    template,
-                    root,
-                    layers=given.get(template, default).cloudformation,
-                    limits=limits,
-                )
-            except Exception as exc:  # never lose the rest of the scan
-                model = Model(problems=(_crash_problem(template, root, exc, debug),))
-            if model is None:
-                not_ours.append(relpath(template, root))
-            else:
-                models.append(model)
-            if on_unit is not None:
-                on_unit(template)
+    templates_from = len(terraform_dirs) + len(plans)
+    for position, model in enumerate(loaded):
+        if model is None:
+            not_ours.append(relpath(templates[position - templates_from], root))
+        else:
+            models.append(model)
     return Units(models, not_ours)
-
-
-def _crash_problem(path: Path, root: Path, exc: BaseException, debug: bool) -> ParseProblem:
-    """The CT901 of a unit whose front end raised: the file is named, never skipped."""
-    detail = "".join(traceback.format_exception(exc)) if debug else f"{type(exc).__name__}: {exc}"
-    return ParseProblem(
-        span=Span(path=relpath(path, root)),
-        message=f"internal parser error, file not checked: {detail}".strip(),
-    )
 
 
 __all__ = ["InputLayer", "UnitInputs", "Units", "load_units"]

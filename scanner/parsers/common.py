@@ -19,6 +19,7 @@ from pathlib import Path
 
 from scanner import arns
 from scanner.model import Condition, PolicyDocument, Principal, Span, Statement
+from scanner.parsers.reads import note_file
 
 # ---------------------------------------------------------------------------
 # Paths
@@ -89,15 +90,19 @@ def read_text(path: Path, max_bytes: int) -> tuple[str | None, str]:
     """The file's text (UTF-8, a BOM dropped), or ``None`` and why it was not read.
 
     Every front end reads through here so that a size limit or an unreadable file is
-    reported the same way whatever the format.
+    reported the same way whatever the format, and so that the cache between runs knows
+    every file a unit's model depends on (``scanner.parsers.reads``).
     """
     try:
         size = path.stat().st_size
         if size > max_bytes:
+            note_file(path, None)
             return None, too_large(size, max_bytes)
         data = path.read_bytes()
     except OSError as exc:
+        note_file(path, None)
         return None, f"cannot read file: {exc.strerror or exc}"
+    note_file(path, data)
     try:
         return data.decode("utf-8-sig"), ""
     except UnicodeDecodeError as exc:

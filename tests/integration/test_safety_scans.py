@@ -1,6 +1,8 @@
 """Whole-tree safety checks: a scan of every sample, every bad input and the whole real
-modules of tests/corpus/modules opens no socket and starts no process, accounts for every
-candidate file, and gives byte-identical output whatever order the files were created in.
+modules of tests/corpus/modules opens no socket and starts no process but trailscan's own
+workers (exactly their command line; what a worker runs is checked here too), accounts for
+every candidate file, and gives byte-identical output whatever order the files were
+created in.
 
 They scan the whole samples tree several times (tens of seconds): marked ``slow``.
 """
@@ -8,6 +10,7 @@ They scan the whole samples tree several times (tens of seconds): marked ``slow`
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import os
 import shutil
@@ -18,8 +21,17 @@ from pathlib import Path
 
 import pytest
 
-from scanner.discovery import SKIP_DIRS
+try:
+    import _posixsubprocess
+except ImportError:  # Windows
+    _posixsubprocess = None  # type: ignore[assignment]
+
+from scanner.discovery import SKIP_DIRS, discover
+from scanner.limits import Limits
 from scanner.options import ScanOptions
+from scanner.parsers.batch import pool
+from scanner.parsers.batch.jobs import CLOUDFORMATION, TERRAFORM, Inputs, Job
+from scanner.parsers.batch.pool import Setup, worker_command
 from scanner.reporters import RenderOptions, render
 from scanner.scan import run_scan
 
@@ -38,13 +50,17 @@ def _load_cases():  # noqa: ANN202 - a module loaded from a path
     return module
 
 
-def _json(path: Path) -> str:
-    result = run_scan(ScanOptions(paths=(path,), root=path))
+def _json(path: Path, jobs: int | None = None) -> str:
+    result = run_scan(ScanOptions(paths=(path,), root=path, jobs=jobs))
     return render("json", result, RenderOptions())
 
 
 def _forbid(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Refuse every socket and every process, except trailscan's own workers: exactly the
+    command line ``worker_command()`` gives, started through ``subprocess.Popen``. Each
+    call is recorded (``worker`` for an allowed one)."""
     calls: list[str] = []
+    allowed = worker_command()
 
     def refuse(name: str):  # noqa: ANN202
         def _raise(*args: object, **kwargs: object) -> None:
@@ -52,12 +68,33 @@ def _forbid(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             raise AssertionError(f"{name} called during a scan")
         return _raise
 
+    original_popen = subprocess.Popen
+
+    def popen(args: object, *rest: object, **kwargs: object) -> object:
+        if args != allowed or rest or kwargs.get("shell") or kwargs.get("executable"):
+            calls.append(f"subprocess.Popen {args!r}")
+            raise AssertionError(f"subprocess.Popen {args!r} called during a scan")
+        calls.append("worker")
+        return original_popen(args, **kwargs)  # type: ignore[call-overload]
+
+    fork_exec = getattr(_posixsubprocess, "fork_exec", None) if _posixsubprocess else None
+
+    def checked_fork_exec(args: object, *rest: object) -> object:
+        # Below Popen, where multiprocessing's spawn and fork server start processes too.
+        if [os.fsdecode(a) for a in args] != allowed:  # type: ignore[attr-defined]
+            calls.append(f"fork_exec {args!r}")
+            raise AssertionError(f"a process {args!r} was started during a scan")
+        return fork_exec(args, *rest)  # type: ignore[misc]
+
     monkeypatch.setattr(socket, "socket", refuse("socket.socket"))
+    monkeypatch.setattr(socket, "socketpair", refuse("socket.socketpair"))
     monkeypatch.setattr(socket, "create_connection", refuse("socket.create_connection"))
-    monkeypatch.setattr(subprocess, "Popen", refuse("subprocess.Popen"))
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    if fork_exec is not None:
+        monkeypatch.setattr(_posixsubprocess, "fork_exec", checked_fork_exec)
     monkeypatch.setattr(os, "system", refuse("os.system"))
     for name in dir(os):
-        if name.startswith(("exec", "spawn", "posix_spawn")) and callable(getattr(os, name)):
+        if name.startswith(("exec", "spawn", "posix_spawn", "fork")) and callable(getattr(os, name)):
             monkeypatch.setattr(os, name, refuse(f"os.{name}"))
     return calls
 
@@ -89,12 +126,57 @@ def test_scan_needs_no_network_or_processes(
         shutil.copytree(ROOT / "tests/corpus/modules", target)
     else:
         target = _bad_corpus_tree(tmp_path)
-    expected = _json(target)
+    expected = _json(target, jobs=1)
     with monkeypatch.context() as patch:
         calls = _forbid(patch)
-        patched = _json(target)
-    assert calls == []
+        patched = _json(target, jobs=2)
+    assert calls == ["worker", "worker"]  # the units were loaded by two workers, nothing else ran
     assert patched == expected
+
+
+def test_anything_but_a_worker_still_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as patch:
+        calls = _forbid(patch)
+        with pytest.raises(AssertionError):
+            subprocess.run([sys.executable, "-c", "pass"], check=False)
+        with pytest.raises(AssertionError):
+            subprocess.Popen([*worker_command(), "extra"])
+        with pytest.raises(AssertionError):
+            socket.socket()
+        with pytest.raises(AssertionError):
+            os.fork()
+    assert len(calls) == 4
+
+
+def test_a_worker_itself_needs_no_network_or_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What runs in a worker process, run here under the same refusals: a worker loading
+    every unit of the samples starts nothing and opens no socket."""
+    target = tmp_path / "samples"
+    shutil.copytree(ROOT / "samples", target, symlinks=True)
+    found = discover([target], target, Limits())
+    jobs = [Job(TERRAFORM, d) for d in found.terraform_dirs] + [
+        Job(CLOUDFORMATION, t) for t in found.templates
+    ]
+    frames = io.BytesIO()
+    pool._send(frames, Setup(Inputs(root=target), False, tmp_path / "cache"))
+    for index, job in enumerate(jobs):
+        pool._send(frames, (index, job))
+    frames.seek(0)
+    written = io.BytesIO()
+    stdin, stdout = io.TextIOWrapper(frames), io.TextIOWrapper(written)
+    with monkeypatch.context() as patch:
+        calls = _forbid(patch)
+        patch.setattr(sys, "stdin", stdin)
+        patch.setattr(sys, "stdout", stdout)
+        pool.serve()
+    assert calls == []
+    out = io.BytesIO(written.getvalue())
+    assert pool._receive(out) == pool.READY
+    replies = [pool._receive(out) for _ in jobs]
+    assert [index for index, _ in replies] == list(range(len(jobs)))
+    assert all(outcome.model is not None for _, outcome in replies)
 
 
 CANDIDATE_SUFFIXES = (".tf", ".tf.json", ".yaml", ".yml", ".json", ".template")

@@ -22,6 +22,7 @@ from scanner.parsers.cloudformation.nesting import NESTED_STACK_TYPES, REMOTE_PR
 from scanner.parsers.cloudformation.records.build import build_model
 from scanner.parsers.cloudformation.values import Values
 from scanner.parsers.common import InputLayer, UnknownValue, read_text, relpath
+from scanner.parsers.reads import note_probe
 
 _RESOURCES = re.compile(r"""(?:^|[\s{,])["']?Resources["']?\s*:""")
 _TYPE = re.compile(r"""\bType["']?\s*:\s*["']?(AWS|Custom|Alexa)::""")
@@ -158,6 +159,7 @@ def _load_nested(unit: _Unit, parent: Resolver, parent_file: Path, chain: tuple[
                 )
             )
             continue
+        note_probe(target)
         if not target.is_file():
             unit.problems.append(
                 ParseProblem(span=span, message=f"nested template {location} not found; not loaded")

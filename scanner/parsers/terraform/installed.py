@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.parsers.common import is_within, read_text, real_path, relpath
+from scanner.parsers.reads import note_probe
 
 MANIFEST = Path(".terraform") / "modules" / "modules.json"
 # What a user runs to install the modules trailscan could not see (no backend: nothing is
@@ -71,6 +72,8 @@ class Manifest:
             )
         version = record.get("Version", "")
         written = record.get("Dir", "")
+        if written:
+            note_probe(self.root_dir / written)  # where it leads (a link may be retargeted)
         target = real_path(self.root_dir / written) if written else None
         if target is None or not is_within(target, self.scan_root):
             return Installed(
@@ -81,6 +84,7 @@ class Manifest:
                     f"({written!r}); not read"
                 ),
             )
+        note_probe(target)
         if not target.is_dir():
             return Installed(
                 None,
@@ -97,6 +101,7 @@ def read_manifest(root_dir: Path, scan_root: Path, max_bytes: int) -> Manifest:
     """The manifest next to the root module ``root_dir`` (empty when there is none)."""
     path = root_dir / MANIFEST
     empty = Manifest(root_dir=root_dir, scan_root=scan_root, records={})
+    note_probe(path)
     if not path.is_file() and not path.is_symlink():
         return empty
     if not is_within(path, scan_root):

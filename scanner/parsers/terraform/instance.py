@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.model import Span, Suppression
+from scanner.parsers.reads import note_probe
 from scanner.parsers.terraform import attributes, policy_documents
 from scanner.parsers.terraform.body import BodyView
 from scanner.parsers.terraform.declarations import ModuleSource
@@ -539,6 +540,7 @@ class ModuleInstance(Scope):
             src = self.loader.eval_attr(attribute, Scope()) if attribute is not None else None
             if not isinstance(src, str) or not src.startswith(("./", "../")):
                 continue
+            note_probe(source.directory / src)
             target = (source.directory / src).resolve()
             if target.is_dir() and self.loader.inside_root(target) and target != source.directory:
                 self._trails_of_uncalled(self.loader.source(target), f"{prefix}.module.{name}",
@@ -557,6 +559,7 @@ class ModuleInstance(Scope):
             message = f"module source {src} is outside the scanned root"
             self.loader.problem(span, message)
             return UnknownValue(message)
+        note_probe(target)
         if not target.is_dir():
             # terraform init fails on it too: say so, and the module's outputs stay UNKNOWN.
             self.loader.problem(span, f"module source {src} does not exist; the module is not checked")

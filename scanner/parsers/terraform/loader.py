@@ -8,6 +8,7 @@ Nothing here knows about module instances or model records; ``instance.py`` buil
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,10 +18,11 @@ from lark import Token, Tree
 
 from scanner.limits import Budget, Limits
 from scanner.model import NotCreated, ParseProblem, Span
-from scanner.parsers.common import InputLayer, is_within, read_text, relpath
+from scanner.parsers.common import InputLayer, is_within, printable_path, read_text, relpath
+from scanner.parsers.reads import note_listing, note_probe
 from scanner.parsers.terraform.declarations import ModuleSource
 from scanner.parsers.terraform.expressions import Evaluator, Scope
-from scanner.parsers.terraform.hcl import Attribute, read_source
+from scanner.parsers.terraform.hcl import Attribute, SourceFile, parse_source, read_source
 from scanner.parsers.terraform.overrides import is_override_file
 from scanner.parsers.terraform.templates import parse_expression
 from scanner.parsers.terraform.values import UnknownValue, number_literal
@@ -32,8 +34,40 @@ MAX_REFERENCE_DEPTH = 100
 
 
 # ---------------------------------------------------------------------------
-# Parsed module directories
+# Parsed files, shared by every unit of a run
 # ---------------------------------------------------------------------------
+
+
+class ParseCache:
+    """Each file parsed once per run, whichever roots call the module it belongs to.
+
+    A local module shared by many roots used to be parsed again by each root's loader. The
+    parse results are never changed after parsing (declarations are assembled into a new
+    ``ModuleSource`` per load, override merges build new blocks), so one result serves
+    every loader. A file is read again each time (cheap, and its read is what the cache
+    between runs records); the parse is reused only when the text is the same as the one
+    parsed, so an edit during the scan is never hidden.
+    """
+
+    def __init__(self) -> None:
+        self._parsed: dict[tuple[Path, str], tuple[str, SourceFile | ParseProblem]] = {}
+        self.parsed = 0  # files parsed (for the tests: how often the parser ran)
+        self.reused = 0  # files whose earlier parse was reused
+
+    def read(self, path: Path, rel: str, max_bytes: int) -> SourceFile | ParseProblem:
+        text, why = read_text(path, max_bytes)
+        if text is None:
+            return ParseProblem(span=Span(path=rel), message=why)
+        key = (path, rel)
+        hit = self._parsed.get(key)
+        if hit is not None and hit[0] == text:
+            self.reused += 1
+            return hit[1]
+        parsed = parse_source(rel, text)
+        self.parsed += 1
+        self._parsed[key] = (text, parsed)
+        return parsed
+
 
 
 # ---------------------------------------------------------------------------
@@ -45,10 +79,14 @@ class Loader:
     """One load: the scan root, the files read (each parsed once), the memo table with cycle
     detection, and the problems found (each reported once)."""
 
-    def __init__(self, root: Path, unit_dir: Path, limits: Limits) -> None:
+    def __init__(
+        self, root: Path, unit_dir: Path, limits: Limits, parses: ParseCache | None = None
+    ) -> None:
+        self.parses = parses if parses is not None else ParseCache()
         self.root = root.resolve()
         self.unit_dir = unit_dir.resolve()
-        self.unit_rel = self.rel(self.unit_dir)
+        base = self._rel_base(self.unit_dir)
+        self.unit_rel = self.rel(self.unit_dir) if base is None else printable_path(base or ".")
         self.limits = limits
         # The unit's evaluation budget: every expression, module and resource instance of
         # the unit is charged to it (``scanner.limits``).
@@ -85,6 +123,51 @@ class Loader:
 
     # -- parsing --------------------------------------------------------------------
 
+    def module_files(self, directory: Path) -> list[tuple[Path, str]]:
+        """(path, path relative to the scan root) of the ``.tf``/``.tf.json`` files of
+        ``directory`` that a load reads, in the order Terraform reads them (the primary
+        files, then the override files, each group by name); a file linked from outside
+        the scan root is reported and left out. Every one of them counts as read."""
+        note_listing(directory)
+        entries: list[tuple[str, bool]] = []  # (name, is a symlink)
+        if directory.is_dir():
+            with os.scandir(directory) as found:
+                for entry in found:
+                    name = entry.name
+                    if (name.endswith(".tf") or name.endswith(".tf.json")) and entry.is_file():
+                        entries.append((name, entry.is_symlink()))
+        entries.sort()
+        # ``directory`` is a real path: a plain file in it is where it is, so only a
+        # symlink needs resolving (one realpath per link, not two per file).
+        base = self._rel_base(directory)
+        ordered = [e for e in entries if not is_override_file(e[0])] + [
+            e for e in entries if is_override_file(e[0])
+        ]
+        out = []
+        for name, link in ordered:
+            path = directory / name
+            if link or base is None:
+                if not self.inside_root(path):
+                    # A symlinked .tf file pointing out of the scan root is never read.
+                    where = f"{self.rel(directory)}/{name}".removeprefix("./")
+                    self.problem(Span(path=where), "symlink points outside the scanned root; not read")
+                    continue
+                rel = self.rel(path)
+            else:
+                rel = printable_path(f"{base}/{name}" if base else name)
+            self.files_read.add(rel)
+            out.append((path, rel))
+        return out
+
+    def _rel_base(self, directory: Path) -> str | None:
+        """``directory`` (a real path) relative to the scan root, "" for the root itself;
+        None when it is not inside the root."""
+        try:
+            rel = directory.relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+        return "" if rel == "." else rel
+
     def source(self, directory: Path) -> ModuleSource:
         directory = directory.resolve()
         cached = self._sources.get(directory)
@@ -92,24 +175,8 @@ class Loader:
             return cached
         source = ModuleSource(directory=directory, rel=self.rel(directory))
         self._sources[directory] = source
-        files = sorted(
-            (p for p in directory.iterdir()
-             if p.is_file() and (p.name.endswith(".tf") or p.name.endswith(".tf.json"))),
-            key=lambda p: p.name,
-        ) if directory.is_dir() else []
-        # Terraform reads the primary files first, then merges the override files into
-        # them, each group in name order.
-        primaries = [p for p in files if not is_override_file(p.name)]
-        overrides = [p for p in files if is_override_file(p.name)]
-        for path in primaries + overrides:
-            if not self.inside_root(path):
-                # A symlinked .tf file pointing out of the scan root is never read.
-                where = f"{self.rel(directory)}/{path.name}".removeprefix("./")
-                self.problem(Span(path=where), "symlink points outside the scanned root; not read")
-                continue
-            rel = self.rel(path)
-            self.files_read.add(rel)
-            parsed = read_source(path, rel, self.limits.max_file_bytes)
+        for path, rel in self.module_files(directory):
+            parsed = self.parses.read(path, rel, self.limits.max_file_bytes)
             if isinstance(parsed, ParseProblem):
                 self.problem(parsed.span, parsed.message)
                 continue
@@ -194,6 +261,7 @@ class Loader:
 
 def _tfvars_files(unit_dir: Path) -> list[Path]:
     """terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) lexically."""
+    note_listing(unit_dir)
     out = [unit_dir / "terraform.tfvars", unit_dir / "terraform.tfvars.json"]
     autos = sorted(
         p for p in unit_dir.iterdir()
@@ -344,6 +412,7 @@ def root_variables(
             values.update(_read_tfvars(loader, path))
     for layer in layers:
         for path in layer.files:
+            note_probe(path)
             if not path.is_file():
                 loader.problem(
                     Span(path=path.as_posix()), f"variables file {path} not found ({layer.source})"

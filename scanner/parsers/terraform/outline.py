@@ -61,12 +61,24 @@ class OutlineBlock:
     line: int
     end_line: int
     attributes: tuple[tuple[str, str | None], ...] = ()
+    # Per attribute, in the same order: the literal runs of a value that is one quoted
+    # string with only ``${...}`` interpolations (``"${var.env}-logs"`` gives ``("",
+    # "-logs")``; a literal gives ``(value,)``), else ``None``. Whatever the
+    # interpolations turn out to be, the value contains every run, in order.
+    templates: tuple[tuple[str, tuple[str, ...] | None], ...] = ()
 
     def literal(self, name: str) -> str | None:
         """The literal string value of attribute ``name`` (the first one written)."""
         for key, value in self.attributes:
             if key == name:
                 return value
+        return None
+
+    def template(self, name: str) -> tuple[str, ...] | None:
+        """The literal runs of attribute ``name`` (the first one written; see ``templates``)."""
+        for key, parts in self.templates:
+            if key == name:
+                return parts
         return None
 
     @property
@@ -79,6 +91,9 @@ class OutlineBlock:
 class Outline:
     blocks: tuple[OutlineBlock, ...] = ()
     problems: tuple[OutlineProblem, ...] = ()
+    # How deep brackets nest (``{``, ``[``, ``(``; a block body counts one): a parser
+    # that recurses may give up on what this lexer walks through.
+    depth: int = 0
 
     def block_types(self) -> frozenset[str]:
         return frozenset(b.type for b in self.blocks)
@@ -105,7 +120,9 @@ class Token(NamedTuple):
     ``heredoc``, ``comment``, ``newline``, or the punctuation itself (``{ } [ ] ( ) = ,``).
     ``value``: a word's text, a string's decoded value when it is literal (no ``${``
     or ``%{``; ``None`` otherwise), a comment's text; ``end_line`` is the line a string,
-    heredoc or comment ends on.
+    heredoc or comment ends on. ``parts``: a quoted string's decoded literal runs around
+    its ``${...}`` interpolations (``None`` when it holds a ``%{`` directive, whose text
+    may or may not be produced).
     """
 
     kind: str
@@ -113,6 +130,7 @@ class Token(NamedTuple):
     line: int
     column: int
     end_line: int
+    parts: tuple[str, ...] | None = None
 
 
 _PUNCT = frozenset("{}[](),=")
@@ -121,6 +139,10 @@ _WORD = re.compile(r'[^\s"#/<{}\[\](),=]+|<(?!<)|/(?![/*])')
 _EQ_WORD = re.compile(r"=[=>]")  # `==` and `=>` are operators, not assignment
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n")
+# What ``_Lexer.deep`` skips: anything that cannot start a bracket, string, heredoc or
+# comment.
+_DEEP_RUN = re.compile(r'[^"#/<{}\[\]()]+')
+_LINE_RUN = re.compile(r'[^"#/<{}\[\]()\n]+')
 # Runs inside a quoted string that need no attention.
 _QUOTED_RUN = re.compile(r'[^"\\$%\n]+')
 # Runs inside template code (``${ ... }``) that need no attention.
@@ -138,6 +160,12 @@ class _Lexer:
         self.line = 1
         self.line_start = 0
         self.problems: list[OutlineProblem] = []
+        # The literal runs of the last quoted string (see ``Token.parts``).
+        self.runs: tuple[str, ...] | None = None
+        # Set by a consumer that needs only brackets, strings, heredocs and comments for
+        # now (``outline_hcl`` inside nested brackets: 2), or those and line ends (on the
+        # rest of a line whose item is known: 1): the rest is skipped without tokens.
+        self.deep = 0
 
     def column(self, index: int) -> int:
         return index - self.line_start + 1
@@ -153,16 +181,46 @@ class _Lexer:
 
     def tokens(self) -> Iterator[Token]:
         text, n = self.text, self.n
+        space, punct, word_re, deep_run, line_run = _SPACE, _PUNCT, _WORD, _DEEP_RUN, _LINE_RUN
         while self.i < n:
             i = self.i
+            if self.deep:
+                # Inside a nested bracket only brackets, strings, heredocs and comments
+                # matter to the outline (and line ends, on the rest of a body's line):
+                # skip everything else in one step.
+                m = (deep_run if self.deep == 2 else line_run).match(text, i)
+                if m is not None:
+                    end = m.end()
+                    nl = text.rfind("\n", i, end)
+                    if nl >= 0:
+                        self.line += text.count("\n", i, end)
+                        self.line_start = nl + 1
+                    self.i = end
+                    continue
             c = text[i]
-            line, col = self.line, self.column(i)
+            if c in " \t\r\f\v":
+                i = space.match(text, i).end()  # type: ignore[union-attr]
+                if i >= n:
+                    self.i = i
+                    return
+                c = text[i]
+            line = self.line
+            col = i - self.line_start + 1
             if c == "\n":
-                self.newline_at(i)
+                self.line = line + 1
+                self.line_start = i + 1
                 self.i = i + 1
                 yield Token("newline", None, line, col, line)
-            elif c in " \t\r\f\v":
-                self.i = _SPACE.match(text, i).end()  # type: ignore[union-attr]
+            elif c == '"':
+                value = self._template(i + 1, line, col, heredoc=None)
+                yield Token("string", value, line, col, self.line, self.runs)
+            elif c in punct:
+                if c == "=" and (m := _EQ_WORD.match(text, i)):
+                    self.i = m.end()
+                    yield Token("word", m.group(), line, col, line)
+                else:
+                    self.i = i + 1
+                    yield Token(c, c, line, col, line)
             elif c == "#" or text.startswith("//", i):
                 end = text.find("\n", i)
                 end = n if end < 0 else end
@@ -170,22 +228,13 @@ class _Lexer:
                 yield Token("comment", text[i:end], line, col, line)
             elif text.startswith("/*", i):
                 yield self._block_comment(i, line, col)
-            elif c == '"':
-                value = self._template(i + 1, line, col, heredoc=None)
-                yield Token("string", value, line, col, self.line)
             elif c == "<" and (m := _HEREDOC.match(text, i)):
                 self.newline_at(m.end() - 1)
                 self.i = m.end()
                 self._template(self.i, line, col, heredoc=(m.group(2), m.group(1) == "-"))
                 yield Token("heredoc", None, line, col, self.line)
-            elif c == "=" and (m := _EQ_WORD.match(text, i)):
-                self.i = m.end()
-                yield Token("word", m.group(), line, col, line)
-            elif c in _PUNCT:
-                self.i = i + 1
-                yield Token(c, c, line, col, line)
             else:
-                m = _WORD.match(text, i)
+                m = word_re.match(text, i)
                 end = m.end() if m else i + 1
                 self.i = end
                 yield Token("word", text[i:end], line, col, line)
@@ -219,6 +268,9 @@ class _Lexer:
         stack: list[list[object]] = [["h", heredoc[0]] if heredoc else ["q"]]
         literal = heredoc is None
         parts: list[str] = []
+        runs: list[str] = []  # literal runs closed by an interpolation
+        directive = False
+        self.runs = None
         i = start
         at_line_start = heredoc is not None
         while stack:
@@ -276,6 +328,10 @@ class _Lexer:
                     i += 3
                 elif text.startswith("${", i) or text.startswith("%{", i):
                     literal = False
+                    if len(stack) == 1:
+                        directive = directive or text[i] == "%"
+                        runs.append("".join(parts))
+                        parts = []
                     stack.append(["c", 0])
                     i += 2
                 else:
@@ -323,6 +379,8 @@ class _Lexer:
             else:
                 i += 1
         self.i = i
+        if heredoc is None and not stack and not directive:
+            self.runs = (*runs, "".join(parts))
         if heredoc is None and literal:
             return "".join(parts)
         return None
@@ -377,6 +435,7 @@ class _OpenBlock:
     labels: tuple[str, ...]
     line: int
     attributes: list[tuple[str, str | None]] = field(default_factory=list)
+    templates: list[tuple[str, tuple[str, ...] | None]] = field(default_factory=list)
 
 
 class _Body:
@@ -388,6 +447,7 @@ class _Body:
         self.state = "start"  # start | name | first | clean | rest
         self.name = ""
         self.value: str | None = None
+        self.parts: tuple[str, ...] | None = None
 
     def token(self, tok: Token) -> None:
         """A token seen at the body's own level (not inside a nested bracket)."""
@@ -403,14 +463,17 @@ class _Body:
             self.state = "first" if kind == "=" else "skip"
         elif state == "first":
             self.value = tok.value if kind == "string" else None
+            self.parts = tok.parts if kind == "string" else None
             self.state = "clean" if kind == "string" else "value"
         elif state == "clean":
-            self.value, self.state = None, "value"  # more than one literal string
+            self.value, self.parts, self.state = None, None, "value"  # more than one string
 
     def end_item(self) -> None:
         if self.state in ("first", "clean", "value"):
-            self.block.attributes.append((self.name, self.value if self.state == "clean" else None))
-        self.state, self.value = "start", None
+            clean = self.state == "clean"
+            self.block.attributes.append((self.name, self.value if clean else None))
+            self.block.templates.append((self.name, self.parts if clean else None))
+        self.state, self.value, self.parts = "start", None, None
 
 
 def outline_hcl(text: str) -> Outline:
@@ -424,13 +487,15 @@ def outline_hcl(text: str) -> Outline:
     header: list[Token] = []  # top level: the words and strings of a block header
     skipping = False  # top level: an attribute (a .tfvars file) or junk, until end of line
     last_line = 1
+    depth = 0
 
     def close_block(end_line: int) -> None:
         nonlocal body
         if body is not None:
             body.end_item()
             b = body.block
-            blocks.append(OutlineBlock(b.type, b.labels, b.line, end_line, tuple(b.attributes)))
+            blocks.append(OutlineBlock(b.type, b.labels, b.line, end_line, tuple(b.attributes),
+                                       tuple(b.templates)))
         body = None
 
     for tok in lexer.tokens():
@@ -466,6 +531,7 @@ def outline_hcl(text: str) -> Outline:
         if kind in open_count:
             brackets.append((kind, tok.line, tok.column))
             open_count[kind] += 1
+            depth = max(depth, len(brackets))
         elif kind in _CLOSE:
             opener = _CLOSE[kind]
             if not open_count[opener]:
@@ -483,6 +549,12 @@ def outline_hcl(text: str) -> Outline:
                     break
             if not brackets:
                 close_block(tok.line)
+        if len(brackets) >= 2:
+            lexer.deep = 2
+        elif brackets and body is not None and body.state in ("value", "rest", "skip"):
+            lexer.deep = 1
+        else:
+            lexer.deep = 0
     if header:
         first = header[0]
         problems.append(OutlineProblem(first.line, first.column,
@@ -492,7 +564,7 @@ def outline_hcl(text: str) -> Outline:
         what = f"block {body.block.type!r}" if body is not None else f"this {char}"
         problems.append(OutlineProblem(line, column, f"{what} opened here is never closed"))
         close_block(last_line)
-    return Outline(tuple(blocks), _capped(problems))
+    return Outline(tuple(blocks), _capped(problems), depth)
 
 
 # A hostile file can hold a problem per character; a caller needs the first few.
@@ -622,7 +694,9 @@ def outline_json(text: str) -> Outline:
                 attributes = tuple(
                     (key, _json_literal(child)) for key, child in body.pairs if key != "//"
                 )
-                blocks.append(OutlineBlock(block_type, labels, body.line, body.end_line, attributes))
+                templates = tuple((key, None if v is None else (v,)) for key, v in attributes)
+                blocks.append(OutlineBlock(block_type, labels, body.line, body.end_line, attributes,
+                                           templates))
     return Outline(tuple(blocks))
 
 

@@ -41,8 +41,9 @@ from lark import Token, Tree
 from scanner import arns
 from scanner.model import Span
 from scanner.parsers.common import is_within
+from scanner.parsers.reads import note_listing, note_probe
 from scanner.parsers.terraform.expressions import Scope
-from scanner.parsers.terraform.hcl import Attribute, Block, SourceFile, read_source
+from scanner.parsers.terraform.hcl import Attribute, Block, SourceFile
 from scanner.parsers.terraform.loader import Loader
 from scanner.parsers.terraform.values import EvalError, Lazy, UnknownValue
 
@@ -71,6 +72,7 @@ TERRAGRUNT_ONLY = frozenset({
 
 
 def is_terragrunt_dir(directory: Path) -> bool:
+    note_probe(directory / CONFIG_NAME)
     return (directory / CONFIG_NAME).is_file()
 
 
@@ -181,11 +183,14 @@ class _Reader:
 
     def parse(self, path: Path, include_dir: Path | None) -> _Config | None:
         rel = self.loader.rel(path)
+        note_probe(path)  # where it leads: a retargeted link may leave the root
         if not self.loader.inside_root(path.resolve()):
             # A symlinked configuration pointing out of the scan root is never read.
             self.loader.problem(Span(path=rel), "symlink points outside the scanned root; not read")
             return None
-        parsed = read_source(path, rel, self.loader.limits.max_file_bytes)
+        # Through the run's parse cache: a parent configuration included by many
+        # children is parsed once.
+        parsed = self.loader.parses.read(path, rel, self.loader.limits.max_file_bytes)
         if rel not in self.result.files:
             self.result.files.append(rel)
         if not isinstance(parsed, SourceFile):
@@ -299,6 +304,7 @@ class _Reader:
         current = self.directory.parent
         while is_within(current, self.loader.root):
             candidate = current / name
+            note_probe(candidate)
             if candidate.is_file():
                 return candidate.resolve()
             if current == current.parent or current == self.loader.root:
@@ -325,6 +331,7 @@ def _includes(reader: _Reader, child: _Config) -> None:
             why = raw.reason if isinstance(raw, UnknownValue) else "path is not a string"
             reader.result.unread = reader.result.unread or f"include {label}: {why}"
             continue
+        note_probe(reader.directory / raw)
         path = (reader.directory / raw).resolve()
         if not is_within(path, reader.loader.root):
             reader.loader.problem(block.header, f"include {label}: {raw} is outside the scanned root; not read")
@@ -373,6 +380,7 @@ def _module_dir(reader: _Reader, source: str, span: Span | None) -> None:
         _cached(reader, source)
         return
     root_part, subdir = _split_subdir(source)
+    note_probe(reader.directory / root_part / subdir)
     target = (reader.directory / root_part / subdir).resolve()
     if not is_within(target, reader.loader.root):
         message = f"terragrunt source {source} is outside the scanned root"
@@ -399,13 +407,20 @@ def _cached(reader: _Reader, source: str) -> None:
     _, subdir = _split_subdir(source)
     subdir = subdir.split("?", 1)[0]
     copies: list[Path] = []
+    # Every listing and test below is noted: a copy terragrunt adds, removes or replaces
+    # changes which module the unit runs.
+    note_probe(cache)
     if cache.is_dir() and not cache.is_symlink():
+        note_listing(cache)
         for first in sorted(cache.iterdir()):
             if not first.is_dir() or first.is_symlink():
                 continue
+            note_listing(first)
             for second in sorted(first.iterdir()):
                 if second.is_dir() and not second.is_symlink():
-                    copies.append((second / subdir).resolve() if subdir else second.resolve())
+                    copy = second / subdir if subdir else second
+                    note_probe(copy)
+                    copies.append(copy.resolve())
     copies = [c for c in copies if c.is_dir() and is_within(c, reader.loader.root)]
     if len(copies) == 1:
         reader.result.module_dir = copies[0]

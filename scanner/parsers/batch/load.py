@@ -1,0 +1,343 @@
+"""Every unit of a run loaded: what is relevant first, in workers when that pays, from
+the cache between runs when the disk has not changed.
+
+The order, and why:
+
+1. The relevance pre-pass (``scanner.parsers.terraform.relevance``) sorts the Terraform
+   roots: those a policy reads (``relevant``), those whose buckets, roles or topics only
+   matter if something names them (``names``), and those with nothing a policy reads.
+2. The relevant roots, the plans and the templates are loaded.
+3. Their trails, alarms and rules, and the trails the configuration declares
+   (``external_trails``), give the values that can name a record of another unit
+   (``naming_values``); a ``names`` root is loaded when one of them could name one of its
+   records, and this repeats until no further root is drawn in.
+4. Every other root gets the model of an unread unit (``load_terraform_unread``): its
+   files, counted as scanned, and the problems a full load would report outside parsing.
+
+A unit's model comes from the cache when its entry's reads still match the disk;
+otherwise it is loaded, in the workers when there are enough units for them to pay for
+their start, else here. Models are placed by the unit's position, so the result is the
+same whichever way each was obtained. ``prefilter=False`` loads every root (step 2 for
+all): the reports are the same, except for what only the full parser reports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scanner.model import Model, Trail
+from scanner.parsers.batch.cache import (
+    CACHED_KINDS,
+    UnitCache,
+    decode_model,
+    encode_model,
+    store_outcome,
+    unit_key,
+)
+from scanner.parsers.batch.jobs import (
+    CLOUDFORMATION,
+    PLAN,
+    TERRAFORM,
+    TERRAFORM_UNREAD,
+    Inputs,
+    Job,
+    Loaders,
+    Outcome,
+    crash_problem,
+    run_job,
+)
+from scanner.parsers.common import UnitInputs
+from scanner.parsers.reads import Reads, recording
+
+if TYPE_CHECKING:
+    from scanner.parsers.batch.pool import Workers
+    from scanner.parsers.terraform.relevance import Relevance
+
+# The pool pays for its start (a fresh interpreter per worker importing trailscan and
+# lark, about 0.2 s of CPU each) when the units to parse hold at least this much text;
+# python-hcl2 parses some 0.3 MB a second.
+POOL_MIN_BYTES = 384 * 1024
+
+
+@dataclass(slots=True)
+class LoadStats:
+    """What a load did, for the tests and ``--debug``: units by how their model was made."""
+
+    loaded: int = 0  # parsed and evaluated (here or in a worker)
+    unread: int = 0  # roots the pre-pass found nothing in
+    cache_hits: int = 0
+    cache_misses: int = 0
+    workers: int = 0  # worker processes started
+    parsed: int = 0  # Terraform files parsed in this process (each once per run)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Options:
+    prefilter: bool = True
+    # Worker processes: 1 loads everything here; None lets the load decide (as many as
+    # cores when the work is large enough).
+    jobs: int | None = 1
+    cache_dir: Path | None = None
+    debug: bool = False
+    # Trails declared in the configuration (``external_trails``): the pre-pass counts what
+    # they name as it counts what the scanned trails name.
+    external_trails: tuple[Trail, ...] = ()
+
+
+class _Run:
+    def __init__(self, jobs: list[Job], inputs: Inputs, options: Options,
+                 on_unit: Callable[[Path], None] | None, stats: LoadStats) -> None:
+        self.jobs = jobs
+        self.inputs = inputs
+        self.options = options
+        self.on_unit = on_unit
+        self.stats = stats
+        self.outcomes: dict[int, Model | None] = {}
+        self.cache = UnitCache(options.cache_dir) if options.cache_dir is not None else None
+        self.loaders = Loaders()
+        self.max_bytes = inputs.limits.max_file_bytes
+        self.workers: Workers | None = None
+        self.entries: dict[int, _Entry] = {}
+
+    # -- one unit ----------------------------------------------------------------------
+
+    def finish(self, index: int, model: Model | None) -> None:
+        self.outcomes[index] = model
+        if self.on_unit is not None:
+            self.on_unit(self.jobs[index].path)
+
+    def cached(self, index: int, job: Job) -> bool:
+        """Take the unit's model from the cache when it is there and still valid."""
+        if self.cache is None or job.kind not in CACHED_KINDS:
+            return False
+        found, model = self.cache.get_model(unit_key("model", job, self.inputs), self.max_bytes)
+        if found:
+            self.stats.cache_hits += 1
+            self.finish(index, model)
+            return True
+        self.stats.cache_misses += 1
+        return False
+
+    def done(self, index: int, outcome: Outcome) -> None:
+        self.stats.loaded += self.jobs[index].kind != TERRAFORM_UNREAD
+        self.finish(index, outcome.model)
+
+    def failed(self, index: int, why: str) -> None:
+        job = self.jobs[index]
+        problem = crash_problem(job.path, self.inputs.root, why, self.options.debug)
+        self.finish(index, Model(problems=(problem,)))
+
+    def load_here(self, index: int) -> None:
+        job = self.jobs[index]
+        outcome = run_job(job, self.inputs, self.loaders, debug=self.options.debug,
+                          record=self.cache is not None)
+        store_outcome(self.options.cache_dir, job, self.inputs, outcome)
+        self.done(index, outcome)
+
+    # -- many units --------------------------------------------------------------------
+
+    def load(self, indexes: Sequence[int], *, workers: bool = True) -> None:
+        """Load the units at ``indexes`` (from the cache, in workers or here)."""
+        todo = [i for i in indexes if not self.cached(i, self.jobs[i])]
+        pool = self._pool(todo) if workers else None
+        if pool is not None:
+            left = pool.run([(i, self.jobs[i]) for i in todo], self.done, self.failed)
+            self.stats.workers = pool.started
+            todo = sorted(i for i, _ in left)
+        for index in todo:
+            self.load_here(index)
+
+    def _pool(self, todo: Sequence[int]) -> Workers | None:
+        """The run's workers, started when these units are worth them."""
+        if self.workers is not None:
+            return self.workers if len(todo) >= 2 else None
+        wanted = self.options.jobs
+        if len(todo) < 2 or wanted == 1:
+            return None
+        from scanner.parsers.batch.pool import Setup, Workers, default_jobs
+
+        if wanted is None:
+            if _text_size(self.jobs[i] for i in todo) < POOL_MIN_BYTES:
+                return None
+            wanted = default_jobs()
+        count = min(wanted, len(todo))
+        if count < 2:
+            return None
+        self.workers = Workers(count, Setup(self.inputs, self.options.debug, self.options.cache_dir))
+        return self.workers
+
+    def close(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
+
+    # -- the relevance pre-pass -----------------------------------------------------------
+    #
+    # A root's relevance and, once known, the model of the root unread are kept in one
+    # cache entry (one file to check per root that is not parsed), written once the run
+    # knows which of the two it needs.
+
+    def relevance_key(self, index: int) -> str:
+        """The root's relevance entry: keyed like its model (its input layers included,
+        since the entry also holds the model of the root unread, whose variables files
+        those layers name)."""
+        return unit_key("relevance", dataclasses.replace(self.jobs[index], kind=TERRAFORM),
+                        self.inputs)
+
+    def relevance(self, index: int) -> Relevance:
+        """The root's relevance: from the cache, or read now."""
+        from scanner.parsers.terraform.relevance import Relevance, unit_relevance
+
+        job = self.jobs[index]
+        if self.cache is not None:
+            found = self.cache.get(self.relevance_key(index), self.max_bytes)
+            if found is not None and isinstance(found[0], dict):
+                try:
+                    relevance = Relevance.from_data(found[0].get("relevance"))
+                    unread = found[0].get("unread")
+                    self.entries[index] = _Entry(relevance, found[1], unread, fresh=False)
+                    return relevance
+                except ValueError:
+                    pass
+        reads = Reads(max_bytes=self.max_bytes)
+        if self.cache is None:
+            relevance = unit_relevance(job.path, self.inputs.root, self.max_bytes)
+        else:
+            with recording(reads):
+                relevance = unit_relevance(job.path, self.inputs.root, self.max_bytes)
+        self.entries[index] = _Entry(relevance, reads, None, fresh=True)
+        return relevance
+
+    def unread(self, indexes: Sequence[int]) -> None:
+        """The roots nothing is read from: their unread-unit models (a listing and the
+        variables files: cheap, so always here), kept with their relevance."""
+        for index in indexes:
+            job = self.jobs[index] = dataclasses.replace(self.jobs[index], kind=TERRAFORM_UNREAD)
+            entry = self.entries[index]
+            self.stats.unread += 1
+            if entry.unread is not None:
+                try:
+                    model = decode_model(entry.unread)
+                except ValueError:
+                    model = None
+                if model is not None:
+                    self.stats.cache_hits += 1
+                    self.finish(index, model)
+                    continue
+            if self.cache is not None:
+                self.stats.cache_misses += 1
+            outcome = run_job(job, self.inputs, self.loaders, debug=self.options.debug,
+                              record=self.cache is not None)
+            self.done(index, outcome)
+            if outcome.cacheable and outcome.model is not None:
+                entry.reads.merge(outcome.reads)
+                entry.unread = encode_model(outcome.model)
+                entry.fresh = True
+
+    def store_relevance(self) -> None:
+        if self.cache is None:
+            return
+        for index, entry in self.entries.items():
+            if not entry.fresh:
+                continue
+            data: dict[str, object] = {"relevance": entry.relevance.as_data()}
+            if entry.unread is not None:
+                data["unread"] = entry.unread
+            self.cache.put(self.relevance_key(index), entry.reads, data)
+
+
+@dataclass(slots=True)
+class _Entry:
+    """A root's relevance entry in the cache: what was found, the reads behind it, the
+    model of the root unread (encoded) when there is one, and whether to write it."""
+
+    relevance: Relevance
+    reads: Reads
+    unread: object
+    fresh: bool
+
+
+# Bytes of a template or plan that cost as much to load as one byte of HCL (YAML and JSON
+# decode an order of magnitude faster than python-hcl2 parses).
+_DECODE_DISCOUNT = 10
+
+
+def _text_size(jobs: Iterable[Job]) -> int:
+    """About how much HCL text the jobs amount to (a root's own files; its modules
+    unseen; templates and plans discounted)."""
+    total = 0
+    for job in jobs:
+        path = job.path
+        try:
+            if job.kind == TERRAFORM:
+                with os.scandir(path) as entries:
+                    total += sum(e.stat().st_size for e in entries
+                                 if e.name.endswith((".tf", ".tf.json")) and e.is_file())
+            else:
+                total += path.stat().st_size // _DECODE_DISCOUNT
+        except OSError:
+            continue
+    return total
+
+
+def load_all(
+    terraform_dirs: Sequence[Path],
+    plans: Sequence[Path],
+    templates: Sequence[Path],
+    inputs: Inputs,
+    options: Options,
+    on_unit: Callable[[Path], None] | None = None,
+    stats: LoadStats | None = None,
+    given: Callable[[Path], UnitInputs] | None = None,
+) -> list[Model | None]:
+    """One model per unit, in the order given (roots, plans, templates); ``None`` for a
+    template that turned out not to be CloudFormation. ``given`` says what each root or
+    template is given from outside its files (nothing when absent; a plan is given
+    nothing)."""
+    given = given or (lambda _unit: UnitInputs())
+    jobs = [
+        *(Job(TERRAFORM, d, given(d).terraform) for d in terraform_dirs),
+        *(Job(PLAN, p) for p in plans),
+        *(Job(CLOUDFORMATION, t, given(t).cloudformation) for t in templates),
+    ]
+    run = _Run(jobs, inputs, options, on_unit, stats if stats is not None else LoadStats())
+    try:
+        _load(run, len(terraform_dirs))
+        run.store_relevance()
+    finally:
+        run.close()
+    if run.loaders.parses is not None:
+        run.stats.parsed = run.loaders.parses.parsed
+    return [run.outcomes[i] for i in range(len(jobs))]
+
+
+def _load(run: _Run, root_count: int) -> None:
+    roots = list(range(root_count))
+    others = list(range(root_count, len(run.jobs)))
+    if not run.options.prefilter or not roots:
+        run.load([*roots, *others])
+        return
+    from scanner.parsers.terraform.relevance import naming_values
+
+    kinds = {i: run.relevance(i) for i in roots}
+    relevant = [i for i in roots if kinds[i].kind == "relevant"]
+    maybe = [i for i in roots if kinds[i].kind == "names"]
+    nothing = [i for i in roots if kinds[i].kind == "none"]
+    run.load([*relevant, *others])
+    external = Model(trails=run.options.external_trails)
+    while maybe:
+        values = naming_values([external, *(m for m in run.outcomes.values() if m is not None)])
+        drawn = [i for i in maybe if kinds[i].named_in(values)]
+        if not drawn:
+            break
+        taken = set(drawn)
+        maybe = [i for i in maybe if i not in taken]
+        run.load(drawn)
+    run.unread([*maybe, *nothing])
+
+
+__all__ = ["LoadStats", "Options", "decode_model", "encode_model", "load_all"]

@@ -1,0 +1,178 @@
+"""What one unit's load looked at on disk, so that a cached model can be checked against
+the disk before it is used again.
+
+A unit's model depends on more than its own files: the files of the local and installed
+modules it called, its variables files, ``modules.json``, the nested templates of a
+template, and on what was *not* there (a module directory that did not exist, a ``.tf``
+file added next to the others since). The front ends do not report this: every file they
+read goes through ``scanner.parsers.common.read_text``, which tells the recorder active
+for the current load (if any), and the few places that list a directory or test whether
+a path exists tell it too (``note_listing``, ``note_probe``). A ``Reads`` then holds, per
+path, a fingerprint of what was seen; ``Reads.still_valid`` recomputes each fingerprint
+and says whether the disk still shows the same thing.
+
+Fingerprints are taken from what the load actually saw (the bytes read, the listing made),
+never from a second look afterwards, so a file edited during the scan cannot leave a
+cache entry that pairs old content with a new fingerprint.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Reads", "file_print", "note_file", "note_listing", "note_probe", "recording"]
+
+_current: contextvars.ContextVar[Reads | None] = contextvars.ContextVar("trailscan_reads", default=None)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:40]
+
+
+def file_print(path: str, max_bytes: int, data: bytes | None = None) -> str:
+    """A file's fingerprint: its content's digest; for a file over the size limit (never
+    read) its size and modification time; ``-`` when it cannot be read."""
+    try:
+        if data is None:
+            st = os.stat(path)
+            if st.st_size > max_bytes:
+                return f"large:{st.st_size}:{st.st_mtime_ns}"
+            with open(path, "rb") as fh:
+                data = fh.read(max_bytes + 1)
+        return _digest(data)
+    except OSError:
+        return "-"
+
+
+def listing_print(directory: str) -> str:
+    """A directory's fingerprint: the sorted names of its entries, a symlink with its
+    target (retargeting a link can move a file out of the scan root)."""
+    try:
+        names = []
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                name = entry.name
+                if entry.is_symlink():
+                    try:
+                        name += " -> " + os.readlink(entry.path)
+                    except OSError:
+                        name += " -> ?"
+                elif entry.is_dir():
+                    name += "/"
+                names.append(name)
+    except OSError:
+        return "-"
+    return _digest("\n".join(sorted(names)).encode("utf-8", "surrogateescape"))
+
+
+def probe_print(path: str) -> str:
+    """Whether ``path`` exists, as what, and where it leads (its real path: a module
+    directory reached through a symlink may move out of the scan root)."""
+    try:
+        real = os.path.realpath(path)
+    except (OSError, RuntimeError):
+        real = "?"
+    kind = "dir" if os.path.isdir(path) else "file" if os.path.isfile(path) else "none"
+    return f"{kind}:{real}"
+
+
+@dataclass(slots=True)
+class Reads:
+    """Fingerprints of the files, listings and existence tests of one load (absolute
+    paths as given to the OS)."""
+
+    max_bytes: int
+    files: dict[str, str] = field(default_factory=dict)
+    listings: dict[str, str] = field(default_factory=dict)
+    probes: dict[str, str] = field(default_factory=dict)
+
+    def merge(self, other: Reads) -> None:
+        for mine, theirs in ((self.files, other.files), (self.listings, other.listings),
+                             (self.probes, other.probes)):
+            for path, value in theirs.items():
+                mine.setdefault(path, value)
+
+    def still_valid(self) -> bool:
+        """Whether every fingerprint still matches the disk."""
+        return (
+            all(probe_print(p) == v for p, v in self.probes.items())
+            and all(listing_print(p) == v for p, v in self.listings.items())
+            and all(file_print(p, self.max_bytes) == v for p, v in self.files.items())
+        )
+
+    def as_data(self) -> dict[str, list[list[str]]]:
+        return {
+            "files": sorted([p, v] for p, v in self.files.items()),
+            "listings": sorted([p, v] for p, v in self.listings.items()),
+            "probes": sorted([p, v] for p, v in self.probes.items()),
+        }
+
+    @staticmethod
+    def from_data(data: object, max_bytes: int) -> Reads:
+        """The inverse of ``as_data``; ``ValueError`` on anything else."""
+        if not isinstance(data, dict):
+            raise ValueError("reads: not an object")
+        reads = Reads(max_bytes=max_bytes)
+        for name in ("files", "listings", "probes"):
+            table = getattr(reads, name)
+            items = data.get(name)
+            if not isinstance(items, list):
+                raise ValueError(f"reads: {name} is not a list")
+            for item in items:
+                if not (isinstance(item, list) and len(item) == 2
+                        and all(isinstance(x, str) for x in item)):
+                    raise ValueError(f"reads: bad {name} entry")
+                table[item[0]] = item[1]
+        return reads
+
+
+@contextlib.contextmanager
+def recording(reads: Reads) -> Iterator[Reads]:
+    """Record into ``reads`` what the code run inside looks at."""
+    token = _current.set(reads)
+    try:
+        yield reads
+    finally:
+        _current.reset(token)
+
+
+def _key(path: Path | str) -> str:
+    return os.path.abspath(path)
+
+
+def note_file(path: Path | str, data: bytes | None) -> None:
+    """A file was read (``data``: its bytes) or could not be (``None``)."""
+    reads = _current.get()
+    if reads is None:
+        return
+    key = _key(path)
+    if key not in reads.files:
+        reads.files[key] = file_print(key, reads.max_bytes, data) if data is not None else (
+            file_print(key, reads.max_bytes)
+        )
+
+
+def note_listing(directory: Path | str) -> None:
+    """A directory was listed: the load depends on which entries it has."""
+    reads = _current.get()
+    if reads is None:
+        return
+    key = _key(directory)
+    if key not in reads.listings:
+        reads.listings[key] = listing_print(key)
+
+
+def note_probe(path: Path | str) -> None:
+    """The load asked whether ``path`` exists (a module directory, a variables file)."""
+    reads = _current.get()
+    if reads is None:
+        return
+    key = _key(path)
+    if key not in reads.probes:
+        reads.probes[key] = probe_print(key)
