@@ -155,6 +155,17 @@ def test_bad_input_cli_subprocess(case: cases.Case, tmp_path: Path) -> None:  # 
     assert cases.DECOY_MARK not in text.stdout
 
 
+def test_policy_larger_than_aws_accepts_is_unknown(tmp_path: Path) -> None:
+    (tmp_path / "trail.yaml").write_text(cases.param_in_policy_template())
+    code, out, _ = run_guarded(_scan_json, tmp_path, cpu_seconds=SCAN_CPU_SECONDS,
+                               memory_bytes=SCAN_MEMORY_BYTES, wall_seconds=SCAN_WALL_SECONDS)
+    report = json.loads(out)
+    [ct101] = [e for e in report["evaluations"] if e["policy"] == "CT101"]
+    assert ct101["status"] == "unknown"
+    assert "more than any AWS policy accepts" in ct101["reason"]
+    assert code == 1  # CT008 fails: the rest of the trail is still checked
+
+
 def test_python_object_tag_never_runs(tmp_path: Path) -> None:
     marker = Path("/tmp/trailscan-pwned")
     marker.unlink(missing_ok=True)

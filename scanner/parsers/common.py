@@ -560,4 +560,28 @@ def policy_document_from_json(
         return PolicyDocument(statements=(), span=span)
     items = raw if isinstance(raw, list | tuple) else [raw]
     statements = tuple(_statement(item, span) for item in items)
+    size = _document_size(statements)
+    if size > MAX_POLICY_CHARACTERS:
+        reason = (f"the policy document holds {size} characters, more than any AWS policy "
+                  f"accepts ({MAX_POLICY_CHARACTERS}); it is not analysed")
+        return PolicyDocument(statements=(), span=span, unknown=reason)
     return PolicyDocument(statements=statements, span=span)
+
+
+# The largest policy any AWS service accepts (a KMS key policy: 32 KiB; bucket policies
+# take 20 KiB, IAM policies less). A document over it cannot be deployed, and refusing it
+# here keeps IAM matching linear in what AWS could ever store.
+MAX_POLICY_CHARACTERS = 32 * 1024
+
+
+def _document_size(statements: tuple[Statement, ...]) -> int:
+    size = 0
+    for st in statements:
+        for group in (st.actions, st.not_actions, st.resources, st.not_resources):
+            size += sum(len(item) for item in group or ())
+        for principals in (st.principals, st.not_principals):
+            size += sum(len(p.kind) + len(p.value) for p in principals or ())
+        for condition in st.conditions:
+            size += len(condition.operator) + len(condition.key)
+            size += sum(len(value) for value in condition.values)
+    return size

@@ -402,6 +402,28 @@ def _param_repeated(root: Path) -> None:
     (_bad(root) / "param_repeated.yaml").write_text(param_repeated_template())
 
 
+def param_in_policy_template() -> str:
+    """The same 1 MB parameter named 60 times in a bucket policy's Resource list: 60 MB
+    fits the budget, so it reaches the policy reader, which refuses a document larger
+    than any AWS policy (32 KiB) instead of matching 60 MB character by character."""
+    head = _BUDGET_HEAD.replace(
+        "Resources:\n",
+        "Parameters:\n  Big:\n    Type: String\n    Default: " + "p" * PARAM_BYTES + "\n"
+        "Resources:\n",
+    )
+    policy = (
+        "  LogsPolicy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n"
+        "      Bucket: !Ref Logs\n      PolicyDocument:\n        Statement:\n"
+        "          - Effect: Allow\n            Principal: {Service: cloudtrail.amazonaws.com}\n"
+        "            Action: s3:PutObject\n            Resource:\n"
+    )
+    return head + policy + "              - !Ref Big\n" * 60
+
+
+def _param_in_policy(root: Path) -> None:
+    (_bad(root) / "param_in_policy.yaml").write_text(param_in_policy_template())
+
+
 # 900 aliases of a 4 MiB scalar: 3.6 GiB to whoever reads the document. The 16th alias
 # crosses max_string_bytes (16 x (4 MiB + 1) > 64 MiB); the decoder refuses the document.
 ALIAS_SCALAR_BYTES = 4 * 1024 * 1024
@@ -664,6 +686,8 @@ CASES: tuple[Case, ...] = (
          (Expected("bad/findinmap.yaml", 86, "Mappings entry Names/K39/Name is not a string"),)),
     Case("cfn_param_repeated", "a 1 MB parameter Default joined 5,000 times (generated)",
          _param_repeated, (Expected("bad/param_repeated.yaml", PARAM_REF_LINE, "max_string_bytes"),)),
+    Case("cfn_param_in_policy", "a 1 MB parameter named 60 times in a bucket policy (generated)",
+         _param_in_policy, (), clean=True, scanned=("bad/param_in_policy.yaml",)),
     Case("cfn_alias_bomb_4mb", "900 YAML aliases of a 4 MiB scalar (generated)", _alias_bomb,
          (Expected("bad/alias_bomb.yaml", ALIAS_LINE, "max_string_bytes"),), tags=("cli",)),
     Case("cfn_nested_stack_fanout", "one 1,000-resource child nested 25 times (generated)",
