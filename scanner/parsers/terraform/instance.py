@@ -244,6 +244,16 @@ class ModuleInstance(Scope):
             f"var.{name}",
         )
 
+    def variable_default(self, name: str) -> Span | None:
+        """The span of ``default`` in ``variable "<name>"`` when it is the value: in a root
+        module (a module's default may serve other callers too), for a variable that no
+        tfvars file or ``--var`` sets and that is declared once."""
+        if self.prefix or name in self.variables or ("variable", name) in self.source.conflicts:
+            return None
+        block = self.source.variables.get(name)
+        default = block.attributes.get("default") if block is not None else None
+        return default.span if default is not None else None
+
     def local(self, name: str) -> Value:
         attribute = self.source.locals.get(name)
         if attribute is None:
