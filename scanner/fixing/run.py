@@ -1,0 +1,390 @@
+"""``trailscan fix``: from a scan's findings to verified edits, written atomically.
+
+1. Each unsuppressed finding whose policy declares a fix (``@policy(fix=...)``) asks that
+   fix for its edits, against the account model the finding came from.
+2. Each edit goes to the editor of the file it writes (``scanner.fixing.editors``), which
+   plans it on the file as the scan read it; an edit an editor refuses leaves its finding
+   "not fixed", with the editor's reason.
+3. The edits are re-checked in a copy of the accounts they touch (``Sandbox``): the fixed
+   finding must be gone, and no finding (a CT901 included) may appear that was not there
+   before. When the edits together fail that, each fix is tried alone on top of the ones
+   already accepted, and a fix that fails it is rolled back and reported.
+4. Only then are the files written, each through a temporary file and a rename, and only
+   when it still holds the bytes the scan read: a file changed on disk during the run is
+   left alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import stat
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from scanner.fixing.editors import (
+    FileEditor,
+    NotEditable,
+    Refused,
+    Source,
+    Step,
+    Workspace,
+    editor_for,
+    target_path,
+)
+from scanner.fixing.editors.source import digest_of
+from scanner.fixing.sandbox import Sandbox
+from scanner.model import Model, Record
+from scanner.options import ScanOptions
+from scanner.policy import AddResource, Edit, Fail, NotFixed, PolicySpec
+from scanner.results import Finding, ScanResult
+
+FindingKey = tuple[str, str, str]  # (policy id, account, subject)
+
+
+def key_of(finding: Finding) -> FindingKey:
+    return (finding.id, finding.account, finding.resource)
+
+
+@dataclass(slots=True, eq=False)
+class Candidate:
+    """One finding's fix: the steps that make it, by file."""
+
+    finding: Finding
+    steps: list[tuple[str, Step]]
+
+    @property
+    def summary(self) -> str:
+        return "; ".join(step.summary for _, step in self.steps)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    finding: Finding
+    fixed: bool
+    detail: str  # what was changed, or why not
+
+
+@dataclass(slots=True)
+class FixRun:
+    root: Path
+    outcomes: list[Outcome] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # accepted new text per changed file
+    accepted: list[Candidate] = field(default_factory=list)
+    after: ScanResult | None = None  # the copy's scan with the accepted fixes
+    accounts: set[str] = field(default_factory=set)  # the accounts the fixes touched
+
+    def diff(self) -> str:
+        """A unified diff of every change, paths relative to the scan root."""
+        out: list[str] = []
+        for path in sorted(self.texts):
+            old = self.sources[path].text.splitlines(keepends=True)
+            new = self.texts[path].splitlines(keepends=True)
+            for line in difflib.unified_diff(old, new, fromfile=f"a/{path}", tofile=f"b/{path}"):
+                out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+        return "".join(out)
+
+    def remaining(self, before: ScanResult) -> ScanResult:
+        """What a scan would report once the accepted fixes are written: the copy's findings
+        for the accounts they touch, the scan's own for the others."""
+        from dataclasses import replace
+
+        if self.after is None:
+            return before
+        kept = [f for f in before.findings if f.account not in self.accounts]
+        changed = [f for f in self.after.findings if f.account in self.accounts]
+        return replace(before, findings=sorted([*kept, *changed], key=Finding.sort_key))
+
+
+class Fixer:
+    """One fix run over the result of a scan made with ``options``."""
+
+    def __init__(self, result: ScanResult, options: ScanOptions, started_ns: int) -> None:
+        self.result = result
+        self.options = options
+        self.root = result.root
+        self.started_ns = started_ns
+        self.workspace = Workspace(self.root, result.config.limits.max_file_bytes)
+        self.editors: dict[str, FileEditor] = {}
+        self.run = FixRun(root=self.root)
+        self._refused_files: dict[str, str] = {}
+
+    # -- 1 and 2: fixes and their steps ---------------------------------------------
+
+    def plan(self) -> list[Candidate]:
+        specs = {spec.id: spec for spec in self.result.policies}
+        models = {model.account: model for model in self.result.models}
+        candidates: list[Candidate] = []
+        for finding in self.result.active():
+            spec = specs.get(finding.id)
+            model = models.get(finding.account)
+            if spec is None or spec.fix is None or model is None:
+                continue
+            try:
+                candidates.append(self._candidate(spec, model, finding))
+            except Refused as exc:
+                self.run.outcomes.append(Outcome(finding, False, str(exc)))
+        return candidates
+
+    def _candidate(self, spec: PolicySpec, model: Model, finding: Finding) -> Candidate:
+        assert spec.fix is not None
+        fail = Fail(subject=finding.resource, span=finding.span, message=finding.message,
+                    related=finding.related)
+        try:
+            produced = list(spec.fix(model, fail))
+        except Exception as exc:  # a fix's bug costs its finding, never the run
+            raise Refused(f"the fix of {spec.id} failed: {type(exc).__name__}: {exc}") from None
+        refusals = [p for p in produced if isinstance(p, NotFixed)]
+        if refusals:
+            raise Refused(refusals[0].reason)
+        edits: list[Edit] = [p for p in produced if not isinstance(p, NotFixed)]
+        if not edits:
+            raise Refused("no fix applies")
+        formats = {unit.id: unit.format for unit in model.units}
+        steps = []
+        for edit in edits:
+            record: Record = edit.near if isinstance(edit, AddResource) else edit.record
+            path = target_path(edit)
+            editor = self._editor(path, formats.get(record.unit, ""))
+            steps.append((path, editor.plan(edit)))
+        return Candidate(finding, steps)
+
+    def _editor(self, path: str, unit_format: str) -> FileEditor:
+        if path in self._refused_files:
+            raise Refused(self._refused_files[path])
+        if path not in self.editors:
+            try:
+                source = self._read(path)
+                self.editors[path] = editor_for(source, unit_format, self.workspace)
+                self.run.sources[path] = source
+            except (Refused, NotEditable) as exc:
+                self._refused_files[path] = str(exc)
+                raise Refused(str(exc)) from None
+        return self.editors[path]
+
+    def _read(self, path: str) -> Source:
+        rel = PurePosixPath(path)
+        if rel.is_absolute() or ".." in rel.parts:
+            raise Refused(f"{path} is outside the scanned root")
+        if ".terraform" in rel.parts:
+            raise Refused(f"{path} belongs to a module that terraform init installed")
+        target = self.root / path
+        try:
+            info = target.stat()
+            if not stat.S_ISREG(info.st_mode):
+                raise Refused(f"{path} is not a regular file")
+            if info.st_mtime_ns > self.started_ns:
+                raise Refused(f"{path} changed on disk during the run; left alone")
+            data = target.read_bytes()
+        except OSError as exc:
+            raise Refused(f"cannot read {path}: {exc.strerror or exc}") from None
+        return Source.decode(path, data)
+
+    # -- 3: the re-check -----------------------------------------------------------------
+
+    def _render(self, chosen: Iterable[Candidate]) -> tuple[dict[str, str], list[Candidate],
+                                                           list[tuple[Candidate, str]]]:
+        """The new texts with ``chosen`` applied in order; fixes whose steps cannot be
+        applied on top of the others are left out, with the reason."""
+        texts: dict[str, str] = {}
+        kept: list[Candidate] = []
+        refused: list[tuple[Candidate, str]] = []
+        for candidate in chosen:
+            trial = dict(texts)
+            try:
+                for path, step in candidate.steps:
+                    current = trial.get(path, self.run.sources[path].text)
+                    trial[path] = self.editors[path].apply(current, step)
+            except Refused as exc:
+                refused.append((candidate, str(exc)))
+                continue
+            texts = trial
+            kept.append(candidate)
+        changed = {p: t for p, t in texts.items() if t != self.run.sources[p].text}
+        return changed, kept, refused
+
+    def _encoded(self, texts: dict[str, str]) -> dict[str, bytes]:
+        return {p: self.run.sources[p].encode(t) for p, t in texts.items()}
+
+    def verify(self, candidates: list[Candidate]) -> None:
+        if not candidates:
+            return
+        accounts = {c.finding.account for c in candidates}
+        units = [u for m in self.result.models if m.account in accounts for u in m.units]
+        self.run.accounts = accounts
+        sandbox = Sandbox(self.root, units, self.options)
+        try:
+            self._verify(sandbox, candidates)
+        finally:
+            sandbox.close()
+
+    def _verify(self, sandbox: Sandbox, candidates: list[Candidate]) -> None:
+        before = sandbox.scan({})
+        counts = Counter(key_of(f) for f in before.active())
+        reasons: dict[int, str] = {}
+        present = []
+        for candidate in candidates:
+            if counts[key_of(candidate.finding)]:
+                present.append(candidate)
+            else:
+                reasons[id(candidate)] = "cannot be re-checked: the finding does not reproduce in a copy of its units"
+        accepted, after = self._all_at_once(sandbox, present, counts, reasons)
+        if accepted is None:
+            accepted, after = self._one_by_one(sandbox, before, present, counts, reasons)
+        texts, kept, _ = self._render(accepted)
+        self.run.texts, self.run.accepted, self.run.after = texts, kept, after
+        for candidate in candidates:
+            if candidate in kept:
+                self.run.outcomes.append(Outcome(candidate.finding, True, candidate.summary))
+            else:
+                reason = reasons.get(id(candidate), "the edit did not clear it")
+                self.run.outcomes.append(Outcome(candidate.finding, False, reason))
+
+    def _all_at_once(
+        self, sandbox: Sandbox, candidates: list[Candidate], counts: Counter[FindingKey],
+        reasons: dict[int, str],
+    ) -> tuple[list[Candidate] | None, ScanResult | None]:
+        """Every fix together, dropping those that do not clear their finding, until what
+        is left is clean; None when the fixes together add a finding."""
+        chosen = list(candidates)
+        while True:
+            texts, kept, refused = self._render(chosen)
+            for candidate, why in refused:
+                reasons[id(candidate)] = why
+            if not kept:
+                return [], None
+            after = sandbox.scan(self._encoded(texts))
+            if _added(counts, after):
+                return None, None
+            stale = _not_cleared(kept, counts, after)
+            for candidate in stale:
+                reasons[id(candidate)] = "still reported after the edit; not written"
+            if not stale:
+                return kept, after
+            chosen = [c for c in kept if c not in stale]
+
+    def _one_by_one(
+        self, sandbox: Sandbox, before: ScanResult, candidates: list[Candidate],
+        counts: Counter[FindingKey], reasons: dict[int, str],
+    ) -> tuple[list[Candidate], ScanResult | None]:
+        accepted: list[Candidate] = []
+        last: ScanResult | None = None
+        for candidate in candidates:
+            texts, kept, refused = self._render([*accepted, candidate])
+            if candidate not in kept:
+                reasons[id(candidate)] = dict((id(c), w) for c, w in refused).get(
+                    id(candidate), "the edit cannot be applied")
+                continue
+            after = sandbox.scan(self._encoded(texts))
+            added = _added(counts, after)
+            if added:
+                reasons[id(candidate)] = f"rolled back: the edit would add {_describe(added[0])}"
+                continue
+            if _not_cleared([*accepted, candidate], counts, after):
+                reasons[id(candidate)] = "still reported after the edit; not written"
+                continue
+            accepted.append(candidate)
+            last = after
+        return accepted, last
+
+    # -- 4: writing --------------------------------------------------------------------
+
+    def write(self) -> None:
+        """Write the accepted changes, atomically, to the files that still hold what the
+        scan read; fixes touching a file changed meanwhile are reported and not written."""
+        stale: dict[str, str] = {}
+        for path in self.run.texts:
+            try:
+                data = (self.root / path).read_bytes()
+            except OSError as exc:
+                stale[path] = f"cannot read {path}: {exc.strerror or exc}"
+                continue
+            if digest_of(data) != self.run.sources[path].digest:
+                stale[path] = f"{path} changed on disk during the run; left alone"
+        if stale:
+            dropped = [c for c in self.run.accepted if any(p in stale for p, _ in c.steps)]
+            keep = [c for c in self.run.accepted if c not in dropped]
+            texts, kept, _ = self._render(keep)
+            self.run.texts, self.run.accepted = texts, kept
+            reasons = {id(c): next(stale[p] for p, _ in c.steps if p in stale) for c in dropped}
+            self.run.outcomes = [
+                Outcome(o.finding, False, reasons[id(c)])
+                if (c := _candidate_of(dropped, o.finding)) is not None else o
+                for o in self.run.outcomes
+            ]
+        _write_atomically(self.root, {p: self.run.sources[p].encode(t) for p, t in self.run.texts.items()})
+
+
+def _candidate_of(candidates: list[Candidate], finding: Finding) -> Candidate | None:
+    return next((c for c in candidates if c.finding is finding), None)
+
+
+def _added(counts: Counter[FindingKey], after: ScanResult) -> list[Finding]:
+    """Findings of ``after`` beyond those the copy had before (a CT901 included)."""
+    now = Counter(key_of(f) for f in after.active())
+    grown = {k for k, n in now.items() if n > counts[k]}
+    return [f for f in after.active() if key_of(f) in grown]
+
+
+def _not_cleared(chosen: list[Candidate], counts: Counter[FindingKey], after: ScanResult) -> list[Candidate]:
+    """Fixes whose finding is still there: for each subject, as many of its findings must
+    be gone as fixes were made for it."""
+    now = Counter(key_of(f) for f in after.active())
+    stale: list[Candidate] = []
+    used: Counter[FindingKey] = Counter()
+    for candidate in chosen:
+        key = key_of(candidate.finding)
+        used[key] += 1
+        if counts[key] - now[key] < used[key]:
+            stale.append(candidate)
+    return stale
+
+
+def _describe(finding: Finding) -> str:
+    where = f"{finding.span.path}:{finding.span.line}"
+    if finding.resource == finding.span.path:
+        return f"{finding.id} at {where} ({finding.message})"
+    return f"{finding.id} on {finding.resource} ({where})"
+
+
+def _write_atomically(root: Path, files: dict[str, bytes]) -> None:
+    """Each file through a temporary file in its directory, renamed over it once all are
+    written (a reader never sees half a file; a failure leaves the originals)."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in sorted(files.items()):
+            target = root / path
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            staged.append((tmp, target))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+        staged = []
+    finally:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def fix(
+    result: ScanResult, options: ScanOptions, started_ns: int, *, write: bool,
+    on_planned: Callable[[int], None] | None = None,
+) -> FixRun:
+    """Plan, re-check and (with ``write``) write the fixes for ``result``'s findings."""
+    fixer = Fixer(result, options, started_ns)
+    candidates = fixer.plan()
+    if on_planned is not None:
+        on_planned(len(candidates))
+    fixer.verify(candidates)
+    if write:
+        fixer.write()
+    order = {id(f): i for i, f in enumerate(result.findings)}
+    fixer.run.outcomes.sort(key=lambda o: order.get(id(o.finding), 0))
+    return fixer.run
