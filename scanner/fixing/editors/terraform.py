@@ -216,20 +216,19 @@ class TerraformEditor:
         if literal_of(attribute.expr) is None:
             raise Refused(f"value comes from {short(self._expression_text(attribute))}")
         value = self._value(edit.record, edit.attr, edit.value)
-        return Step(f"{attribute.name} = {value.text}", SetValue(path, attribute.name, value))
+        shown = edit.attr.name or attribute.name
+        return Step(f"{shown} = {value.text}", SetValue(path, attribute.name, value))
 
     def _plan_default(self, edit: SetAttribute) -> Step:
         attr = edit.attr
         assert attr.via_span is not None
-        variable = attr.via.removeprefix("var.")
-        uses = self._uses_of(attr.via_span.path, variable)
-        if uses > 1:
-            raise Refused(f"value comes from {attr.via} (used elsewhere)")
         block, path, attribute = self._attribute_at(attr.via_span)
         if block.type != "variable" or attribute.name != "default":
             raise Refused(f"value comes from {attr.via}, whose default was not found")
         if block.children("validation"):
             raise Refused(f"value comes from {attr.via}, which has a validation rule")
+        if self._uses_of(attr.via_span.path, attr.via.removeprefix("var.")) > 1:
+            raise Refused(f"value comes from {attr.via} (used elsewhere)")
         if literal_of(attribute.expr) is None:
             raise Refused(f"value comes from {attr.via}, whose default is not a literal")
         value = self._value(edit.record, attr, edit.value)
