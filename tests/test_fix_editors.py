@@ -530,3 +530,29 @@ def test_fixing_writes_and_the_scan_agrees(tmp_path: Path) -> None:
     assert active_keys(tmp_path, ("CT008",)) == []
     assert (tmp_path / "main.tf").stat().st_mode & 0o777 == mode
     assert sorted(p.name for p in tmp_path.iterdir()) == ["main.tf"]
+
+
+def test_the_re_check_takes_a_bounded_number_of_scans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thirty trails whose CT001 fix CloudTrail would reject (CT006) and whose CT008 fix is
+    fine: the bad fixes are found without a scan per fix."""
+    from scanner.fixing import sandbox
+
+    trails = "".join(
+        f'resource "aws_cloudtrail" "t{n}" {{\n  name                          = "t{n}"\n'
+        f'  s3_bucket_name                = "b"\n  include_global_service_events = false\n}}\n'
+        for n in range(30)
+    )
+    tree(tmp_path, {"main.tf": trails})
+    scans = []
+    original = sandbox.Sandbox.scan
+
+    def counted(self: sandbox.Sandbox, texts: dict) -> object:
+        scans.append(len(texts))
+        return original(self, texts)
+
+    monkeypatch.setattr(sandbox.Sandbox, "scan", counted)
+    fixed = run_fix(tmp_path, select=("CT001", "CT006", "CT008"))
+    outcomes = {(o.finding.id, o.fixed) for o in fixed.run.outcomes}
+    assert outcomes == {("CT001", False), ("CT008", True)}
+    assert sum(o.fixed for o in fixed.run.outcomes) == 30
+    assert len(scans) <= 8, scans

@@ -189,22 +189,32 @@ class Fixer:
 
     def _render(self, chosen: Iterable[Candidate]) -> tuple[dict[str, str], list[Candidate],
                                                            list[tuple[Candidate, str]]]:
-        """The new texts with ``chosen`` applied in order; fixes whose steps cannot be
-        applied on top of the others are left out, with the reason."""
+        """The new texts with ``chosen`` applied, each file rendered once from its text as
+        scanned. A file whose steps cannot be rendered together leaves out the fixes that
+        touch it, with the reason."""
+        chosen = list(chosen)
+        steps: dict[str, list[Step]] = {}
+        for candidate in chosen:
+            for path, step in candidate.steps:
+                steps.setdefault(path, []).append(step)
         texts: dict[str, str] = {}
+        failed: dict[str, str] = {}
+        for path, file_steps in steps.items():
+            try:
+                texts[path] = self.editors[path].render(file_steps)
+            except Refused as exc:
+                failed[path] = str(exc)
         kept: list[Candidate] = []
         refused: list[tuple[Candidate, str]] = []
         for candidate in chosen:
-            trial = dict(texts)
-            try:
-                for path, step in candidate.steps:
-                    current = trial.get(path, self.run.sources[path].text)
-                    trial[path] = self.editors[path].apply(current, step)
-            except Refused as exc:
-                refused.append((candidate, str(exc)))
-                continue
-            texts = trial
-            kept.append(candidate)
+            why = next((failed[p] for p, _ in candidate.steps if p in failed), None)
+            if why is None:
+                kept.append(candidate)
+            else:
+                refused.append((candidate, why))
+        if refused:  # render again without them: their files hold others' edits too
+            texts, again, more = self._render(kept)
+            return texts, again, [*refused, *more]
         changed = {p: t for p, t in texts.items() if t != self.run.sources[p].text}
         return changed, kept, refused
 
@@ -233,9 +243,7 @@ class Fixer:
                 present.append(candidate)
             else:
                 reasons[id(candidate)] = "cannot be re-checked: the finding does not reproduce in a copy of its units"
-        accepted, after = self._all_at_once(sandbox, present, counts, reasons)
-        if accepted is None:
-            accepted, after = self._one_by_one(sandbox, before, present, counts, reasons)
+        accepted, after = self._search(sandbox, present, counts, reasons)
         texts, kept, _ = self._render(accepted)
         self.run.texts, self.run.accepted, self.run.after = texts, kept, after
         for candidate in candidates:
@@ -245,52 +253,82 @@ class Fixer:
                 reason = reasons.get(id(candidate), "the edit did not clear it")
                 self.run.outcomes.append(Outcome(candidate.finding, False, reason))
 
-    def _all_at_once(
+    def _trial(
+        self, sandbox: Sandbox, chosen: list[Candidate], counts: Counter[FindingKey],
+        reasons: dict[int, str],
+    ) -> tuple[list[Candidate], ScanResult | None, list[Finding]]:
+        """Scan the copy with ``chosen`` applied: the fixes that could be applied, the
+        result, and the findings it has beyond those the copy had before."""
+        texts, kept, refused = self._render(chosen)
+        for candidate, why in refused:
+            reasons[id(candidate)] = why
+        if not kept:
+            return [], None, []
+        after = sandbox.scan(self._encoded(texts))
+        return kept, after, _added(counts, after)
+
+    def _search(
         self, sandbox: Sandbox, candidates: list[Candidate], counts: Counter[FindingKey],
         reasons: dict[int, str],
-    ) -> tuple[list[Candidate] | None, ScanResult | None]:
-        """Every fix together, dropping those that do not clear their finding, until what
-        is left is clean; None when the fixes together add a finding."""
-        chosen = list(candidates)
-        while True:
-            texts, kept, refused = self._render(chosen)
-            for candidate, why in refused:
-                reasons[id(candidate)] = why
-            if not kept:
+    ) -> tuple[list[Candidate], ScanResult | None]:
+        """The fixes to write, found in a bounded number of scans of the copy.
+
+        All fixes are tried together first. When that adds a finding, the fixes it can be
+        traced to (same subject, a related record, an edited file) are set aside, the rest
+        must be clean on its own, and the suspects come back in rounds, one per subject per
+        round (the fixes of one subject are the few policies that fix it), so the number of
+        scans does not grow with the number of fixes. Last, a fix whose own finding is
+        still reported is dropped.
+        """
+        kept, after, added = self._trial(sandbox, candidates, counts, reasons)
+        if added:
+            suspects = _suspects(added, kept) or kept
+            base = [c for c in kept if c not in suspects]
+            base, after, added = self._trial(sandbox, base, counts, reasons)
+            if added:
+                for candidate in kept:
+                    reasons[id(candidate)] = f"rolled back: the edits together would add {_describe(added[0])}"
                 return [], None
-            after = sandbox.scan(self._encoded(texts))
-            if _added(counts, after):
-                return None, None
-            stale = _not_cleared(kept, counts, after)
-            for candidate in stale:
-                reasons[id(candidate)] = "still reported after the edit; not written"
+            kept, after = self._readmit(sandbox, base, after, suspects, counts, reasons)
+        for _ in range(_CLEARING_PASSES):
+            stale = _not_cleared(kept, counts, after) if after is not None else []
             if not stale:
                 return kept, after
-            chosen = [c for c in kept if c not in stale]
-
-    def _one_by_one(
-        self, sandbox: Sandbox, before: ScanResult, candidates: list[Candidate],
-        counts: Counter[FindingKey], reasons: dict[int, str],
-    ) -> tuple[list[Candidate], ScanResult | None]:
-        accepted: list[Candidate] = []
-        last: ScanResult | None = None
-        for candidate in candidates:
-            texts, kept, refused = self._render([*accepted, candidate])
-            if candidate not in kept:
-                reasons[id(candidate)] = dict((id(c), w) for c, w in refused).get(
-                    id(candidate), "the edit cannot be applied")
-                continue
-            after = sandbox.scan(self._encoded(texts))
-            added = _added(counts, after)
-            if added:
-                reasons[id(candidate)] = f"rolled back: the edit would add {_describe(added[0])}"
-                continue
-            if _not_cleared([*accepted, candidate], counts, after):
+            for candidate in stale:
                 reasons[id(candidate)] = "still reported after the edit; not written"
-                continue
-            accepted.append(candidate)
-            last = after
-        return accepted, last
+            kept = [c for c in kept if c not in stale]
+            kept, after, added = self._trial(sandbox, kept, counts, reasons)
+            if added:
+                break
+        for candidate in kept:
+            reasons[id(candidate)] = "cannot be re-checked on its own; not written"
+        return [], None
+
+    def _readmit(
+        self, sandbox: Sandbox, base: list[Candidate], after: ScanResult | None,
+        suspects: list[Candidate], counts: Counter[FindingKey], reasons: dict[int, str],
+    ) -> tuple[list[Candidate], ScanResult | None]:
+        groups: dict[str, list[Candidate]] = {}
+        for candidate in suspects:
+            groups.setdefault(candidate.finding.resource, []).append(candidate)
+        for depth in range(max(len(g) for g in groups.values())):
+            tried = [g[depth] for g in groups.values() if len(g) > depth]
+            applied, trial_after, added = self._trial(sandbox, [*base, *tried], counts, reasons)
+            tried = [c for c in tried if c in applied]
+            bad = (_suspects(added, tried) or tried) if added else []
+            for candidate in bad:
+                culprit = next((f for f in added if _suspects([f], [candidate])), added[0])
+                reasons[id(candidate)] = f"rolled back: the edit would add {_describe(culprit)}"
+            good = [c for c in tried if c not in bad]
+            if bad and good:
+                applied, trial_after, added = self._trial(sandbox, [*base, *good], counts, reasons)
+                if added:
+                    for candidate in good:
+                        reasons[id(candidate)] = f"rolled back: the edits together would add {_describe(added[0])}"
+                    continue
+            if good:
+                base, after = applied, trial_after
+        return base, after
 
     # -- 4: writing --------------------------------------------------------------------
 
@@ -318,6 +356,21 @@ class Fixer:
                 for o in self.run.outcomes
             ]
         _write_atomically(self.root, {p: self.run.sources[p].encode(t) for p, t in self.run.texts.items()})
+
+
+# How often fixes whose finding is still reported are dropped and the rest re-scanned.
+_CLEARING_PASSES = 3
+
+
+def _suspects(added: list[Finding], candidates: list[Candidate]) -> list[Candidate]:
+    """The fixes a new finding can be traced to: it is about their subject or names it as
+    related; failing that, it sits in a file they edit."""
+    named = {n for f in added for n in (f.resource, *(r.ref for r in f.related))}
+    by_subject = [c for c in candidates if c.finding.resource in named]
+    if by_subject:
+        return by_subject
+    paths = {p for f in added for p in (f.span.path, *(r.span.path for r in f.related))}
+    return [c for c in candidates if any(path in paths for path, _ in c.steps)]
 
 
 def _candidate_of(candidates: list[Candidate], finding: Finding) -> Candidate | None:

@@ -3,9 +3,10 @@ read-only view of the other files of the scan an editor may need to look at.
 
 An editor works in two steps. ``plan`` reads the file as the scan saw it and turns one
 edit of ``scanner.policy``'s vocabulary into a *step* that names its target by structure
-(a block path, a key path), not by line, because earlier steps may have moved the lines.
-``apply`` performs a step on the file's current text, so several steps on one file (two
-fixes on one trail) compose, each seeing what the others wrote.
+(a block path, a key path), not by line, because other steps may move the lines.
+``render`` performs the steps of one file together on its text as scanned, so several
+steps on one file (two fixes on one trail) compose, each seeing what the others wrote,
+in time that grows with the file and the steps, not with their product.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ class FileEditor(Protocol):
         """The step for ``edit`` on the file as scanned; raises Refused."""
         ...
 
-    def apply(self, text: str, step: Step) -> str:
-        """``text`` with ``step`` done; raises Refused."""
+    def render(self, steps: list[Step]) -> str:
+        """The file's text (as scanned) with ``steps`` done in order; raises Refused."""
         ...
 
 

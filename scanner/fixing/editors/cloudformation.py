@@ -25,7 +25,7 @@ from scanner.fixing.editors.base import (
     short,
     stack_prefix,
 )
-from scanner.fixing.editors.source import Lines, Source
+from scanner.fixing.editors.source import Change, Lines, NotEditable, Source, apply_changes
 from scanner.model import Attr, Record, Span
 from scanner.parsers.cloudformation.decode import DecodeError, PosDict, PosList, decode
 from scanner.policy import AddAttribute, AddResource, Edit, FixValue, Reference, SetAttribute
@@ -90,6 +90,14 @@ def _references(doc: Any, name: str) -> int:
     return count
 
 
+def _merge(into: dict[str, DocValue], more: dict[str, DocValue]) -> None:
+    for key, value in more.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)  # type: ignore[arg-type]
+        else:
+            into[key] = value
+
+
 def _text(value: bool | int | str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -104,6 +112,7 @@ class CloudFormationEditor:
         self.workspace = workspace
         self.json = source.text.lstrip().startswith("{")
         self.doc = self._decode(source.text)
+        self.lines = Lines(source.text)
 
     # -- planning ----------------------------------------------------------------
 
@@ -124,7 +133,18 @@ class CloudFormationEditor:
         if isinstance(current, PosDict | PosList):
             raise Refused(f"value comes from {short(self._written(mapping.val_pos[key]))}")
         value = self._doc_value(edit.record, edit.attr, edit.value, nest=False)
+        assert not isinstance(value, dict)
+        self._check_scalar(mapping, key, current, value)
         return Step(f"{key}: {self._describe(value)}", SetKey(path, value))
+
+    def _check_scalar(self, mapping: PosDict, key: str, current: Any,
+                      value: bool | int | str | Intrinsic) -> None:
+        """The value is one the template writes as a plain or quoted scalar (not a block
+        scalar, an alias or a tag): refused here, before any step is rendered."""
+        if self.json:
+            json_text.replace_scalar(self.source.text, self.lines, mapping.val_pos[key], current, value)
+        else:
+            yaml_text.replace_scalar(self.source.text, self.lines, mapping.val_pos[key], current, value)
 
     def _plan_default(self, edit: SetAttribute) -> Step:
         attr = edit.attr
@@ -139,6 +159,7 @@ class CloudFormationEditor:
             raise Refused(f"value comes from parameter {name}, whose Default is not a scalar")
         value = self._scalar(edit.record, edit.value)
         self._admits(name, mapping, value)
+        self._check_scalar(mapping, key, mapping[key], value)
         return Step(f"parameter {name} Default: {_text(value)}", SetKey(path, value))
 
     def _admits(self, name: str, declaration: PosDict, value: bool | int | str) -> None:
@@ -162,6 +183,12 @@ class CloudFormationEditor:
             if not isinstance(_get(self.doc, path), PosDict):
                 raise Refused(f"cannot tell where {attr.name} belongs")
             container = path
+        depth = self._existing_depth(container)
+        node = _get(self.doc, container[:depth])
+        if self.json:
+            json_text.check_object(self.source.text, self.lines, node)
+        else:
+            yaml_text.check_block_mapping(self.source.text, self.lines, node)
         value = self._doc_value(edit.record, attr, edit.value)
         return Step(f"add {attr.name}: {self._describe(value)}", AddKey(container, attr.name, value))
 
@@ -196,70 +223,83 @@ class CloudFormationEditor:
             return f"{value.name} {'.'.join(value.args)}"
         return _text(value)
 
-    # -- applying ----------------------------------------------------------------
+    # -- rendering ---------------------------------------------------------------
 
-    def apply(self, text: str, step: Step) -> str:
-        doc = self._decode(text)
-        detail = step.detail
-        if isinstance(detail, SetKey):
-            return self._set(text, doc, detail.path, detail.value)
-        if isinstance(detail, AddKey):
-            return self._add(text, doc, detail.container, detail.key, detail.value)
-        raise Refused("unknown step")
-
-    def _set(self, text: str, doc: Any, path: KeyPath, value: bool | int | str | Intrinsic) -> str:
-        try:
+    def render(self, steps: list[Step]) -> str:
+        """The template with ``steps`` done, all computed on the template as scanned and
+        written at once: values replaced where they are, new entries of one mapping
+        gathered into one insertion (two fixes adding to one resource's absent
+        ``Properties`` write one ``Properties``)."""
+        text, doc = self.source.text, self.doc
+        self._sets: dict[KeyPath, bool | int | str | Intrinsic] = {}
+        self._adds: dict[KeyPath, dict[str, DocValue]] = {}
+        for step in steps:
+            detail = step.detail
+            if isinstance(detail, SetKey):
+                self._sets[detail.path] = detail.value
+            elif isinstance(detail, AddKey):
+                depth = self._existing_depth(detail.container)
+                nested: DocValue = {detail.key: detail.value}
+                for part in reversed(detail.container[depth:]):
+                    nested = {str(part): nested}
+                assert isinstance(nested, dict)
+                self._place(detail.container[:depth], nested)
+        lines = Lines(text)
+        short_tags = yaml_text.uses_short_tags(text)
+        style = yaml_text.string_style(text, doc)
+        changes: list[Change] = []
+        for path, value in self._sets.items():
             mapping = _get(doc, path[:-1])
-        except KeyError:
-            raise Refused("the value is no longer where the scan found it") from None
-        key = path[-1]
-        if not isinstance(mapping, PosDict) or key not in mapping:
-            raise Refused("the value is no longer where the scan found it")
-        current = mapping[key]
-        if isinstance(current, PosDict | PosList):
-            raise Refused(f"value comes from {short(self._written(mapping.val_pos[key], text))}")
-        if self.json:
-            return json_text.replace_scalar(text, mapping.val_pos[key], current, value)
-        return yaml_text.replace_scalar(
-            text, mapping.val_pos[key], current, value, short_tags=yaml_text.uses_short_tags(text)
-        )
+            key = path[-1]
+            current = mapping[key]
+            if isinstance(current, PosDict | PosList):
+                raise Refused(f"value comes from {short(self._written(mapping.val_pos[key]))}")
+            if self.json:
+                changes.append(json_text.replace_scalar(text, lines, mapping.val_pos[key], current, value))
+            else:
+                changes.append(yaml_text.replace_scalar(
+                    text, lines, mapping.val_pos[key], current, value, short_tags=short_tags))
+        for path, entries in self._adds.items():
+            node = _get(doc, path)
+            if self.json:
+                changes.append(json_text.add_members(text, lines, node, entries))
+            else:
+                changes.append(yaml_text.add_entries(
+                    text, lines, node, entries, step=self._step(doc, path), short_tags=short_tags,
+                    style=style))
+        try:
+            return apply_changes(text, changes)
+        except NotEditable as exc:
+            raise Refused(str(exc)) from None
 
-    def _add(self, text: str, doc: Any, container: KeyPath, key: str, value: DocValue) -> str:
-        # The deepest mapping of the path that exists; what is missing is written nested.
-        depth = 0
-        node = doc
-        while depth < len(container):
-            part = container[depth]
-            if not (isinstance(node, PosDict) and part in node):
-                break
-            node = node[part]
+    def _existing_depth(self, path: KeyPath) -> int:
+        node, depth = self.doc, 0
+        while depth < len(path) and isinstance(node, PosDict) and path[depth] in node:
+            node = node[path[depth]]
             depth += 1
         if not isinstance(node, PosDict):
-            raise Refused(f"{'.'.join(map(str, container[:depth]))} is not a mapping")
-        nested: DocValue = {key: value}
-        for part in reversed(container[depth:]):
-            nested = {str(part): nested}
-        ((first_key, first_value),) = nested.items()
-        if first_key in node:
-            return self._merge(text, (*container[:depth], first_key), first_value)
-        if self.json:
-            return json_text.add_member(text, node, first_key, first_value)
-        return yaml_text.add_entry(
-            text, node, first_key, first_value, step=self._step(doc, container[:depth]),
-            short_tags=yaml_text.uses_short_tags(text), style=yaml_text.string_style(text, doc),
-        )
+            raise Refused(f"{'.'.join(map(str, path[:depth]))} is not a mapping")
+        return depth
 
-    def _merge(self, text: str, path: KeyPath, value: DocValue) -> str:
-        """A key that exists by now (an earlier step wrote it): set or complete it."""
-        doc = self._decode(text)
-        current = _get(doc, path)
-        if isinstance(value, dict) and isinstance(current, PosDict):
-            for key, sub in value.items():
-                text = self._add(text, self._decode(text), path, key, sub)
-            return text
-        if isinstance(value, bool | int | str | Intrinsic) and not isinstance(current, PosDict | PosList):
-            return self._set(text, doc, path, value)
-        raise Refused(f"{path[-1]} is already written differently")
+    def _place(self, path: KeyPath, entries: dict[str, DocValue]) -> None:
+        """Record ``entries`` for the existing mapping at ``path``: a key it has already is
+        set (scalar) or completed (mapping); the others are added."""
+        node = _get(self.doc, path)
+        for key, value in entries.items():
+            if key in node:
+                current = node[key]
+                if isinstance(value, dict) and isinstance(current, PosDict):
+                    self._place((*path, key), value)
+                elif not isinstance(value, dict) and not isinstance(current, PosDict | PosList):
+                    self._sets[(*path, key)] = value
+                else:
+                    raise Refused(f"{key} is already written differently")
+                continue
+            pending = self._adds.setdefault(path, {})
+            if isinstance(value, dict) and isinstance(pending.get(key), dict):
+                _merge(pending[key], value)  # type: ignore[arg-type]
+            else:
+                pending[key] = value
 
     # -- helpers -----------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from scanner.fixing.editors.base import DocValue, Intrinsic, Refused
-from scanner.fixing.editors.source import Lines, indentation
+from scanner.fixing.editors.source import Change, Lines, indentation
 from scanner.parsers.cloudformation.decode import Pos, PosDict
 
 
@@ -22,8 +22,8 @@ def _as_text(value: bool | int | str) -> str:
     return str(value)
 
 
-def replace_scalar(text: str, pos: Pos, current: Any, value: bool | int | str | Intrinsic) -> str:
-    lines = Lines(text)
+def replace_scalar(text: str, lines: Lines, pos: Pos, current: Any,
+                   value: bool | int | str | Intrinsic) -> Change:
     start, end = lines.offset(pos[0], pos[1]), lines.offset(pos[2], pos[3])
     written = text[start:end]
     if not written or written[0] in "{[":
@@ -34,7 +34,7 @@ def replace_scalar(text: str, pos: Pos, current: Any, value: bool | int | str | 
         new = json.dumps(_as_text(value))
     else:
         new = json.dumps(value)
-    return text if new == written else text[:start] + new + text[end:]
+    return Change(start, end, new)
 
 
 def render(value: DocValue, indent: str, step: str, separator: str, multiline: bool) -> str:
@@ -54,13 +54,16 @@ def render(value: DocValue, indent: str, step: str, separator: str, multiline: b
     return json.dumps(value)
 
 
-def add_member(text: str, obj: PosDict, key: str, value: DocValue) -> str:
-    """``"key": value`` added after the object's last member."""
-    lines = Lines(text)
+def check_object(text: str, lines: Lines, obj: PosDict) -> None:
     if not obj:
         raise Refused("the object to add to is empty")
     if text[lines.offset(obj.pos[0], obj.pos[1])] != "{":
         raise Refused("the object is not written as a JSON object")
+
+
+def add_members(text: str, lines: Lines, obj: PosDict, members: dict[str, DocValue]) -> Change:
+    """``"key": value`` members added after the object's last member."""
+    check_object(text, lines, obj)
     last = list(obj)[-1]
     key_pos, val_pos = obj.key_pos[last], obj.val_pos[last]
     key_end = lines.offset(key_pos[2], key_pos[3])
@@ -69,12 +72,14 @@ def add_member(text: str, obj: PosDict, key: str, value: DocValue) -> str:
     separator = text[key_end:val_start]
     if separator.strip() != ":":
         separator = ": "
-    multiline = key_pos[0] > obj.pos[0]
-    if multiline:
+    out = []
+    if key_pos[0] > obj.pos[0]:
         indent = indentation(lines.line(key_pos[0]))
         outer = indentation(lines.line(obj.pos[0]))
         step = indent[len(outer):] if indent.startswith(outer) and len(indent) > len(outer) else "  "
-        member = f",\n{indent}{json.dumps(key)}{separator}{render(value, indent, step, separator, True)}"
+        for key, value in members.items():
+            out.append(f",\n{indent}{json.dumps(key)}{separator}{render(value, indent, step, separator, True)}")
     else:
-        member = f", {json.dumps(key)}{separator}{render(value, '', '', separator, False)}"
-    return text[:val_end] + member + text[val_end:]
+        for key, value in members.items():
+            out.append(f", {json.dumps(key)}{separator}{render(value, '', '', separator, False)}")
+    return Change(val_end, val_end, "".join(out))

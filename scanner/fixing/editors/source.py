@@ -112,3 +112,28 @@ def insert_lines(text: str, after_line: int, lines: list[str]) -> str:
     if at == len(text) and text and not text.endswith("\n"):
         block = "\n" + block.removesuffix("\n")
     return text[:at] + block + text[at:]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Text ``[start, end)`` of the original replaced by ``text`` (an insertion when empty)."""
+
+    start: int
+    end: int
+    text: str
+
+
+def apply_changes(text: str, changes: list[Change]) -> str:
+    """All ``changes`` (offsets into ``text``) at once; insertions at one offset keep their
+    order. Overlapping replacements are a bug of the caller: NotEditable."""
+    ordered = sorted(enumerate(changes), key=lambda item: (item[1].start, item[0]))
+    out: list[str] = []
+    pos = 0
+    for _, change in ordered:
+        if change.start < pos:
+            raise NotEditable("two edits overlap")
+        out.append(text[pos:change.start])
+        out.append(change.text)
+        pos = max(pos, change.end)
+    out.append(text[pos:])
+    return "".join(out)

@@ -26,7 +26,16 @@ from lark import Token, Tree
 
 from scanner.fixing.editors.base import Refused, Step, Workspace, module_prefix, short
 from scanner.fixing.editors.hcl_layout import align_chain, chain_aligned, chain_of, realign_comments
-from scanner.fixing.editors.source import Lines, Source, indentation, insert_lines, splice
+from scanner.fixing.editors.source import (
+    Change,
+    Lines,
+    NotEditable,
+    Source,
+    apply_changes,
+    indentation,
+    insert_lines,
+    splice,
+)
 from scanner.model import Attr, Record, Span
 from scanner.parsers.terraform.hcl import Attribute, Block, SourceFile, node_span, parse_source
 from scanner.parsers.terraform.lexer import lex
@@ -197,6 +206,24 @@ class TerraformEditor:
         self.source = source
         self.workspace = workspace
         self.original = self._parse(source.text)
+        self.lines = Lines(source.text)
+        # The top-level blocks, by the first element of a block path.
+        self.top: dict[tuple[str, tuple[str, ...], int], Block] = {}
+        seen: Counter[tuple[str, tuple[str, ...]]] = Counter()
+        for block in self.original.body.blocks:
+            self.top[(block.type, block.labels, seen[(block.type, block.labels)])] = block
+            seen[(block.type, block.labels)] += 1
+        self._attributes: dict[tuple[int, int], tuple[Block, BlockPath, Attribute]] = {}
+        self._headers: dict[tuple[int, int], tuple[Block, BlockPath]] = {}
+        self._starts: dict[tuple[int, int], tuple[Block, BlockPath]] = {}
+        for block, path in _blocks(self.original.body):
+            if path:
+                self._headers.setdefault((block.header.line, block.header.column), (block, path))
+                self._starts.setdefault((block.span.line, block.span.column), (block, path))
+            for attribute in block.attributes.values():
+                self._attributes.setdefault((attribute.span.line, attribute.span.column),
+                                            (block, path, attribute))
+        self.unit = self._unit(self.lines)
 
     # -- planning (on the file as scanned) -------------------------------------
 
@@ -276,20 +303,46 @@ class TerraformEditor:
 
     # -- applying (on the current text) ----------------------------------------
 
-    def apply(self, text: str, step: Step) -> str:
-        detail = step.detail
+    def render(self, steps: list[Step]) -> str:
+        """The file with ``steps`` done. Each step edits one top-level block, so each block
+        is cut out, edited step after step as a file of its own (parsed again after each
+        step: its size, not the file's, is what a step costs), and put back."""
+        text, lines = self.source.text, self.lines
+        groups: dict[tuple[str, tuple[str, ...], int], list[Step]] = {}
+        for step in steps:
+            groups.setdefault(step.detail.path[0], []).append(step)
+        changes: list[Change] = []
+        for key, group in groups.items():
+            block = self.top[key]
+            first, last = block.span.line, block.span.end_line
+            start, end = lines.starts[first - 1], lines.end_of_line(last)
+            segment = text[start:end]
+            newline = segment.endswith("\n")
+            segment = segment if newline else segment + "\n"
+            followed = last < lines.count and bool(lines.line(last + 1).strip())
+            for step in group:
+                segment = self._apply(segment, step.detail, followed)
+            changes.append(Change(start, end, segment if newline else segment.removesuffix("\n")))
+        try:
+            return apply_changes(text, changes)
+        except NotEditable as exc:
+            raise Refused(str(exc)) from None
+
+    def _apply(self, text: str, detail: SetValue | AddValue | AddCompanion, followed: bool) -> str:
+        """One step on the text of its top-level block alone."""
         tree = self._parse(text)
+        (block_type, labels, _), *inner = detail.path
+        path: BlockPath = ((block_type, labels, 0), *inner)
         if isinstance(detail, SetValue):
-            block = _resolve(tree.body, detail.path)
+            block = _resolve(tree.body, path)
             attribute = block.attributes.get(detail.name)
             if attribute is None:
                 raise Refused(f"{detail.name} is no longer where the scan found it")
             return self._replace_literal(text, attribute, detail.value)
         if isinstance(detail, AddValue):
-            return self._add(text, tree, detail)
-        if isinstance(detail, AddCompanion):
-            return self._add_companion(text, tree, detail)
-        raise Refused("unknown step")
+            return self._add(text, tree, AddValue(path, detail.nested, detail.name, detail.value))
+        return self._add_companion(text, tree, AddCompanion(
+            path, detail.kind, detail.label, detail.companion, detail.value), followed)
 
     def _replace_literal(self, text: str, attribute: Attribute, value: HclValue) -> str:
         found = literal_of(attribute.expr)
@@ -385,7 +438,7 @@ class TerraformEditor:
             body.append(f"{depth}}}")
         return splice(text, start, end - 1, "\n" + "\n".join(body) + "\n" + outer)
 
-    def _add_companion(self, text: str, tree: SourceFile, detail: AddCompanion) -> str:
+    def _add_companion(self, text: str, tree: SourceFile, detail: AddCompanion, followed: bool) -> str:
         near = _resolve(tree.body, detail.path)
         lines = Lines(text)
         outer, unit = self._indents(lines, near)
@@ -407,7 +460,7 @@ class TerraformEditor:
         body.append(f"{outer}}}")
         after = near.span.end_line
         new = ["", *body]
-        if after < lines.count and lines.line(after + 1).strip():
+        if followed or (after < lines.count and lines.line(after + 1).strip()):
             new.append("")
         return insert_lines(text, after, new)
 
@@ -422,23 +475,22 @@ class TerraformEditor:
         return parsed
 
     def _attribute_at(self, span: Span) -> tuple[Block, BlockPath, Attribute]:
-        for block, path in _blocks(self.original.body):
-            for attribute in block.attributes.values():
-                if _starts_at(attribute.span, span.line, span.column):
-                    return block, path, attribute
-        raise Refused(f"cannot find the attribute at {span.path}:{span.line}")
+        found = self._attributes.get((span.line, span.column))
+        if found is None or not found[1]:
+            raise Refused(f"cannot find the attribute at {span.path}:{span.line}")
+        return found
 
     def _block_with_header(self, span: Span) -> tuple[Block, BlockPath]:
-        for block, path in _blocks(self.original.body):
-            if path and _starts_at(block.header, span.line, span.column):
-                return block, path
-        raise Refused(f"cannot find the block at {span.path}:{span.line}")
+        found = self._headers.get((span.line, span.column))
+        if found is None:
+            raise Refused(f"cannot find the block at {span.path}:{span.line}")
+        return found
 
     def _block_at(self, span: Span) -> tuple[Block, BlockPath]:
-        for block, path in _blocks(self.original.body):
-            if path and _starts_at(block.span, span.line, span.column):
-                return block, path
-        raise Refused(f"cannot find the block at {span.path}:{span.line}")
+        found = self._starts.get((span.line, span.column))
+        if found is None:
+            raise Refused(f"cannot find the block at {span.path}:{span.line}")
+        return found
 
     def _expression_text(self, attribute: Attribute, text: str | None = None) -> str:
         text = self.source.text if text is None else text
@@ -462,7 +514,7 @@ class TerraformEditor:
             inner = indentation(lines.line(first))
             if inner.startswith(outer) and len(inner) > len(outer):
                 return outer, inner[len(outer):]
-        return outer, self._unit(lines)
+        return outer, self.unit
 
     def _unit(self, lines: Lines) -> str:
         """The file's indentation step (two spaces, as ``terraform fmt`` writes, if none)."""

@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Any
 
 from scanner.fixing.editors.base import DocValue, Intrinsic, Refused
-from scanner.fixing.editors.source import Lines, insert_lines
+from scanner.fixing.editors.source import Change, Lines
 from scanner.parsers.cloudformation.decode import Pos, PosDict, PosList
 
 # Scalars that a YAML 1.1 reader would not take as a plain string.
@@ -72,10 +72,9 @@ def intrinsic(value: Intrinsic, short_tags: bool) -> str:
     return f"{{{value.name}: {arg}}}"
 
 
-def replace_scalar(text: str, pos: Pos, current: Any, value: bool | int | str | Intrinsic, *,
-                   short_tags: bool = True) -> str:
+def replace_scalar(text: str, lines: Lines, pos: Pos, current: Any,
+                   value: bool | int | str | Intrinsic, *, short_tags: bool = True) -> Change:
     """The scalar at ``pos`` (decoded as ``current``) replaced by ``value``, in its style."""
-    lines = Lines(text)
     start, end = lines.offset(pos[0], pos[1]), lines.offset(pos[2], pos[3])
     written = text[start:end]
     if not written or written[0] in "|>&*!{[":
@@ -90,7 +89,7 @@ def replace_scalar(text: str, pos: Pos, current: Any, value: bool | int | str | 
             new = _quoted(new, '"')
     else:
         new = scalar(value, "plain")
-    return text if new == written else text[:start] + new + text[end:]
+    return Change(start, end, new)
 
 
 def string_style(text: str, doc: Any) -> str:
@@ -135,10 +134,9 @@ def _value_lines(key: str, value: DocValue, indent: str, step: str, short_tags: 
     return [f"{indent}{key}: {scalar(value, style)}"]
 
 
-def last_line_of(text: str, mapping: PosDict) -> int:
+def last_line_of(lines: Lines, mapping: PosDict) -> int:
     """The last line that holds the mapping's last entry (its value's end mark may sit on
     the next key's line, past blank lines and comments that belong to what follows)."""
-    lines = Lines(text)
     last = list(mapping)[-1]
     key_line = mapping.key_pos[last][0]
     end_line, end_column = mapping.val_pos[last][2], mapping.val_pos[last][3]
@@ -152,18 +150,31 @@ def last_line_of(text: str, mapping: PosDict) -> int:
     return end_line
 
 
-def add_entry(text: str, mapping: PosDict, key: str, value: DocValue, *, step: str,
-              short_tags: bool, style: str) -> str:
-    """``key: value`` added after the mapping's last entry, at its indentation."""
+def check_block_mapping(text: str, lines: Lines, mapping: PosDict) -> None:
+    """Refuse a mapping new entries cannot be added to line by line."""
     if not mapping:
         raise Refused("the mapping to add to is empty")
-    lines = Lines(text)
-    first = list(mapping)[0]
-    line, column = mapping.key_pos[first][0], mapping.key_pos[first][1]
     if text[lines.offset(mapping.pos[0], mapping.pos[1])] == "{":
         raise Refused("the mapping is written in flow style ({...})")
-    indent = lines.line(line)[: column - 1]
-    if indent.strip():
+    first = list(mapping)[0]
+    line, column = mapping.key_pos[first][0], mapping.key_pos[first][1]
+    if lines.line(line)[: column - 1].strip():
         raise Refused("the mapping does not start its entries on their own lines")
-    new = _value_lines(key, value, indent, step, short_tags, style)
-    return insert_lines(text, last_line_of(text, mapping), new)
+
+
+def add_entries(text: str, lines: Lines, mapping: PosDict, entries: dict[str, DocValue], *,
+                step: str, short_tags: bool, style: str) -> Change:
+    """``key: value`` lines added after the mapping's last entry, at its indentation."""
+    check_block_mapping(text, lines, mapping)
+    first = list(mapping)[0]
+    line, column = mapping.key_pos[first][0], mapping.key_pos[first][1]
+    indent = lines.line(line)[: column - 1]
+    new: list[str] = []
+    for key, value in entries.items():
+        new.extend(_value_lines(key, value, indent, step, short_tags, style))
+    after = last_line_of(lines, mapping)
+    at = lines.end_of_line(after)
+    block = "".join(f"{n}\n" for n in new)
+    if at == len(text) and not text.endswith("\n"):
+        block = "\n" + block.removesuffix("\n")
+    return Change(at, at, block)
