@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scanner.cli.commands import exit_code, publish
 from scanner.cli.options import (
@@ -24,8 +24,10 @@ from scanner.cli.options import (
 )
 from scanner.cli.outputs import check_targets
 from scanner.cli.progress import progress_for
-from scanner.fixing.run import FixRun, fix
 from scanner.scan import run_scan
+
+if TYPE_CHECKING:
+    from scanner.fixing.run import FixRun
 
 DESCRIPTION = (
     "Repair in place the findings a scan of the same paths and options reports, where the "
@@ -77,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
     if result.nothing_to_scan:
         print("trailscan: nothing to scan (no Terraform or CloudFormation found)", file=sys.stderr)
         return 2
+    from scanner.fixing.run import fix  # here: a scan never loads the editors
+
     outcome = fix(result, options, started, write=not args.diff)
     _log(outcome, written=not args.diff)
     if args.diff:
@@ -85,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
         remaining = outcome.remaining(result)
         remaining.fail_on_none = result.fail_on_none
         return exit_code(remaining, args)
-    after = run_scan(options, progress_for(sys.stderr, enabled=not args.no_progress))
-    after.fail_on_none = result.fail_on_none
+    after = result
+    if outcome.texts:  # files changed: report what a scan of them says now
+        after = run_scan(options, progress_for(sys.stderr, enabled=not args.no_progress))
+        after.fail_on_none = result.fail_on_none
     publish(after, args, console)
     return exit_code(after, args)
