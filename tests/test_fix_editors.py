@@ -556,3 +556,26 @@ def test_the_re_check_takes_a_bounded_number_of_scans(tmp_path: Path, monkeypatc
     assert outcomes == {("CT001", False), ("CT008", True)}
     assert sum(o.fixed for o in fixed.run.outcomes) == 30
     assert len(scans) <= 8, scans
+
+
+def test_a_directory_that_cannot_be_written_costs_only_its_fixes(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("running as root: a read-only directory is still writable")
+    tree(tmp_path, {"a/main.tf": TRAIL, "b/main.tf": TRAIL.replace('"t"', '"u"')})
+    os.chmod(tmp_path / "a", 0o555)
+    try:
+        fixed = run_fix(tmp_path / "a", select=("CT008",), write=True)
+        ok, why = fixed.outcome("CT008")
+        assert not ok and why.startswith("cannot write main.tf")
+    finally:
+        os.chmod(tmp_path / "a", 0o755)
+
+
+def test_nothing_is_renamed_when_one_file_cannot_be_staged(tmp_path: Path) -> None:
+    from scanner.fixing.run import _write_atomically
+
+    tree(tmp_path, {"ok.tf": "old\n"})
+    failed = _write_atomically(tmp_path, {"ok.tf": b"new\n", "gone/x.tf": b"new\n"})
+    assert list(failed) == ["gone/x.tf"] and failed["gone/x.tf"].startswith("cannot write gone/x.tf")
+    assert (tmp_path / "ok.tf").read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ok.tf"]

@@ -22,8 +22,8 @@ import os
 import stat
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from scanner.fixing.editors import (
@@ -92,8 +92,6 @@ class FixRun:
     def remaining(self, before: ScanResult) -> ScanResult:
         """What a scan would report once the accepted fixes are written: the copy's findings
         for the accounts they touch, the scan's own for the others."""
-        from dataclasses import replace
-
         if self.after is None:
             return before
         kept = [f for f in before.findings if f.account not in self.accounts]
@@ -129,6 +127,10 @@ class Fixer:
                 candidates.append(self._candidate(spec, model, finding))
             except Refused as exc:
                 self.run.outcomes.append(Outcome(finding, False, str(exc)))
+            except Exception as exc:  # an editor's bug costs its finding, never the run
+                self.run.outcomes.append(
+                    Outcome(finding, False, f"internal error: {type(exc).__name__}: {exc}")
+                )
         return candidates
 
     def _candidate(self, spec: PolicySpec, model: Model, finding: Finding) -> Candidate:
@@ -204,6 +206,8 @@ class Fixer:
                 texts[path] = self.editors[path].render(file_steps)
             except Refused as exc:
                 failed[path] = str(exc)
+            except Exception as exc:  # an editor's bug costs its file's fixes, never the run
+                failed[path] = f"internal error: {type(exc).__name__}: {exc}"
         kept: list[Candidate] = []
         refused: list[tuple[Candidate, str]] = []
         for candidate in chosen:
@@ -345,17 +349,24 @@ class Fixer:
             if digest_of(data) != self.run.sources[path].digest:
                 stale[path] = f"{path} changed on disk during the run; left alone"
         if stale:
-            dropped = [c for c in self.run.accepted if any(p in stale for p, _ in c.steps)]
-            keep = [c for c in self.run.accepted if c not in dropped]
-            texts, kept, _ = self._render(keep)
-            self.run.texts, self.run.accepted = texts, kept
-            reasons = {id(c): next(stale[p] for p, _ in c.steps if p in stale) for c in dropped}
-            self.run.outcomes = [
-                Outcome(o.finding, False, reasons[id(c)])
-                if (c := _candidate_of(dropped, o.finding)) is not None else o
-                for o in self.run.outcomes
-            ]
-        _write_atomically(self.root, {p: self.run.sources[p].encode(t) for p, t in self.run.texts.items()})
+            self._drop(stale)
+        files = {p: self.run.sources[p].encode(t) for p, t in self.run.texts.items()}
+        failed = _write_atomically(self.root, files)
+        if failed:
+            self._drop(failed)  # nothing was written: every target is renamed only at the end
+            _write_atomically(self.root, {p: self.run.sources[p].encode(t) for p, t in self.run.texts.items()})
+
+    def _drop(self, files: dict[str, str]) -> None:
+        """Leave out the fixes that touch ``files`` (path → why), and report them."""
+        dropped = [c for c in self.run.accepted if any(p in files for p, _ in c.steps)]
+        texts, kept, _ = self._render([c for c in self.run.accepted if c not in dropped])
+        self.run.texts, self.run.accepted = texts, kept
+        reasons = {id(c): next(files[p] for p, _ in c.steps if p in files) for c in dropped}
+        self.run.outcomes = [
+            Outcome(o.finding, False, reasons[id(c)])
+            if (c := _candidate_of(dropped, o.finding)) is not None else o
+            for o in self.run.outcomes
+        ]
 
 
 # How often fixes whose finding is still reported are dropped and the rest re-scanned.
@@ -405,18 +416,25 @@ def _describe(finding: Finding) -> str:
     return f"{finding.id} on {finding.resource} ({where})"
 
 
-def _write_atomically(root: Path, files: dict[str, bytes]) -> None:
+def _write_atomically(root: Path, files: dict[str, bytes]) -> dict[str, str]:
     """Each file through a temporary file in its directory, renamed over it once all are
-    written (a reader never sees half a file; a failure leaves the originals)."""
+    written (a reader never sees half a file). When one cannot be staged, nothing is
+    renamed and the failures (path → why) are returned."""
     staged: list[tuple[str, Path]] = []
+    failed: dict[str, str] = {}
     try:
         for path, data in sorted(files.items()):
             target = root / path
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            staged.append((tmp, target))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
+            try:
+                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+                staged.append((tmp, target))
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
+            except OSError as exc:
+                failed[path] = f"cannot write {path}: {exc.strerror or exc}"
+        if failed:
+            return failed
         for tmp, target in staged:
             os.replace(tmp, target)
         staged = []
@@ -424,17 +442,14 @@ def _write_atomically(root: Path, files: dict[str, bytes]) -> None:
         for tmp, _ in staged:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+    return failed
 
 
-def fix(
-    result: ScanResult, options: ScanOptions, started_ns: int, *, write: bool,
-    on_planned: Callable[[int], None] | None = None,
-) -> FixRun:
-    """Plan, re-check and (with ``write``) write the fixes for ``result``'s findings."""
+def fix(result: ScanResult, options: ScanOptions, started_ns: int, *, write: bool) -> FixRun:
+    """Plan, re-check and (with ``write``) write the fixes for ``result``'s findings;
+    ``started_ns`` is when the scan began (a file modified since is left alone)."""
     fixer = Fixer(result, options, started_ns)
     candidates = fixer.plan()
-    if on_planned is not None:
-        on_planned(len(candidates))
     fixer.verify(candidates)
     if write:
         fixer.write()

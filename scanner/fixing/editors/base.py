@@ -48,15 +48,23 @@ class Workspace:
     def __init__(self, root: Path, max_bytes: int) -> None:
         self.root = root
         self.max_bytes = max_bytes
+        self._texts: dict[str, str | None] = {}
+        # What editors derive from the files once per run (a module's variable references,
+        # the resource names taken), so many edits in one module read it once.
+        self.memo: dict[tuple[str, ...], Any] = {}
 
     def read(self, rel: str) -> str | None:
-        path = self.root / rel
-        try:
-            if path.stat().st_size > self.max_bytes:
-                return None
-            return path.read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            return None
+        if rel not in self._texts:
+            path = self.root / rel
+            try:
+                if path.stat().st_size > self.max_bytes:
+                    text = None
+                else:
+                    text = path.read_bytes().decode("utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                text = None
+            self._texts[rel] = text
+        return self._texts[rel]
 
     def neighbours(self, rel: str, suffixes: Sequence[str]) -> list[str]:
         """Files next to ``rel`` (itself included) whose names end with one of ``suffixes``."""

@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from lark import Token, Tree
@@ -42,6 +43,8 @@ from scanner.parsers.terraform.lexer import lex
 from scanner.policy import AddAttribute, AddResource, Edit, FixValue, Reference, SetAttribute
 
 BlockPath = tuple[tuple[str, tuple[str, ...], int], ...]
+
+_VAR_REFERENCE = re.compile(r"(?<![\w.-])var\.([A-Za-z_][\w-]*)(?![\w-])")
 
 # Meta-arguments written last by convention: a new attribute goes before them.
 _WRITTEN_LAST = frozenset({"depends_on"})
@@ -531,31 +534,43 @@ class TerraformEditor:
     def _uses_of(self, rel: str, variable: str) -> int:
         """References to ``var.<variable>`` in the module's files, outside comments. Text
         in strings counts too: when unsure, the variable is "used elsewhere"."""
-        pattern = re.compile(rf"(?<![\w.-])var\.{re.escape(variable)}(?![\w-])")
-        count = 0
-        for name in self.workspace.neighbours(rel, (".tf", ".tf.json")):
-            text = self.source.text if name == self.source.path else self.workspace.read(name)
-            if text is None:
-                return 2  # cannot tell: treat as used elsewhere
-            if name.endswith(".tf"):
-                text = _without_comments(text)
-            count += len(pattern.findall(text))
-        return count
+        folder = str(PurePosixPath(rel).parent)
+        key = ("var-uses", folder)
+        if key not in self.workspace.memo:
+            uses: Counter[str] = Counter()
+            for name in self.workspace.neighbours(rel, (".tf", ".tf.json")):
+                text = self.workspace.read(name)
+                if text is None:
+                    uses["\0unreadable"] += 1
+                    continue
+                if name.endswith(".tf"):
+                    text = _without_comments(text)
+                uses.update(m.group(1) for m in _VAR_REFERENCE.finditer(text))
+            self.workspace.memo[key] = uses
+        uses = self.workspace.memo[key]
+        return 2 if uses["\0unreadable"] else uses[variable]
 
     def _free_label(self, kind: str, wanted: str) -> str:
-        taken: set[str] = set()
-        for name in self.workspace.neighbours(self.source.path, (".tf",)):
-            text = self.source.text if name == self.source.path else self.workspace.read(name)
-            parsed = parse_source(name, text or "")
-            if isinstance(parsed, SourceFile):
-                taken.update(
-                    b.labels[1] for b in parsed.body.blocks
-                    if b.type == "resource" and len(b.labels) == 2 and b.labels[0] == kind
-                )
+        """A name for a new ``kind`` resource in this module: ``wanted``, else the first
+        ``wanted_<n>`` free (names given earlier in the run count as taken)."""
+        folder = str(PurePosixPath(self.source.path).parent)
+        key = ("labels", folder, kind)
+        if key not in self.workspace.memo:
+            taken: set[str] = set()
+            for name in self.workspace.neighbours(self.source.path, (".tf",)):
+                parsed = parse_source(name, self.workspace.read(name) or "")
+                if isinstance(parsed, SourceFile):
+                    taken.update(
+                        b.labels[1] for b in parsed.body.blocks
+                        if b.type == "resource" and len(b.labels) == 2 and b.labels[0] == kind
+                    )
+            self.workspace.memo[key] = taken
+        taken = self.workspace.memo[key]
         label, number = wanted, 1
         while label in taken:
             number += 1
             label = f"{wanted}_{number}"
+        taken.add(label)
         return label
 
 
