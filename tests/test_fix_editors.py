@@ -579,3 +579,18 @@ def test_nothing_is_renamed_when_one_file_cannot_be_staged(tmp_path: Path) -> No
     assert list(failed) == ["gone/x.tf"] and failed["gone/x.tf"].startswith("cannot write gone/x.tf")
     assert (tmp_path / "ok.tf").read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ok.tf"]
+
+
+def test_a_reference_never_goes_into_a_variable_default(tmp_path: Path) -> None:
+    tree(tmp_path, {
+        "variables.tf": 'variable "key" {\n  default = ""\n}\n',
+        "main.tf": TRAIL.replace('  s3_bucket_name = "b" # where logs go\n',
+                                 '  s3_bucket_name = "b"\n  kms_key_id     = var.key\n')
+        + 'resource "aws_kms_key" "k" {\n  enable_key_rotation = true\n  policy = jsonencode({\n'
+          '    Statement = [{ Effect = "Allow", Principal = { Service = "cloudtrail.amazonaws.com" },'
+          ' Action = "kms:GenerateDataKey*", Resource = "*" }]\n  })\n}\n',
+    })
+    fixed = run_fix(tmp_path, select=("CT009",))
+    assert fixed.outcome("CT009") == (
+        False, "value comes from var.key, and a default cannot refer to a resource"
+    )

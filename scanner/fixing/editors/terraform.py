@@ -261,6 +261,8 @@ class TerraformEditor:
             raise Refused(f"value comes from {attr.via} (used elsewhere)")
         if literal_of(attribute.expr) is None:
             raise Refused(f"value comes from {attr.via}, whose default is not a literal")
+        if isinstance(edit.value, Reference):
+            raise Refused(f"value comes from {attr.via}, and a default cannot refer to a resource")
         value = self._value(edit.record, attr, edit.value)
         return Step(f"{attr.via} default = {value.text}", SetValue(path, "default", value))
 
