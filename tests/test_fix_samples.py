@@ -102,6 +102,11 @@ def test_fix_makes_the_fail_samples_clean(
 def test_fix_exit_code_lists_what_remains(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = _copy(SAMPLES / "terraform" / "CT008" / "fail", "terraform", "CT008", tmp_path)
     # CT008 is fixed, CT009 (no key in the unit) remains: exit 1, and it is listed as scan lists it.
+    assert main(["fix", "--diff", str(target), "--root", str(tmp_path), "--select", "CT008,CT009",
+                 "--no-progress"]) == 1
+    assert main(["fix", "--diff", str(target), "--root", str(tmp_path), "--select", "CT008",
+                 "--no-progress"]) == 0
+    capsys.readouterr()
     code = main(["fix", str(target), "--root", str(tmp_path), "--select", "CT008,CT009",
                  "-f", "json", "--no-progress"])
     out, err = capsys.readouterr()
