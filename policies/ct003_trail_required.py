@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanner.analysis.trails import sorted_trails
+from scanner.analysis.trails import account_trails
 from scanner.model import Model, Span
 from scanner.policy import Outcome, judge, policy
 
@@ -24,8 +24,10 @@ def trail_required(model: Model) -> Iterable[Outcome]:
     delivered to S3, nothing is validated, nothing can be alarmed on. This policy applies
     only when the configuration says the scanned code is where the trail lives
     (`require_trail = true`); a trail with `count = 0` or a false condition does not exist
-    and does not count. A module the scan could not read (a remote module that
-    `terraform init` has not installed) may hold the trail: the verdict is then unknown.
+    and does not count, while a trail declared in the configuration (`external_trails`,
+    such as the organisation trail of the management account) does. A module the scan
+    could not read (a remote module that `terraform init` has not installed) may hold the
+    trail: the verdict is then unknown.
 
     ## How to fix
     Terraform: add an `aws_cloudtrail` (multi-region, logging, with its bucket and bucket policy) to the account's root module.
@@ -36,15 +38,16 @@ def trail_required(model: Model) -> Iterable[Outcome]:
     """
     if not model.settings.require_trail:
         return
-    if model.trails:
-        span = sorted_trails(model.trails)[0].span
+    trails = account_trails(model)
+    if trails:
+        span = trails[0].span
     elif model.units and model.units[0].files:
         span = Span(path=model.units[0].files[0])
     else:
         return  # nothing scanned: no file to anchor a finding on
     # A module trailscan could not read may define the trail: then not "no trail".
     unread = [(u, call) for u in model.units for call in u.unread_modules]
-    verdict = True if model.trails else (None if unread else False)
+    verdict = True if trails else (None if unread else False)
 
     def unknown() -> str:
         shown = ", ".join(f"{call} (in {u.id})" for u, call in unread[:3])

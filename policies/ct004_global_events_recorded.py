@@ -7,11 +7,14 @@ from functools import partial
 from typing import Any
 
 from scanner.analysis.trails import (
+    Recorder,
+    account_trails,
     describe,
     global_events_unknown_reason,
     is_logging,
     is_multi_region,
     listing,
+    logging_attr,
     records_global_events,
     records_management_events,
     sorted_trails,
@@ -21,19 +24,25 @@ from scanner.policy import Edit, Fail, NotFixed, Outcome, Related, assign, judge
 from scanner.tri import any_of
 
 
-def _offence(trail: Trail) -> tuple[Attr[Any], str]:
-    """The attribute that stops this trail from recording global events, and why."""
-    glob = trail.include_global_service_events
-    if glob.is_false():
+def _offence(trail: Recorder) -> tuple[Attr[Any], str]:
+    """The attribute that stops this trail (or event data store) from recording global
+    events, and why."""
+    if isinstance(trail, Trail) and trail.include_global_service_events.is_false():
+        glob = trail.include_global_service_events
         return glob, describe(glob)
     if is_logging(trail) is False:
-        return trail.enable_logging, "not logging"
+        return logging_attr(trail), "not logging"
     if any_of(records_management_events(trail)) is False:
         selectors: Attr[Any] = trail.advanced_event_selectors
-        if not (selectors.known and selectors.value):
+        if isinstance(trail, Trail) and not (selectors.known and selectors.value):
             selectors = trail.event_selectors
         return selectors, f"records no management events ({selectors.name})"
-    return glob, "unresolved"
+    return _switch(trail), "unresolved"
+
+
+def _switch(trail: Recorder) -> Attr[Any]:
+    """Where a verdict about global events points: the trail's switch, the store's Regions."""
+    return trail.include_global_service_events if isinstance(trail, Trail) else trail.is_multi_region
 
 
 def _fix(model: Model, fail: Fail) -> Iterator[Edit | NotFixed]:
@@ -72,7 +81,12 @@ def global_events_recorded(model: Model) -> Iterable[Outcome]:
     attaching policies, assuming roles) are delivered only to trails that include global
     service events. When no logging trail that records management events includes them,
     privilege changes and credential use leave no record at all. A trail that only records
-    data events does not deliver them either. Judged over the whole account.
+    data events does not deliver them either. Judged over the whole account. A CloudTrail
+    Lake event data store that ingests management events from all Regions records them too
+    (CloudTrail records global service events as events of us-east-1); a single-Region
+    store does only in us-east-1, which the code does not say, so it leaves the verdict
+    unknown rather than passing it. A trail declared in the configuration
+    (`external_trails`) counts with the properties declared there.
 
     ## How to fix
     Terraform: remove `include_global_service_events = false` (default true) from the account's main `aws_cloudtrail`.
@@ -81,7 +95,7 @@ def global_events_recorded(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events
     """
-    trails = sorted_trails(model.trails)
+    trails: list[Recorder] = [*account_trails(model), *sorted_trails(model.event_data_stores)]
     if not trails:
         return
     verdicts = [(t, records_global_events(t)) for t in trails]
@@ -89,7 +103,7 @@ def global_events_recorded(model: Model) -> Iterable[Outcome]:
     # The trail that decides: the first that records them, else the first undecided, else the first.
     deciding = next(t for t, v in verdicts if v is verdict)
     if verdict is True:
-        span = deciding.include_global_service_events.span
+        span = _switch(deciding).span
     elif verdict is None:
         span = deciding.span
     else:
@@ -100,19 +114,26 @@ def global_events_recorded(model: Model) -> Iterable[Outcome]:
         verdict=verdict,
         unknown=partial(_undecided, [t for t, v in verdicts if v is None]),
         fail=partial(_unrecorded, model.account, trails),
-        related=tuple(Related(label="trail", ref=t.subject, span=t.span) for t in trails),
+        related=tuple(
+            Related(label="trail" if isinstance(t, Trail) else "event data store", ref=t.subject, span=t.span)
+            for t in trails
+        ),
     )
 
 
-def _undecided(trails: list[Trail]) -> str:
+def _undecided(trails: list[Recorder]) -> str:
     return "whether a logging trail records global service events cannot be resolved: " + listing(
         trails, lambda t: f"{t.subject} ({global_events_unknown_reason(t)})", "; "
     )
 
 
-def _unrecorded(account: str, trails: list[Trail]) -> str:
+def _unrecorded(account: str, trails: list[Recorder]) -> str:
     shown = listing(trails, lambda t: f"{t.subject} ({_offence(t)[1]})", "; ")
     return (
-        f"No logging trail of account {account!r} records global service events "
+        f"No logging {_what(trails)} of account {account!r} records global service events "
         f"(IAM, STS, CloudFront): {shown}."
     )
+
+
+def _what(trails: list[Recorder]) -> str:
+    return "trail" if all(isinstance(t, Trail) for t in trails) else "trail or event data store"

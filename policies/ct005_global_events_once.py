@@ -45,7 +45,9 @@ def global_events_once(model: Model) -> Iterable[Outcome]:
     The default is to include them, so two plain trails in one account are already
     duplicates. One trail is kept (the first multi-region one by address, else the first
     by address); every other one is reported, and each message lists all of them.
-    Trails that only record data events deliver no global events and do not count.
+    Trails that only record data events deliver no global events and do not count. A
+    trail declared in the configuration (`external_trails`, an organisation trail) counts
+    and is the one kept: the trails of the scanned code that duplicate it are reported.
 
     ## How to fix
     Terraform: set `include_global_service_events = false` on every single-region `aws_cloudtrail` except the one that should deliver IAM/STS events (a multi-region trail must keep them: make extra multi-region trails record data events only, or merge them).
@@ -56,9 +58,12 @@ def global_events_once(model: Model) -> Iterable[Outcome]:
     """
     trails = sorted_trails(model.trails)
     verdicts = [(t, records_global_events(t)) for t in trails]
-    recording = [t for t, v in verdicts if v is True]
-    undecided = [t for t, v in verdicts if v is None]
-    keeper = _keeper(recording) if recording else None
+    external = [(t, records_global_events(t)) for t in sorted_trails(model.external_trails)]
+    outside = [t for t, v in external if v is True]
+    recording = [*outside, *(t for t, v in verdicts if v is True)]
+    undecided = [*(t for t, v in external if v is None), *(t for t, v in verdicts if v is None)]
+    # A declared trail that records them already exists: it is the one kept.
+    keeper = _keeper(outside) if outside else (_keeper(recording) if recording else None)
     # Named once, at most a few: every message stays short however many trails there are.
     names = listing([t.subject for t in recording])
     shown = _shown(recording, keeper)

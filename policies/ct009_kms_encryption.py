@@ -43,7 +43,7 @@ def _fix(model: Model, fail: Fail) -> Iterator[Edit | NotFixed]:
     severity="HIGH",
     controls={"CIS AWS Foundations v3.0": "3.5", "AWS Security Hub": "CloudTrail.2"},
     aliases=(
-        "CKV_AWS_35", "AVD-AWS-0015", "aws-cloudtrail-encryption-customer-managed-key",
+        "CKV_AWS_35", "CKV_AWS_294", "AVD-AWS-0015", "aws-cloudtrail-encryption-customer-managed-key",
         "aws-cloudtrail-enable-at-rest-encryption",
     ),
     fix=_fix,
@@ -55,7 +55,9 @@ def kms_encryption(model: Model) -> Iterable[Outcome]:
     Without a KMS key CloudTrail log files get only the bucket's default SSE-S3
     encryption: anyone who can read the bucket can read the logs. With SSE-KMS, reading
     also needs `kms:Decrypt` on the key, a second, separately audited permission, and
-    disabling the key is itself logged.
+    disabling the key is itself logged. A CloudTrail Lake event data store holds the same
+    events: without `kms_key_id` / `KmsKeyId` they are encrypted with a key CloudTrail
+    owns, outside the account's control, so it is checked the same way.
 
     ## How to fix
     Terraform: set `kms_key_id` on the `aws_cloudtrail` to the ARN of an `aws_kms_key` whose policy lets CloudTrail use it.
@@ -64,6 +66,19 @@ def kms_encryption(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html
     """
+    for store in sorted_trails(model.event_data_stores):
+        attr = store.kms_key_id
+        how = f"{attr.name} is empty" if attr.origin is Origin.EXPLICIT else f"no {attr.name}"
+        yield judge(
+            subject=store.subject,
+            span=attr.span,
+            verdict=attr.is_set(),
+            unknown=attr.reason,
+            fail=(
+                f"Event data store {store.subject} is not encrypted with a customer-managed KMS key; "
+                f"its events get only a key CloudTrail owns ({how})."
+            ),
+        )
     for trail in sorted_trails(model.trails):
         attr = trail.kms_key_id
         how = f"{attr.name} is empty" if attr.origin is Origin.EXPLICIT else f"no {attr.name}"

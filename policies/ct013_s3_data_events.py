@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanner.analysis.trails import is_logging, listing, s3_data_coverage, sorted_trails
+from scanner.analysis.trails import (
+    Recorder,
+    account_trails,
+    is_logging,
+    listing,
+    s3_data_coverage,
+    sorted_trails,
+)
 from scanner.model import Model, Trail
 from scanner.policy import Outcome, Related, judge, policy
 from scanner.tri import all_of, any_of
 
 
-def _what(trail: Trail) -> str:
+def _what(trail: Recorder) -> str:
     cov = s3_data_coverage(trail)
     logging = is_logging(trail)
     parts = []
@@ -48,7 +55,9 @@ def s3_data_events(model: Model) -> Iterable[Outcome]:
     object-level data events tell which principal did it and from where. A trail that
     records them for a list of buckets only does not count: a bucket created tomorrow
     would not be covered. Read and write events may come from different trails. Judged
-    over the whole account.
+    over the whole account. A CloudTrail Lake event data store that ingests S3 object-level
+    events of every bucket counts too, and so does a trail declared in the configuration
+    (`external_trails`) that says `s3_data_events = "all"`.
 
     ## How to fix
     Terraform: add `event_selector { read_write_type = "All" data_resource { type = "AWS::S3::Object" values = ["arn:aws:s3"] } }` to a logging `aws_cloudtrail` (or an `advanced_event_selector` with `eventCategory = Data` and `resources.type = AWS::S3::Object`).
@@ -57,7 +66,7 @@ def s3_data_events(model: Model) -> Iterable[Outcome]:
     ## References
     - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html
     """
-    trails = sorted_trails(model.trails)
+    trails: list[Recorder] = [*account_trails(model), *sorted_trails(model.event_data_stores)]
     if not trails:
         return
     covs = [(t, s3_data_coverage(t), is_logging(t)) for t in trails]
@@ -75,12 +84,19 @@ def s3_data_events(model: Model) -> Iterable[Outcome]:
         verdict=verdict,
         unknown=lambda: "whether a trail records S3 object-level events cannot be resolved: " + _listing(trails),
         fail=lambda: (
-            f"No logging trail of account {model.account!r} records S3 object-level {missing} "
+            f"No logging {_kind(trails)} of account {model.account!r} records S3 object-level {missing} "
             f"events for all buckets: {_listing(trails)}."
         ),
-        related=tuple(Related(label="trail", ref=t.subject, span=t.span) for t in trails),
+        related=tuple(
+            Related(label="trail" if isinstance(t, Trail) else "event data store", ref=t.subject, span=t.span)
+            for t in trails
+        ),
     )
 
 
-def _listing(trails: list[Trail]) -> str:
+def _kind(trails: list[Recorder]) -> str:
+    return "trail" if all(isinstance(t, Trail) for t in trails) else "trail or event data store"
+
+
+def _listing(trails: list[Recorder]) -> str:
     return listing(trails, lambda t: f"{t.subject} ({_what(t)})", "; ")

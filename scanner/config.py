@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import fnmatch
+import json
+import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +43,53 @@ class ConfigSuppression:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class InputsEntry:
+    """``[[tool.trailscan.inputs]]``: values for the roots and templates whose unit id
+    matches one of ``paths`` (globs, matched like ``accounts``). Files are relative to the
+    configuration file. ``variables`` hold each TOML value as JSON text (its type kept);
+    ``parameters`` hold CloudFormation's text form (lists comma-joined, booleans lowercase).
+    """
+
+    paths: tuple[str, ...]
+    var_files: tuple[str, ...] = ()
+    variables: tuple[tuple[str, str], ...] = ()
+    parameter_files: tuple[str, ...] = ()
+    parameters: tuple[tuple[str, str], ...] = ()
+
+    def matches(self, unit_id: str) -> bool:
+        return matches_unit(unit_id, self.paths)
+
+
+# The values ``management_events`` and ``s3_data_events`` of an external trail take.
+EVENT_DIRECTIONS = ("all", "read", "write", "none")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExternalTrail:
+    """``[[tool.trailscan.external_trails]]``: a trail that exists outside the scanned
+    code (an organisation trail of the management account, Control Tower's trail). A
+    property left out is UNKNOWN: the account-wide policies then cannot count on it."""
+
+    name: str
+    # Account names (globs) it records for; every account by default.
+    accounts: tuple[str, ...] = ("*",)
+    multi_region: bool | None = None
+    logging: bool | None = None
+    include_global_service_events: bool | None = None
+    management_events: str | None = None  # one of EVENT_DIRECTIONS
+    s3_data_events: str | None = None  # one of EVENT_DIRECTIONS
+    organization: bool | None = None
+    # Where its table starts in the configuration file (1 when it cannot be told).
+    line: int = 1
+
+
+def matches_unit(unit_id: str, globs: tuple[str, ...]) -> bool:
+    """A unit id (root directory or template path, relative to the scan root) against path
+    globs: ``prod/*`` matches ``prod/eu``; a directory glob ending in ``/`` matches too."""
+    return any(fnmatch.fnmatch(unit_id, g) or fnmatch.fnmatch(unit_id + "/", g) for g in globs)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
     # Policy ids or prefixes to run (empty = all) / to skip.
     select: tuple[str, ...] = ()
@@ -64,6 +114,10 @@ class Config:
     # Paths not searched for roots and templates: gitignore-style patterns, relative to
     # the config file (a module or nested template a unit loads is still read).
     exclude: tuple[str, ...] = ()
+    # Variables and parameters per root or template, in the order written.
+    inputs: tuple[InputsEntry, ...] = ()
+    # Trails that exist outside the scanned code, for the account-wide policies.
+    external_trails: tuple[ExternalTrail, ...] = ()
     # Where the configuration was read from ("" = built-in defaults).
     source: str = ""
 
@@ -137,6 +191,114 @@ def _suppressions(value: Any) -> tuple[ConfigSuppression, ...]:
     return tuple(out)
 
 
+def _table_list(value: Any, key: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ConfigError(f"{key} must be a list of tables ([[tool.trailscan.{key}]])")
+    return value
+
+
+def _check_keys(item: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    for k in item:
+        if k not in allowed:
+            raise ConfigError(f"{where}: unknown key {k!r}{_did_you_mean(str(k), allowed)}")
+
+
+def _json_value(value: Any, where: str) -> str:
+    """A TOML value as JSON text, its type kept (dates and times become their ISO text)."""
+
+    def plain(v: Any, depth: int) -> Any:
+        if depth > 50:
+            raise ConfigError(f"{where} nests too deeply")
+        if isinstance(v, bool | str) or v is None:
+            return v
+        if isinstance(v, int):
+            return _int(v, where, -MAX_INT)
+        if isinstance(v, float):
+            if v != v or v in (float("inf"), float("-inf")):
+                raise ConfigError(f"{where} must be a finite number")
+            return v
+        if isinstance(v, list):
+            return [plain(x, depth + 1) for x in v]
+        if isinstance(v, dict):
+            return {str(k): plain(x, depth + 1) for k, x in v.items()}
+        return str(v.isoformat()) if hasattr(v, "isoformat") else str(v)
+
+    return json.dumps(plain(value, 0), sort_keys=True, ensure_ascii=False)
+
+
+def _parameter_text(value: Any, where: str) -> str:
+    """A TOML value as CloudFormation receives a parameter: text, lists comma-joined."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(_int(value, where, -MAX_INT))
+    if isinstance(value, str | float):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(v, str | int | float) and not isinstance(v, bool)
+                                       for v in value):
+        return ",".join(str(v) for v in value)
+    raise ConfigError(f"{where} must be a string, number, boolean or a list of strings")
+
+
+def _named_values(value: Any, where: str, convert: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table of name = value")
+    return tuple((str(k), convert(v, f"{where}.{k}")) for k, v in value.items())
+
+
+def _inputs(value: Any) -> tuple[InputsEntry, ...]:
+    allowed = ("paths", "path", "var_files", "variables", "parameter_files", "parameters")
+    out = []
+    for i, item in enumerate(_table_list(value, "inputs")):
+        where = f"inputs[{i}]"
+        _check_keys(item, allowed, where)
+        if "paths" not in item and "path" not in item:
+            raise ConfigError(f"{where}: 'paths' is required (globs of root directories or templates)")
+        out.append(
+            InputsEntry(
+                paths=_str_tuple(item.get("paths", item.get("path")), f"{where}.paths"),
+                var_files=_str_tuple(item.get("var_files", []), f"{where}.var_files"),
+                variables=_named_values(item.get("variables", {}), f"{where}.variables", _json_value),
+                parameter_files=_str_tuple(item.get("parameter_files", []), f"{where}.parameter_files"),
+                parameters=_named_values(item.get("parameters", {}), f"{where}.parameters", _parameter_text),
+            )
+        )
+    return tuple(out)
+
+
+def _external_trails(value: Any) -> tuple[ExternalTrail, ...]:
+    flags = ("multi_region", "logging", "include_global_service_events", "organization")
+    directions = ("management_events", "s3_data_events")
+    allowed = ("name", "accounts", *flags, *directions)
+    out = []
+    names: set[str] = set()
+    for i, item in enumerate(_table_list(value, "external_trails")):
+        where = f"external_trails[{i}]"
+        _check_keys(item, allowed, where)
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"{where}: 'name' is required (the trail's name)")
+        if name in names:
+            raise ConfigError(f"{where}: another external trail is named {name!r}")
+        names.add(name)
+        kwargs: dict[str, Any] = {"name": name.strip()}
+        if "accounts" in item:
+            kwargs["accounts"] = _str_tuple(item["accounts"], f"{where}.accounts")
+        for flag in flags:
+            if flag in item:
+                if not isinstance(item[flag], bool):
+                    raise ConfigError(f"{where}.{flag} must be true or false")
+                kwargs[flag] = item[flag]
+        for key in directions:
+            if key in item:
+                text = item[key].lower() if isinstance(item[key], str) else item[key]
+                if text not in EVENT_DIRECTIONS:
+                    raise ConfigError(f"{where}.{key} must be one of {', '.join(EVENT_DIRECTIONS)}")
+                kwargs[key] = text
+        out.append(ExternalTrail(**kwargs))
+    return tuple(out)
+
+
 def _settings(data: dict[str, Any]) -> Settings:
     """The keys policies read; the ones the table does not set keep ``Settings``' defaults."""
     kwargs: dict[str, Any] = {}
@@ -196,6 +358,10 @@ def parse_config(data: dict[str, Any], source: str = "") -> Config:
         kwargs["exclude"] = _str_tuple(data["exclude"], "exclude")
     if "policies_dirs" in data:
         kwargs["policies_dirs"] = _str_tuple(data["policies_dirs"], "policies_dirs")
+    if "inputs" in data:
+        kwargs["inputs"] = _inputs(data["inputs"])
+    if "external_trails" in data:
+        kwargs["external_trails"] = _external_trails(data["external_trails"])
     if "limits" in data:
         limits = data["limits"]
         if not isinstance(limits, dict):
@@ -266,4 +432,28 @@ def load_config(path: Path | None) -> Config:
         data = table
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: [tool.trailscan] must be a table")
-    return parse_config(data, source=str(path))
+    config = parse_config(data, source=str(path))
+    if config.external_trails:
+        lines = _array_table_lines(path, "external_trails")
+        trails = tuple(
+            replace(t, line=lines[i]) if i < len(lines) else t
+            for i, t in enumerate(config.external_trails)
+        )
+        config = replace(config, external_trails=trails)
+    return config
+
+
+_ARRAY_TABLE = re.compile(r"^\s*\[\[\s*(?:tool\s*\.\s*trailscan\s*\.\s*)?([A-Za-z0-9_]+)\s*\]\]")
+
+
+def _array_table_lines(path: Path, key: str) -> list[int]:
+    """The lines where each ``[[...key]]`` table of the file starts (for reports that
+    point at a declaration in the configuration); empty when the file cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [
+        number for number, line in enumerate(text.splitlines(), 1)
+        if (m := _ARRAY_TABLE.match(line)) and m.group(1) == key
+    ]

@@ -232,6 +232,7 @@ def evaluate(
                 )
             )
             continue
+        result.evaluations.extend(_not_created(spec, model))
         if not outcomes:
             result.evaluations.append(
                 Evaluation(
@@ -240,6 +241,7 @@ def evaluate(
                     status=Status.NOT_APPLICABLE,
                     span=None,
                     account=model.account,
+                    reason=_nothing_created(model) if not model.trails else "",
                 )
             )
             continue
@@ -280,6 +282,40 @@ def evaluate(
                     )
                 )
     return result
+
+
+# Trails one account-level "nothing to judge" reason names before "and N more".
+MAX_NAMED_NOT_CREATED = 5
+
+
+def _not_created(spec: PolicySpec, model: Model) -> list[Evaluation]:
+    """One ``not_applicable`` evaluation per policy for every trail the code declares but
+    does not create under the given inputs, with the reason: every policy follows a
+    trail's links, so for each of them the trail is why nothing was checked there."""
+    return [
+        Evaluation(
+            policy=spec.id,
+            subject=absent.subject,
+            status=Status.NOT_APPLICABLE,
+            span=absent.span,
+            account=model.account,
+            reason=f"not created under the given inputs: {absent.reason}",
+        )
+        for absent in model.not_created
+    ]
+
+
+def _nothing_created(model: Model) -> str:
+    """Why an account without trails had nothing to judge, when its code declares some."""
+    absent = model.not_created
+    if not absent:
+        return ""
+    shown = "; ".join(f"{a.subject} ({a.reason})" for a in absent[:MAX_NAMED_NOT_CREATED])
+    more = len(absent) - MAX_NAMED_NOT_CREATED
+    return (
+        f"no trail is created under the given inputs: {shown}"
+        + (f" and {more} more" if more > 0 else "")
+    )
 
 
 def problem_findings(model: Model) -> list[Finding]:

@@ -92,7 +92,9 @@ class Attr(Generic[T]):
     value: T | None
     origin: Origin
     span: Span
-    # Why the value is UNKNOWN (``var.x has no default``); empty otherwise.
+    # Why the value is UNKNOWN (``var.x has no default``). For an EXPLICIT value whose
+    # unresolved parts are written as ``${...}`` tokens (an event pattern with one
+    # computed value), what those parts are; empty otherwise.
     reason: str = ""
     # The attribute's name as the source spells it (``enable_log_file_validation`` /
     # ``EnableLogFileValidation``), written or not, so messages never guess the format.
@@ -359,6 +361,38 @@ class Trail(Record):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class NotCreated(Record):
+    """A trail the code declares that is not created under the given inputs (``count =
+    0``, an empty ``for_each``, a false CloudFormation ``Condition``, a module called with
+    ``count = 0``). No policy judges it; reports say that it exists and why nothing was
+    checked (``reason``: ``count = 0 (var.enabled = false)``, ``Condition IsProd is
+    false``)."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventDataStore(Record):
+    """A CloudTrail Lake event data store (``aws_cloudtrail_event_data_store`` /
+    ``AWS::CloudTrail::EventDataStore``): it records CloudTrail events selected by advanced
+    event selectors into a queryable store instead of delivering log files, so it counts
+    where it records the same events as a trail (account coverage, global service events,
+    S3 data events) and has its own encryption (CT009)."""
+
+    name: Attr[str]
+    is_multi_region: Attr[bool]  # default True
+    is_organization: Attr[bool]  # default False
+    # Whether it ingests live events (TF: ``suspend`` not true; CFN: ``IngestionEnabled``,
+    # default True).
+    ingestion_enabled: Attr[bool]
+    # DEFAULT () when absent: the store then records all management events, read and write.
+    advanced_event_selectors: Attr[tuple[AdvancedEventSelector, ...]]
+    kms_key_id: Attr[str]  # DEFAULT None: encrypted with a key CloudTrail owns
+    retention_days: Attr[int]  # default 2557 days (seven years)
+    termination_protection: Attr[bool]  # default True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LifecycleTransition:
     storage_class: str
     days: Attr[int]
@@ -517,6 +551,12 @@ class Model:
     account: str = "default"
     units: tuple[Unit, ...] = ()
     trails: tuple[Trail, ...] = ()
+    # Trails declared in the configuration (``external_trails``): they exist outside the
+    # scanned code. Only the account-wide policies count them; they are not ``records()``.
+    external_trails: tuple[Trail, ...] = ()
+    event_data_stores: tuple[EventDataStore, ...] = ()
+    # Trails declared but not created under the given inputs (see ``NotCreated``).
+    not_created: tuple[NotCreated, ...] = ()
     buckets: tuple[Bucket, ...] = ()
     account_public_access_blocks: tuple[AccountPublicAccessBlock, ...] = ()
     kms_keys: tuple[KmsKey, ...] = ()
@@ -537,6 +577,7 @@ class Model:
         """Every record, in a stable order."""
         return (
             *self.trails,
+            *self.event_data_stores,
             *self.buckets,
             *self.account_public_access_blocks,
             *self.kms_keys,
@@ -554,7 +595,7 @@ class Model:
 
         units_of: dict[str, set[str]] = {}
         for part in parts:
-            for record in part.records():
+            for record in (*part.records(), *part.not_created):
                 units_of.setdefault(record.ref, set()).add(record.unit)
         shared = {ref for ref, units in units_of.items() if len(units) > 1}
 
@@ -568,6 +609,8 @@ class Model:
             account=account,
             units=tuple(sorted(cat("units"), key=lambda u: u.id)),
             trails=cat("trails"),
+            event_data_stores=cat("event_data_stores"),
+            not_created=cat("not_created"),
             buckets=cat("buckets"),
             account_public_access_blocks=cat("account_public_access_blocks"),
             kms_keys=cat("kms_keys"),

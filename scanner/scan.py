@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import fnmatch
 import gc
 import os
 from collections.abc import Iterator
@@ -18,12 +17,13 @@ from pathlib import Path
 from typing import Protocol
 
 from scanner import __version__, suppressions
-from scanner.config import Config
+from scanner.config import Config, matches_unit
 from scanner.discovery import Ignores, discover, search_root
 from scanner.engine import evaluate, load_policies, problem_findings, select_policies
+from scanner.external_trails import external_trail_records
 from scanner.model import INTERNAL_ERROR, Model, Severity, Unit
 from scanner.options import ScanOptions, scan_root
-from scanner.parsers import load_units
+from scanner.parsers import InputLayer, UnitInputs, load_units
 from scanner.parsers.common import relpath
 from scanner.results import EngineResult, Evaluation, FileSummary, Finding, ScanResult, Status
 
@@ -33,7 +33,7 @@ def _account_of(unit_id: str, config: Config) -> str:
         return unit_id
     if isinstance(config.accounts, dict):
         for name, globs in config.accounts.items():
-            if any(fnmatch.fnmatch(unit_id, g) or fnmatch.fnmatch(unit_id + "/", g) for g in globs):
+            if matches_unit(unit_id, globs):
                 return name
     return "default"
 
@@ -102,6 +102,44 @@ def _changed_sources(changed: list[Path], root: Path, units: list[Unit]) -> set[
         if unit.format == "terraform-plan" and unit.id in wanted:
             wanted.update(unit.files)
     return wanted
+
+
+def unit_inputs(
+    units: list[Path], root: Path, config: Config, options: ScanOptions
+) -> dict[Path, UnitInputs]:
+    """The one place that decides what each unit is given from outside its own files.
+
+    In order of precedence, lowest first: every ``[[inputs]]`` entry of the configuration
+    whose ``paths`` match the unit's id (its directory or template, relative to the scan
+    root; matched like ``accounts``), in the order the entries are written, each its files
+    then its values (files relative to the configuration file); then the command line
+    (``--var-file``, ``--var``; ``--parameter-file``, ``--parameter``) for every unit.
+    Terraform reads its own ``terraform.tfvars`` and ``*.auto.tfvars`` below all of these.
+    """
+    name = Path(config.source).name if config.source else "the configuration"
+    base = Path(config.source).parent if config.source else root
+    command_line_tf = InputLayer("command line", files=options.var_files, values=options.variables)
+    command_line_cfn = InputLayer(
+        "command line", files=options.parameter_files, values=options.parameters
+    )
+    layers: list[tuple[InputLayer, InputLayer]] = [
+        (
+            InputLayer(f"inputs[{i}] in {name}", files=tuple(base / f for f in entry.var_files),
+                       values=entry.variables, typed=True),
+            InputLayer(f"inputs[{i}] in {name}", files=tuple(base / f for f in entry.parameter_files),
+                       values=entry.parameters),
+        )
+        for i, entry in enumerate(config.inputs)
+    ]
+    out: dict[Path, UnitInputs] = {}
+    for unit in units:
+        unit_id = relpath(unit, root)
+        matched = [pair for pair, entry in zip(layers, config.inputs, strict=True) if entry.matches(unit_id)]
+        out[unit] = UnitInputs(
+            terraform=(*(tf for tf, _ in matched), command_line_tf),
+            cloudformation=(*(cfn for _, cfn in matched), command_line_cfn),
+        )
+    return out
 
 
 class Progress(Protocol):
@@ -200,10 +238,7 @@ def _run_scan(options: ScanOptions, progress: Progress | None) -> ScanResult:
         found.terraform_dirs,
         found.templates,
         root,
-        variables=dict(options.variables),
-        var_files=options.var_files,
-        parameters=dict(options.parameters),
-        parameter_files=options.parameter_files,
+        inputs=unit_inputs([*found.terraform_dirs, *found.templates], root, config, options),
         limits=config.limits,
         debug=options.debug,
         plans=found.plans,
@@ -216,12 +251,17 @@ def _run_scan(options: ScanOptions, progress: Progress | None) -> ScanResult:
     units: list[Unit] = []
     all_models: list[Model] = []
     discovery_problems = Model(problems=tuple(found.problems))
+    config_where = relpath(Path(config.source), root) if config.source else "."
     groups = group_accounts(models, config)
     if found.problems and not groups:
         groups = {"default": []}
     for index, (account, parts) in enumerate(groups.items()):
         extra = [discovery_problems] if index == 0 and found.problems else []
-        model = replace(Model.merge([*parts, *extra], account=account), settings=config.settings)
+        model = replace(
+            Model.merge([*parts, *extra], account=account),
+            settings=config.settings,
+            external_trails=external_trail_records(config, account, config_where),
+        )
         all_models.append(model)
         accounts.append(account)
         units.extend(model.units)

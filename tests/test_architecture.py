@@ -49,7 +49,7 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     "options": ("scanner.options",),
     "policy": ("scanner.policy",),
     "discovery": ("scanner.discovery",),
-    "config": ("scanner.config",),
+    "config": ("scanner.config", "scanner.external_trails"),
     "parsers.entry": ("scanner.parsers",),
     "parsers.terraform": ("scanner.parsers.terraform",),
     "parsers.cloudformation": ("scanner.parsers.cloudformation",),

@@ -124,6 +124,43 @@ def test_claimed_template_without_resources_is_a_problem(tmp_path: Path) -> None
     assert model is not None and "no Resources" in model.problems[0].message
 
 
+def test_org_formation_organization_file_is_not_ours(tmp_path: Path) -> None:
+    # org-formation reuses the version key with its own value and has no Resources.
+    path = write(
+        tmp_path,
+        "organization.yml",
+        """\
+        AWSTemplateFormatVersion: '2010-09-09-OC'
+        Organization:
+          MasterAccount:
+            Type: OC::ORG::MasterAccount
+            Properties:
+              PasswordPolicy: !Ref PasswordPolicy
+        """,
+    )
+    assert load_cloudformation(path, tmp_path) is None
+
+
+def test_org_formation_include_in_a_template_names_the_tool(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "cloudtrail.yml",
+        """\
+        AWSTemplateFormatVersion: '2010-09-09-OC'
+        Organization: !Include ../organization.yml
+        Resources:
+          Trail:
+            Type: AWS::CloudTrail::Trail
+            Properties: {S3BucketName: logs, IsLogging: true}
+        """,
+    )
+    model = load_cloudformation(path, tmp_path)
+    assert model is not None and model.trails == ()
+    (problem,) = model.problems
+    assert problem.message == "unknown tag !Include: not CloudFormation (org-formation?)"
+    assert (problem.span.line, problem.span.column) == (2, 15)
+
+
 def test_file_size_limit(tmp_path: Path) -> None:
     path = write(tmp_path, "t.yaml", "Resources:\n  B:\n    Type: AWS::S3::Bucket\n" + "#" * 200)
     model = load_cloudformation(path, tmp_path, limits=Limits(max_file_bytes=100))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from cloudformation_template import load
 
-from scanner.model import Origin
+from scanner.model import Model, Origin
 from scanner.parsers.cloudformation import load_cloudformation
 
 FULL_TRAIL = """\
@@ -87,8 +88,22 @@ def test_trail_explicit_properties_and_spans(tmp_path: Path) -> None:
     assert advanced.field_selectors[1].not_ends_with == (".tmp",)
 
 
+def load_without_is_logging(tmp_path: Path, text: str, name: str = "template.yaml") -> Model:
+    """A template whose trails omit ``IsLogging``: one CT901 per trail, at the trail."""
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    model = load_cloudformation(path, tmp_path)
+    assert model is not None
+    assert [p.message for p in model.problems] == [
+        f"trail {t.ref} has no IsLogging, a required property (CloudFormation rejects this template)"
+        for t in model.trails
+    ]
+    assert [p.span.line for p in model.problems] == [t.span.line for t in model.trails]
+    return model
+
+
 def test_trail_defaults_from_the_cloudformation_docs(tmp_path: Path) -> None:
-    trail = load(
+    trail = load_without_is_logging(
         tmp_path,
         """\
         Resources:
@@ -118,7 +133,7 @@ def test_trail_defaults_from_the_cloudformation_docs(tmp_path: Path) -> None:
 
 def test_every_trail_attribute_names_its_property_written_or_not(tmp_path: Path) -> None:
     written = load(tmp_path, FULL_TRAIL).trails[0]
-    absent = load(
+    absent = load_without_is_logging(
         tmp_path, "Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n", name="bare.yaml"
     ).trails[0]
     for trail in (written, absent):

@@ -14,6 +14,8 @@ from scanner.config import (
     Config,
     ConfigError,
     ConfigSuppression,
+    ExternalTrail,
+    InputsEntry,
     find_config,
     load_config,
     parse_config,
@@ -54,6 +56,29 @@ id = "CT4*"
 path = "envs/sandbox"
 resource = "account:*"
 reason = "sandbox"
+
+[[tool.trailscan.inputs]]
+paths = ["envs/*"]
+var_files = "envs/common.tfvars"
+variables = { enabled = true, retention = 365, tags = { team = "audit" } }
+
+[[tool.trailscan.inputs]]
+path = "stacks/trail.yaml"
+parameter_files = ["params/prod.json"]
+parameters = { MultiRegion = true, Regions = ["eu-west-1", "us-east-1"], Days = 365 }
+
+[[tool.trailscan.external_trails]]
+name = "org-trail"
+accounts = ["prod", "dev"]
+organization = true
+multi_region = true
+logging = true
+include_global_service_events = true
+management_events = "All"
+s3_data_events = "none"
+
+[[tool.trailscan.external_trails]]
+name = "control-tower"
 """
 
 
@@ -88,6 +113,26 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
         limits=Limits(max_file_bytes=2048, max_instances=10),
         policies_dirs=("../org-policies",),
         exclude=("tests/fixtures/", "*.generated.tf"),
+        inputs=(
+            InputsEntry(
+                paths=("envs/*",),
+                var_files=("envs/common.tfvars",),
+                variables=(("enabled", "true"), ("retention", "365"), ("tags", '{"team": "audit"}')),
+            ),
+            InputsEntry(
+                paths=("stacks/trail.yaml",),
+                parameter_files=("params/prod.json",),
+                parameters=(("MultiRegion", "true"), ("Regions", "eu-west-1,us-east-1"), ("Days", "365")),
+            ),
+        ),
+        external_trails=(
+            ExternalTrail(
+                name="org-trail", accounts=("prod", "dev"), organization=True, multi_region=True,
+                logging=True, include_global_service_events=True, management_events="all",
+                s3_data_events="none", line=44,
+            ),
+            ExternalTrail(name="control-tower", line=54),
+        ),
         source=str(path),
     )
     # The test above names every key: a new key must be added to it.
@@ -106,6 +151,8 @@ def test_every_key_is_parsed(tmp_path: Path) -> None:
         "exclude",
         "baseline",
         "limits",
+        "inputs",
+        "external_trails",
     }
 
 

@@ -89,6 +89,13 @@ WRONG_TYPES = [
     "suppressions = [{id = \"CT008\", bogus = 1}]", "baseline = 5", "baseline = [\"a\"]", "limits = 5",
     "limits = {max_instances = \"x\"}", "limits = {max_instances = true}", "limits = {bogus = 1}",
     "limits = {max_instances = -1}", "source = \"x\"",
+    "inputs = 5", "inputs = [5]", "inputs = [{var_files = \"a\"}]", "inputs = [{paths = 5}]",
+    "inputs = [{paths = \"a\", variables = 5}]", "inputs = [{paths = \"a\", variables = {x = nan}}]",
+    "inputs = [{paths = \"a\", parameters = {x = {y = 1}}}]", "inputs = [{paths = \"a\", bogus = 1}]",
+    "external_trails = 5", "external_trails = [{multi_region = true}]",
+    "external_trails = [{name = \"t\", logging = \"yes\"}]",
+    "external_trails = [{name = \"t\", management_events = \"most\"}]",
+    "external_trails = [{name = \"t\"}, {name = \"t\"}]", "external_trails = [{name = \"t\", bogus = 1}]",
 ]
 
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from scanner.analysis.cloudtrail_events import (
     EC2_SECURITY_GROUP_EVENTS,
+    Event,
     api_call,
     event_label,
     uncovered_by,
@@ -262,3 +263,24 @@ rules = st.recursive(
 @given(rules, st.dictionaries(st.sampled_from(["a", "b"]), json_value, max_size=3))
 def test_event_rule_matches_never_raises(rule: dict[str, Any], event: dict[str, Any]) -> None:
     assert event_rule_matches(rule, event) in (True, False, None)
+
+
+def test_an_unresolved_value_decides_only_where_the_other_fields_match() -> None:
+    # jsonencode({... policyId = [aws_organizations_policy.x.id]}) as the front ends keep
+    # it: the computed id is the policy's token, every other field is known.
+    rule = {
+        "source": ["aws.organizations"],
+        "detail": {
+            "eventName": ["UpdatePolicy", "AttachPolicy"],
+            "requestParameters": {"policyId": ["${aws_organizations_policy.scp}"]},
+        },
+    }
+    ec2 = eb(api_call(Event("RunInstances", "ec2.amazonaws.com")))
+    assert event_rule_matches(rule, ec2) is False  # the source already excludes it
+    other = eb(api_call(Event("CreateAccount", "organizations.amazonaws.com")))
+    assert event_rule_matches(rule, other) is False  # so does the event name
+    without = eb(api_call(Event("UpdatePolicy", "organizations.amazonaws.com")))
+    assert event_rule_matches(rule, without) is False  # no policyId in the event
+    update = api_call(Event("UpdatePolicy", "organizations.amazonaws.com"))
+    update["requestParameters"] = {"policyId": "p-1234"}
+    assert event_rule_matches(rule, eb(update)) is None  # only the unknown id decides

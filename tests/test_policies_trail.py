@@ -302,9 +302,19 @@ def test_ct010_cloudwatch() -> None:
     assert kinds(neither) == ["Fail"] and "neither cloud_watch_logs_group_arn nor" in neither[0].message
     role_only = run(cloudwatch_integration, model(trail(cloud_watch_logs_role_arn=role)))
     assert kinds(role_only) == ["Fail"] and "cloud_watch_logs_group_arn is not set" in role_only[0].message
-    # A group without a role is integration configured (CT006 reports the missing role).
-    assert kinds(run(cloudwatch_integration, model(trail(cloud_watch_logs_group_arn=group)))) == ["Pass"]
-    assert kinds(run(cloudwatch_integration, model(trail(cloud_watch_logs_group_arn=unk())))) == ["Unknown"]
+    # A group without a role: CloudTrail rejects it (CT006), and CT010 does not pass it.
+    group_only = run(cloudwatch_integration, model(trail(cloud_watch_logs_group_arn=group)))
+    assert kinds(group_only) == ["Fail"]
+    assert "is set without cloud_watch_logs_role_arn, which CloudTrail rejects (CT006)" in group_only[0].message
+    assert kinds(run(cloudwatch_integration, model(trail(cloud_watch_logs_group_arn=unk(),
+                                                         cloud_watch_logs_role_arn=role)))) == ["Unknown"]
+    # A group and a role that cannot be resolved: unknown, with the role's reason.
+    unresolved = run(cloudwatch_integration, model(trail(cloud_watch_logs_group_arn=group,
+                                                         cloud_watch_logs_role_arn=unk())))
+    assert kinds(unresolved) == ["Unknown"]
+    # No role at all: whatever the group is, nothing is delivered.
+    no_role = run(cloudwatch_integration, model(trail(cloud_watch_logs_group_arn=unk())))
+    assert kinds(no_role) == ["Fail"] and "is not set, so whatever" in no_role[0].message
 
 
 def test_ct012_sns() -> None:

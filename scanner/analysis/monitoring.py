@@ -245,6 +245,9 @@ def _rule_coverage(model: Model, events: Sequence[Event], notes: Notes) -> tuple
             hits = [event_rule_matches(rule.pattern.value, w) for w in wrapped]
         if not any(h is not False for h in hits):
             continue
+        if rule.pattern.known and rule.pattern.reason and None in hits:
+            notes.add(f"EventBridge rule {rule.subject} has unresolved pattern values "
+                      f"({rule.pattern.reason})")
         usable = _rule_usable(rule, notes)
         contributed = False
         for i, hit in enumerate(hits):

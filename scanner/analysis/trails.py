@@ -42,7 +42,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from scanner.model import AdvancedEventSelector, Attr, EventSelector, FieldSelector, Origin, Trail
+from scanner.model import (
+    AdvancedEventSelector,
+    Attr,
+    EventDataStore,
+    EventSelector,
+    FieldSelector,
+    Model,
+    Origin,
+    Trail,
+)
 from scanner.tri import Tri, all_of, any_of
 
 # Values of an ``AWS::S3::Object`` data resource that mean "every bucket".
@@ -82,19 +91,38 @@ def describe(attr: Attr[Any]) -> str:
 # ---------------------------------------------------------------------------
 
 
-def is_logging(trail: Trail) -> Tri:
-    """Whether the trail delivers anything at all (``enable_logging`` / ``IsLogging``)."""
-    return trail.enable_logging.truth()
+# What records CloudTrail events for an account: a trail, or a CloudTrail Lake event data
+# store. Both are asked the same questions (logging, regions, management and S3 data
+# events, global service events); the answers follow each one's own semantics.
+Recorder = Trail | EventDataStore
+R = TypeVar("R", Trail, EventDataStore)
 
 
-def is_multi_region(trail: Trail) -> Tri:
-    return trail.is_multi_region.truth()
+def logging_attr(recorder: Recorder) -> Attr[bool]:
+    """The switch that decides whether it records anything: a trail's ``enable_logging`` /
+    ``IsLogging``, an event data store's ingestion (``suspend`` / ``IngestionEnabled``)."""
+    return recorder.enable_logging if isinstance(recorder, Trail) else recorder.ingestion_enabled
 
 
-def sorted_trails(trails: Iterable[Trail]) -> list[Trail]:
-    """Trails in the deterministic order account-wide policies report in (by ref, then
-    unit: two roots' ``aws_cloudtrail.main`` are two trails)."""
+def is_logging(recorder: Recorder) -> Tri:
+    """Whether it records anything at all."""
+    return logging_attr(recorder).truth()
+
+
+def is_multi_region(recorder: Recorder) -> Tri:
+    return recorder.is_multi_region.truth()
+
+
+def sorted_trails(trails: Iterable[R]) -> list[R]:
+    """Trails (or event data stores) in the deterministic order account-wide policies
+    report in (by ref, then unit: two roots' ``aws_cloudtrail.main`` are two trails)."""
     return sorted(trails, key=lambda t: (t.ref, t.unit, t.span.path, t.span.line))
+
+
+def account_trails(model: Model) -> list[Trail]:
+    """The trails an account-wide question counts: the code's, then those declared in the
+    configuration (``external_trails``), each group in report order."""
+    return [*sorted_trails(model.trails), *sorted_trails(model.external_trails)]
 
 
 X = TypeVar("X")
@@ -227,6 +255,10 @@ def _advanced_management(selector: AdvancedEventSelector) -> tuple[Tri, Tri, Tri
         name = f.field.strip().lower()
         if name in ("eventcategory", "readonly"):
             continue
+        if not name:
+            # A field whose name is unresolved may narrow the selector or may not.
+            full = all_of((full, None))
+            continue
         if name == "eventsource" and f.not_equals and not (
             f.equals or f.starts_with or f.ends_with or f.not_starts_with or f.not_ends_with
         ):
@@ -237,27 +269,33 @@ def _advanced_management(selector: AdvancedEventSelector) -> tuple[Tri, Tri, Tri
     return read, write, full, tuple(excluded)
 
 
-def _advanced(trail: Trail) -> tuple[AdvancedEventSelector, ...]:
+def _advanced(trail: Recorder) -> tuple[AdvancedEventSelector, ...]:
     value = trail.advanced_event_selectors.value
     return tuple(value) if trail.advanced_event_selectors.known and value else ()
 
 
-def _classic(trail: Trail) -> tuple[EventSelector, ...]:
+def _classic(trail: Recorder) -> tuple[EventSelector, ...]:
+    """Classic selectors: a trail's; an event data store has advanced ones only (without
+    any it records all management events, like a trail without selectors)."""
+    if not isinstance(trail, Trail):
+        return ()
     value = trail.event_selectors.value
     return tuple(value) if trail.event_selectors.known and value else ()
 
 
-def _selectors_unknown(trail: Trail) -> str:
-    """Why the trail's selector configuration as a whole cannot be known ('' if it can)."""
-    adv, cls = trail.advanced_event_selectors, trail.event_selectors
+def _selectors_unknown(trail: Recorder) -> str:
+    """Why the selector configuration as a whole cannot be known ('' if it can)."""
+    adv = trail.advanced_event_selectors
     if adv.origin is Origin.UNKNOWN:
         return f"{adv.name}: {adv.reason or 'unresolved'}"
-    if not _advanced(trail) and cls.origin is Origin.UNKNOWN:
-        return f"{cls.name}: {cls.reason or 'unresolved'}"
+    if isinstance(trail, Trail):
+        cls = trail.event_selectors
+        if not _advanced(trail) and cls.origin is Origin.UNKNOWN:
+            return f"{cls.name}: {cls.reason or 'unresolved'}"
     return ""
 
 
-def management_coverage(trail: Trail) -> ManagementCoverage:
+def management_coverage(trail: Recorder) -> ManagementCoverage:
     """Which management events the trail records (see ``ManagementCoverage``).
 
     Ignores whether the trail is logging and whether it is multi-region: combine with
@@ -267,18 +305,50 @@ def management_coverage(trail: Trail) -> ManagementCoverage:
     if unknown:
         return ManagementCoverage(None, None, None, None, reason=unknown)
     advanced = _advanced(trail)
+    if advanced and all(s.maybe for s in advanced):
+        # ``dynamic`` blocks over an unknown collection: there may be no advanced selector
+        # at all (then the classic ones, or the default, apply), so only an answer that
+        # holds both ways is definite.
+        some = _advanced_management_coverage(advanced)
+        none = _classic_management_coverage(trail)
+        return _either(some, none)
     if advanced:
-        parts = [_advanced_management(s) for s in advanced]
-        excluded = sorted({src for r, w, _, ex in parts if any_of((r, w)) is not False for src in ex})
-        read = any_of(r for r, _, _, _ in parts)
-        write = any_of(w for _, w, _, _ in parts)
-        read_all = any_of(all_of((r, full)) for r, _, full, _ in parts)
-        write_all = any_of(all_of((w, full)) for _, w, full, _ in parts)
-        reason = "; ".join(s.unknown for s in advanced if s.unknown) or (
-            "an advanced event selector may not exist (dynamic block)" if any(s.maybe for s in advanced)
-            else ""
-        )
-        return ManagementCoverage(read, write, read_all, write_all, tuple(excluded), reason)
+        return _advanced_management_coverage(advanced)
+    return _classic_management_coverage(trail)
+
+
+def _same(a: Tri, b: Tri) -> Tri:
+    return a if a == b else None
+
+
+def _either(some: ManagementCoverage, none: ManagementCoverage) -> ManagementCoverage:
+    """The coverage when it is not known which of two configurations applies."""
+    reason = "; ".join(r for r in dict.fromkeys((some.reason, none.reason)) if r)
+    return ManagementCoverage(
+        read=_same(some.read, none.read),
+        write=_same(some.write, none.write),
+        read_all=_same(some.read_all, none.read_all),
+        write_all=_same(some.write_all, none.write_all),
+        excluded=tuple(sorted({*some.excluded, *none.excluded})),
+        reason=reason or "an advanced event selector may not exist (dynamic block)",
+    )
+
+
+def _advanced_management_coverage(advanced: tuple[AdvancedEventSelector, ...]) -> ManagementCoverage:
+    parts = [_advanced_management(s) for s in advanced]
+    excluded = sorted({src for r, w, _, ex in parts if any_of((r, w)) is not False for src in ex})
+    read = any_of(r for r, _, _, _ in parts)
+    write = any_of(w for _, w, _, _ in parts)
+    read_all = any_of(all_of((r, full)) for r, _, full, _ in parts)
+    write_all = any_of(all_of((w, full)) for _, w, full, _ in parts)
+    reason = "; ".join(s.unknown for s in advanced if s.unknown) or (
+        "an advanced event selector may not exist (dynamic block)" if any(s.maybe for s in advanced)
+        else ""
+    )
+    return ManagementCoverage(read, write, read_all, write_all, tuple(excluded), reason)
+
+
+def _classic_management_coverage(trail: Recorder) -> ManagementCoverage:
     classic = _classic(trail)
     if not classic:
         return _ALL
@@ -301,7 +371,7 @@ def management_coverage(trail: Trail) -> ManagementCoverage:
     return ManagementCoverage(read, write, read_all, write_all, tuple(excluded), "; ".join(reasons))
 
 
-def records_management_events(trail: Trail) -> tuple[Tri, Tri]:
+def records_management_events(trail: Recorder) -> tuple[Tri, Tri]:
     """(read, write): does the trail record read / write management events at all?
 
     Sources excluded with ``ExcludeManagementEventSources`` do not make this False (the
@@ -312,29 +382,48 @@ def records_management_events(trail: Trail) -> tuple[Tri, Tri]:
     return cov.read, cov.write
 
 
-def records_all_management_events(trail: Trail) -> Tri:
+def records_all_management_events(trail: Recorder) -> Tri:
     """Every read and write management event from every source (CIS 3.1 / CloudTrail.1)."""
     cov = management_coverage(trail)
     return all_of((cov.read_all, cov.write_all))
 
 
-def records_global_events(trail: Trail) -> Tri:
-    """Does the trail deliver global service events (IAM, STS, CloudFront)?
+def records_global_events(trail: Recorder) -> Tri:
+    """Does it record global service events (IAM, STS, CloudFront)?
 
-    True only when ``include_global_service_events`` is on, the trail is logging, and it
-    records management events (global service events are management events, so a trail
+    A trail: only when ``include_global_service_events`` is on, the trail is logging, and
+    it records management events (global service events are management events, so a trail
     recording only data events delivers none).
+
+    An event data store has no such switch. CloudTrail records global service events as
+    events of US East (N. Virginia), and a store collects the events of every Region
+    (``MultiRegionEnabled``, the default) or of its own Region only. So a multi-Region
+    store that ingests management events records them; a single-Region one does only if
+    it lives in us-east-1, which the code does not say: ``None``.
     """
     read, write = records_management_events(trail)
-    return all_of((trail.include_global_service_events.truth(), is_logging(trail), any_of((read, write))))
+    if isinstance(trail, Trail):
+        switch = trail.include_global_service_events.truth()
+    else:
+        switch = True if is_multi_region(trail) is True else None
+    return all_of((switch, is_logging(trail), any_of((read, write))))
 
 
-def global_events_unknown_reason(trail: Trail) -> str:
-    """Why ``records_global_events`` is None for this trail ('' when it is not)."""
+def global_events_unknown_reason(trail: Recorder) -> str:
+    """Why ``records_global_events`` is None for it ('' when it is not)."""
     reasons = []
-    glob, logging = trail.include_global_service_events, trail.enable_logging
-    if glob.origin is Origin.UNKNOWN:
-        reasons.append(f"{glob.name}: {glob.reason or 'unresolved'}")
+    logging = logging_attr(trail)
+    if isinstance(trail, Trail):
+        glob = trail.include_global_service_events
+        if glob.origin is Origin.UNKNOWN:
+            reasons.append(f"{glob.name}: {glob.reason or 'unresolved'}")
+    elif is_multi_region(trail) is not True:
+        multi = trail.is_multi_region
+        reasons.append(
+            f"{multi.name}: {multi.reason or 'unresolved'}" if not multi.known else
+            "a single-Region event data store records global service events only in "
+            "us-east-1, and its Region is not in the code"
+        )
     if logging.origin is Origin.UNKNOWN:
         reasons.append(f"{logging.name}: {logging.reason or 'unresolved'}")
     cov = management_coverage(trail)
@@ -395,43 +484,68 @@ def _advanced_s3(selector: AdvancedEventSelector) -> tuple[Tri, Tri, list[str]]:
         is_s3 = all(S3_OBJECT.lower() in _lower(f.equals) for f in types)
     selected = all_of((category, is_s3))
     read, write = _read_only_split(selector)
-    narrowing = [
-        f for f in selector.field_selectors
+    others = [
+        f.field.strip().lower() for f in selector.field_selectors
         if f.field.strip().lower() not in ("eventcategory", "resources.type", "readonly")
     ]
+    narrowing = [name for name in others if name]
     uncertain = selector.maybe or bool(selector.unknown)
     if narrowing:
         partial = [selector.name or "advanced event selector"] if selected is not False else []
         full: Tri = False
     else:
-        partial, full = [], True
+        # A field whose name is unresolved may narrow the selector or may not.
+        partial, full = [], (None if others else True)
     read = _maybe(all_of((selected, read, full)), uncertain)
     write = _maybe(all_of((selected, write, full)), uncertain)
     return read, write, partial
 
 
-def s3_data_coverage(trail: Trail) -> S3DataCoverage:
+def s3_data_coverage(trail: Recorder) -> S3DataCoverage:
     """S3 object-level events the trail records (logging state not considered)."""
     unknown = _selectors_unknown(trail)
     if unknown:
         return S3DataCoverage(None, None, reason=unknown)
     advanced = _advanced(trail)
-    if advanced:
-        parts = [_advanced_s3(s) for s in advanced]
-        reason = "; ".join(s.unknown for s in advanced if s.unknown)
-    else:
-        classic = _classic(trail)
-        parts = [_classic_s3(s) for s in classic]
-        reason = "; ".join(
-            "an event selector may not exist (dynamic block)" for s in classic if s.maybe
+    if advanced and all(s.maybe for s in advanced):
+        # As for management events: the dynamic blocks may make no selector at all.
+        some, none = _advanced_s3_coverage(advanced), _classic_s3_coverage(trail)
+        reason = "; ".join(r for r in dict.fromkeys((some.reason, none.reason)) if r)
+        return S3DataCoverage(
+            _same(some.read, none.read), _same(some.write, none.write),
+            tuple(sorted({*some.partial, *none.partial})),
+            reason or "an advanced event selector may not exist (dynamic block)",
         )
+    if advanced:
+        return _advanced_s3_coverage(advanced)
+    return _classic_s3_coverage(trail)
+
+
+def _advanced_s3_coverage(advanced: tuple[AdvancedEventSelector, ...]) -> S3DataCoverage:
+    parts = [_advanced_s3(s) for s in advanced]
+    reason = "; ".join(s.unknown for s in advanced if s.unknown) or (
+        "an advanced event selector may not exist (dynamic block)" if any(s.maybe for s in advanced)
+        else ""
+    )
+    return _s3_union(parts, reason)
+
+
+def _classic_s3_coverage(trail: Recorder) -> S3DataCoverage:
+    classic = _classic(trail)
+    parts = [_classic_s3(s) for s in classic]
+    reasons = ["an event selector may not exist (dynamic block)" for s in classic if s.maybe]
+    reasons += [r.unknown for s in classic for r in s.data_resources if r.unknown]
+    return _s3_union(parts, "; ".join(dict.fromkeys(reasons)))
+
+
+def _s3_union(parts: list[tuple[Tri, Tri, list[str]]], reason: str) -> S3DataCoverage:
     read = any_of(r for r, _, _ in parts)
     write = any_of(w for _, w, _ in parts)
     partial = tuple(sorted({p for _, _, ps in parts for p in ps}))
     return S3DataCoverage(read, write, partial, reason)
 
 
-def records_s3_data_events(trail: Trail) -> tuple[Tri, Tri]:
+def records_s3_data_events(trail: Recorder) -> tuple[Tri, Tri]:
     """(read, write): S3 object-level events of every bucket (a bucket list is False)."""
     cov = s3_data_coverage(trail)
     return cov.read, cov.write

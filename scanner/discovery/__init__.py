@@ -42,6 +42,7 @@ from scanner.discovery.walk import (
     TEMPLATE_SUFFIXES,
     TERRAFORM,
     TERRAFORM_SUFFIXES,
+    TERRAGRUNT,
     TFVARS,
     Walker,
     ancestor_gitignores,
@@ -190,13 +191,14 @@ def discover(
         for path in changed:
             real = os.path.realpath(path)
             kind = classify_name(path.name)
-            if kind in (TERRAFORM, TFVARS):
+            if kind in (TERRAFORM, TFVARS, TERRAGRUNT):
                 tf_targets.add(os.path.dirname(real))
             elif kind in CONTENT_KINDS:
                 template_targets.add(real)
 
     if found.terraform_dirs and tf_targets != set():
-        calls = terraform_calls(found.terraform_dirs, limits, walker.inside, found.terraform_files)
+        calls = terraform_calls(found.terraform_dirs, limits, walker.inside, found.terraform_files,
+                                root=walker.root)
         roots = entry_points(calls, found.terraform_dirs)
         if tf_targets is not None:
             wanted = ancestors(calls, tf_targets)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from scanner.limits import Limits
 
@@ -91,14 +92,45 @@ def module_targets(
     return targets
 
 
+def terragrunt_targets(directory: str, root: str, limits: Limits, inside: Callable[[str], bool]) -> set[str]:
+    """What a ``terragrunt.hcl`` directory calls: the local module its ``terraform {
+    source }`` names (so the module is not a root of its own) and the directories of the
+    ``terragrunt.hcl`` files it includes (a parent configuration, not a root). Read with
+    the Terraform front end's own terragrunt reader, so both agree on every source."""
+    from scanner.parsers.terraform.loader import Loader
+    from scanner.parsers.terraform.terragrunt import CACHE_DIR, CONFIG_NAME, read_terragrunt
+
+    try:
+        found = read_terragrunt(Loader(Path(root), Path(directory), limits), Path(directory))
+    except Exception:  # noqa: BLE001 - the loader reads it again and reports why
+        return set()
+    targets: set[str] = set()
+    module = found.module_dir
+    if module is not None and CACHE_DIR not in module.parts:
+        real = os.path.realpath(module)
+        if real != directory and inside(real) and os.path.isdir(real):
+            targets.add(real)
+    for included in found.included:
+        if included.name == CONFIG_NAME:
+            parent = os.path.realpath(included.parent)
+            if parent != directory and inside(parent):
+                targets.add(parent)
+    return targets
+
+
 def terraform_calls(
     directories: Iterable[str],
     limits: Limits,
     inside: Callable[[str], bool],
     listings: dict[str, list[tuple[str, str]]] | None = None,
+    root: str | None = None,
 ) -> dict[str, set[str]]:
     """The call graph from ``directories``, followed into every module they reach (each
-    directory read once). ``listings``: the .tf files of the directories the walk saw."""
+    directory read once). ``listings``: the .tf files of the directories the walk saw.
+    With ``root`` (the scan root), a directory with a ``terragrunt.hcl`` also calls what
+    that file names (``terragrunt_targets``)."""
+    from scanner.discovery.walk import TERRAGRUNT_FILE
+
     calls: dict[str, set[str]] = {}
     listings = listings or {}
     queue = sorted(directories, reverse=True)
@@ -107,6 +139,8 @@ def terraform_calls(
         if directory in calls:
             continue
         targets = module_targets(directory, limits, inside, listings.get(directory))
+        if root is not None and os.path.isfile(os.path.join(directory, TERRAGRUNT_FILE)):
+            targets |= terragrunt_targets(directory, root, limits, inside)
         calls[directory] = targets
         queue.extend(sorted((t for t in targets if t not in calls), reverse=True))
     return calls

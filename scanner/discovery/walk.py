@@ -55,6 +55,9 @@ PLAN_SUFFIXES = (".json",)
 # ---------------------------------------------------------------------------
 
 TERRAFORM = "terraform"  # a .tf / .tf.json file: its directory is a module
+# terragrunt.hcl: its directory is a root (the module its source names, with its inputs)
+TERRAGRUNT = "terragrunt"
+TERRAGRUNT_FILE = "terragrunt.hcl"
 TFVARS = "tfvars"  # variables: read by the root in the same directory
 CANDIDATE = "candidate"  # YAML or .template: may be a CloudFormation template (content decides)
 # JSON that may be a Terraform plan or state, else a CloudFormation template (content decides)
@@ -65,6 +68,8 @@ CONTENT_KINDS = frozenset({CANDIDATE, PLAN_CANDIDATE})
 
 def classify_name(name: str) -> str | None:
     """What a file's name says it may be; None: not ours whatever it holds."""
+    if name == TERRAGRUNT_FILE:
+        return TERRAGRUNT
     if name.endswith(TERRAFORM_SUFFIXES):
         return TERRAFORM
     if name.endswith(TFVARS_SUFFIXES):
@@ -124,7 +129,7 @@ class Walker:
         """``directory``: the real directory the entry sits in (a symlinked .tf file is
         part of the module where the link is, not where its target is)."""
         kind = classify_name(name)
-        if kind == TERRAFORM or (kind == TFVARS and explicit):
+        if kind in (TERRAFORM, TERRAGRUNT) or (kind == TFVARS and explicit):
             self.found.terraform_dirs.add(directory)
         elif kind in CONTENT_KINDS:
             self.found.candidates[real] = size

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from scanner.limits import Limits
 from scanner.model import Model, ParseProblem, Span
-from scanner.parsers.common import relpath
+from scanner.parsers.common import InputLayer, UnitInputs, relpath
 
 
 class Units(NamedTuple):
@@ -33,6 +33,7 @@ def load_units(
     templates: Sequence[Path],
     root: Path,
     *,
+    inputs: Mapping[Path, UnitInputs] | None = None,
     variables: Mapping[str, str] | None = None,
     var_files: Sequence[Path] = (),
     parameters: Mapping[str, str] | None = None,
@@ -44,14 +45,23 @@ def load_units(
 ) -> Units:
     """Load every Terraform root module and every candidate template under ``root``.
 
-    ``variables``/``var_files`` go to every Terraform unit, ``parameters``/
-    ``parameter_files`` to every template. ``plans`` are ``terraform show -json`` files:
-    they carry their own values, so no variable applies to them. With ``debug`` a crash's
-    problem carries the whole traceback instead of the exception's one line. ``on_unit`` is
-    told of each unit (its directory, template or plan) once it is loaded: the progress
-    line counts with it.
+    ``inputs`` gives each unit (by its directory or template, as given here) everything it
+    is given from outside (``UnitInputs``: the configuration's per-unit inputs and the
+    command line, computed in one place by the scan). A unit it does not name gets
+    ``variables``/``var_files`` (every Terraform unit) or ``parameters``/``parameter_files``
+    (every template). ``plans`` are ``terraform show -json`` files: they carry their own
+    values, so no variable applies to them. With ``debug`` a crash's problem carries the
+    whole traceback instead of the exception's one line. ``on_unit`` is told of each unit
+    (its directory, template or plan) once it is loaded: the progress line counts with it.
     """
     limits = limits or Limits()
+    default = UnitInputs(
+        terraform=(InputLayer(source="command line", files=tuple(var_files),
+                              values=tuple((variables or {}).items())),),
+        cloudformation=(InputLayer(source="command line", files=tuple(parameter_files),
+                                   values=tuple((parameters or {}).items())),),
+    )
+    given = inputs or {}
     models: list[Model] = []
     not_ours: list[str] = []
     if terraform_dirs:
@@ -63,8 +73,7 @@ def load_units(
                     load_terraform(
                         directory,
                         root,
-                        variables=dict(variables or {}),
-                        var_files=list(var_files),
+                        layers=given.get(directory, default).terraform,
                         limits=limits,
                     )
                 )
@@ -90,8 +99,7 @@ def load_units(
                 model = load_cloudformation(
                     template,
                     root,
-                    parameters=dict(parameters or {}),
-                    parameter_files=list(parameter_files),
+                    layers=given.get(template, default).cloudformation,
                     limits=limits,
                 )
             except Exception as exc:  # never lose the rest of the scan
@@ -114,4 +122,4 @@ def _crash_problem(path: Path, root: Path, exc: BaseException, debug: bool) -> P
     )
 
 
-__all__ = ["Units", "load_units"]
+__all__ = ["InputLayer", "UnitInputs", "Units", "load_units"]

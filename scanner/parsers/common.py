@@ -110,6 +110,32 @@ def read_text(path: Path, max_bytes: int) -> tuple[str | None, str]:
 
 
 @dataclass(frozen=True, slots=True)
+class InputLayer:
+    """One source of values for a unit's Terraform variables or CloudFormation parameters.
+
+    A unit's layers apply in order, each its ``files`` first (in order), then its
+    ``values``; a later value wins. ``typed`` values are JSON text (the configuration file
+    keeps TOML's types); otherwise they are command-line text (for Terraform, an HCL
+    literal when the text parses as one, as ``terraform plan -var`` reads it). ``source``
+    names where the layer comes from, for messages.
+    """
+
+    source: str
+    files: tuple[Path, ...] = ()
+    values: tuple[tuple[str, str], ...] = ()
+    typed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UnitInputs:
+    """Everything a unit is given from outside its own files, in order of precedence
+    (lowest first): a value, so that a cache of loaded units can key on it."""
+
+    terraform: tuple[InputLayer, ...] = ()
+    cloudformation: tuple[InputLayer, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class UnknownValue:
     """A value the front end could not resolve statically; ``reason`` says why.
 
@@ -294,6 +320,38 @@ def first_unknown(value: object) -> UnknownValue | None:
         if found is not None:
             return found
     return None
+
+
+# The token an unresolved part of a data value is written as when the rest of the value
+# is still worth reading (``scanner.model``, "Symbolic values"): analyses compare tokens
+# literally, so an unresolved leaf decides nothing, while the known parts still decide.
+UNRESOLVED_TOKEN = "${unresolved}"
+
+
+def with_unknowns_as_tokens(value: object, reasons: list[str], depth: int = 0) -> object:
+    """A copy of JSON-like ``value`` whose unresolved leaves are ``${...}`` tokens: the
+    symbolic shape when there is one, the referenced record's token (``${aws_x.y}``), else
+    ``${unresolved}``. Each leaf's reason is appended to ``reasons``.
+
+    An EventBridge pattern with one computed value (``policyId = [aws_organizations_policy
+    .x.id]``) keeps its known fields that way, so they can still exclude an event.
+    """
+    if isinstance(value, UnknownValue):
+        reasons.append(value.reason)
+        if value.shape:
+            return value.shape
+        return "${" + value.target + "}" if value.target else UNRESOLVED_TOKEN
+    if isinstance(value, Opaque):
+        reasons.append(f"{value.describe()} cannot be used as a plain value")
+        return UNRESOLVED_TOKEN
+    if depth > 200:  # deeper than any decoder lets through; never exhaust the stack
+        reasons.append("the value nests too deeply")
+        return UNRESOLVED_TOKEN
+    if isinstance(value, dict):
+        return {str(k): with_unknowns_as_tokens(v, reasons, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [with_unknowns_as_tokens(v, reasons, depth + 1) for v in value]
+    return value
 
 
 class SpannedDict(dict):  # type: ignore[type-arg]

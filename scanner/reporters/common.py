@@ -73,7 +73,7 @@ def summary(result: ScanResult) -> dict[str, Any]:
     statuses: dict[str, int] = {}
     for e in result.evaluations:
         statuses[e.status.value] = statuses.get(e.status.value, 0) + 1
-    return {
+    out: dict[str, Any] = {
         "exit_code": result.exit_code(),
         "fail_on": "none" if result.fail_on_none else result.fail_on.name.lower(),
         "findings": len(active),
@@ -90,6 +90,11 @@ def summary(result: ScanResult) -> dict[str, Any]:
         "accounts": list(result.accounts),
         "stale_baseline": len(result.stale_baseline),
     }
+    not_created = sum(len(m.not_created) for m in result.models)
+    if not_created:
+        # Trails the code declares that the inputs leave out (count = 0, a false Condition).
+        out["trails_not_created"] = not_created
+    return out
 
 
 def _plural(n: int, word: str) -> str:
@@ -116,6 +121,10 @@ def summary_line(result: ScanResult) -> str:
     unknown = data["evaluations"].get("unknown", 0)
     if unknown:
         parts.append(f"{unknown} undecidable statically (unknown)")
+    not_created = data.get("trails_not_created", 0)
+    if not_created:
+        noun = "trail" if not_created == 1 else "trails"
+        parts.append(f"{not_created} {noun} not created under the given inputs")
     if data["stale_baseline"]:
         n = data["stale_baseline"]
         parts.append(f"{n} stale baseline {'entry' if n == 1 else 'entries'}")

@@ -108,6 +108,13 @@ def _pos(start: Any, end: Any) -> Pos:
     return (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
+# org-formation's own YAML tags (its templates extend CloudFormation's): a template that
+# uses one is org-formation input, which CloudFormation itself does not accept.
+ORG_FORMATION_TAGS = frozenset(
+    {"!Include", "!ReadFile", "!JsonString", "!MD5", "!Cmd", "!CopyValue", "!RefSkipValidation"}
+)
+
+
 def _refuse_tag(tag: str, mark: Any) -> DecodeError:
     line, col = mark.line + 1, mark.column + 1
     if tag.startswith(f"{_STD}python/") or tag.startswith("!!python/"):
@@ -116,6 +123,8 @@ def _refuse_tag(tag: str, mark: Any) -> DecodeError:
             line,
             col,
         )
+    if tag in ORG_FORMATION_TAGS:
+        return DecodeError(f"unknown tag {tag}: not CloudFormation (org-formation?)", line, col)
     return DecodeError(f"unsupported YAML tag {tag!r}", line, col)
 
 

@@ -9,6 +9,7 @@ file that fails to decode unless its text looks like a template.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from scanner.parsers.cloudformation.intrinsics import NO_VALUE, Resolver
 from scanner.parsers.cloudformation.nesting import NESTED_STACK_TYPES, REMOTE_PREFIXES
 from scanner.parsers.cloudformation.records.build import build_model
 from scanner.parsers.cloudformation.values import Values
-from scanner.parsers.common import UnknownValue, read_text, relpath
+from scanner.parsers.common import InputLayer, UnknownValue, read_text, relpath
 
 _RESOURCES = re.compile(r"""(?:^|[\s{,])["']?Resources["']?\s*:""")
 _TYPE = re.compile(r"""\bType["']?\s*:\s*["']?(AWS|Custom|Alexa)::""")
@@ -35,6 +36,12 @@ def looks_like_template(text: str) -> bool:
     return bool(_RESOURCES.search(text)) and bool(_TYPE.search(text))
 
 
+# The only AWSTemplateFormatVersion CloudFormation accepts. Other tools reuse the key with
+# their own values (org-formation's ``2010-09-09-OC`` organization files): such a file
+# without typed resources is theirs, not a broken template.
+TEMPLATE_FORMAT_VERSION = "2010-09-09"
+
+
 def _classify(doc: Any) -> str | None:
     """``template``, ``claims`` (says it is one but has no typed resources) or None."""
     if not isinstance(doc, PosDict):
@@ -46,7 +53,8 @@ def _classify(doc: Any) -> str | None:
         return "template"
     transform = doc.get("Transform")
     transforms = transform if isinstance(transform, list) else [transform]
-    if "AWSTemplateFormatVersion" in doc or any(
+    version = doc.get("AWSTemplateFormatVersion", None)
+    if (version is not None and str(version).strip() == TEMPLATE_FORMAT_VERSION) or any(
         isinstance(t, str) and t.startswith("AWS::Serverless") for t in transforms
     ):
         return "template" if isinstance(resources, PosDict) else "claims"
@@ -215,10 +223,19 @@ def load_cloudformation(
     *,
     parameters: dict[str, str] | None = None,
     parameter_files: list[Path] | None = None,
+    layers: Sequence[InputLayer] = (),
     limits: Limits | None = None,
 ) -> Model | None:
-    """Load a template as a unit model; None when the file is not a template at all."""
+    """Load a template as a unit model; None when the file is not a template at all.
+
+    ``layers`` give its parameters in order of precedence (``InputLayer``, each its files
+    then its values); ``parameter_files`` and ``parameters``, when given, apply after them,
+    as the command line does. A value a layer gives wins over the parameter's Default.
+    """
     limits = limits or Limits()
+    if parameter_files or parameters:
+        layers = (*layers, InputLayer(source="command line", files=tuple(parameter_files or ()),
+                                      values=tuple((parameters or {}).items())))
     where = relpath(path, root)
     unit_of = Unit(id=where, format="cloudformation", files=(where,))
     text, why = read_text(path, limits.max_file_bytes)
@@ -249,8 +266,13 @@ def load_cloudformation(
             units=(unit_of,), problems=(ParseProblem(span=Span(path=where), message=message),)
         )
 
-    file_values, problems = read_parameter_files(list(parameter_files or []), root, limits)
-    overrides: dict[str, Any] = {**file_values, **(parameters or {})}
+    overrides: dict[str, Any] = {}
+    problems: list[ParseProblem] = []
+    for layer in layers:
+        file_values, found = read_parameter_files(list(layer.files), root, limits)
+        problems.extend(found)
+        overrides.update(file_values)
+        overrides.update(layer.values)
     try:
         return _build_unit(path, root, where, doc, overrides, limits, problems)
     except RecursionError:

@@ -12,14 +12,19 @@ expands modules and resources, ``references`` finds what each one depends on, an
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from scanner.limits import Limits
 from scanner.model import Model, Span, Unit
+from scanner.parsers.common import InputLayer
 from scanner.parsers.terraform.instance import ModuleInstance, resource_instances
 from scanner.parsers.terraform.loader import Loader, root_variables
 from scanner.parsers.terraform.records import build_model
+from scanner.parsers.terraform.terragrunt import is_terragrunt_dir, read_terragrunt
+from scanner.parsers.terraform.values import UnknownValue
 
 __all__ = ["load_terraform"]
 
@@ -34,36 +39,69 @@ def load_terraform(
     *,
     variables: dict[str, str] | None = None,
     var_files: list[Path] | None = None,
+    layers: Sequence[InputLayer] = (),
     limits: Limits | None = None,
 ) -> Model:
-    """Load the root module in ``unit_dir``; never raises on bad input."""
+    """Load the root module in ``unit_dir``; never raises on bad input.
+
+    ``layers`` give the unit's variables in order of precedence (``InputLayer``);
+    ``var_files`` and ``variables``, when given, apply after them, as the command line does.
+    """
     limits = limits or Limits()
+    if var_files or variables:
+        layers = (*layers, InputLayer(source="command line", files=tuple(var_files or ()),
+                                      values=tuple((variables or {}).items())))
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
     try:
-        return _load(unit_dir, root, variables, var_files, limits)
+        return _load(unit_dir, root, tuple(layers), limits)
     finally:
         sys.setrecursionlimit(old_limit)
+
+
+def _terragrunt(loader: Loader, unit_dir: Path) -> tuple[Path, dict[str, Any] | UnknownValue, str, list[str]]:
+    """(the module Terraform runs, its terragrunt ``inputs``, why the module cannot be
+    read ("" when it can), the config files read) for a ``terragrunt.hcl`` directory."""
+    found = read_terragrunt(loader, unit_dir)
+    lowest: dict[str, Any] | UnknownValue = found.inputs
+    if found.inputs_unknown:
+        lowest = UnknownValue(f"terragrunt inputs: {found.inputs_unknown}")
+    if found.module_dir is not None:
+        return found.module_dir, lowest, found.unread, found.files
+    if found.unread:
+        return unit_dir, lowest, found.unread, found.files
+    return unit_dir, lowest, "", found.files  # no source: the directory's own files run
 
 
 def _load(
     unit_dir: Path,
     root: Path,
-    variables: dict[str, str] | None,
-    var_files: list[Path] | None,
+    layers: tuple[InputLayer, ...],
     limits: Limits,
 ) -> Model:
     loader = Loader(root, unit_dir, limits)
     unit_id = loader.unit_rel
     model: Model | None = None
     try:
-        source = loader.source(unit_dir)
-        thunks = root_variables(loader, unit_dir, variables, var_files)
+        module_dir, lowest, unread, config_files = unit_dir, {}, "", []
+        if is_terragrunt_dir(unit_dir):
+            module_dir, lowest, unread, config_files = _terragrunt(loader, unit_dir)
+        source = loader.source(module_dir)
+        if unread and not source.files:
+            unit = Unit(id=unit_id, format="terraform",
+                        files=tuple(sorted({*loader.files_read, *config_files})),
+                        unread_modules=(unread,))
+            return Model(units=(unit,), problems=tuple(loader.problems))
+        if isinstance(lowest, UnknownValue):
+            lowest = dict.fromkeys(source.variables, lowest)
+        dirs = [module_dir] if module_dir == unit_dir else [module_dir, unit_dir]
+        thunks = root_variables(loader, dirs, layers, lowest)
         known = {k: v for k, v in thunks.items() if k in source.variables}
         top = ModuleInstance(loader, source, "", known, chain=(source.directory,))
         instances = resource_instances(top)
-        unit = Unit(id=unit_id, format="terraform", files=tuple(sorted(loader.files_read)),
-                    unread_modules=tuple(sorted(set(top.unread))))
+        unit = Unit(id=unit_id, format="terraform",
+                    files=tuple(sorted({*loader.files_read, *config_files})),
+                    unread_modules=tuple(sorted({*top.unread, *([unread] if unread else [])})))
         model = build_model(unit, instances)
     except RecursionError:
         loader.problem(Span(path=unit_id), "configuration is nested too deeply to evaluate")
@@ -75,4 +113,5 @@ def _load(
     if model is None:
         unit = Unit(id=unit_id, format="terraform", files=tuple(sorted(loader.files_read)))
         model = Model(units=(unit,))
-    return replace(model, problems=tuple(loader.problems))
+    not_created = tuple(sorted(loader.not_created, key=lambda r: (r.ref, r.span.path, r.span.line)))
+    return replace(model, problems=tuple(loader.problems), not_created=not_created)

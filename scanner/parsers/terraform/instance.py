@@ -23,6 +23,8 @@ from scanner.parsers.terraform.expressions import ChildScope, Scope
 from scanner.parsers.terraform.hcl import Attribute, Block
 from scanner.parsers.terraform.installed import read_manifest
 from scanner.parsers.terraform.loader import Loader
+from scanner.parsers.terraform.not_created import TRAIL_TYPES, gate_reason
+from scanner.parsers.terraform.not_created import record as not_created_record
 from scanner.parsers.terraform.references import refs_of
 from scanner.parsers.terraform.values import EvalError, Lazy, UnknownValue, to_number
 
@@ -353,6 +355,8 @@ class ModuleInstance(Scope):
 
         def build() -> list[Instance]:
             expansion = self.expand(block, base)
+            if mode == "resource" and rtype in TRAIL_TYPES and not expansion.instances:
+                self._not_created(base, block, "")
             out = []
             for key, names in expansion.instances:
                 scope: Scope = ChildScope(self, names) if names else self
@@ -426,6 +430,9 @@ class ModuleInstance(Scope):
         out: list[tuple[str, ModuleInstance | UnknownValue]] = []
         if isinstance(resolved, UnknownValue) and expansion.instances:
             self.unread.append(base)
+        if isinstance(resolved, ModuleSource) and not expansion.instances:
+            reason = f"{base}: {self._gate(block)}"
+            self._trails_of_uncalled(resolved, base, reason, depth=len(self.chain))
         for key, names in expansion.instances:
             ref = base + instance_suffix(key)
             if isinstance(resolved, UnknownValue):
@@ -444,6 +451,40 @@ class ModuleInstance(Scope):
             )
             out.append((ref, child))
         return out
+
+    # -- what the inputs leave out ---------------------------------------------------
+
+    def _gate(self, block: Block) -> str:
+        """Why ``block`` (with ``count`` or ``for_each``) has no instance."""
+        meta = "count" if "count" in block.attributes else "for_each"
+
+        def lookup(kind: str, name: str) -> Value:
+            return self.var(name) if kind == "var" else self.local(name)
+
+        return gate_reason(block, lookup, lambda: self.loader.eval_attr(block.attributes[meta], self))
+
+    def _not_created(self, ref: str, block: Block, reason: str) -> None:
+        self.loader.not_created.append(
+            not_created_record(ref, block, self.loader.unit_rel, reason or self._gate(block))
+        )
+
+    def _trails_of_uncalled(self, source: ModuleSource, prefix: str, reason: str, depth: int) -> None:
+        """The trails of a module that is called with no instance: none of them exists.
+        Local modules it calls are followed (remote ones are not read here)."""
+        for (rtype, rname), block in sorted(source.resources.items()):
+            if rtype in TRAIL_TYPES:
+                self._not_created(f"{prefix}.{rtype}.{rname}", block, reason)
+        if depth >= self.loader.limits.max_module_depth:
+            return
+        for name, call in sorted(source.modules.items()):
+            attribute = call.attributes.get("source")
+            src = self.loader.eval_attr(attribute, Scope()) if attribute is not None else None
+            if not isinstance(src, str) or not src.startswith(("./", "../")):
+                continue
+            target = (source.directory / src).resolve()
+            if target.is_dir() and self.loader.inside_root(target) and target != source.directory:
+                self._trails_of_uncalled(self.loader.source(target), f"{prefix}.module.{name}",
+                                         reason, depth + 1)
 
     def _resolve_source(self, name: str, block: Block) -> ModuleSource | UnknownValue:
         attribute = block.attributes.get("source")

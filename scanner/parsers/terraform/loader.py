@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from lark import Token, Tree
 
 from scanner.limits import Limits
-from scanner.model import ParseProblem, Span
-from scanner.parsers.common import is_within, read_text, relpath
+from scanner.model import NotCreated, ParseProblem, Span
+from scanner.parsers.common import InputLayer, is_within, read_text, relpath
 from scanner.parsers.terraform.declarations import ModuleSource
 from scanner.parsers.terraform.expressions import Evaluator, Scope
 from scanner.parsers.terraform.hcl import Attribute, read_source
@@ -52,6 +52,8 @@ class Loader:
         self.limits = limits
         self.problems: list[ParseProblem] = []
         self._problem_keys: set[tuple[str, int, str]] = set()
+        # Trails declared but not created under the unit's inputs (count = 0...).
+        self.not_created: list[NotCreated] = []
         self.files_read: set[str] = set()
         self._sources: dict[Path, ModuleSource] = {}
         self._memo: dict[tuple[Any, ...], Value] = {}
@@ -302,26 +304,39 @@ def _cli_value(text: str) -> Value:
     return text if isinstance(value, UnknownValue) else value
 
 
+def _typed_value(text: str) -> Value:
+    """A configuration value (JSON text of a TOML value), numbers exact as Terraform's."""
+    return json.loads(text, parse_int=_json_number, parse_float=_json_number)
+
+
 def root_variables(
     loader: Loader,
-    unit_dir: Path,
-    variables: dict[str, str] | None,
-    var_files: list[Path] | None,
+    tfvars_dirs: Sequence[Path],
+    layers: Sequence[InputLayer],
+    lowest: dict[str, Value] | None = None,
 ) -> dict[str, Callable[[], Value]]:
-    values: dict[str, Value] = {}
-    for path in _tfvars_files(unit_dir):
-        if not loader.inside_root(path):
-            # A symlinked variables file pointing out of the scan root is never read; the
-            # user's own --var-file below is read wherever it is.
-            where = f"{loader.rel(unit_dir)}/{path.name}".removeprefix("./")
-            loader.problem(Span(path=where), "symlink points outside the scanned root; not read")
-            continue
-        values.update(_read_tfvars(loader, path))
-    for path in var_files or []:
-        if not path.is_file():
-            loader.problem(Span(path=path.as_posix()), f"variables file {path} not found")
-            continue
-        values.update(_read_tfvars(loader, path))
-    for key, text in (variables or {}).items():
-        values[key] = _cli_value(text)
+    """The root module's variables, in Terraform's order of precedence: ``lowest`` (what
+    Terraform reads from ``TF_VAR_*``, as terragrunt passes its ``inputs``), then
+    ``terraform.tfvars`` and ``*.auto.tfvars`` of ``tfvars_dirs``, then each layer (the
+    configuration's ``inputs`` in order, the command line last): its files, its values."""
+    values: dict[str, Value] = dict(lowest or {})
+    for unit_dir in tfvars_dirs:
+        for path in _tfvars_files(unit_dir):
+            if not loader.inside_root(path):
+                # A symlinked variables file pointing out of the scan root is never read;
+                # the user's own --var-file below is read wherever it is.
+                where = f"{loader.rel(unit_dir)}/{path.name}".removeprefix("./")
+                loader.problem(Span(path=where), "symlink points outside the scanned root; not read")
+                continue
+            values.update(_read_tfvars(loader, path))
+    for layer in layers:
+        for path in layer.files:
+            if not path.is_file():
+                loader.problem(
+                    Span(path=path.as_posix()), f"variables file {path} not found ({layer.source})"
+                )
+                continue
+            values.update(_read_tfvars(loader, path))
+        for key, text in layer.values:
+            values[key] = _typed_value(text) if layer.typed else _cli_value(text)
     return {name: (lambda v=value: v) for name, value in values.items()}

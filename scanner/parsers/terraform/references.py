@@ -165,6 +165,11 @@ def _chain(node: Tree | Token) -> list[str] | None:
     return None
 
 
+def chains(node: Tree | Token) -> list[list[str]]:
+    """Every attribute-access chain an expression reads (``["var", "enabled"]``)."""
+    return _chains(node)
+
+
 def _chains(node: Tree | Token) -> list[list[str]]:
     """Every attribute-access chain rooted at a name (``aws_s3_bucket.x.id``)."""
     if isinstance(node, Token):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from scanner.model import Model, ParseProblem, Unit
+from dataclasses import replace
+
+from scanner.model import Model, NotCreated, ParseProblem, Unit
 from scanner.parsers.cloudformation.intrinsics import Resolver
 from scanner.parsers.cloudformation.records import (
     alarms,
     bucket,
+    event_data_store,
     events,
     iam,
     kms,
@@ -20,12 +23,15 @@ from scanner.parsers.cloudformation.records.resource import Scope, resources_of
 def build_model(unit: Unit, resolvers: list[Resolver], problems: list[ParseProblem]) -> Model:
     """The unit's records; ``problems`` (the loader's so far) come first in the model,
     then what reading the resources found, in the order the families are built."""
-    scope = Scope(unit, resources_of(resolvers, problems))
+    not_created: list[NotCreated] = []
+    scope = Scope(unit, resources_of(resolvers, problems, not_created))
     # Keyword arguments are evaluated in order: the families report their problems in
     # this order, and ``problems`` is read last, once every family has been built.
     return Model(
         units=(unit,),
         trails=trail.trails(scope),
+        not_created=tuple(replace(r, unit=unit.id) for r in not_created),
+        event_data_stores=event_data_store.event_data_stores(scope),
         buckets=bucket.buckets(scope),
         kms_keys=kms.kms_keys(scope),
         log_groups=logs.log_groups(scope),

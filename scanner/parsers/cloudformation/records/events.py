@@ -3,12 +3,12 @@ and targets."""
 
 from __future__ import annotations
 
-from scanner.model import Attr, EventRule
+from scanner.model import Attr, EventRule, Origin
 from scanner.parsers.cloudformation.intrinsics import NO_VALUE
 from scanner.parsers.cloudformation.records.record import record_fields
 from scanner.parsers.cloudformation.records.resource import Resource, Scope
 from scanner.parsers.cloudformation.values import Unresolved, to_str
-from scanner.parsers.common import UnknownValue, first_unknown
+from scanner.parsers.common import UnknownValue, with_unknowns_as_tokens
 
 KIND = "AWS::Events::Rule"
 
@@ -36,12 +36,16 @@ def _pattern(scope: Scope, res: Resource) -> Attr[dict]:
         return Attr.default(None, scope.default_span(res), key)
     span = vals.key_span(props, key)
     value = vals.json_object(props, key)
-    unknown = first_unknown(value)
-    if unknown is not None:
-        return Attr.unknown(span, f"{key}: {unknown.reason}", key)
-    if isinstance(value, dict):
-        return Attr.explicit(value, span, key)
-    return Attr.unknown(span, f"{key} is not an object", key)
+    if isinstance(value, UnknownValue):
+        return Attr.unknown(span, f"{key}: {value.reason}", key)
+    if not isinstance(value, dict):
+        return Attr.unknown(span, f"{key} is not an object", key)
+    # Unresolved values become tokens: the known fields still decide (see the Terraform
+    # front end's ``event_pattern``).
+    reasons: list[str] = []
+    pattern = with_unknowns_as_tokens(value, reasons)
+    reason = "; ".join(dict.fromkeys(f"{key}: {r}" for r in reasons))
+    return Attr(value=pattern, origin=Origin.EXPLICIT, span=span, name=key, reason=reason)
 
 
 def _enabled(scope: Scope, res: Resource) -> Attr[bool]:

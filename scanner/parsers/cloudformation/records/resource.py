@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from scanner.model import Attr, Origin, ParseProblem, PolicyDocument, Span, Unit
+from scanner.model import Attr, NotCreated, Origin, ParseProblem, PolicyDocument, Span, Unit
 from scanner.parsers.cloudformation.decode import PosDict
 from scanner.parsers.cloudformation.intrinsics import NO_VALUE, Resolver
 from scanner.parsers.cloudformation.values import Values
@@ -40,8 +40,17 @@ class Resource:
         return props if isinstance(props, PosDict) else PosDict(self.body.pos)
 
 
-def iter_resources(resolver: Resolver, problems: list[ParseProblem]) -> Iterator[Resource]:
-    """Resources of one template that are not known to be absent, in file order."""
+# The resource types whose absence (a false Condition) the reports explain.
+TRAIL_TYPES = frozenset({"AWS::CloudTrail::Trail"})
+
+
+def iter_resources(
+    resolver: Resolver,
+    problems: list[ParseProblem],
+    not_created: list[NotCreated] | None = None,
+) -> Iterator[Resource]:
+    """Resources of one template that are not known to be absent, in file order. A trail
+    whose Condition is false goes to ``not_created`` with the reason."""
     section = resolver.resources
     values = Values(resolver)
     for logical, body in section.items():
@@ -55,6 +64,11 @@ def iter_resources(resolver: Resolver, problems: list[ParseProblem]) -> Iterator
             )
             continue
         if resolver.exists(logical) is False:
+            if not_created is not None and kind in TRAIL_TYPES:
+                not_created.append(NotCreated(
+                    ref=resolver.prefix + logical, span=values.key_span(section, logical),
+                    unit="", kind=kind, reason=condition_reason(resolver, body.get("Condition")),
+                ))
             continue
         shown = resolver.shallow(body["Properties"]) if "Properties" in body else NO_VALUE
         if not isinstance(shown, PosDict | UnknownValue) and shown is not NO_VALUE:
@@ -69,12 +83,60 @@ def iter_resources(resolver: Resolver, problems: list[ParseProblem]) -> Iterator
         yield Resource(resolver, logical, body, kind)
 
 
-def resources_of(resolvers: list[Resolver], problems: list[ParseProblem]) -> list[Resource]:
+def resources_of(
+    resolvers: list[Resolver],
+    problems: list[ParseProblem],
+    not_created: list[NotCreated] | None = None,
+) -> list[Resource]:
     """Every resource of the unit's templates, top template first."""
     out: list[Resource] = []
     for resolver in resolvers:
-        out.extend(iter_resources(resolver, problems))
+        out.extend(iter_resources(resolver, problems, not_created))
     return out
+
+
+# Parameters named in one reason; the rest are counted.
+MAX_NAMED_PARAMETERS = 3
+
+
+def condition_reason(resolver: Resolver, condition: Any) -> str:
+    """``Condition IsProd is false (Env = dev)``: the condition and the parameters its
+    definition reads (through other conditions too), with the values they came to."""
+    name = condition if isinstance(condition, str) else "?"
+    found: list[str] = []
+    seen: set[str] = set()
+    stack: list[Any] = [resolver.section("Conditions").get(name)]
+    while stack and len(seen) < 100:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if set(node) == {"Ref"} and isinstance(node["Ref"], str):
+                ref = node["Ref"]
+                if ref in resolver.section("Parameters") and ref not in found:
+                    found.append(ref)
+                continue
+            if set(node) == {"Condition"} and isinstance(node["Condition"], str):
+                other = node["Condition"]
+                if other not in seen:
+                    seen.add(other)
+                    stack.append(resolver.section("Conditions").get(other))
+                continue
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+    head = f"Condition {name} is false"
+    if not found:
+        return head
+    shown = [f"{p} = {_shown(resolver.parameter(p))}" for p in found[:MAX_NAMED_PARAMETERS]]
+    more = len(found) - MAX_NAMED_PARAMETERS
+    return f"{head} ({', '.join(shown)}{f' and {more} more' if more > 0 else ''})"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, UnknownValue):
+        return "(unknown)"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value) if str(value) else "''"
 
 
 class Scope:

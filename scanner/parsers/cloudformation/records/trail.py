@@ -1,7 +1,8 @@
 """``AWS::CloudTrail::Trail`` → ``Trail``, with its classic and advanced event selectors.
 
 Defaults are CloudFormation's documented ones; ``IsLogging`` has none (the template does
-not deploy without it), so a trail that omits it is UNKNOWN, not off.
+not deploy without it), so a trail that omits it is a CT901 at the trail, like an
+ill-typed ``IsLogging: maybe``, and its logging state stays UNKNOWN, not off.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def trail(scope: Scope, res: Resource) -> Trail:
     logging = b("IsLogging", False)
     if "IsLogging" not in props or vals.node(props, "IsLogging") is NO_VALUE:
         # Required by CloudFormation: a template without it does not deploy.
+        vals.ill_typed(dspan, f"trail {res.logical} has no IsLogging, a required property")
         logging = Attr.unknown(dspan, "IsLogging is required and missing", "IsLogging")
     return Trail(
         **record_fields(scope, res),
@@ -67,7 +69,7 @@ def trail(scope: Scope, res: Resource) -> Trail:
         sns_topic_name=s("SnsTopicName"),
         is_organization_trail=b("IsOrganizationTrail", False),
         event_selectors=_event_selectors(scope, res),
-        advanced_event_selectors=_advanced_selectors(scope, res),
+        advanced_event_selectors=advanced_selectors(scope, res),
     )
 
 
@@ -119,7 +121,8 @@ def _event_selectors(scope: Scope, res: Resource) -> Attr[tuple[EventSelector, .
     return Attr.explicit(tuple(selectors), span, "EventSelectors")
 
 
-def _advanced_selectors(scope: Scope, res: Resource) -> Attr[tuple[AdvancedEventSelector, ...]]:
+def advanced_selectors(scope: Scope, res: Resource) -> Attr[tuple[AdvancedEventSelector, ...]]:
+    """``AdvancedEventSelectors`` (a trail's or an event data store's)."""
     vals, props, dspan = scope.values(res), res.props, scope.default_span(res)
     if vals.node(props, "AdvancedEventSelectors") is NO_VALUE:
         return Attr.default((), dspan, "AdvancedEventSelectors")

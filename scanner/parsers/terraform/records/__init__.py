@@ -12,6 +12,7 @@ from scanner.model import Model, Unit
 from scanner.parsers.terraform.records.alarms import alarms
 from scanner.parsers.terraform.records.bucket import account_public_access_blocks, buckets
 from scanner.parsers.terraform.records.context import ResourceInstance, Resources
+from scanner.parsers.terraform.records.event_data_store import event_data_stores
 from scanner.parsers.terraform.records.events import event_rules
 from scanner.parsers.terraform.records.iam import roles
 from scanner.parsers.terraform.records.kms import kms_keys
@@ -31,6 +32,7 @@ def build_model(unit: Unit, instances: list[ResourceInstance]) -> Model:
     return Model(
         units=(unit,),
         trails=trails(resources),
+        event_data_stores=event_data_stores(resources),
         buckets=bucket_records,
         account_public_access_blocks=account_public_access_blocks(resources),
         kms_keys=key_records,

@@ -4,18 +4,20 @@ resources that name it (by rule name or ARN)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from scanner.model import Attr, EventRule
 from scanner.parsers.attachments import Attachments
+from scanner.parsers.common import with_unknowns_as_tokens
+from scanner.parsers.terraform.body import BodyView
 from scanner.parsers.terraform.records.attrs import (
-    UnknownPart,
     attr,
     bool_attr,
     computed,
     to_str,
 )
 from scanner.parsers.terraform.records.context import ResourceInstance, Resources
-from scanner.parsers.terraform.values import EvalError, JsonText, Value, first_unknown
+from scanner.parsers.terraform.values import EvalError, JsonText, Value
 
 
 def event_rules(resources: Resources) -> tuple[EventRule, ...]:
@@ -49,7 +51,7 @@ def _rule(resources: Resources, inst: ResourceInstance, name: Attr[str],
     return EventRule(
         **resources.common(inst),
         name=name,
-        pattern=attr(view, "event_pattern", None, _pattern),
+        pattern=_pattern_attr(view),
         enabled=enabled,
         targets=tuple(sorted(set(targets))),
     )
@@ -61,14 +63,24 @@ def _state_enabled(value: Value) -> bool:
     return to_str(value).upper() != "DISABLED"
 
 
-def _pattern(value: Value) -> dict[str, Value]:
+def _pattern_attr(view: BodyView) -> Attr[dict]:
+    """``event_pattern``: a pattern with unresolved values keeps its known fields, the
+    unresolved ones written as tokens (``Attr.reason`` says what is unresolved), so a
+    known ``source`` or ``eventName`` still excludes the events it does not name."""
+    reasons: list[str] = []
+    pattern = attr(view, "event_pattern", None, lambda value: _pattern(value, reasons))
+    if reasons and pattern.known:
+        pattern = replace(pattern, reason="; ".join(dict.fromkeys(reasons)))
+    return pattern
+
+
+def _pattern(value: Value, reasons: list[str]) -> dict[str, Value]:
     if isinstance(value, JsonText):
         value = value.data
     if isinstance(value, str):
         value = json.loads(value)
-    hit = first_unknown(value)
-    if hit is not None:
-        raise UnknownPart(hit.reason)
     if not isinstance(value, dict):
         raise EvalError("event_pattern is not a JSON object")
-    return value
+    pattern = with_unknowns_as_tokens(value, reasons)
+    assert isinstance(pattern, dict)
+    return pattern

@@ -23,7 +23,6 @@ def trails(resources: Resources) -> tuple[Trail, ...]:
 def _trail(resources: Resources, inst: ResourceInstance) -> Trail:
     view = inst.view
     selectors = [_event_selector(v) for v in view.blocks("event_selector")]
-    advanced = [_advanced_selector(v) for v in view.blocks("advanced_event_selector")]
     return Trail(
         **resources.common(inst),
         name=str_attr(view, "name"),
@@ -42,11 +41,16 @@ def _trail(resources: Resources, inst: ResourceInstance) -> Trail:
             Attr.explicit(tuple(selectors), selectors[0].span, "event_selector")
             if selectors else Attr.default((), view.header, "event_selector")
         ),
-        advanced_event_selectors=(
-            Attr.explicit(tuple(advanced), advanced[0].span, "advanced_event_selector")
-            if advanced else Attr.default((), view.header, "advanced_event_selector")
-        ),
+        advanced_event_selectors=advanced_selectors(view),
     )
+
+
+def advanced_selectors(view: BodyView) -> Attr[tuple[AdvancedEventSelector, ...]]:
+    """The ``advanced_event_selector`` blocks (a trail's or an event data store's)."""
+    advanced = [_advanced_selector(v) for v in view.blocks("advanced_event_selector")]
+    if not advanced:
+        return Attr.default((), view.header, "advanced_event_selector")
+    return Attr.explicit(tuple(advanced), advanced[0].span, "advanced_event_selector")
 
 
 def _event_selector(view: BodyView) -> EventSelector:

@@ -1,0 +1,2 @@
+multi_region        = true
+log_file_validation = true

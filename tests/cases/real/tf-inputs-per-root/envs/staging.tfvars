@@ -1,0 +1,2 @@
+name         = "staging"
+multi_region = false

@@ -1,0 +1,2 @@
+# terragrunt passes inputs as TF_VAR_*: this file overrides them
+validate = false
