@@ -8,6 +8,7 @@ from pathlib import Path
 
 from scanner.model import Span
 from scanner.parsers.cloudformation import load_cloudformation
+from scanner.parsers.common import InputLayer
 from scanner.parsers.terraform import load_terraform
 
 TRAIL = """\
@@ -91,3 +92,29 @@ def test_a_given_parameter_or_an_expression_is_not(tmp_path: Path) -> None:
     assert _cfn(tmp_path, "!Ref Validate", parameters={"Validate": "false"}).via == ""
     assert _cfn(tmp_path, "!If [Never, true, false]").via == ""
     assert _cfn(tmp_path, "false").via == ""
+
+
+def test_a_value_from_a_configured_input_is_not_a_default(tmp_path: Path) -> None:
+    """``[[tool.trailscan.inputs]]`` values (typed, from the configuration) set the input:
+    its default is then not the value, whatever the two say."""
+    layer = InputLayer(source=".trailscan.toml:3", values=(("flag", "false"),), typed=True)
+    (tmp_path / "main.tf").write_text(TRAIL % "var.flag", encoding="utf-8")
+    (tmp_path / "variables.tf").write_text(VARIABLES, encoding="utf-8")
+    attr = load_terraform(tmp_path, tmp_path, layers=(layer,)).trails[0].log_file_validation
+    assert attr.value is False and attr.via == "" and attr.via_span is None
+
+    layer = InputLayer(source=".trailscan.toml:3", values=(("Validate", "false"),))
+    path = tmp_path / "t.yaml"
+    path.write_text(TEMPLATE % "!Ref Validate", encoding="utf-8")
+    model = load_cloudformation(path, tmp_path, layers=(layer,))
+    assert model is not None
+    attr = model.trails[0].log_file_validation
+    assert attr.value is False and attr.via == "" and attr.via_span is None
+
+
+def test_terragrunt_inputs_set_the_variable(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(TRAIL % "var.flag", encoding="utf-8")
+    (tmp_path / "variables.tf").write_text(VARIABLES, encoding="utf-8")
+    (tmp_path / "terragrunt.hcl").write_text("inputs = { flag = false }\n", encoding="utf-8")
+    attr = load_terraform(tmp_path, tmp_path).trails[0].log_file_validation
+    assert attr.value is False and attr.via == "" and attr.via_span is None

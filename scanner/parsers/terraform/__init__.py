@@ -97,7 +97,8 @@ def _load(
         dirs = [module_dir] if module_dir == unit_dir else [module_dir, unit_dir]
         thunks = root_variables(loader, dirs, layers, lowest)
         known = {k: v for k, v in thunks.items() if k in source.variables}
-        top = ModuleInstance(loader, source, "", known, chain=(source.directory,))
+        top = ModuleInstance(loader, source, "", known, chain=(source.directory,),
+                             own_defaults=module_dir == unit_dir)
         instances = resource_instances(top)
         unit = Unit(id=unit_id, format="terraform",
                     files=tuple(sorted({*loader.files_read, *config_files})),
