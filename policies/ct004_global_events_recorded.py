@@ -47,13 +47,20 @@ def _switch(trail: Recorder) -> Attr[Any]:
 
 def _fix(model: Model, fail: Fail) -> Iterator[Edit | NotFixed]:
     """Global service events on the trail that should carry them: the account's only
-    multi-region logging trail that records management events. With none, or several,
-    which trail should carry them is a decision the fix does not make."""
+    multi-region logging trail that records management events (a trail declared in the
+    configuration counts, and is not edited). With none, or several, which trail should
+    carry them is a decision the fix does not make."""
     main = [
-        t for t in sorted_trails(model.trails)
+        t for t in account_trails(model)
         if is_multi_region(t) is True and is_logging(t) is True
         and any_of(records_management_events(t)) is True
     ]
+    if len(main) == 1 and any(main[0] is t for t in model.external_trails):
+        yield NotFixed(
+            f"the account's only multi-region logging trail, {main[0].subject}, is declared in the "
+            "configuration (external_trails), not written in the scanned code"
+        )
+        return
     if len(main) != 1:
         yield NotFixed(
             "no multi-region logging trail records management events, so none is the trail that "

@@ -23,9 +23,15 @@ def _lets_cloudtrail(trail: Trail, key: KmsKey) -> bool:
 
 def _fix(model: Model, fail: Fail) -> Iterator[Edit | NotFixed]:
     """The trail uses the unit's KMS key, when exactly one key of the unit lets CloudTrail
-    use it; choosing among several keys (or writing a key policy) is left to the author."""
+    use it; choosing among several keys (or writing a key policy) is left to the author,
+    and so is an event data store's key, which is for good once set."""
     trail = record_of(model.trails, fail.subject)
     if trail is None:
+        if record_of(model.event_data_stores, fail.subject) is not None:
+            yield NotFixed(
+                "the key of an event data store cannot be changed or removed once set, and its "
+                "key policy (CloudTrail Lake's) is not checked here: choosing it is the author's decision"
+            )
         return
     keys = [k for k in model.kms_keys if k.unit == trail.unit and _lets_cloudtrail(trail, k)]
     if len(keys) != 1:

@@ -175,8 +175,14 @@ class Fixer:
             raise Refused(f"{path} is outside the scanned root")
         if ".terraform" in rel.parts:
             raise Refused(f"{path} belongs to a module that terraform init installed")
+        if ".terragrunt-cache" in rel.parts:
+            raise Refused(f"{path} is terragrunt's copy of a remote module (.terragrunt-cache)")
         target = self.root / path
         try:
+            if not _inside(target, self.root):
+                raise Refused(f"{path} is outside the scanned root")
+            if target.is_symlink():  # a rename would replace the link, not edit its target
+                raise Refused(f"{path} is a symbolic link")
             info = target.stat()
             if not stat.S_ISREG(info.st_mode):
                 raise Refused(f"{path} is not a regular file")
@@ -382,6 +388,15 @@ def _suspects(added: list[Finding], candidates: list[Candidate]) -> list[Candida
         return by_subject
     paths = {p for f in added for p in (f.span.path, *(r.span.path for r in f.related))}
     return [c for c in candidates if any(path in paths for path, _ in c.steps)]
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, symlinks followed, lies inside ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
 
 
 def _candidate_of(candidates: list[Candidate], finding: Finding) -> Candidate | None:
