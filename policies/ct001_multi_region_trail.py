@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import partial
 
 from scanner.analysis.trails import MAX_NAMED, describe, is_multi_region, listing, sorted_trails
 from scanner.model import Model, Trail
-from scanner.policy import Outcome, Related, judge, policy
+from scanner.policy import Edit, Fail, NotFixed, Outcome, Related, assign, judge, policy, record_of
+
+
+def _fix(model: Model, fail: Fail) -> Iterator[Edit | NotFixed]:
+    """The trail records every region."""
+    trail = record_of(model.trails, fail.subject)
+    if trail is not None:
+        yield assign(trail, trail.is_multi_region, True)
 
 
 @policy(
@@ -16,6 +23,7 @@ from scanner.policy import Outcome, Related, judge, policy
     severity="HIGH",
     controls={"CIS AWS Foundations v3.0": "3.1", "AWS Security Hub": "CloudTrail.1"},
     aliases=("CKV_AWS_67", "AVD-AWS-0014", "aws-cloudtrail-enable-all-regions"),
+    fix=_fix,
 )
 def multi_region_trail(model: Model) -> Iterable[Outcome]:
     """Trails must record events in every region

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import Any
 
@@ -12,6 +12,7 @@ from scanner.analysis.trails import (
     describe,
     global_events_unknown_reason,
     is_logging,
+    is_multi_region,
     listing,
     logging_attr,
     records_global_events,
@@ -19,7 +20,7 @@ from scanner.analysis.trails import (
     sorted_trails,
 )
 from scanner.model import Attr, Model, Trail
-from scanner.policy import Outcome, Related, judge, policy
+from scanner.policy import Edit, Fail, NotFixed, Outcome, Related, assign, judge, policy
 from scanner.tri import any_of
 
 
@@ -44,12 +45,40 @@ def _switch(trail: Recorder) -> Attr[Any]:
     return trail.include_global_service_events if isinstance(trail, Trail) else trail.is_multi_region
 
 
+def _fix(model: Model, fail: Fail) -> Iterator[Edit | NotFixed]:
+    """Global service events on the trail that should carry them: the account's only
+    multi-region logging trail that records management events (a trail declared in the
+    configuration counts, and is not edited). With none, or several, which trail should
+    carry them is a decision the fix does not make."""
+    main = [
+        t for t in account_trails(model)
+        if is_multi_region(t) is True and is_logging(t) is True
+        and any_of(records_management_events(t)) is True
+    ]
+    if len(main) == 1 and any(main[0] is t for t in model.external_trails):
+        yield NotFixed(
+            f"the account's only multi-region logging trail, {main[0].subject}, is declared in the "
+            "configuration (external_trails), not written in the scanned code"
+        )
+        return
+    if len(main) != 1:
+        yield NotFixed(
+            "no multi-region logging trail records management events, so none is the trail that "
+            "should carry global service events" if not main else
+            f"{len(main)} multi-region logging trails record management events: which one should "
+            "carry global service events is the author's choice"
+        )
+        return
+    yield assign(main[0], main[0].include_global_service_events, True)
+
+
 @policy(
     id="CT004",
     name="global-events-recorded",
     severity="HIGH",
     controls={},
     aliases=(),
+    fix=_fix,
 )
 def global_events_recorded(model: Model) -> Iterable[Outcome]:
     """A logging trail must record global service events

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from scanner.analysis.trails import is_logging, sorted_trails
 from scanner.model import Model
-from scanner.policy import Outcome, judge, policy
+from scanner.policy import Edit, Fail, NotFixed, Outcome, assign, judge, policy, record_of
+
+
+def _fix(model: Model, fail: Fail) -> Iterator[Edit | NotFixed]:
+    """Logging on."""
+    trail = record_of(model.trails, fail.subject)
+    if trail is not None:
+        yield assign(trail, trail.enable_logging, True)
 
 
 @policy(
@@ -15,6 +22,7 @@ from scanner.policy import Outcome, judge, policy
     severity="CRITICAL",
     controls={"AWS Security Hub": "CloudTrail.3"},
     aliases=("CKV_AWS_251",),
+    fix=_fix,
 )
 def trail_logging_enabled(model: Model) -> Iterable[Outcome]:
     """Trails must have logging turned on

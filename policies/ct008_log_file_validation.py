@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from scanner.model import Model, Origin
-from scanner.policy import Outcome, judge, policy
+from scanner.policy import Edit, Fail, NotFixed, Outcome, assign, judge, policy, record_of
+
+
+def _fix(model: Model, fail: Fail) -> Iterator[Edit | NotFixed]:
+    """Log file validation on."""
+    trail = record_of(model.trails, fail.subject)
+    if trail is not None:
+        yield assign(trail, trail.log_file_validation, True)
 
 
 @policy(
@@ -14,6 +21,7 @@ from scanner.policy import Outcome, judge, policy
     severity="HIGH",
     controls={"CIS AWS Foundations v3.0": "3.2", "AWS Security Hub": "CloudTrail.4"},
     aliases=("CKV_AWS_36", "AVD-AWS-0016", "aws-cloudtrail-enable-log-validation"),
+    fix=_fix,
 )
 def log_file_validation(model: Model) -> Iterable[Outcome]:
     """Trails must enable log file validation

@@ -2,11 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+from scanner.analysis import delivery, iam
 from scanner.analysis.trails import sorted_trails
-from scanner.model import Model, Origin
-from scanner.policy import Outcome, judge, policy
+from scanner.model import KmsKey, Model, Origin, Trail
+from scanner.policy import Edit, Fail, NotFixed, Outcome, Reference, assign, judge, policy, record_of
+
+
+def _lets_cloudtrail(trail: Trail, key: KmsKey) -> bool:
+    """The key is a usable symmetric key whose policy surely lets CloudTrail encrypt the
+    trail's logs (what CT201 checks once the trail uses it)."""
+    spec = key.key_spec
+    if not (key.policy.known and key.policy.value is not None) or key.enabled.is_false():
+        return False
+    if not spec.known or str(spec.value or "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT":
+        return False
+    return iam.evaluate(key.policy.value, delivery.key_check(trail, key).request).allowed is True
+
+
+def _fix(model: Model, fail: Fail) -> Iterator[Edit | NotFixed]:
+    """The trail uses the unit's KMS key, when exactly one key of the unit lets CloudTrail
+    use it; choosing among several keys (or writing a key policy) is left to the author,
+    and so is an event data store's key, which is for good once set."""
+    trail = record_of(model.trails, fail.subject)
+    if trail is None:
+        if record_of(model.event_data_stores, fail.subject) is not None:
+            yield NotFixed(
+                "the key of an event data store cannot be changed or removed once set, and its "
+                "key policy (CloudTrail Lake's) is not checked here: choosing it is the author's decision"
+            )
+        return
+    keys = [k for k in model.kms_keys if k.unit == trail.unit and _lets_cloudtrail(trail, k)]
+    if len(keys) != 1:
+        yield NotFixed(
+            "no KMS key of the unit lets CloudTrail use it" if not keys else
+            f"{len(keys)} KMS keys of the unit let CloudTrail use them: which one is the author's choice"
+        )
+        return
+    yield assign(trail, trail.kms_key_id, Reference(keys[0], "arn"))
 
 
 @policy(
@@ -18,6 +52,7 @@ from scanner.policy import Outcome, judge, policy
         "CKV_AWS_35", "CKV_AWS_294", "AVD-AWS-0015", "aws-cloudtrail-encryption-customer-managed-key",
         "aws-cloudtrail-enable-at-rest-encryption",
     ),
+    fix=_fix,
 )
 def kms_encryption(model: Model) -> Iterable[Outcome]:
     """Trails must encrypt their log files with a customer-managed KMS key

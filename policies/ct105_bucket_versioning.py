@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from scanner.analysis import delivery
 from scanner.model import Model, Origin
-from scanner.policy import Outcome, judge, policy
+from scanner.policy import Edit, Fail, NotFixed, Outcome, assign, judge, policy, record_of
 from scanner.tri import Tri, any_of
+
+
+def _fix(model: Model, fail: Fail) -> Iterator[Edit | NotFixed]:
+    """Versioning enabled: where it is written (the inline block, the split resource, the
+    template's VersioningConfiguration), or a new ``aws_s3_bucket_versioning``."""
+    bucket = record_of(model.buckets, fail.subject)
+    if bucket is not None:
+        yield assign(bucket, bucket.versioning, "Enabled")
 
 
 @policy(
@@ -16,6 +24,7 @@ from scanner.tri import Tri, any_of
     severity="LOW",
     controls={},
     aliases=("CKV_AWS_21", "CKV_AWS_143", "AVD-AWS-0090", "aws-s3-enable-versioning"),
+    fix=_fix,
 )
 def bucket_versioning(model: Model) -> Iterable[Outcome]:
     """The trail's bucket must use versioning or object lock

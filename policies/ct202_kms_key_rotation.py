@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from scanner.analysis import delivery
 from scanner.model import Model, Origin
-from scanner.policy import Outcome, judge, policy
+from scanner.policy import Edit, Fail, NotFixed, Outcome, assign, judge, policy, record_of
+
+
+def _fix(model: Model, fail: Fail) -> Iterator[Edit | NotFixed]:
+    """Automatic rotation on."""
+    key = record_of(model.kms_keys, fail.subject)
+    if key is not None:
+        yield assign(key, key.rotation, True)
 
 
 @policy(
@@ -15,6 +22,7 @@ from scanner.policy import Outcome, judge, policy
     severity="MEDIUM",
     controls={"CIS AWS Foundations v3.0": "3.6", "AWS Security Hub": "KMS.4"},
     aliases=("CKV_AWS_7", "AVD-AWS-0065", "aws-kms-auto-rotate-keys"),
+    fix=_fix,
 )
 def kms_key_rotation(model: Model) -> Iterable[Outcome]:
     """The trail's KMS key must have automatic rotation enabled

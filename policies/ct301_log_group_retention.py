@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from scanner.analysis import delivery
 from scanner.model import Model, Origin
-from scanner.policy import Outcome, judge, policy
+from scanner.policy import Edit, Fail, NotFixed, Outcome, assign, judge, policy, record_of
 from scanner.tri import Tri
+
+# The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days.
+RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
+                  2192, 2557, 2922, 3288, 3653)
+
+
+def _fix(model: Model, fail: Fail) -> Iterator[Edit | NotFixed]:
+    """The written retention becomes the shortest period CloudWatch Logs accepts that is at
+    least ``min_log_group_retention_days``."""
+    group = record_of(model.log_groups, fail.subject)
+    if group is None:
+        return
+    minimum = model.settings.min_log_group_retention_days
+    days = next((d for d in RETENTION_DAYS if d >= minimum), None)
+    if days is None:
+        yield NotFixed(f"CloudWatch Logs keeps events at most {RETENTION_DAYS[-1]} days or forever")
+        return
+    yield assign(group, group.retention_days, days)
 
 
 @policy(
@@ -16,6 +34,7 @@ from scanner.tri import Tri
     severity="LOW",
     controls={"AWS Security Hub": "CloudWatch.16"},
     aliases=("CKV_AWS_338", "CKV_AWS_66"),
+    fix=_fix,
 )
 def log_group_retention(model: Model) -> Iterable[Outcome]:
     """The trail's log group must keep events at least the minimum retention

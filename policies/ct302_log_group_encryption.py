@@ -2,11 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from scanner.analysis import delivery
-from scanner.model import Model
-from scanner.policy import Outcome, judge, policy
+from scanner import arns
+from scanner.analysis import delivery, iam
+from scanner.model import KmsKey, LogGroup, Model
+from scanner.policy import Edit, Fail, NotFixed, Outcome, Reference, assign, judge, policy, record_of
+
+LOGS = f"logs.{arns.REGION}.amazonaws.com"
+# What CloudWatch Logs asks of the key to encrypt a group's events and read them back.
+_LOG_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey")
+
+
+def _lets_logs(group: LogGroup, key: KmsKey) -> bool:
+    """The key's policy surely lets CloudWatch Logs of the key's region use it for this
+    group (the ``logs.<region>.amazonaws.com`` principal, the group's encryption context)."""
+    if not (key.policy.known and key.policy.value is not None) or key.enabled.is_false():
+        return False
+    spec = key.key_spec
+    if not spec.known or str(spec.value or "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT":
+        return False
+    name = group.name.value if group.name.known and group.name.value else f"${{{group.ref}}}"
+    group_arn = str(group.arn.value) if group.arn.known and group.arn.value else arns.log_group(str(name))
+    context = {"kms:EncryptionContext:aws:logs:arn": group_arn, "aws:SourceAccount": arns.ACCOUNT}
+    return all(
+        iam.service_can(key.policy.value, LOGS, action, delivery.key_arn(key), context).allowed is True
+        for action in _LOG_ACTIONS
+    )
+
+
+def _fix(model: Model, fail: Fail) -> Iterator[Edit | NotFixed]:
+    """The group uses the unit's KMS key, when exactly one key of the unit lets CloudWatch
+    Logs use it for this group."""
+    group = record_of(model.log_groups, fail.subject)
+    if group is None:
+        return
+    keys = [k for k in model.kms_keys if k.unit == group.unit and _lets_logs(group, k)]
+    if len(keys) != 1:
+        yield NotFixed(
+            "no KMS key of the unit lets CloudWatch Logs use it for this group" if not keys else
+            f"{len(keys)} KMS keys of the unit let CloudWatch Logs use them: which one is the "
+            "author's choice"
+        )
+        return
+    yield assign(group, group.kms_key_id, Reference(keys[0], "arn"))
 
 
 @policy(
@@ -15,6 +54,7 @@ from scanner.policy import Outcome, judge, policy
     severity="LOW",
     controls={},
     aliases=("CKV_AWS_158", "AVD-AWS-0017", "aws-cloudwatch-log-group-customer-key"),
+    fix=_fix,
 )
 def log_group_encryption(model: Model) -> Iterable[Outcome]:
     """The trail's log group must be encrypted with a KMS key

@@ -106,6 +106,14 @@ class Attr(Generic[T]):
     # The value is not fully known but certainly not empty (``"${var.prefix}-sns"``): the
     # attribute is set, whatever it turns out to be.
     nonempty: bool = False
+    # The input the value comes from, when the attribute is written as exactly a reference
+    # to one whose default applies (``var.retention`` of a root module that no tfvars or
+    # ``--var`` sets; a CloudFormation parameter no ``--parameter`` or parent stack sets):
+    # its name as the source writes the reference, and ``via_span``, the span of the
+    # default's declaration. The value is really written there (``trailscan fix`` edits
+    # that default rather than the reference).
+    via: str = ""
+    via_span: Span | None = None
 
     @staticmethod
     def explicit(value: T, span: Span, name: str = "") -> Attr[T]:

@@ -13,8 +13,9 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from scanner.model import Model, Severity, Span
+from scanner.model import Attr, Model, Origin, Record, Severity, Span
 from scanner.tri import Tri
 
 # ---------------------------------------------------------------------------
@@ -59,9 +60,96 @@ class Unknown:
 
 Outcome = Fail | Pass | Unknown
 PolicyFunc = Callable[[Model], Iterable[Outcome]]
-# A fix: given the model and one of the policy's failures, the edits that repair it (the
-# ``fix`` command defines the edit vocabulary and applies them; no fix yields nothing).
-FixFunc = Callable[[Model, Fail], Iterable[object]]
+
+
+# ---------------------------------------------------------------------------
+# Fixes: what a policy's fix yields (``trailscan fix`` applies it)
+# ---------------------------------------------------------------------------
+#
+# A fix is written once, against the model: it says which attribute of which record must
+# take which value. It never writes source text; the editors of ``scanner.fixing`` (one
+# per format) turn each edit into the smallest change in the author's style, and the fix
+# command re-checks the result before anything is written.
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A value that names another record of the same unit: the editors write it the way
+    the format refers to that record (``aws_kms_key.trail.arn``, ``!GetAtt TrailKey.Arn``)."""
+
+    record: Record
+    attribute: str = "arn"  # the model's name of the referenced attribute: "arn" or "id"
+
+
+FixValue = bool | int | str | Reference
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetAttribute:
+    """``attr`` of ``record`` is written: its value becomes ``value`` where it is written
+    (at ``attr.span``, or at the default it comes from, ``attr.via_span``)."""
+
+    record: Record
+    attr: Attr[Any]
+    value: FixValue
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddAttribute:
+    """``attr`` of ``record`` is absent: write it with ``value`` inside the block or mapping
+    its span points at (the parsers span an absent attribute at its owner's header and
+    name it as it would be written; a dotted name is a path of nested blocks)."""
+
+    record: Record
+    attr: Attr[Any]
+    value: FixValue
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddResource:
+    """The source keeps ``attr``'s setting in a resource of its own, and there is none:
+    add one of ``kind`` next to ``near``, naming it by reference, with the setting at
+    ``value`` (Terraform's ``aws_s3_bucket_versioning`` for a bucket)."""
+
+    kind: str
+    near: Record
+    attr: Attr[Any]
+    value: FixValue
+
+
+@dataclass(frozen=True, slots=True)
+class NotFixed:
+    """A failure the fix leaves as it is, and why (reported as ``not fixed: <reason>``)."""
+
+    reason: str
+
+
+Edit = SetAttribute | AddAttribute | AddResource
+# A fix: given the model and one of the policy's failures, the edits that repair it, or
+# why it cannot (yielding nothing also means "not fixed").
+FixFunc = Callable[[Model, Fail], Iterable[Edit | NotFixed]]
+
+R = TypeVar("R", bound=Record)
+
+
+def assign(record: Record, attr: Attr[Any], value: FixValue) -> Edit | NotFixed:
+    """The edit that gives ``attr`` (an attribute of ``record``) the value ``value``,
+    decided from the model alone: change it where it is written, write it where it is
+    absent, or add the resource that holds it. An absent setting that the parsers name
+    after a resource type extending the record's own (``aws_s3_bucket_versioning`` for an
+    ``aws_s3_bucket``) lives in a resource of its own."""
+    if attr.origin is Origin.UNKNOWN:
+        return NotFixed(f"{attr.name or 'the value'} cannot be resolved statically ({attr.reason})")
+    if attr.origin is Origin.EXPLICIT:
+        return SetAttribute(record=record, attr=attr, value=value)
+    if record.kind and attr.name.startswith(record.kind + "_"):
+        return AddResource(kind=attr.name, near=record, attr=attr, value=value)
+    return AddAttribute(record=record, attr=attr, value=value)
+
+
+def record_of(records: Iterable[R], subject: str) -> R | None:
+    """The record a failure names (its ``subject``), or None."""
+    return next((r for r in records if r.subject == subject), None)
 
 
 @dataclass(slots=True)

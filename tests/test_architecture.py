@@ -1,6 +1,8 @@
 """The import graph says the pipeline: every arrow points down, and there is no cycle.
 
     cli → integrations, policy_tests → scan → discovery → parsers → model
+    cli → fixing → scan; fixing → fixing.editors → parsers (the editors read files as the
+    scan read them), fixing.editors → policy (the edit vocabulary)
     scan → engine → policies → analysis → model
     scan → reporters → results
 
@@ -30,6 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # both front ends, which no front end and not ``parsers.common`` may use).
 COMPONENTS: dict[str, tuple[str, ...]] = {
     "cli": ("scanner.cli", "scanner.__main__"),
+    # ``trailscan fix``: the driver runs scans; the editors read files through the parsers.
+    "fixing": ("scanner.fixing",),
+    "fixing.editors": ("scanner.fixing.editors",),
     "integrations": ("scanner.integrations",),
     "policy_tests": ("scanner.policy_tests",),
     "regressions": ("scanner.regressions",),
@@ -64,7 +69,12 @@ _PARSERS = {"parsers", *_MODEL}
 # Component → the components it may import (besides itself). Nothing else.
 ALLOWED: dict[str, set[str]] = {
     "cli": {"integrations", "policy_tests", "regressions", "scan", "baseline", "docs", "reporters",
-            "results", "engine", "policy", "options", "config", *_MODEL},
+            "results", "engine", "policy", "options", "config", "fixing", *_MODEL},
+    # Fix driver: a scan, the policies' fixes (through their specs), the editors, a re-check.
+    "fixing": {"fixing.editors", "scan", "engine", "policy", "results", "options", "config",
+               *_MODEL},
+    # Editors: the edit vocabulary in, text out; they read structure through the parsers.
+    "fixing.editors": {"policy", "parsers.terraform", "parsers.cloudformation", *_PARSERS},
     # cfn-lint rules: run the scan the way the command line does and translate the result.
     "integrations": {"scan", "engine", "policy", "options", "config", *_MODEL},
     # The sample harness (``trailscan test-policies`` and tests/sample_harness.py).
@@ -248,6 +258,11 @@ def test_no_import_cycles() -> None:
         ("scanner.scan", "scanner.integrations.cfnlint_bridge"),
         ("scanner.engine", "scanner.policy_tests"),
         ("scanner.integrations.cfnlint_bridge", "scanner.cli"),
+        ("scanner.fixing.editors.terraform", "scanner.scan"),
+        ("scanner.fixing.editors.cloudformation", "scanner.fixing.run"),
+        ("scanner.fixing.run", "scanner.cli"),
+        ("policies.ct008_log_file_validation", "scanner.fixing.editors.terraform"),
+        ("scanner.scan", "scanner.fixing.run"),
     ],
 )
 def test_the_table_refuses_upward_arrows(src: str, dst: str) -> None:

@@ -13,11 +13,12 @@ from typing import NoReturn
 
 from scanner import __version__
 from scanner.cli import commands, workflow
+from scanner.cli import fix as fix_command
 from scanner.cli.options import UsageError, add_scan_options
 from scanner.cli.outputs import OutputError
 from scanner.config import ConfigError
 
-COMMANDS = ("scan", "list", "explain", "baseline", "diff", "cfn-lint-rules", "test-policies")
+COMMANDS = ("scan", "list", "explain", "baseline", "diff", "fix", "cfn-lint-rules", "test-policies")
 DESCRIPTION = (
     "Prove statically that the AWS CloudTrail your Terraform and CloudFormation set up is "
     "complete, protected and watched. Without a command, trailscan scans (trailscan PATH... "
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_scan_options(scan)
     commands.add_commands(sub)
     workflow.add_commands(sub)
+    fix_command.add_command(sub)
     return parser
 
 
@@ -120,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         args = _parse(parser, _normalise_argv([a for a in argv if a != "--debug"]))
         args.debug = debug
+        if args.command == "fix":
+            return fix_command.run(args)
         return commands.dispatch(args)
     except SystemExit as exc:  # argparse: --help or --version
         return int(exc.code) if isinstance(exc.code, int) else 2

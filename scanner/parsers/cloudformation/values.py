@@ -119,8 +119,21 @@ class Values:
         if coerced is None:
             self.ill_typed(span, f"{key} must be {_EXPECTED[kind]}, not {value!r}")
             return Attr.unknown(span, f"{key} is not {_EXPECTED[kind]}: {value!r}", key)
+        via, via_span = self.parameter_default(mapping[key])
         return Attr(value=coerced, origin=Origin.EXPLICIT, span=span, name=key,
-                    target=target_of(value))
+                    target=target_of(value), via=via, via_span=via_span)
+
+    def parameter_default(self, raw: Any) -> tuple[str, Span | None]:
+        """``(name, span of its Default)`` when ``raw`` is exactly ``Ref`` to a parameter of
+        this template whose Default is its value (no ``--parameter``, no parent stack sets
+        it); ``("", None)`` otherwise."""
+        if not (isinstance(raw, PosDict) and len(raw) == 1 and isinstance(raw.get("Ref"), str)):
+            return "", None
+        name = raw["Ref"]
+        decl = self.r.section("Parameters").get(name)
+        if name in self.r.overrides or not isinstance(decl, PosDict) or "Default" not in decl:
+            return "", None
+        return name, self.key_span(decl, "Default")
 
     def node(self, mapping: Any, key: str) -> Any:
         """The property's value with only its top resolved (``Fn::If`` branch kept

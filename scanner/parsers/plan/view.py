@@ -107,6 +107,10 @@ class PlanView:
         attribute = self.block.attributes.get(name) if self.block is not None else None
         return attribute.span if attribute is not None else self.header
 
+    def variable_default(self, name: str) -> tuple[str, Span] | None:
+        """Never: a plan's values are what it planned, whatever the defaults say."""
+        return None
+
     # -- values -----------------------------------------------------------------------
 
     def _written(self, name: str) -> bool:

@@ -62,6 +62,16 @@ class BodyView:
             self._cache[name] = self._evaluate(attribute, self.scope)
         return self._cache[name]
 
+    def variable_default(self, name: str) -> tuple[str, Span] | None:
+        """``("var.x", span of its default)`` when attribute ``name`` is written as exactly
+        ``var.x`` and that variable's default is its value (see ``Scope.variable_default``)."""
+        attribute = self.block.attributes.get(name)
+        variable = variable_name(attribute) if attribute is not None else ""
+        if not variable:
+            return None
+        span = self.scope.variable_default(variable)
+        return (f"var.{variable}", span) if span is not None else None
+
     def attr_span(self, name: str) -> Span:
         attribute = self.block.attributes.get(name)
         return attribute.span if attribute is not None else self.block.header
@@ -157,3 +167,22 @@ def bare_name(attribute: Attribute) -> str:
         parts = [c for c in node.children if hasattr(c, "children")]
         return "".join(str(t) for p in parts for t in p.children)
     return ""
+
+
+def variable_name(attribute: Attribute) -> str:
+    """``x`` when the attribute's expression is exactly ``var.x``, else ``""``."""
+    node = attribute.expr
+    while hasattr(node, "data") and node.data == "expr_term" and len(node.children) == 1:
+        node = node.children[0]
+    if not (hasattr(node, "data") and node.data == "get_attr_expr_term"):
+        return ""
+    parts = [c for c in node.children if hasattr(c, "data")]
+    if len(parts) != 2 or parts[1].data != "get_attr":
+        return ""
+    head, tail = parts
+    while head.data == "expr_term" and len(head.children) == 1 and hasattr(head.children[0], "data"):
+        head = head.children[0]
+    names = [c for c in tail.children if hasattr(c, "data") and c.data == "identifier"]
+    if head.data != "identifier" or str(head.children[0]) != "var" or len(names) != 1:
+        return ""
+    return str(names[0].children[0])

@@ -12,6 +12,7 @@ from typing import Any
 from lark import Token, Tree
 
 from scanner.limits import Budget, BudgetExceeded
+from scanner.model import Span
 from scanner.parsers.common import Concatenation
 from scanner.parsers.terraform import functions
 from scanner.parsers.terraform.templates import (
@@ -54,6 +55,11 @@ class Scope:
     def lookup(self, name: str) -> Value:
         raise EvalError(f"unknown name {name!r}")
 
+    def variable_default(self, name: str) -> Span | None:
+        """Where the default of input ``var.<name>`` is declared, when that default is
+        the value (a root module's variable nothing sets); None otherwise."""
+        return None
+
 
 class ChildScope(Scope):
     def __init__(self, parent: Scope, names: dict[str, Value]) -> None:
@@ -64,6 +70,9 @@ class ChildScope(Scope):
         if name in self.names:
             return self.names[name]
         return self.parent.lookup(name)
+
+    def variable_default(self, name: str) -> Span | None:
+        return self.parent.variable_default(name)
 
 
 def _positioned(node: Tree | Token) -> bool:

@@ -139,7 +139,8 @@ def _load(
         dirs = [module_dir] if module_dir == unit_dir else [module_dir, unit_dir]
         thunks = root_variables(loader, dirs, layers, lowest)
         known = {k: v for k, v in thunks.items() if k in source.variables}
-        top = ModuleInstance(loader, source, "", known, chain=(source.directory,))
+        top = ModuleInstance(loader, source, "", known, chain=(source.directory,),
+                             own_defaults=module_dir == unit_dir)
         # The root's blocks are written, never refused: counted so that fan-out (count,
         # for_each, module calls) is cut once the unit's instances reach the budget.
         loader.budget.add_instances(1 + len(source.resources) + len(source.data))

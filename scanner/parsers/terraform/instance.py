@@ -195,6 +195,7 @@ class ModuleInstance(Scope):
         suppressions: tuple[Suppression, ...] = (),
         path: tuple[str, ...] = (),
         unread: list[str] | None = None,
+        own_defaults: bool = True,
     ) -> None:
         self.loader = loader
         self.source = source
@@ -208,6 +209,9 @@ class ModuleInstance(Scope):
         # Addresses of module calls whose code could not be read, shared by the whole unit
         # (a trail may live in one of them: CT003 must not say "no trail").
         self.unread = unread if unread is not None else []
+        # Whether the variable defaults of this root are its own: not when the root runs a
+        # module that other roots run too (terragrunt's ``terraform { source }``).
+        self.own_defaults = own_defaults
         self._namespaces: dict[str, Value] = {
             "var": _Namespace("var", self.var),
             "local": _Namespace("local", self.local),
@@ -253,6 +257,17 @@ class ModuleInstance(Scope):
             ("var", self.prefix, name), lambda: self.loader.eval_attr(default, Scope()),
             f"var.{name}",
         )
+
+    def variable_default(self, name: str) -> Span | None:
+        """The span of ``default`` in ``variable "<name>"`` when it is the value: in a root
+        module (a module's default may serve other callers too, and so may the defaults
+        of a module terragrunt runs as a root), for a variable that no tfvars file,
+        configured input, terragrunt input or ``--var`` sets and that is declared once."""
+        if self.prefix or not self.own_defaults or name in self.variables or ("variable", name) in self.source.conflicts:
+            return None
+        block = self.source.variables.get(name)
+        default = block.attributes.get("default") if block is not None else None
+        return default.span if default is not None else None
 
     def local(self, name: str) -> Value:
         attribute = self.source.locals.get(name)

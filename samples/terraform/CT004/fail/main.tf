@@ -1,6 +1,7 @@
 resource "aws_cloudtrail" "main" {
   name                          = "main"
   s3_bucket_name                = "audit-logs"
+  is_multi_region_trail         = true
   include_global_service_events = false # expect: CT004
 }
 

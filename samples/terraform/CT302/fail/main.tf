@@ -97,3 +97,29 @@ resource "aws_iam_role_policy" "trail_to_logs" {
     }]
   })
 }
+
+# The unit's one key whose policy lets CloudWatch Logs use it: `trailscan fix` points the
+# log group at it.
+resource "aws_kms_key" "logs" {
+  description         = "Encrypts the audit trail's log group"
+  enable_key_rotation = true
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "EnableAccountAdministration"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::${local.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "AllowCloudWatchLogs"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${data.aws_region.current.name}.amazonaws.com" }
+        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*"
+      },
+    ]
+  })
+}

@@ -128,8 +128,9 @@ def attr(
         return unknown_attr(span, value, shown)
     try:
         converted = plain(conv(value))
+        via, via_span = view.variable_default(name) or ("", None)
         return Attr(value=converted, origin=Origin.EXPLICIT, span=span, name=shown,
-                    target=target_of(value))
+                    target=target_of(value), via=via, via_span=via_span)
     except UnknownPart as exc:
         return Attr.unknown(span, exc.reason, shown)
     except (EvalError, ValueError, TypeError) as exc:
