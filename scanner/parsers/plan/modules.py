@@ -11,7 +11,6 @@ same way as for the ``.tf`` files alone. Without the files such a value stays UN
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Protocol
 
 from scanner.model import Span, Suppression
@@ -23,7 +22,7 @@ from scanner.parsers.terraform.expressions import ChildScope, Scope
 from scanner.parsers.terraform.hcl import Attribute, Block
 from scanner.parsers.terraform.instance import instance_suffix
 from scanner.parsers.terraform.loader import Loader
-from scanner.parsers.terraform.values import EvalError, Lazy, UnknownValue
+from scanner.parsers.terraform.values import EvalError, Lazy, Namespace, UnknownValue
 
 Value = Any
 
@@ -106,18 +105,6 @@ class Plan:
         return module
 
 
-class _Namespace(Lazy):
-    def __init__(self, name: str, getter: Callable[[str], Value]) -> None:
-        self._name = name
-        self._getter = getter
-
-    def attr(self, name: str) -> Value:
-        return self._getter(name)
-
-    def describe(self) -> str:
-        return self._name
-
-
 class PlanResourceValue(Lazy):
     """A reference to one resource instance of the plan."""
 
@@ -170,13 +157,13 @@ class PlanModule(Scope):
 
     def lookup(self, name: str) -> Value:
         if name == "var":
-            return _Namespace("var", self.var)
+            return Namespace("var", self.var)
         if name == "local":
-            return _Namespace("local", self.local)
+            return Namespace("local", self.local)
         if name == "module":
-            return _Namespace("module", self.module_value)
+            return Namespace("module", self.module_value)
         if name == "data":
-            return _Namespace("data", lambda t: _Namespace(
+            return Namespace("data", lambda t: Namespace(
                 f"data.{t}", lambda n: self.resource_value("data", t, n)))
         if name == "path":
             here = self.source.rel if self.source is not None else "."
@@ -189,7 +176,7 @@ class PlanModule(Scope):
         if name in ("count", "each"):
             raise EvalError(f"{name} is only available in blocks that set {name}")
         if self._declares(name):
-            return _Namespace(name, lambda n: self.resource_value("resource", name, n))
+            return Namespace(name, lambda n: self.resource_value("resource", name, n))
         raise EvalError(f"reference to undeclared name {name!r}")
 
     def _declares(self, rtype: str) -> bool:

@@ -27,7 +27,7 @@ from scanner.parsers.terraform.loader import Loader
 from scanner.parsers.terraform.not_created import TRAIL_TYPES, gate_reason
 from scanner.parsers.terraform.not_created import record as not_created_record
 from scanner.parsers.terraform.references import refs_of
-from scanner.parsers.terraform.values import EvalError, Lazy, UnknownValue, to_number
+from scanner.parsers.terraform.values import EvalError, Lazy, Namespace, UnknownValue, to_number
 
 Value = Any
 _INT64 = 2**63  # Terraform converts count to a 64-bit integer
@@ -46,18 +46,6 @@ def instance_suffix(key: int | str | None) -> str:
 # ---------------------------------------------------------------------------
 # Lazy values for references
 # ---------------------------------------------------------------------------
-
-
-class _Namespace(Lazy):
-    def __init__(self, name: str, getter: Callable[[str], Value]) -> None:
-        self._name = name
-        self._getter = getter
-
-    def attr(self, name: str) -> Value:
-        return self._getter(name)
-
-    def describe(self) -> str:
-        return self._name
 
 
 class ResourceValue(Lazy):
@@ -213,10 +201,10 @@ class ModuleInstance(Scope):
         # module that other roots run too (terragrunt's ``terraform { source }``).
         self.own_defaults = own_defaults
         self._namespaces: dict[str, Value] = {
-            "var": _Namespace("var", self.var),
-            "local": _Namespace("local", self.local),
-            "module": _Namespace("module", self.module_value),
-            "data": _Namespace("data", self._data_type),
+            "var": Namespace("var", self.var),
+            "local": Namespace("local", self.local),
+            "module": Namespace("module", self.module_value),
+            "data": Namespace("data", self._data_type),
             "path": {"module": source.rel, "root": loader.unit_rel, "cwd": loader.unit_rel},
             "terraform": {"workspace": "default"},
         }
@@ -228,7 +216,7 @@ class ModuleInstance(Scope):
         if hit is not None:
             return hit
         if name in self.source.resource_types:
-            return _Namespace(name, lambda n: self.resource_value("resource", name, n))
+            return Namespace(name, lambda n: self.resource_value("resource", name, n))
         if name in ("count", "each"):
             raise EvalError(f"{name} is only available in blocks that set {name}")
         if name == "self":
@@ -236,7 +224,7 @@ class ModuleInstance(Scope):
         raise EvalError(f"reference to undeclared name {name!r}")
 
     def _data_type(self, dtype: str) -> Value:
-        return _Namespace(f"data.{dtype}", lambda n: self.resource_value("data", dtype, n))
+        return Namespace(f"data.{dtype}", lambda n: self.resource_value("data", dtype, n))
 
     # -- variables, locals, outputs -------------------------------------------------
 

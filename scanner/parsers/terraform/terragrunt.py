@@ -31,7 +31,6 @@ What is read statically, nothing else:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +44,7 @@ from scanner.parsers.reads import note_listing, note_probe
 from scanner.parsers.terraform.expressions import Scope
 from scanner.parsers.terraform.hcl import Attribute, Block, SourceFile
 from scanner.parsers.terraform.loader import Loader
-from scanner.parsers.terraform.values import EvalError, Lazy, UnknownValue
+from scanner.parsers.terraform.values import EvalError, Lazy, Namespace, UnknownValue
 
 Value = Any
 CONFIG_NAME = "terragrunt.hcl"
@@ -109,18 +108,6 @@ class _Config:
     include_dir: Path | None  # the included parent's directory, seen from this file
 
 
-class _Namespace(Lazy):
-    def __init__(self, name: str, getter: Callable[[str], Value]) -> None:
-        self._name = name
-        self._getter = getter
-
-    def attr(self, name: str) -> Value:
-        return self._getter(name)
-
-    def describe(self) -> str:
-        return self._name
-
-
 class _Dependency(Lazy):
     """``dependency.<name>``: another terragrunt module's outputs, known after its apply."""
 
@@ -129,7 +116,7 @@ class _Dependency(Lazy):
 
     def attr(self, name: str) -> Value:
         if name == "outputs":
-            return _Namespace(f"dependency.{self._name}.outputs", self._output)
+            return Namespace(f"dependency.{self._name}.outputs", self._output)
         return UnknownValue(f"dependency.{self._name}.{name} is known only when terragrunt runs")
 
     def _output(self, name: str) -> Value:
@@ -156,11 +143,11 @@ class TerragruntScope(Scope):
         if name in self.functions:
             return self.functions[name]
         if name == "local":
-            return _Namespace("local", lambda n: self.reader.local(self.config, n))
+            return Namespace("local", lambda n: self.reader.local(self.config, n))
         if name == "include":
-            return _Namespace("include", self.reader.exposed)
+            return Namespace("include", self.reader.exposed)
         if name == "dependency":
-            return _Namespace("dependency", _Dependency)
+            return Namespace("dependency", _Dependency)
         if name == "dependencies":
             return UnknownValue("dependencies are other terragrunt modules, known only after apply")
         raise EvalError(f"reference to undeclared name {name!r} in terragrunt.hcl")
@@ -226,7 +213,7 @@ class _Reader:
             raise EvalError(f"include.{label} is not an exposed include (expose = true)")
         parent = hit[0]
         return {
-            "locals": _Namespace(f"include.{label}.locals", lambda n: self.local(parent, n)),
+            "locals": Namespace(f"include.{label}.locals", lambda n: self.local(parent, n)),
             "inputs": self.inputs_of(parent),
         }
 

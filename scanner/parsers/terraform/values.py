@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -83,6 +84,22 @@ class Lazy(Opaque):
 
     def describe(self) -> str:
         return type(self).__name__
+
+
+class Namespace(Lazy):
+    """A name whose attributes are looked up by one getter: ``var``, ``local``,
+    ``module``, ``data.<type>``, a resource type, terragrunt's ``include`` or
+    ``dependency.<name>.outputs``."""
+
+    def __init__(self, name: str, getter: Callable[[str], Value]) -> None:
+        self._name = name
+        self._getter = getter
+
+    def attr(self, name: str) -> Value:
+        return self._getter(name)
+
+    def describe(self) -> str:
+        return self._name
 
 
 def to_json_data(value: Value) -> Value:
