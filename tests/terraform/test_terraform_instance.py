@@ -295,3 +295,28 @@ def test_count_limit(tmp_path: Path) -> None:
     assert problem.span.line == 2
     assert problem.message == ("aws_s3_bucket.b: count 5 exceeds max_instances 3 (raise it in "
                                "[tool.trailscan.limits]); checked once, with count.index UNKNOWN")
+
+
+def test_module_fan_out_refused_whole_at_the_call(tmp_path: Path) -> None:
+    """modules x count: each call is charged whole before any instance is made. The first
+    calls fit; the one that does not is a CT901 at its header, its value is one UNKNOWN
+    (no per-instance entry is made for it), and every later call is refused the same way."""
+    model = load(tmp_path, {
+        "main.tf": 'module "m" {\n  source = "./m1"\n  count  = 3\n}\n'
+                   'resource "aws_cloudtrail" "t" {\n  name = "t"\n'
+                   '  s3_bucket_name = module.m[2].names == null ? "x" : "y"\n}\n',
+        "m1/main.tf": 'module "n" {\n  source = "../m2"\n  count  = 3\n}\n'
+                      'output "names" {\n  value = module.n\n}\n',
+        "m2/main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n',
+    }, limits=Limits(max_unit_instances=12))
+    # root: 2 blocks; module.m: 3 x 1 = 3; module.m[0].module.n: 3 x (1 + 1) = 6 -> 11;
+    # module.m[1].module.n would make 17 > 12, so it and module.m[2].module.n are refused.
+    assert sorted(b.ref for b in model.buckets) == [
+        f"module.m[0].module.n[{i}].aws_s3_bucket.b" for i in range(3)
+    ]
+    (problem,) = {(p.span.path, p.span.line, p.message) for p in model.problems}
+    assert problem[:2] == ("stack/m1/main.tf", 1)
+    assert "module.m.module.n would bring the unit to more than 12 instances" in problem[2]
+    (trail,) = model.trails
+    assert trail.s3_bucket_name.origin is Origin.UNKNOWN  # module.m[2].names: refused
+    assert "max_unit_instances" in trail.s3_bucket_name.reason

@@ -10,7 +10,7 @@ attribute asked for, so declaration order never matters.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,10 +160,35 @@ class Instance:
         return refs_of(self.module, self.block)
 
 
+_Keyed = tuple[int | str | None, dict[str, Value]]
+
+
+class _CountInstances(Sequence[_Keyed]):
+    """The ``n`` instances of a ``count``, made when asked for: an expansion is built
+    before the unit's instance budget decides whether it is taken, and one that is
+    refused (a module with ``count = 1000`` inside each of 1,000 instances of another)
+    must not have cost a list of ``n`` entries first."""
+
+    __slots__ = ("_n",)
+
+    def __init__(self, n: int) -> None:
+        self._n = n
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, index: int) -> _Keyed:  # type: ignore[override]
+        i = range(self._n)[index]
+        return i, {"count": {"index": i}}
+
+    def __iter__(self) -> Iterator[_Keyed]:
+        return ((i, {"count": {"index": i}}) for i in range(self._n))
+
+
 @dataclass(slots=True)
 class _Expansion:
     kind: str  # single | count | for_each | unknown
-    instances: list[tuple[int | str | None, dict[str, Value]]]
+    instances: Sequence[_Keyed]
 
 
 # ---------------------------------------------------------------------------
@@ -323,7 +348,7 @@ class ModuleInstance(Scope):
                 return _Expansion("unknown", [(None, {"count": {"index": reason}})])
             if n > limit:
                 return self._too_many(block, count, n)
-            return _Expansion("count", [(i, {"count": {"index": i}}) for i in range(n)])
+            return _Expansion("count", _CountInstances(n))
         for_each = block.attributes.get("for_each")
         if for_each is not None:
             value = self.loader.eval_attr(for_each, self)
@@ -436,6 +461,8 @@ class ModuleInstance(Scope):
         children = self.module_instances(name)
         base = f"{self.prefix}module.{name}"
         kind = self.expand(block, base).kind
+        if kind in ("count", "for_each") and len(children) == 1 and children[0][0] == base:
+            return children[0][1]  # the call was refused whole: its value is UNKNOWN
         if kind == "count":
             return [ModuleValue(c, ref, False) for ref, c in children]
         if kind == "for_each":
@@ -477,21 +504,19 @@ class ModuleInstance(Scope):
         if isinstance(resolved, ModuleSource) and not expansion.instances:
             reason = f"{base}: {self._gate(block)}"
             self._trails_of_uncalled(resolved, base, reason, depth=len(self.chain))
-        refused: UnknownValue | None = None
+        if isinstance(resolved, ModuleSource) and not self.loader.budget.try_instances(
+            len(expansion.instances) * (1 + len(resolved.resources) + len(resolved.data))
+        ):
+            # The whole call is charged before any instance is made: a fan-out that does
+            # not fit is refused at the call, one UNKNOWN standing for all its instances
+            # (not one entry per instance: 1,000 refused calls of count = 1000 would be a
+            # million), and the unit says a module was not read (CT003 cannot say "no trail").
+            self.unread.append(base)
+            return [(base, self._refuse_module(block))]
         for key, names in expansion.instances:
             ref = base + instance_suffix(key)
             if isinstance(resolved, UnknownValue):
                 out.append((ref, resolved))
-                continue
-            if refused is None and not self.loader.budget.try_instances(
-                1 + len(resolved.resources) + len(resolved.data)
-            ):
-                # the fan-out stops here: this instance and the rest are not read, and the
-                # unit says a module was not read (CT003 cannot say "no trail")
-                refused = self._refuse_module(block)
-                self.unread.append(base)
-            if refused is not None:
-                out.append((ref, refused))
                 continue
             scope: Scope = ChildScope(self, names) if names else self
             thunks: dict[str, Callable[[], Value]] = {}
