@@ -6,8 +6,9 @@ Run it for as long as you like::
     .venv/bin/python benchmarks/fuzz.py --count 20000
 
 Seeds are the files of ``samples/``, ``tests/bad_inputs/`` and ``tests/corpus/``, plus the
-generated hostile cases of ``tests/bad_inputs/cases.py`` (the IAM wildcard blow-up, control
-characters in names, the configuration and baseline cases). Each input is a seed mutated by
+generated hostile cases of ``tests/bad_inputs/cases.py`` (the IAM wildcard blow-up, the
+Terraform evaluation-budget cases, a template of many resources, control characters in
+names, the configuration and baseline cases). Each input is a seed mutated by
 byte flips, deletions, duplications, splices with another seed and insertions of syntax
 tokens that parsers trip on (``{``, ``${``, ``!Ref``, ``*anchor``, runs of ``*``...).
 
@@ -70,7 +71,15 @@ def _generated(kind: str) -> list[bytes]:
     """The hostile cases that exist only as code (too big to commit, or not files)."""
     cases = _cases()
     if kind == "cloudformation":
-        return [cases.iam_wildcards_template(300, 1_000).encode(), cases.HOSTILE_TEMPLATE.encode()]
+        return [cases.iam_wildcards_template(300, 1_000).encode(), cases.HOSTILE_TEMPLATE.encode(),
+                cases.many_resources_template(2_000).encode()]
+    if kind == "terraform":
+        # the evaluation-budget cases (each within a seed's size)
+        formats = "".join(f"locals {{\n  f{i} = format({args})\n}}\n"
+                          for i, args in enumerate(cases.FORMAT_CALLS))
+        return [cases.doubling_locals_tf().encode(), (cases.tf_budget_head() + formats).encode(),
+                cases.nested_for_tf().encode(), cases.tf_budget_head(count="100000000").encode(),
+                cases.attribute_chain_tf().encode(), cases.distinct_tf().encode()]
     if kind == "baseline":
         from scanner.baseline import Entry, dumps
 

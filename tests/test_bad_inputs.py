@@ -134,6 +134,8 @@ def test_bad_input_in_process(case: cases.Case, tmp_path: Path) -> None:  # type
     code, out, err = run_guarded(_scan_json, root, cpu_seconds=SCAN_CPU_SECONDS,
                                  memory_bytes=SCAN_MEMORY_BYTES, wall_seconds=SCAN_WALL_SECONDS)
     check_report(case, json.loads(out), code, err)
+    if case.max_report_bytes is not None:
+        assert len(out.encode()) < case.max_report_bytes
 
 
 CLI_CASES = [c for c in cases.CASES if "cli" in c.tags]
@@ -149,6 +151,8 @@ def test_bad_input_cli_subprocess(case: cases.Case, tmp_path: Path) -> None:  # 
     limits = {"cpu_seconds": SCAN_CPU_SECONDS, "wall_seconds": SCAN_WALL_SECONDS}
     proc = run_cli_guarded(["scan", str(root), "--root", str(root), "--format", "json"], **limits)
     check_report(case, json.loads(proc.stdout), proc.returncode, proc.stderr)
+    if case.max_report_bytes is not None:
+        assert len(proc.stdout.encode()) < case.max_report_bytes
     text = run_cli_guarded(["scan", str(root), "--root", str(root), "--no-color"], **limits)
     assert text.returncode == 1 and "Traceback" not in text.stderr
     assert not UNSAFE.search(text.stdout)

@@ -72,6 +72,9 @@ def test_hostile_cases_are_seeds() -> None:
     terraform = b"".join(fuzz.seeds("terraform"))
     cloudformation = fuzz.seeds("cloudformation")
     assert b"***************Z" in terraform  # tests/bad_inputs/tf_redos_patterns.tf
+    assert b'a40 = "${local.a39}${local.a39}"' in terraform  # the evaluation-budget cases
+    assert b'format("%999999999s", "x")' in terraform and b"count                      = 100000000" in terraform
+    assert any(seed.count(b"AWS::SNS::Topic") == 500 for seed in cloudformation)
     assert any(b"a*a*a*" in seed and b"S3KeyPrefix" in seed for seed in cloudformation)
     assert any(b"\\e[31m" in seed for seed in cloudformation)
     assert any(seed.startswith(b'{"version": 1, "findings": [[[') for seed in fuzz.seeds("baseline"))

@@ -64,6 +64,8 @@ class Case:
     needs_non_root: bool = False
     needs_symlinks: bool = False
     needs_posix_names: bool = False  # control characters in a file name
+    # The JSON report must stay below this many bytes (findings capped, not repeated).
+    max_report_bytes: int | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -499,6 +501,169 @@ def _deep_json_strings(root: Path) -> None:
     )
 
 
+# ---------------------------------------------------------------------------
+# The evaluation budget (Terraform): a few kilobytes whose values would take gigabytes,
+# 10^8 instances or 10^9 module instances. Each unit holds a trail whose bucket is named
+# by ``bucket`` (so the unit is relevant and the value is checked); the CT901 lines are
+# computed from what the generators write.
+# ---------------------------------------------------------------------------
+
+
+def tf_budget_head(bucket: str = '"audit-logs"', count: str = "") -> str:
+    """Eight lines: a trail and its bucket, whose name is on line 7. With ``count`` the
+    trail's line 2 is the count (in place of the validation setting: still eight lines)."""
+    counted = f"  count                      = {count}\n" if count else ""
+    name = '"t-${count.index}"' if count else '"t"'
+    head = (
+        'resource "aws_cloudtrail" "t" {\n'
+        + counted
+        + f"  name                       = {name}\n"
+        "  s3_bucket_name             = aws_s3_bucket.logs.bucket\n"
+        + ("" if count else "  enable_log_file_validation = false\n")
+        + "}\n"
+        'resource "aws_s3_bucket" "logs" {\n'
+        f"  bucket = {bucket}\n"
+        "}\n"
+    )
+    assert head.count("\n") == TF_HEAD_LINES
+    return head
+
+
+TF_HEAD_LINES = 8
+TF_BUCKET_LINE = 7
+
+# 41 locals, each the one before twice: local.a40 is 2^41 characters (4 TiB).
+DOUBLING_LINKS = 40
+DOUBLING_FIRST_LINE = TF_HEAD_LINES + 2  # "locals {" is line 9, a0 line 10, a_k line 10 + k
+
+
+def doubling_locals_tf(links: int = DOUBLING_LINKS) -> str:
+    body = ['locals {\n', '  a0 = "xx"\n']
+    body.extend(f'  a{k} = "${{local.a{k - 1}}}${{local.a{k - 1}}}"\n' for k in range(1, links + 1))
+    body.append("}\n")
+    return tf_budget_head(f"local.a{links}") + "".join(body)
+
+
+def doubling_crossing_line(limit: int = 64 * 1024 * 1024, links: int = DOUBLING_LINKS) -> int:
+    """The line of the local whose evaluation crosses ``max_string_bytes``. local.a_k is
+    2^(k+1) characters. Evaluating it computes local.a_(k-1) at its first reference (free:
+    charged when it was built), is charged 2^k for the second (a value handed out again is
+    charged whole) and 2^(k+1) for the string it builds. a0's literal is 2 characters."""
+    total = 2
+    for k in range(1, links + 1):
+        for charge in (2**k, 2 ** (k + 1)):
+            total += charge
+            if total > limit:
+                return DOUBLING_FIRST_LINE + k
+    raise AssertionError("the chain never crosses the limit")
+
+
+def _doubling_locals(root: Path) -> None:
+    (_bad(root) / "doubling").mkdir()
+    (_bad(root) / "doubling" / "main.tf").write_text(doubling_locals_tf())
+
+
+# format() with widths and precisions of 999,999,999: one unit each (each its own
+# budget), so each is refused before the padding is built, at its own line.
+FORMAT_CALLS = (
+    '"%999999999s", "x"', '"%-999999999d", 5', '"%.999999999f", 1.5', '"%0999999999v", "x"',
+    '"%999999999.999999999e", 2',
+)
+
+
+def _format_widths(root: Path) -> None:
+    for i, args in enumerate(FORMAT_CALLS):
+        unit = _bad(root) / f"format{i}"
+        unit.mkdir()
+        (unit / "main.tf").write_text(tf_budget_head(f"format({args})"))
+
+
+# modules x count: the root calls m1 1,000 times; m1 calls m2 three times (calls a, b, c),
+# m2 calls m3 three times, each call with count = 1000 (9 x 10^9 module instances). Each
+# call is charged whole before any instance is made and, refused, is one UNKNOWN: the
+# budget (20,000) runs out inside module.m[0], so every call of m1 and of m2 is refused
+# at its header somewhere (lines 1, 5, 9 of each). Before, each refused instance was an
+# entry of its own: 3 x 20,000 x 1,000 of them, a MemoryError under 3 GB.
+FANOUT_CALLS = ("a", "b", "c")
+FANOUT_CALL_LINES = tuple(1 + 4 * i for i in range(len(FANOUT_CALLS)))
+
+
+def _module_count_fanout(root: Path) -> None:
+    unit = _bad(root) / "modfan"
+    for name in ("m1", "m2", "m3"):
+        (unit / name).mkdir(parents=True)
+    (unit / "main.tf").write_text(
+        tf_budget_head() + 'module "m" {\n  count  = 1000\n  source = "./m1"\n}\n')
+    for level, callee in (("m1", "m2"), ("m2", "m3")):
+        (unit / level / "main.tf").write_text("".join(
+            f'module "{call}" {{\n  count  = 1000\n  source = "../{callee}"\n}}\n'
+            for call in FANOUT_CALLS))
+    (unit / "m3" / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n')
+
+
+# A for nested in a for, 10^4 x 10^4 elements: max_elements (10^6) is crossed at the
+# local's line, after about a hundred inner lists.
+NESTED_FOR_LINE = TF_HEAD_LINES + 2
+
+
+def nested_for_tf() -> str:
+    return tf_budget_head('"n-${length(local.big)}"') + (
+        "locals {\n  big = [for i in range(10000) : [for j in range(10000) : j]]\n}\n")
+
+
+def _nested_for(root: Path) -> None:
+    (_bad(root) / "nested_for").mkdir()
+    (_bad(root) / "nested_for" / "main.tf").write_text(nested_for_tf())
+
+
+# count = 100,000,000 on a trail: over max_instances, so CT901 at count (line 2) and the
+# trail is checked once; the report stays small (it used to hold 1,000 trails and a CT005
+# message naming all of them: 627 MB of SARIF).
+COUNT_LINE = 2
+COUNT_REPORT_BYTES = 300_000
+
+
+def _huge_count(root: Path) -> None:
+    (_bad(root) / "huge_count").mkdir()
+    (_bad(root) / "huge_count" / "main.tf").write_text(tf_budget_head(count="100000000"))
+
+
+# local.x.a.a.a... 4,000 links: walked in a loop (it was quadratic: 120 s). x has no
+# attribute a, so the value is UNKNOWN (Terraform would say "Unsupported attribute").
+def attribute_chain_tf(links: int = 4_000) -> str:
+    return tf_budget_head("local.x" + ".a" * links) + "locals {\n  x = {}\n}\n"
+
+
+def _attribute_chain(root: Path) -> None:
+    (_bad(root) / "chain").mkdir()
+    (_bad(root) / "chain" / "main.tf").write_text(attribute_chain_tf())
+
+
+# distinct() and toset() over 100,000 strings: hashed, linear (they compared pairwise).
+def distinct_tf(n: int = 100_000) -> str:
+    return tf_budget_head('"d-${length(distinct(local.many))}-${length(toset(local.many))}"') + (
+        f'locals {{\n  many = [for i in range({n}) : "n${{i % 50000}}"]\n}}\n')
+
+
+def _distinct(root: Path) -> None:
+    (_bad(root) / "distinct").mkdir()
+    (_bad(root) / "distinct" / "main.tf").write_text(distinct_tf())
+
+
+# 40,000 resources, one in four an SNS topic: each topic used to rescan every resource
+# (10k/20k/40k resources: 2.4/7.5/30 s); now linear.
+def many_resources_template(resources: int = 40_000) -> str:
+    parts = [_BUDGET_HEAD]
+    for i in range(resources):
+        kind = "AWS::SNS::Topic" if i % 4 == 0 else "AWS::S3::Bucket"
+        parts.append(f"  R{i}:\n    Type: {kind}\n")
+    return "".join(parts)
+
+
+def _many_resources(root: Path) -> None:
+    (_bad(root) / "many_resources.yaml").write_text(many_resources_template())
+
+
 # A file name and a logical id that carry ESC (colour, OSC 8 hyperlink), CR and LF.
 HOSTILE_FILE_NAME = "evil\x1b[2J\nname.yaml"
 HOSTILE_TEMPLATE = (
@@ -697,6 +862,31 @@ CASES: tuple[Case, ...] = (
          scanned=("bad/fanout_child.yaml",)),
     Case("cfn_nested_if_equal_branches", "Fn::If nested 15 deep with equal branches (generated)",
          _nested_if, (), clean=True, scanned=("bad/nested_if.yaml",)),
+    # --- the evaluation budget (Terraform) ---------------------------------------------
+    Case("tf_locals_doubling", "41 locals, each the one before twice, naming a bucket (generated)",
+         _doubling_locals,
+         (Expected("bad/doubling/main.tf", doubling_crossing_line(), "max_string_bytes"),),
+         tags=("cli",)),
+    Case("tf_format_widths", "format() with widths and precisions of 999,999,999 (generated)",
+         _format_widths,
+         tuple(Expected(f"bad/format{i}/main.tf", TF_BUCKET_LINE, "max_string_bytes")
+               for i in range(len(FORMAT_CALLS)))),
+    Case("tf_module_count_fanout", "module calls with count = 1000, three per module, three levels (generated)",
+         _module_count_fanout,
+         tuple(Expected(f"bad/modfan/{level}/main.tf", line, "max_unit_instances")
+               for level in ("m1", "m2") for line in FANOUT_CALL_LINES),
+         tags=("slow",)),
+    Case("tf_nested_for", "a for nested in a for over range(10000) each (generated)", _nested_for,
+         (Expected("bad/nested_for/main.tf", NESTED_FOR_LINE, "max_elements"),), tags=("slow",)),
+    Case("tf_count_1e8", "count = 100000000 on a trail (generated)", _huge_count,
+         (Expected("bad/huge_count/main.tf", COUNT_LINE, "count 100000000 exceeds max_instances"),),
+         max_report_bytes=COUNT_REPORT_BYTES, tags=("cli",)),
+    Case("tf_attribute_chain_4k", "local.x.a.a... with 4,000 links (generated)", _attribute_chain,
+         (), clean=True, scanned=("bad/chain/main.tf",)),
+    Case("tf_distinct_100k", "distinct() and toset() over 100,000 strings (generated)", _distinct,
+         (), clean=True, scanned=("bad/distinct/main.tf",)),
+    Case("cfn_40k_resources", "40,000 resources, 10,000 of them SNS topics (generated)",
+         _many_resources, (), clean=True, scanned=("bad/many_resources.yaml",), tags=("slow",)),
     Case("cfn_deep_json_strings", "an EventPattern and a PolicyDocument as JSON strings 100,000 deep",
          _deep_json_strings,
          (Expected("bad/deep_strings.yaml", DEEP_POLICY_LINE, "nested too deeply"),
