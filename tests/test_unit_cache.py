@@ -27,7 +27,7 @@ from scanner.model import (
 from scanner.options import ScanOptions, user_cache_dir
 from scanner.parsers import load_units
 from scanner.parsers.batch import codec
-from scanner.parsers.batch.cache import FORMAT
+from scanner.parsers.batch.cache import FORMAT, MAX_CACHED_TEMPLATE_BYTES
 from scanner.parsers.batch.load import LoadStats
 from scanner.reporters import RenderOptions, render
 from scanner.scan import run_scan
@@ -144,6 +144,19 @@ def test_a_second_run_takes_every_unit_from_the_cache(tmp_path: Path) -> None:
     assert (stats.cache_hits, stats.loaded) == (0, 3)
     second, stats = _load(root, cache)
     assert (stats.cache_hits, stats.cache_misses, stats.loaded) == (3, 0, 0)
+    assert second == first
+
+
+def test_a_large_template_is_loaded_again_rather_than_cached(tmp_path: Path) -> None:
+    # Its model's JSON would be many times the template: reading it back costs more than
+    # loading the template (see cache.MAX_CACHED_TEMPLATE_BYTES).
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    padding = "#" + "x" * 1000 + "\n"
+    text = (root / "stack.yaml").read_text()
+    (root / "stack.yaml").write_text(text + padding * (MAX_CACHED_TEMPLATE_BYTES // 1000))
+    first, _ = _load(root, cache)
+    second, stats = _load(root, cache)
+    assert (stats.cache_hits, stats.cache_misses, stats.loaded) == (2, 1, 1)
     assert second == first
 
 

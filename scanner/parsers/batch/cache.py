@@ -211,8 +211,27 @@ def decode_model(data: Any) -> Model | None:  # noqa: ANN401 - JSON data
     return model
 
 
+# Templates with more text than this are not cached: their model's JSON is many times the
+# template (81 MB for a 1.4 MB template of 40,000 resources), and reading it back costs
+# more time and memory than loading the template again (8.7 s and 640 MB against 4.8 s
+# and 170 MB). Terraform roots have no such cap: parsing HCL costs far more than decoding.
+MAX_CACHED_TEMPLATE_BYTES = 256 * 1024
+
+
+def _text_bytes(reads: Reads) -> int:
+    total = 0
+    for path in reads.files:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            continue
+    return total
+
+
 def store_outcome(directory: Path | None, job: Job, inputs: Inputs, outcome: Outcome) -> None:
     """Write a loaded unit's model to the cache in ``directory`` (``None``: no cache)."""
     if directory is None or not outcome.cacheable or job.kind not in CACHED_KINDS:
+        return
+    if job.kind == CLOUDFORMATION and _text_bytes(outcome.reads) > MAX_CACHED_TEMPLATE_BYTES:
         return
     UnitCache(directory).put_model(unit_key("model", job, inputs), outcome.reads, outcome.model)
