@@ -171,3 +171,31 @@ def test_suppressed_finding_shows_as_suppressed_evaluation(tmp_path: Path, capsy
     report = json.loads(capsys.readouterr().out)
     assert [f["suppressed"] for f in report["findings"]] == [True]
     assert [e["status"] for e in report["evaluations"]] == ["suppressed"]
+
+
+def test_a_scan_that_checked_nothing_says_so(tmp_path: Path, capsys) -> None:
+    # A module of buckets only, whose trail lives in a registry module nobody installed:
+    # every policy is not applicable, which must not read as "checked and clean".
+    _write(tmp_path, "main.tf", """
+module "trail" {
+  source  = "cloudposse/cloudtrail/aws"
+  version = "0.24.0"
+}
+resource "aws_sns_topic" "alerts" {
+  name = "alerts"
+}
+""")
+    assert main([str(tmp_path), "--root", str(tmp_path), "--no-color", "--no-cache"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert "1 module call not read" in last
+    assert "nothing checked" in last
+    assert main([str(tmp_path), "--root", str(tmp_path), "--format", "json", "--no-cache"]) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert summary["nothing_checked"] is True and summary["modules_not_read"] == 1
+
+
+def test_a_scan_that_checked_a_trail_does_not_say_nothing_checked(tmp_path: Path, capsys) -> None:
+    _write(tmp_path, "main.tf", GOOD_TRAIL)
+    main([str(tmp_path), "--root", str(tmp_path), "--format", "json", "--no-cache"])
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert "nothing_checked" not in summary and "modules_not_read" not in summary

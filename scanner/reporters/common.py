@@ -12,7 +12,7 @@ from typing import Any
 
 from scanner.model import Severity, Span
 from scanner.policy import PolicySpec
-from scanner.results import BUILTIN_SPECS, Finding, ScanResult
+from scanner.results import BUILTIN_SPECS, Finding, ScanResult, Status
 
 SEVERITY_ORDER: tuple[Severity, ...] = (
     Severity.CRITICAL,
@@ -94,6 +94,15 @@ def summary(result: ScanResult) -> dict[str, Any]:
     if not_created:
         # Trails the code declares that the inputs leave out (count = 0, a false Condition).
         out["trails_not_created"] = not_created
+    unread = sum(len(u.unread_modules) for u in result.units)
+    if unread:
+        # Module calls whose code is not here (a remote source not installed, a terragrunt
+        # source outside the root): what they create was not checked.
+        out["modules_not_read"] = unread
+    if result.evaluations and all(e.status is Status.NOT_APPLICABLE for e in result.evaluations):
+        # Every policy found nothing to look at: no trail, nor anything a trail uses. A gate
+        # must not read this "ok" as "checked and clean".
+        out["nothing_checked"] = True
     return out
 
 
@@ -125,6 +134,12 @@ def summary_line(result: ScanResult) -> str:
     if not_created:
         noun = "trail" if not_created == 1 else "trails"
         parts.append(f"{not_created} {noun} not created under the given inputs")
+    unread = data.get("modules_not_read", 0)
+    if unread:
+        parts.append(f"{_plural(unread, 'module call')} not read (source not available: "
+                     "see `terraform init`)")
+    if data.get("nothing_checked"):
+        parts.append("nothing checked: no trail, nor any resource a trail uses, in the scanned code")
     if data["stale_baseline"]:
         n = data["stale_baseline"]
         parts.append(f"{n} stale baseline {'entry' if n == 1 else 'entries'}")
