@@ -9,11 +9,9 @@ that silently does not apply.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import fnmatch
 import json
 import re
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -133,6 +131,8 @@ KEYS: tuple[str, ...] = tuple(
 
 
 def _did_you_mean(key: str, options: tuple[str, ...]) -> str:
+    import difflib  # only for a mistake: a valid configuration never pays for it
+
     close = difflib.get_close_matches(key, options, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -375,6 +375,8 @@ def parse_config(data: dict[str, Any], source: str = "") -> Config:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     """The file's table; every way it can fail is a ``ConfigError`` naming the file."""
+    import tomllib  # only when there is a file: most runs have none
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)

@@ -8,14 +8,12 @@ isolation: a policy that raises costs that policy a CT900 finding, never the sca
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import importlib
 import importlib.util
 import pkgutil
 import re
 import sys
-import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -176,6 +174,8 @@ def unknown_selectors(specs: Sequence[PolicySpec], selectors: Sequence[str]) -> 
     for selector in selectors:
         if not selector.strip() or any(selector_matches(s, selector) for s in known):
             continue
+        import difflib  # only to suggest a correction: a run without a mistake never pays
+
         close = difflib.get_close_matches(selector.strip(), vocabulary, n=1, cutoff=0.6)
         if not close:
             upper = {w.upper(): w for w in vocabulary}
@@ -199,7 +199,12 @@ def select_policies(
 
 def _internal_error(spec: PolicySpec, model: Model, exc: BaseException, debug: bool) -> Finding:
     first = model.units[0].files[0] if model.units and model.units[0].files else "."
-    detail = "".join(traceback.format_exception(exc)) if debug else f"{type(exc).__name__}: {exc}"
+    if debug:
+        import traceback  # only for --debug: a run that never crashes does not pay for it
+
+        detail = "".join(traceback.format_exception(exc))
+    else:
+        detail = f"{type(exc).__name__}: {exc}"
     return builtin_finding(
         INTERNAL_ERROR,
         message=f"policy {spec.id} failed on account {model.account!r}: {detail}".strip(),

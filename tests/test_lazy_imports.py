@@ -5,7 +5,11 @@ imports, so each heavy dependency is loaded only by the work that needs it.
 - a Terraform scan never loads PyYAML, cfn-lint, or python-hcl2's package (only lark and
   python-hcl2's post-lexer, with the shipped parse tables);
 - a CloudFormation scan never loads lark or python-hcl2;
-- ``diff``'s git machinery (``subprocess``) is not loaded by ``scan``.
+- ``diff``'s git machinery (``subprocess``) is not loaded by ``scan``;
+- what only a mistake, a crash, a configuration file or an ``-o`` file needs (``difflib``'s
+  suggestions, ``traceback`` for ``--debug``, ``tomllib``, ``tempfile``) is not loaded by a
+  scan without them (lark itself loads ``traceback`` and ``tempfile``, so a Terraform scan
+  is checked for the others only).
 
 Each case runs in a fresh interpreter and reports which modules it ended with.
 """
@@ -63,9 +67,11 @@ def test_version_loads_no_policy_and_no_parser(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "absent", "present"),
     [
-        ("main.tf", TF, ("yaml", "cfnlint", "hcl2", "subprocess", "scanner.parsers.cloudformation"),
+        ("main.tf", TF, ("yaml", "cfnlint", "hcl2", "subprocess", "scanner.parsers.cloudformation",
+                         "difflib", "tomllib"),
          ("lark", "policies", "scanner.analysis")),
-        ("template.yaml", CFN, ("lark", "hcl2", "cfnlint", "subprocess", "scanner.parsers.terraform"),
+        ("template.yaml", CFN, ("lark", "hcl2", "cfnlint", "subprocess", "scanner.parsers.terraform",
+                                "difflib", "tomllib", "traceback", "tempfile"),
          ("yaml", "policies", "scanner.analysis")),
     ],
 )

@@ -4,10 +4,8 @@ code and one line on stderr (with a suggestion when the mistake looks like a typ
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -80,8 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _suggest(word: str, options: Sequence[str]) -> str:
+    import difflib  # only for a mistake: a run that is right never pays for it
+
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _looks_like_a_command(word: str) -> bool:
+    import difflib  # only for a first argument that is not a path
+
+    return bool(difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.75))
 
 
 def _normalise_argv(argv: Sequence[str]) -> list[str]:
@@ -96,7 +102,7 @@ def _normalise_argv(argv: Sequence[str]) -> list[str]:
         first is not None
         and first == (rest[0] if rest else None)
         and not os.path.lexists(first)
-        and difflib.get_close_matches(first, COMMANDS, n=1, cutoff=0.75)
+        and _looks_like_a_command(first)
     ):
         raise UsageError(f"unknown command {first!r}{_suggest(first, COMMANDS)}")
     return ["scan", *rest]
@@ -138,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as exc:  # the last line of defence: no traceback unless --debug
         if debug:
+            import traceback  # only on this path: it costs a run that never crashes
+
             traceback.print_exc()
         else:
             print(

@@ -10,7 +10,6 @@ end that raises into the unit's CT901 (never the scan's end).
 from __future__ import annotations
 
 import dataclasses
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,6 +136,8 @@ def crash_problem(path: Path, root: Path, exc: BaseException | str, debug: bool)
     if isinstance(exc, str):
         detail = exc
     elif debug:
+        import traceback  # only for --debug: a run that never crashes does not pay for it
+
         detail = "".join(traceback.format_exception(exc))
     else:
         detail = f"{type(exc).__name__}: {exc}"
