@@ -12,12 +12,13 @@ import datetime as _dt
 import fnmatch
 import json
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from scanner.limits import Limits
 from scanner.model import Settings, Severity
+from scanner.valueclass import ValueObject, value_class
 
 
 class ConfigError(ValueError):
@@ -29,8 +30,8 @@ class ConfigError(ValueError):
 MAX_INT = 2**63 - 1
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ConfigSuppression:
+@value_class(kw_only=True)
+class ConfigSuppression(ValueObject):
     """A suppression that lives in the config file (for findings with no line to annotate)."""
 
     id: str
@@ -40,8 +41,8 @@ class ConfigSuppression:
     until: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class InputsEntry:
+@value_class(kw_only=True)
+class InputsEntry(ValueObject):
     """``[[tool.trailscan.inputs]]``: values for the roots and templates whose unit id
     matches one of ``paths`` (globs, matched like ``accounts``). Files are relative to the
     configuration file. ``variables`` hold each TOML value as JSON text (its type kept);
@@ -62,8 +63,8 @@ class InputsEntry:
 EVENT_DIRECTIONS = ("all", "read", "write", "none")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ExternalTrail:
+@value_class(kw_only=True)
+class ExternalTrail(ValueObject):
     """``[[tool.trailscan.external_trails]]``: a trail that exists outside the scanned
     code (an organisation trail of the management account, Control Tower's trail). A
     property left out is UNKNOWN: the account-wide policies then cannot count on it."""
@@ -87,8 +88,8 @@ def matches_unit(unit_id: str, globs: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(unit_id, g) or fnmatch.fnmatch(unit_id + "/", g) for g in globs)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Config:
+@value_class(kw_only=True)
+class Config(ValueObject):
     # Policy ids or prefixes to run (empty = all) / to skip.
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()

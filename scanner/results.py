@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from scanner.model import (
     Unit,
 )
 from scanner.policy import PolicySpec, Related
+from scanner.valueclass import ValueObject, value_class
 
 
 class WaiverKind(enum.StrEnum):
@@ -38,8 +39,8 @@ class WaiverKind(enum.StrEnum):
     BASELINE = "baseline"  # the baseline file
 
 
-@dataclass(frozen=True, slots=True)
-class Waiver:
+@value_class()
+class Waiver(ValueObject):
     """Why a finding is suppressed: where that was decided, and the reason given there."""
 
     kind: WaiverKind
@@ -56,8 +57,8 @@ class Waiver:
         return f"{self.kind.value}: {self.reason}" if self.reason else self.kind.value
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Finding:
+@value_class(kw_only=True)
+class Finding(ValueObject):
     id: str
     name: str
     severity: Severity
@@ -103,8 +104,8 @@ class Status(enum.StrEnum):
     NOT_APPLICABLE = "not_applicable"  # the policy found nothing in scope to judge
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Evaluation:
+@value_class(kw_only=True)
+class Evaluation(ValueObject):
     policy: str
     subject: str
     status: Status
@@ -116,8 +117,8 @@ class Evaluation:
         return (self.policy, self.account, self.subject, self.status.value)
 
 
-@dataclass(slots=True)
-class EngineResult:
+@value_class(frozen=False)
+class EngineResult(ValueObject):
     findings: list[Finding] = field(default_factory=list)
     evaluations: list[Evaluation] = field(default_factory=list)
 
@@ -221,15 +222,15 @@ def builtin_finding(pid: str, *, message: str, resource: str, span: Span, accoun
 # ---------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class FileSummary:
+@value_class(frozen=False)
+class FileSummary(ValueObject):
     scanned: list[str] = field(default_factory=list)
     not_ours: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class ScanResult:
+@value_class(frozen=False)
+class ScanResult(ValueObject):
     root: Path
     version: str
     policies: tuple[PolicySpec, ...]

@@ -16,18 +16,18 @@ adds the classic ElastiCache, RDS and Redshift security-group APIs (DESIGN.md se
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from scanner.analysis.filter_pattern import Node, matches
 from scanner.tri import Tri
+from scanner.valueclass import ValueObject, value_class
 
 ACCOUNT = "123456789012"
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+@value_class()
+class Event(ValueObject):
     name: str
     source: str  # eventSource, e.g. "ec2.amazonaws.com"
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from scanner.analysis import cloudtrail_events, links, trails
@@ -42,6 +42,7 @@ from scanner.analysis.filter_pattern import FilterPatternError, Node, matches, p
 from scanner.model import Alarm, EventRule, LogGroup, MetricFilter, Model, Origin, Span, Trail
 from scanner.policy import Fail, Outcome, Pass, Related, judge
 from scanner.tri import Tri, all_of, any_of
+from scanner.valueclass import ValueObject, value_class
 
 Event = Mapping[str, Any]
 
@@ -72,8 +73,8 @@ def trail_records(trail: Trail, event: Event) -> Tri:
     return all_of((trails.is_logging(trail), kind, not_excluded))
 
 
-@dataclass(slots=True)
-class Notes:
+@value_class(frozen=False)
+class Notes(ValueObject):
     """Why something that looks like monitoring does not count; kept in first-seen order,
     each once."""
 
@@ -199,8 +200,8 @@ def _rule_usable(rule: EventRule, notes: Notes) -> Tri:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class Coverage:
+@value_class(frozen=False)
+class Coverage(ValueObject):
     """How one trail (and the account's rules) watch each required event."""
 
     trail: Trail
@@ -259,8 +260,8 @@ def _rule_coverage(model: Model, events: Sequence[Event], notes: Notes) -> tuple
     return per_event, used
 
 
-@dataclass(slots=True)
-class _Watch:
+@value_class(frozen=False)
+class _Watch(ValueObject):
     """Per event, whether some filters (with their alarms) watch it, and their notes."""
 
     per_event: list[Tri]

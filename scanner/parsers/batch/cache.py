@@ -32,7 +32,6 @@ import importlib.util
 import itertools
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +48,7 @@ from scanner.parsers.batch.jobs import (
     plain_data,
 )
 from scanner.parsers.reads import Reads
+from scanner.valueclass import ValueObject, value_class
 
 FORMAT = 1
 # Names of files being written: unique within the process (the pid tells processes apart,
@@ -106,8 +106,8 @@ def _inputs_key(inputs: Inputs) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@dataclass(slots=True)
-class Stats:
+@value_class(frozen=False)
+class Stats(ValueObject):
     writes: int = 0
     broken: int = 0  # entries that could not be read and were ignored
 

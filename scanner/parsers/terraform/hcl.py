@@ -8,7 +8,7 @@ exactly Terraform's JSON semantics.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from lark import Token, Tree
@@ -18,10 +18,11 @@ from scanner.model import ParseProblem, Span
 from scanner.parsers.common import read_text
 from scanner.parsers.terraform.rewrite import parse_hcl
 from scanner.parsers.terraform.templates import unescape
+from scanner.valueclass import ValueObject, value_class
 
 
-@dataclass(slots=True)
-class Attribute:
+@value_class(frozen=False)
+class Attribute(ValueObject):
     name: str
     expr: Tree | Token
     span: Span
@@ -30,8 +31,8 @@ class Attribute:
     conflict: str = ""
 
 
-@dataclass(slots=True)
-class Block:
+@value_class(frozen=False)
+class Block(ValueObject):
     type: str
     labels: tuple[str, ...]
     span: Span
@@ -43,8 +44,8 @@ class Block:
         return [b for b in self.blocks if b.type == block_type]
 
 
-@dataclass(slots=True)
-class SourceFile:
+@value_class(frozen=False)
+class SourceFile(ValueObject):
     path: str  # relative to the scan root
     body: Block
     text: str
