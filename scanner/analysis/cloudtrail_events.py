@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scanner.analysis.filter_pattern import Node, matches
 from scanner.tri import Tri
 from scanner.valueclass import ValueObject, value_class
+
+if TYPE_CHECKING:
+    from scanner.analysis.filter_pattern import Node
 
 ACCOUNT = "123456789012"
 
@@ -342,4 +344,6 @@ def uncovered_by(
 
 def uncovered(events: Sequence[Mapping[str, Any]], nodes: Sequence[Node]) -> tuple[list[str], list[str]]:
     """(events no filter matches, events where some filter's answer is unknown), in order."""
+    from scanner.analysis.filter_pattern import matches  # only when there are filters to read
+
     return uncovered_by(events, [partial(matches, node) for node in nodes])
