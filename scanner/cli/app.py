@@ -58,7 +58,11 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
     return {}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; given the ``command`` being run, the scan options (some 40,
+    declared for ``scan``, ``baseline``, ``diff`` and ``fix``) are declared only for it:
+    the other commands are still listed, with their help, but unused options cost every
+    run about 2 ms to declare."""
     parser = Parser(prog="trailscan", description=DESCRIPTION, epilog=EXIT_CODES, add_help=False)
     parser.add_argument("-h", "--help", action=_HelpWithScanOptions)
     parser.add_argument("--version", action="version", version=f"trailscan {__version__}")
@@ -70,10 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Scan Terraform and CloudFormation for CloudTrail problems.",
         epilog=EXIT_CODES,
     )
-    add_scan_options(scan)
+    if command in (None, "scan"):
+        add_scan_options(scan)
     commands.add_commands(sub)
-    workflow.add_commands(sub)
-    fix_command.add_command(sub)
+    workflow.add_commands(sub, command)
+    fix_command.add_command(sub, command)
     return parser
 
 
@@ -125,8 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     try:
-        parser = build_parser()
-        args = _parse(parser, _normalise_argv([a for a in argv if a != "--debug"]))
+        words = _normalise_argv([a for a in argv if a != "--debug"])
+        parser = build_parser(words[0] if words and words[0] in COMMANDS else None)
+        args = _parse(parser, words)
         args.debug = debug
         if args.command == "fix":
             return fix_command.run(args)
