@@ -7,8 +7,8 @@ imports, so each heavy dependency is loaded only by the work that needs it.
 - a CloudFormation scan never loads lark or python-hcl2;
 - ``diff``'s git machinery (``subprocess``) is not loaded by ``scan``;
 - what only a mistake, a crash, a configuration file or an ``-o`` file needs (``difflib``'s
-  suggestions, ``traceback`` for ``--debug``, ``tomllib``, ``tempfile``) is not loaded by a
-  scan without them (lark itself loads ``traceback`` and ``tempfile``, so a Terraform scan
+  suggestions, ``traceback`` for ``--debug``, ``tomllib``, ``tempfile``; ``shutil``, which
+  argparse imports for the terminal's width) is not loaded by a scan without them (lark itself loads ``traceback`` and ``tempfile``, so a Terraform scan
   is checked for the others only);
 - the metric-filter pattern language (``scanner.analysis.filter_pattern``, with its regular
   expression engine) is loaded only by a scan that has a metric filter to read.
@@ -73,7 +73,7 @@ def test_version_loads_no_policy_and_no_parser(tmp_path: Path) -> None:
                          "difflib", "tomllib", "scanner.analysis.filter_pattern"),
          ("lark", "policies", "scanner.analysis")),
         ("template.yaml", CFN, ("lark", "hcl2", "cfnlint", "subprocess", "scanner.parsers.terraform",
-                                "difflib", "tomllib", "traceback", "tempfile",
+                                "difflib", "tomllib", "traceback", "tempfile", "shutil",
                                 "scanner.analysis.filter_pattern"),
          ("yaml", "policies", "scanner.analysis")),
     ],
