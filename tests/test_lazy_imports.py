@@ -8,8 +8,9 @@ imports, so each heavy dependency is loaded only by the work that needs it.
 - ``diff``'s git machinery (``subprocess``) is not loaded by ``scan``;
 - what only a mistake, a crash, a configuration file or an ``-o`` file needs (``difflib``'s
   suggestions, ``traceback`` for ``--debug``, ``tomllib``, ``tempfile``; ``shutil``, which
-  argparse imports for the terminal's width) is not loaded by a scan without them (lark itself loads ``traceback`` and ``tempfile``, so a Terraform scan
-  is checked for the others only);
+  argparse imports for the terminal's width) is not loaded by a scan without them (lark
+  itself loads ``traceback``, ``tempfile`` and ``shutil``, so a Terraform scan is checked
+  for the others only);
 - the metric-filter pattern language (``scanner.analysis.filter_pattern``, with its regular
   expression engine) is loaded only by a scan that has a metric filter to read.
 
