@@ -12,7 +12,9 @@ imports, so each heavy dependency is loaded only by the work that needs it.
   itself loads ``traceback``, ``tempfile`` and ``shutil``, so a Terraform scan is checked
   for the others only);
 - the metric-filter pattern language (``scanner.analysis.filter_pattern``, with its regular
-  expression engine) is loaded only by a scan that has a metric filter to read.
+  expression engine) is loaded only by a scan that has a metric filter to read, and
+  Terraform's RE2 engine (``scanner.parsers.terraform.re2``) only by a ``regex``,
+  ``regexall`` or ``replace`` with a pattern.
 
 Each case runs in a fresh interpreter and reports which modules it ended with.
 """
@@ -71,7 +73,8 @@ def test_version_loads_no_policy_and_no_parser(tmp_path: Path) -> None:
     ("name", "text", "absent", "present"),
     [
         ("main.tf", TF, ("yaml", "cfnlint", "hcl2", "subprocess", "scanner.parsers.cloudformation",
-                         "difflib", "tomllib", "scanner.analysis.filter_pattern"),
+                         "difflib", "tomllib", "scanner.analysis.filter_pattern",
+                         "scanner.parsers.terraform.re2"),
          ("lark", "policies", "scanner.analysis")),
         ("template.yaml", CFN, ("lark", "hcl2", "cfnlint", "subprocess", "scanner.parsers.terraform",
                                 "difflib", "tomllib", "traceback", "tempfile", "shutil",
