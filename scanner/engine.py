@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 
+from scanner.lifetime import for_good
 from scanner.model import INTERNAL_ERROR, PARSE_ERROR, Model, Span
 from scanner.policy import Fail, PolicySpec, Related, Unknown, spec_of
 from scanner.results import (
@@ -62,19 +63,20 @@ def load_policies(
     Raises PolicyLoadError on a duplicate or malformed id, so a bad catalogue fails
     loudly at start-up (and in tests) rather than silently shadowing a policy.
     """
-    pkg = importlib.import_module(package)
-    specs: dict[str, PolicySpec] = {}
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{package}.{info.name}")
-        for spec in _specs_in(module):
-            if not POLICY_ID_RE.match(spec.id):
-                raise PolicyLoadError(f"{module.__name__}: malformed policy id {spec.id!r}")
-            _add(specs, spec, module.__name__)
-    for directory in dict.fromkeys(d.resolve() for d in extra_dirs):
-        for spec, where in _user_specs(directory):
-            _add(specs, spec, where)
+    with for_good():  # the policy modules live as long as the process
+        pkg = importlib.import_module(package)
+        specs: dict[str, PolicySpec] = {}
+        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+            if info.name.startswith("_"):
+                continue
+            module = importlib.import_module(f"{package}.{info.name}")
+            for spec in _specs_in(module):
+                if not POLICY_ID_RE.match(spec.id):
+                    raise PolicyLoadError(f"{module.__name__}: malformed policy id {spec.id!r}")
+                _add(specs, spec, module.__name__)
+        for directory in dict.fromkeys(d.resolve() for d in extra_dirs):
+            for spec, where in _user_specs(directory):
+                _add(specs, spec, where)
     return tuple(specs[k] for k in sorted(specs))
 
 
