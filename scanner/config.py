@@ -90,6 +90,8 @@ def matches_unit(unit_id: str, globs: tuple[str, ...]) -> bool:
 
 @value_class(kw_only=True)
 class Config(ValueObject):
+    """The project configuration, every key with its default when absent."""
+
     # Policy ids or prefixes to run (empty = all) / to skip.
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()

@@ -22,6 +22,8 @@ from scanner.valueclass import ValueObject, value_class
 
 @value_class(kw_only=True)
 class Limits(ValueObject):
+    """The bounds on what one scan may read, build and evaluate (``[limits]``)."""
+
     # Files larger than this are not parsed (CT901 "file too large").
     max_file_bytes: int = 10 * 1024 * 1024
     # YAML alias (``*anchor``) uses per document: a billion-laughs guard.

@@ -221,6 +221,8 @@ class Principal(ValueObject):
 
 @value_class(kw_only=True)
 class Condition(ValueObject):
+    """One condition of a statement: an operator, a key and the values it compares with."""
+
     operator: str  # e.g. StringEquals, ArnLike, StringEqualsIfExists, ForAnyValue:StringLike
     key: str  # e.g. aws:SourceArn (case kept as written)
     values: tuple[str, ...]
@@ -250,6 +252,8 @@ class Statement(ValueObject):
 
 @value_class(kw_only=True)
 class PolicyDocument(ValueObject):
+    """A resource or identity policy, as its statements; ``unknown`` says why it is partial."""
+
     statements: tuple[Statement, ...]
     span: Span
     # Non-empty when the document as a whole could not be resolved (then statements may
@@ -300,6 +304,8 @@ class Record(ValueObject):
 
 @value_class(kw_only=True)
 class DataResource(ValueObject):
+    """A data-event selector's resource type and the values (ARN prefixes) it selects."""
+
     type: str  # AWS::S3::Object, AWS::Lambda::Function, ... ("" when unresolved)
     values: tuple[str, ...]  # the values that could be resolved
     span: Span
@@ -323,6 +329,8 @@ class EventSelector(ValueObject):
 
 @value_class(kw_only=True)
 class FieldSelector(ValueObject):
+    """One field of an advanced event selector and the values each operator compares it with."""
+
     field: str  # eventCategory, readOnly, resources.type, resources.ARN, eventSource, ...
     equals: tuple[str, ...] = ()
     not_equals: tuple[str, ...] = ()
@@ -334,6 +342,8 @@ class FieldSelector(ValueObject):
 
 @value_class(kw_only=True)
 class AdvancedEventSelector(ValueObject):
+    """An advanced event selector: its field selectors, all of which an event must meet."""
+
     name: str
     field_selectors: tuple[FieldSelector, ...]
     span: Span
@@ -344,6 +354,8 @@ class AdvancedEventSelector(ValueObject):
 
 @value_class(kw_only=True)
 class Trail(Record):
+    """A CloudTrail trail: where it delivers, what it records and how it protects its logs."""
+
     name: Attr[str]
     s3_bucket_name: Attr[str]
     s3_key_prefix: Attr[str]  # DEFAULT None when absent
@@ -395,12 +407,16 @@ class EventDataStore(Record):
 
 @value_class(kw_only=True)
 class LifecycleTransition(ValueObject):
+    """A lifecycle rule's move of objects to another storage class after ``days``."""
+
     storage_class: str
     days: Attr[int]
 
 
 @value_class(kw_only=True)
 class LifecycleRule(ValueObject):
+    """A bucket lifecycle rule: which objects it applies to, when they move and expire."""
+
     id: str
     enabled: Attr[bool]
     # Key prefix the rule applies to; "" = whole bucket. UNKNOWN when a filter cannot be
@@ -415,6 +431,8 @@ class LifecycleRule(ValueObject):
 
 @value_class(kw_only=True)
 class PublicAccessBlock(ValueObject):
+    """A bucket's public access block, each of its four settings as read."""
+
     block_public_acls: Attr[bool]
     block_public_policy: Attr[bool]
     ignore_public_acls: Attr[bool]
@@ -424,6 +442,8 @@ class PublicAccessBlock(ValueObject):
 
 @value_class(kw_only=True)
 class Bucket(Record):
+    """An S3 bucket, with what decides whether a trail's logs in it are safe and kept."""
+
     name: Attr[str]  # concrete or symbolic (``${aws_s3_bucket.x}``)
     arn: Attr[str]
     policy: Attr[PolicyDocument]  # DEFAULT None when the bucket has no policy
@@ -452,6 +472,8 @@ class AccountPublicAccessBlock(Record):
 
 @value_class(kw_only=True)
 class KmsKey(Record):
+    """A KMS key (or an alias to one): what can use it, and whether it rotates."""
+
     key_id: Attr[str]  # concrete or symbolic
     arn: Attr[str]
     aliases: tuple[str, ...]  # "alias/name" of every alias pointing at this key
@@ -463,6 +485,8 @@ class KmsKey(Record):
 
 @value_class(kw_only=True)
 class LogGroup(Record):
+    """A CloudWatch Logs group a trail can deliver to; its retention and encryption."""
+
     name: Attr[str]
     arn: Attr[str]  # without the ``:*`` suffix
     retention_days: Attr[int]  # DEFAULT None = never expire
@@ -471,6 +495,8 @@ class LogGroup(Record):
 
 @value_class(kw_only=True)
 class MetricFilter(Record):
+    """A metric filter on a log group: the events its pattern turns into a metric."""
+
     log_group_name: Attr[str]
     pattern: Attr[str]  # the raw pattern text; analysis parses it
     metric_name: Attr[str]
@@ -479,6 +505,8 @@ class MetricFilter(Record):
 
 @value_class(kw_only=True)
 class Alarm(Record):
+    """A CloudWatch alarm on a metric, and whether it notifies anyone."""
+
     metric_name: Attr[str]
     namespace: Attr[str]
     actions_enabled: Attr[bool]  # default True
@@ -488,6 +516,8 @@ class Alarm(Record):
 
 @value_class(kw_only=True)
 class Topic(Record):
+    """An SNS topic, and who receives what is published to it."""
+
     name: Attr[str]
     arn: Attr[str]
     subscriptions: tuple[str, ...] = ()  # refs of subscriptions in scope
@@ -495,6 +525,8 @@ class Topic(Record):
 
 @value_class(kw_only=True)
 class EventRule(Record):
+    """An EventBridge rule: the events its pattern matches and where it sends them."""
+
     name: Attr[str]
     pattern: Attr[dict]  # decoded EventBridge event pattern
     enabled: Attr[bool]  # default True (TF: is_enabled / state; CFN: State)
@@ -503,6 +535,8 @@ class EventRule(Record):
 
 @value_class(kw_only=True)
 class Role(Record):
+    """An IAM role: who may assume it and what its policies allow."""
+
     name: Attr[str]
     arn: Attr[str]
     trust_policy: Attr[PolicyDocument]

@@ -17,6 +17,8 @@ from scanner.valueclass import ValueObject, value_class
 
 @value_class(kw_only=True)
 class ScanOptions(ValueObject):
+    """Everything one scan is told: paths, configuration, selection, inputs, limits."""
+
     paths: tuple[Path, ...] = (Path("."),)
     root: Path | None = None
     variables: tuple[tuple[str, str], ...] = ()

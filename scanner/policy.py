@@ -45,6 +45,9 @@ class Fail(ValueObject):
 
 @value_class(kw_only=True)
 class Pass(ValueObject):
+    """A policy's verdict that the control holds for ``subject`` (the reports that list
+    passes say where)."""
+
     subject: str
     span: Span
 
@@ -234,6 +237,8 @@ def judge(
 
 @value_class(kw_only=True)
 class PolicySpec(ValueObject):
+    """A policy's metadata, documentation and function, as ``@policy`` records them."""
+
     id: str
     name: str
     severity: Severity

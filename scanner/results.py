@@ -59,6 +59,8 @@ class Waiver(ValueObject):
 
 @value_class(kw_only=True)
 class Finding(ValueObject):
+    """One finding of a policy on a resource, where it is, and whether it is waived."""
+
     id: str
     name: str
     severity: Severity
@@ -106,6 +108,9 @@ class Status(enum.StrEnum):
 
 @value_class(kw_only=True)
 class Evaluation(ValueObject):
+    """What one policy concluded about one subject of one account (its status and why),
+    for the reports that list passes and unknowns as well as failures."""
+
     policy: str
     subject: str
     status: Status
@@ -119,6 +124,8 @@ class Evaluation(ValueObject):
 
 @value_class(frozen=False)
 class EngineResult(ValueObject):
+    """What the engine gives back: the findings and every evaluation behind them."""
+
     findings: list[Finding] = field(default_factory=list)
     evaluations: list[Evaluation] = field(default_factory=list)
 
@@ -224,6 +231,9 @@ def builtin_finding(pid: str, *, message: str, resource: str, span: Span, accoun
 
 @value_class(frozen=False)
 class FileSummary(ValueObject):
+    """The files a scan saw, by what became of them: scanned, not Terraform or
+    CloudFormation, failed to parse."""
+
     scanned: list[str] = field(default_factory=list)
     not_ours: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
@@ -231,6 +241,8 @@ class FileSummary(ValueObject):
 
 @value_class(frozen=False)
 class ScanResult(ValueObject):
+    """Everything a report needs from one scan, so reporters never run anything."""
+
     root: Path
     version: str
     policies: tuple[PolicySpec, ...]
