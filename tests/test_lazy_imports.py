@@ -11,6 +11,8 @@ imports, so each heavy dependency is loaded only by the work that needs it.
   argparse imports for the terminal's width) is not loaded by a scan without them (lark
   itself loads ``traceback``, ``tempfile`` and ``shutil``, so a Terraform scan is checked
   for the others only);
+- a scan without a baseline does not load ``scanner.baseline``, nor the documentation's
+  renderers (``scanner.docs``: ``list`` and ``explain``);
 - the metric-filter pattern language (``scanner.analysis.filter_pattern``, with its regular
   expression engine) is loaded only by a scan that has a metric filter to read, and
   Terraform's RE2 engine (``scanner.parsers.terraform.re2``) only by a ``regex``,
@@ -74,11 +76,11 @@ def test_version_loads_no_policy_and_no_parser(tmp_path: Path) -> None:
     [
         ("main.tf", TF, ("yaml", "cfnlint", "hcl2", "subprocess", "scanner.parsers.cloudformation",
                          "difflib", "tomllib", "scanner.analysis.filter_pattern",
-                         "scanner.parsers.terraform.re2"),
+                         "scanner.parsers.terraform.re2", "scanner.baseline", "scanner.docs"),
          ("lark", "policies", "scanner.analysis")),
         ("template.yaml", CFN, ("lark", "hcl2", "cfnlint", "subprocess", "scanner.parsers.terraform",
                                 "difflib", "tomllib", "traceback", "tempfile", "shutil",
-                                "scanner.analysis.filter_pattern"),
+                                "scanner.analysis.filter_pattern", "scanner.baseline", "scanner.docs"),
          ("yaml", "policies", "scanner.analysis")),
     ],
 )

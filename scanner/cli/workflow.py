@@ -17,7 +17,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from scanner import baseline
 from scanner.cli.options import (
     UsageError,
     add_scan_options,
@@ -61,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
+    from scanner import baseline  # only for this command (a scan with a baseline loads it in scan)
+
     if args.write is not None:
         check_targets([("baseline", str(args.write))])
     config = replace(resolve_config(args), baseline="")
