@@ -30,6 +30,8 @@ ACCOUNT = "123456789012"
 
 @value_class()
 class Event(ValueObject):
+    """A CloudTrail event a monitoring control must see: its name and its event source."""
+
     name: str
     source: str  # eventSource, e.g. "ec2.amazonaws.com"
 

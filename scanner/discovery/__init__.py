@@ -68,6 +68,8 @@ __all__ = [
 
 @value_class(frozen=False)
 class Discovery(ValueObject):
+    """What a search of the scanned paths found: the units to load and the files that are not."""
+
     terraform_dirs: list[Path] = field(default_factory=list)
     templates: list[Path] = field(default_factory=list)
     # Terraform plan / state JSON (``terraform show -json``); a plan in a root module's

@@ -16,6 +16,8 @@ FORMATS: tuple[str, ...] = ("text", "json", "sarif", "junit", "github", "markdow
 
 @value_class(kw_only=True)
 class RenderOptions(ValueObject):
+    """What a report's rendering depends on besides the scan's result."""
+
     color: bool = False
     quiet: bool = False
     show_suppressed: bool = False

@@ -117,6 +117,8 @@ def _inputs_key(inputs: Inputs) -> str:
 
 @value_class(frozen=False)
 class Stats(ValueObject):
+    """What the cache did in a run (entries written, damaged entries ignored)."""
+
     writes: int = 0
     broken: int = 0  # entries that could not be read and were ignored
 

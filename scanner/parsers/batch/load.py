@@ -78,6 +78,8 @@ class LoadStats(ValueObject):
 
 @value_class(kw_only=True)
 class Options(ValueObject):
+    """How units are loaded: pre-pass, workers, cache, debug, and the trails declared outside."""
+
     prefilter: bool = True
     # Worker processes: 1 loads everything here; None lets the load decide (as many as
     # cores when the work is large enough).

@@ -35,6 +35,8 @@ class NestedStack(ValueObject):
 
 @value_class()
 class NestedStacks(ValueObject):
+    """A template's nested stacks, or why it could not be read for them."""
+
     stacks: tuple[NestedStack, ...] = ()
     # The template could not be decoded (its loader reports why, with the line).
     error: str = ""

@@ -23,6 +23,8 @@ from scanner.valueclass import ValueObject, value_class
 
 @value_class(frozen=False)
 class Attribute(ValueObject):
+    """``name = expr`` in a block, with the expression still a parse tree."""
+
     name: str
     expr: Tree | Token
     span: Span
@@ -33,6 +35,8 @@ class Attribute(ValueObject):
 
 @value_class(frozen=False)
 class Block(ValueObject):
+    """A block (the file's body is one, of type ``""``): labels, attributes, nested blocks."""
+
     type: str
     labels: tuple[str, ...]
     span: Span
@@ -46,6 +50,8 @@ class Block(ValueObject):
 
 @value_class(frozen=False)
 class SourceFile(ValueObject):
+    """One parsed ``.tf`` file: its body, its text (for comments) and its problems."""
+
     path: str  # relative to the scan root
     body: Block
     text: str

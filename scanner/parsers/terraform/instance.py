@@ -162,6 +162,8 @@ class Instance(ValueObject):
 
 @value_class(frozen=False)
 class _Expansion(ValueObject):
+    """How ``count`` or ``for_each`` expanded a block: its instances and their keys."""
+
     kind: str  # single | count | for_each | unknown
     instances: list[tuple[int | str | None, dict[str, Value]]]
 

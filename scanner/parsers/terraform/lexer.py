@@ -65,6 +65,8 @@ class Comment(ValueObject):
 
 @value_class(frozen=False)
 class Lexed(ValueObject):
+    """A file's text with what the grammar cannot see: comments, ignored newlines, strip markers."""
+
     text: str
     comments: list[Comment] = field(default_factory=list)
     ignored_newlines: list[int] = field(default_factory=list)

@@ -91,6 +91,8 @@ class OutlineBlock(ValueObject):
 
 @value_class()
 class Outline(ValueObject):
+    """A file's top-level blocks, what they name, and what the lexer found wrong."""
+
     blocks: tuple[OutlineBlock, ...] = ()
     problems: tuple[OutlineProblem, ...] = ()
     # How deep brackets nest (``{``, ``[``, ``(``; a block body counts one): a parser
@@ -433,6 +435,8 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 @dataclass
 class _OpenBlock:
+    """A top-level block whose closing brace has not been reached yet."""
+
     type: str
     labels: tuple[str, ...]
     line: int

@@ -35,6 +35,8 @@ from scanner.valueclass import ValueObject, value_class
 
 @value_class()
 class Rewritten(ValueObject):
+    """A file rewritten into the form python-hcl2 accepts, and the map back to its offsets."""
+
     text: str
     lexed: Lexed
     deleted: tuple[int, ...]  # original offsets of the characters removed, ascending

@@ -35,16 +35,22 @@ def unescape(text: str) -> str:
 
 @value_class(frozen=False)
 class Literal(ValueObject):
+    """Literal text of a template."""
+
     text: str
 
 
 @value_class(frozen=False)
 class Interp(ValueObject):
+    """An interpolation ``${...}`` of a template."""
+
     expr: Tree | Token
 
 
 @value_class(frozen=False)
 class IfPart(ValueObject):
+    """A template's ``%{ if }`` directive, with its two branches."""
+
     cond: Tree | Token
     then: list[Part] = field(default_factory=list)
     otherwise: list[Part] = field(default_factory=list)
@@ -52,6 +58,8 @@ class IfPart(ValueObject):
 
 @value_class(frozen=False)
 class ForPart(ValueObject):
+    """A template's ``%{ for }`` directive and its body."""
+
     key_name: str | None
     value_name: str
     collection: Tree | Token
