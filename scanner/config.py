@@ -9,17 +9,16 @@ that silently does not apply.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import fnmatch
 import json
 import re
-import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from scanner.limits import Limits
 from scanner.model import Settings, Severity
+from scanner.valueclass import ValueObject, value_class
 
 
 class ConfigError(ValueError):
@@ -31,8 +30,8 @@ class ConfigError(ValueError):
 MAX_INT = 2**63 - 1
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ConfigSuppression:
+@value_class(kw_only=True)
+class ConfigSuppression(ValueObject):
     """A suppression that lives in the config file (for findings with no line to annotate)."""
 
     id: str
@@ -42,8 +41,8 @@ class ConfigSuppression:
     until: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class InputsEntry:
+@value_class(kw_only=True)
+class InputsEntry(ValueObject):
     """``[[tool.trailscan.inputs]]``: values for the roots and templates whose unit id
     matches one of ``paths`` (globs, matched like ``accounts``). Files are relative to the
     configuration file. ``variables`` hold each TOML value as JSON text (its type kept);
@@ -64,8 +63,8 @@ class InputsEntry:
 EVENT_DIRECTIONS = ("all", "read", "write", "none")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ExternalTrail:
+@value_class(kw_only=True)
+class ExternalTrail(ValueObject):
     """``[[tool.trailscan.external_trails]]``: a trail that exists outside the scanned
     code (an organisation trail of the management account, Control Tower's trail). A
     property left out is UNKNOWN: the account-wide policies then cannot count on it."""
@@ -89,8 +88,10 @@ def matches_unit(unit_id: str, globs: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(unit_id, g) or fnmatch.fnmatch(unit_id + "/", g) for g in globs)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Config:
+@value_class(kw_only=True)
+class Config(ValueObject):
+    """The project configuration, every key with its default when absent."""
+
     # Policy ids or prefixes to run (empty = all) / to skip.
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -133,6 +134,8 @@ KEYS: tuple[str, ...] = tuple(
 
 
 def _did_you_mean(key: str, options: tuple[str, ...]) -> str:
+    import difflib  # only for a mistake: a valid configuration never pays for it
+
     close = difflib.get_close_matches(key, options, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -375,6 +378,8 @@ def parse_config(data: dict[str, Any], source: str = "") -> Config:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     """The file's table; every way it can fail is a ``ConfigError`` naming the file."""
+    import tomllib  # only when there is a file: most runs have none
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)

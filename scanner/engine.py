@@ -8,18 +8,17 @@ isolation: a policy that raises costs that policy a CT900 finding, never the sca
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import importlib
 import importlib.util
 import pkgutil
 import re
 import sys
-import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 
+from scanner.lifetime import for_good
 from scanner.model import INTERNAL_ERROR, PARSE_ERROR, Model, Span
 from scanner.policy import Fail, PolicySpec, Related, Unknown, spec_of
 from scanner.results import (
@@ -64,19 +63,20 @@ def load_policies(
     Raises PolicyLoadError on a duplicate or malformed id, so a bad catalogue fails
     loudly at start-up (and in tests) rather than silently shadowing a policy.
     """
-    pkg = importlib.import_module(package)
-    specs: dict[str, PolicySpec] = {}
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{package}.{info.name}")
-        for spec in _specs_in(module):
-            if not POLICY_ID_RE.match(spec.id):
-                raise PolicyLoadError(f"{module.__name__}: malformed policy id {spec.id!r}")
-            _add(specs, spec, module.__name__)
-    for directory in dict.fromkeys(d.resolve() for d in extra_dirs):
-        for spec, where in _user_specs(directory):
-            _add(specs, spec, where)
+    with for_good():  # the policy modules live as long as the process
+        pkg = importlib.import_module(package)
+        specs: dict[str, PolicySpec] = {}
+        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+            if info.name.startswith("_"):
+                continue
+            module = importlib.import_module(f"{package}.{info.name}")
+            for spec in _specs_in(module):
+                if not POLICY_ID_RE.match(spec.id):
+                    raise PolicyLoadError(f"{module.__name__}: malformed policy id {spec.id!r}")
+                _add(specs, spec, module.__name__)
+        for directory in dict.fromkeys(d.resolve() for d in extra_dirs):
+            for spec, where in _user_specs(directory):
+                _add(specs, spec, where)
     return tuple(specs[k] for k in sorted(specs))
 
 
@@ -176,6 +176,8 @@ def unknown_selectors(specs: Sequence[PolicySpec], selectors: Sequence[str]) -> 
     for selector in selectors:
         if not selector.strip() or any(selector_matches(s, selector) for s in known):
             continue
+        import difflib  # only to suggest a correction: a run without a mistake never pays
+
         close = difflib.get_close_matches(selector.strip(), vocabulary, n=1, cutoff=0.6)
         if not close:
             upper = {w.upper(): w for w in vocabulary}
@@ -199,7 +201,12 @@ def select_policies(
 
 def _internal_error(spec: PolicySpec, model: Model, exc: BaseException, debug: bool) -> Finding:
     first = model.units[0].files[0] if model.units and model.units[0].files else "."
-    detail = "".join(traceback.format_exception(exc)) if debug else f"{type(exc).__name__}: {exc}"
+    if debug:
+        import traceback  # only for --debug: a run that never crashes does not pay for it
+
+        detail = "".join(traceback.format_exception(exc))
+    else:
+        detail = f"{type(exc).__name__}: {exc}"
     return builtin_finding(
         INTERNAL_ERROR,
         message=f"policy {spec.id} failed on account {model.account!r}: {detail}".strip(),

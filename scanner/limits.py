@@ -15,11 +15,15 @@ it would be when copied, so that every later walk over values is bounded as well
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
+
+from scanner.valueclass import ValueObject, value_class
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Limits:
+@value_class(kw_only=True)
+class Limits(ValueObject):
+    """The bounds on what one scan may read, build and evaluate (``[limits]``)."""
+
     # Files larger than this are not parsed (CT901 "file too large").
     max_file_bytes: int = 10 * 1024 * 1024
     # YAML alias (``*anchor``) uses per document: a billion-laughs guard.

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from typing import Generic, Literal, TypeVar
 
 from scanner.tri import Tri
+from scanner.valueclass import ValueObject, value_class
 
 T = TypeVar("T")
 
@@ -85,8 +86,8 @@ class Span:
             object.__setattr__(self, "end_column", self.column)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Attr(Generic[T]):
+@value_class(kw_only=True)
+class Attr(ValueObject, Generic[T]):
     """A checked attribute: value, where it came from, and where it is (or would be)."""
 
     value: T | None
@@ -168,8 +169,8 @@ class Attr(Generic[T]):
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Suppression:
+@value_class(kw_only=True)
+class Suppression(ValueObject):
     """One suppression written next to a resource (comment or CFN Metadata).
 
     ``source`` is ``trailscan``, ``checkov``, ``trivy`` or ``tfsec``; the other tools'
@@ -195,8 +196,8 @@ UNUSED_SUPPRESSION = "CT903"
 ERROR_IDS: frozenset[str] = frozenset({INTERNAL_ERROR, PARSE_ERROR})
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ParseProblem:
+@value_class(kw_only=True)
+class ParseProblem(ValueObject):
     """A file (or part of one) that could not be read; becomes a CT901 finding."""
 
     span: Span
@@ -210,23 +211,25 @@ class ParseProblem:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Principal:
+@value_class(kw_only=True)
+class Principal(ValueObject):
     """``kind`` is ``AWS``, ``Service``, ``Federated``, ``CanonicalUser`` or ``*``."""
 
     kind: str
     value: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Condition:
+@value_class(kw_only=True)
+class Condition(ValueObject):
+    """One condition of a statement: an operator, a key and the values it compares with."""
+
     operator: str  # e.g. StringEquals, ArnLike, StringEqualsIfExists, ForAnyValue:StringLike
     key: str  # e.g. aws:SourceArn (case kept as written)
     values: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Statement:
+@value_class(kw_only=True)
+class Statement(ValueObject):
     """One IAM statement. ``None`` for a field means the element is absent.
 
     ``unknown`` names the parts that could not be resolved statically (empty when the
@@ -247,8 +250,10 @@ class Statement:
     unknown: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PolicyDocument:
+@value_class(kw_only=True)
+class PolicyDocument(ValueObject):
+    """A resource or identity policy, as its statements; ``unknown`` says why it is partial."""
+
     statements: tuple[Statement, ...]
     span: Span
     # Non-empty when the document as a whole could not be resolved (then statements may
@@ -261,8 +266,8 @@ class PolicyDocument:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Record:
+@value_class(kw_only=True)
+class Record(ValueObject):
     """Common fields of every model record.
 
     ``ref`` is the Terraform address (``module.audit.aws_cloudtrail.this[0]``) or the
@@ -297,8 +302,10 @@ class Record:
         return (self.unit, self.ref)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DataResource:
+@value_class(kw_only=True)
+class DataResource(ValueObject):
+    """A data-event selector's resource type and the values (ARN prefixes) it selects."""
+
     type: str  # AWS::S3::Object, AWS::Lambda::Function, ... ("" when unresolved)
     values: tuple[str, ...]  # the values that could be resolved
     span: Span
@@ -307,8 +314,8 @@ class DataResource:
     unknown: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EventSelector:
+@value_class(kw_only=True)
+class EventSelector(ValueObject):
     """A classic event selector."""
 
     read_write_type: Attr[str]  # All | ReadOnly | WriteOnly (default All)
@@ -320,8 +327,10 @@ class EventSelector:
     maybe: bool = False
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FieldSelector:
+@value_class(kw_only=True)
+class FieldSelector(ValueObject):
+    """One field of an advanced event selector and the values each operator compares it with."""
+
     field: str  # eventCategory, readOnly, resources.type, resources.ARN, eventSource, ...
     equals: tuple[str, ...] = ()
     not_equals: tuple[str, ...] = ()
@@ -331,8 +340,10 @@ class FieldSelector:
     not_ends_with: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AdvancedEventSelector:
+@value_class(kw_only=True)
+class AdvancedEventSelector(ValueObject):
+    """An advanced event selector: its field selectors, all of which an event must meet."""
+
     name: str
     field_selectors: tuple[FieldSelector, ...]
     span: Span
@@ -341,8 +352,10 @@ class AdvancedEventSelector:
     unknown: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class Trail(Record):
+    """A CloudTrail trail: where it delivers, what it records and how it protects its logs."""
+
     name: Attr[str]
     s3_bucket_name: Attr[str]
     s3_key_prefix: Attr[str]  # DEFAULT None when absent
@@ -360,7 +373,7 @@ class Trail(Record):
     advanced_event_selectors: Attr[tuple[AdvancedEventSelector, ...]]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class NotCreated(Record):
     """A trail the code declares that is not created under the given inputs (``count =
     0``, an empty ``for_each``, a false CloudFormation ``Condition``, a module called with
@@ -371,7 +384,7 @@ class NotCreated(Record):
     reason: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class EventDataStore(Record):
     """A CloudTrail Lake event data store (``aws_cloudtrail_event_data_store`` /
     ``AWS::CloudTrail::EventDataStore``): it records CloudTrail events selected by advanced
@@ -392,14 +405,18 @@ class EventDataStore(Record):
     termination_protection: Attr[bool]  # default True
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LifecycleTransition:
+@value_class(kw_only=True)
+class LifecycleTransition(ValueObject):
+    """A lifecycle rule's move of objects to another storage class after ``days``."""
+
     storage_class: str
     days: Attr[int]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LifecycleRule:
+@value_class(kw_only=True)
+class LifecycleRule(ValueObject):
+    """A bucket lifecycle rule: which objects it applies to, when they move and expire."""
+
     id: str
     enabled: Attr[bool]
     # Key prefix the rule applies to; "" = whole bucket. UNKNOWN when a filter cannot be
@@ -412,8 +429,10 @@ class LifecycleRule:
     maybe: bool = False
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PublicAccessBlock:
+@value_class(kw_only=True)
+class PublicAccessBlock(ValueObject):
+    """A bucket's public access block, each of its four settings as read."""
+
     block_public_acls: Attr[bool]
     block_public_policy: Attr[bool]
     ignore_public_acls: Attr[bool]
@@ -421,8 +440,10 @@ class PublicAccessBlock:
     span: Span
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class Bucket(Record):
+    """An S3 bucket, with what decides whether a trail's logs in it are safe and kept."""
+
     name: Attr[str]  # concrete or symbolic (``${aws_s3_bucket.x}``)
     arn: Attr[str]
     policy: Attr[PolicyDocument]  # DEFAULT None when the bucket has no policy
@@ -442,15 +463,17 @@ class Bucket(Record):
     object_lock_retention_days: Attr[int]  # DEFAULT None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class AccountPublicAccessBlock(Record):
     """``aws_s3_account_public_access_block`` (applies to every bucket of the account)."""
 
     settings: PublicAccessBlock
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class KmsKey(Record):
+    """A KMS key (or an alias to one): what can use it, and whether it rotates."""
+
     key_id: Attr[str]  # concrete or symbolic
     arn: Attr[str]
     aliases: tuple[str, ...]  # "alias/name" of every alias pointing at this key
@@ -460,24 +483,30 @@ class KmsKey(Record):
     key_spec: Attr[str]  # default SYMMETRIC_DEFAULT
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class LogGroup(Record):
+    """A CloudWatch Logs group a trail can deliver to; its retention and encryption."""
+
     name: Attr[str]
     arn: Attr[str]  # without the ``:*`` suffix
     retention_days: Attr[int]  # DEFAULT None = never expire
     kms_key_id: Attr[str]  # DEFAULT None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class MetricFilter(Record):
+    """A metric filter on a log group: the events its pattern turns into a metric."""
+
     log_group_name: Attr[str]
     pattern: Attr[str]  # the raw pattern text; analysis parses it
     metric_name: Attr[str]
     metric_namespace: Attr[str]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class Alarm(Record):
+    """A CloudWatch alarm on a metric, and whether it notifies anyone."""
+
     metric_name: Attr[str]
     namespace: Attr[str]
     actions_enabled: Attr[bool]  # default True
@@ -485,23 +514,29 @@ class Alarm(Record):
     actions: Attr[tuple[str, ...]]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class Topic(Record):
+    """An SNS topic, and who receives what is published to it."""
+
     name: Attr[str]
     arn: Attr[str]
     subscriptions: tuple[str, ...] = ()  # refs of subscriptions in scope
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class EventRule(Record):
+    """An EventBridge rule: the events its pattern matches and where it sends them."""
+
     name: Attr[str]
     pattern: Attr[dict]  # decoded EventBridge event pattern
     enabled: Attr[bool]  # default True (TF: is_enabled / state; CFN: State)
     targets: tuple[str, ...] = ()  # target ARNs or refs
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class Role(Record):
+    """An IAM role: who may assume it and what its policies allow."""
+
     name: Attr[str]
     arn: Attr[str]
     trust_policy: Attr[PolicyDocument]
@@ -512,8 +547,8 @@ class Role(Record):
     permissions_complete: bool = True
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Unit:
+@value_class(kw_only=True)
+class Unit(ValueObject):
     """A root module directory or a CloudFormation template (with nested stacks)."""
 
     id: str  # POSIX path relative to the scan root
@@ -528,8 +563,8 @@ class Unit:
     sealed_files: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Settings:
+@value_class(kw_only=True)
+class Settings(ValueObject):
     """What the project configuration tells policies (``[tool.trailscan]``).
 
     The defaults written here are the ones a scan without a configuration file uses;
@@ -544,8 +579,8 @@ class Settings:
     security_group_events: Literal["all", "ec2"] = "all"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Model:
+@value_class(kw_only=True)
+class Model(ValueObject):
     """One account: everything policies may look at."""
 
     account: str = "default"

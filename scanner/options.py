@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from scanner.config import Config
+from scanner.valueclass import ValueObject, value_class
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ScanOptions:
+@value_class(kw_only=True)
+class ScanOptions(ValueObject):
+    """Everything one scan is told: paths, configuration, selection, inputs, limits."""
+
     paths: tuple[Path, ...] = (Path("."),)
     root: Path | None = None
     variables: tuple[tuple[str, str], ...] = ()

@@ -12,19 +12,20 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, TypeVar
 
 from scanner.model import Attr, Model, Origin, Record, Severity, Span
 from scanner.tri import Tri
+from scanner.valueclass import ValueObject, value_class
 
 # ---------------------------------------------------------------------------
 # What a policy yields
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Related:
+@value_class(kw_only=True)
+class Related(ValueObject):
     """Another location that explains a finding (the trail's bucket, key, filter...)."""
 
     label: str  # "bucket", "kms key", "log group", "metric filter", "trail", ...
@@ -32,8 +33,8 @@ class Related:
     span: Span
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Fail:
+@value_class(kw_only=True)
+class Fail(ValueObject):
     """The policy is violated for ``subject`` (a record ref or ``account:<name>``)."""
 
     subject: str
@@ -42,14 +43,17 @@ class Fail:
     related: tuple[Related, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Pass:
+@value_class(kw_only=True)
+class Pass(ValueObject):
+    """A policy's verdict that the control holds for ``subject`` (the reports that list
+    passes say where)."""
+
     subject: str
     span: Span
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Unknown:
+@value_class(kw_only=True)
+class Unknown(ValueObject):
     """The policy cannot decide for ``subject``: something it needs is UNKNOWN."""
 
     subject: str
@@ -72,8 +76,8 @@ PolicyFunc = Callable[[Model], Iterable[Outcome]]
 # command re-checks the result before anything is written.
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+@value_class()
+class Reference(ValueObject):
     """A value that names another record of the same unit: the editors write it the way
     the format refers to that record (``aws_kms_key.trail.arn``, ``!GetAtt TrailKey.Arn``)."""
 
@@ -84,8 +88,8 @@ class Reference:
 FixValue = bool | int | str | Reference
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SetAttribute:
+@value_class(kw_only=True)
+class SetAttribute(ValueObject):
     """``attr`` of ``record`` is written: its value becomes ``value`` where it is written
     (at ``attr.span``, or at the default it comes from, ``attr.via_span``)."""
 
@@ -94,8 +98,8 @@ class SetAttribute:
     value: FixValue
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AddAttribute:
+@value_class(kw_only=True)
+class AddAttribute(ValueObject):
     """``attr`` of ``record`` is absent: write it with ``value`` inside the block or mapping
     its span points at (the parsers span an absent attribute at its owner's header and
     name it as it would be written; a dotted name is a path of nested blocks)."""
@@ -105,8 +109,8 @@ class AddAttribute:
     value: FixValue
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AddResource:
+@value_class(kw_only=True)
+class AddResource(ValueObject):
     """The source keeps ``attr``'s setting in a resource of its own, and there is none:
     add one of ``kind`` next to ``near``, naming it by reference, with the setting at
     ``value`` (Terraform's ``aws_s3_bucket_versioning`` for a bucket)."""
@@ -117,8 +121,8 @@ class AddResource:
     value: FixValue
 
 
-@dataclass(frozen=True, slots=True)
-class NotFixed:
+@value_class()
+class NotFixed(ValueObject):
     """A failure the fix leaves as it is, and why (reported as ``not fixed: <reason>``)."""
 
     reason: str
@@ -152,8 +156,8 @@ def record_of(records: Iterable[R], subject: str) -> R | None:
     return next((r for r in records if r.subject == subject), None)
 
 
-@dataclass(slots=True)
-class Tally:
+@value_class(frozen=False)
+class Tally(ValueObject):
     """The verdict on one subject, decided from one or more facts: the one door through
     which every outcome is built.
 
@@ -231,8 +235,10 @@ def judge(
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PolicySpec:
+@value_class(kw_only=True)
+class PolicySpec(ValueObject):
+    """A policy's metadata, documentation and function, as ``@policy`` records them."""
+
     id: str
     name: str
     severity: Severity

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 from scanner.config import find_config, load_config
@@ -22,6 +22,7 @@ from scanner.options import ScanOptions
 from scanner.policy import PolicySpec
 from scanner.results import ScanResult
 from scanner.scan import run_scan
+from scanner.valueclass import ValueObject, value_class
 
 ID = r"[A-Z]{2,8}\d{3}"
 EXPECT_RE = re.compile(rf"expect:\s*((?:{ID}[\s,]*)+)")
@@ -100,8 +101,8 @@ def annotate(target: Path, root: Path, missing: set[Marker], unexpected: set[Mar
 # ---------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class SampleVerdict:
+@value_class(frozen=False)
+class SampleVerdict(ValueObject):
     policy_id: str
     target: Path
     problems: list[str] = field(default_factory=list)
@@ -146,8 +147,8 @@ def check_sample(target: Path, policy_id: str, policy_dirs: tuple[Path, ...] = (
 # ---------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class PolicySamplesReport:
+@value_class(frozen=False)
+class PolicySamplesReport(ValueObject):
     verdicts: list[SampleVerdict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # policies without samples, strays
 

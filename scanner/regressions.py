@@ -20,12 +20,13 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 from scanner.model import Severity, Span
 from scanner.options import ScanOptions, scan_root
 from scanner.results import Finding, ScanResult, Status, finding_dict, is_blocking
+from scanner.valueclass import ValueObject, value_class
 
 GIT_TIMEOUT = 120
 
@@ -34,22 +35,22 @@ class GitError(Exception):
     """git is missing, the path is not in a repository, or the ref does not resolve."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RemovedTrail:
+@value_class(kw_only=True)
+class RemovedTrail(ValueObject):
     ref: str
     unit: str
     span: Span  # where the trail was, in the base revision
     account: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Regression:
+@value_class(kw_only=True)
+class Regression(ValueObject):
     kind: str  # "pass->fail" | "new"
     finding: Finding
 
 
-@dataclass(slots=True)
-class DiffResult:
+@value_class(frozen=False)
+class DiffResult(ValueObject):
     base_ref: str
     base_commit: str
     removed_trails: list[RemovedTrail] = field(default_factory=list)

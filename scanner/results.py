@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from scanner.model import (
     Unit,
 )
 from scanner.policy import PolicySpec, Related
+from scanner.valueclass import ValueObject, value_class
 
 
 class WaiverKind(enum.StrEnum):
@@ -38,8 +39,8 @@ class WaiverKind(enum.StrEnum):
     BASELINE = "baseline"  # the baseline file
 
 
-@dataclass(frozen=True, slots=True)
-class Waiver:
+@value_class()
+class Waiver(ValueObject):
     """Why a finding is suppressed: where that was decided, and the reason given there."""
 
     kind: WaiverKind
@@ -56,8 +57,10 @@ class Waiver:
         return f"{self.kind.value}: {self.reason}" if self.reason else self.kind.value
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Finding:
+@value_class(kw_only=True)
+class Finding(ValueObject):
+    """One finding of a policy on a resource, where it is, and whether it is waived."""
+
     id: str
     name: str
     severity: Severity
@@ -103,8 +106,11 @@ class Status(enum.StrEnum):
     NOT_APPLICABLE = "not_applicable"  # the policy found nothing in scope to judge
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Evaluation:
+@value_class(kw_only=True)
+class Evaluation(ValueObject):
+    """What one policy concluded about one subject of one account (its status and why),
+    for the reports that list passes and unknowns as well as failures."""
+
     policy: str
     subject: str
     status: Status
@@ -116,8 +122,10 @@ class Evaluation:
         return (self.policy, self.account, self.subject, self.status.value)
 
 
-@dataclass(slots=True)
-class EngineResult:
+@value_class(frozen=False)
+class EngineResult(ValueObject):
+    """What the engine gives back: the findings and every evaluation behind them."""
+
     findings: list[Finding] = field(default_factory=list)
     evaluations: list[Evaluation] = field(default_factory=list)
 
@@ -221,15 +229,20 @@ def builtin_finding(pid: str, *, message: str, resource: str, span: Span, accoun
 # ---------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class FileSummary:
+@value_class(frozen=False)
+class FileSummary(ValueObject):
+    """The files a scan saw, by what became of them: scanned, not Terraform or
+    CloudFormation, failed to parse."""
+
     scanned: list[str] = field(default_factory=list)
     not_ours: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class ScanResult:
+@value_class(frozen=False)
+class ScanResult(ValueObject):
+    """Everything a report needs from one scan, so reporters never run anything."""
+
     root: Path
     version: str
     policies: tuple[PolicySpec, ...]

@@ -29,7 +29,7 @@ import datetime as _dt
 import fnmatch
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 from scanner.config import Config, ConfigSuppression
@@ -37,12 +37,13 @@ from scanner.engine import load_policies, select_policies
 from scanner.model import SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION, Model, Record, Span, Suppression
 from scanner.policy import PolicySpec
 from scanner.results import BUILTIN_SPECS, Finding, Waiver, WaiverKind, builtin_finding
+from scanner.valueclass import ValueObject, value_class
 
 _HYGIENE_IDS = frozenset({SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION})
 
 
-@dataclass(frozen=True, slots=True)
-class Catalogue:
+@value_class()
+class Catalogue(ValueObject):
     """Which ids exist, which ran, and which policy ids an alias stands for."""
 
     known: frozenset[str]
@@ -141,8 +142,8 @@ def _owner(refs: Collection[str]) -> str:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _InlineIndex:
+@value_class(frozen=False)
+class _InlineIndex(ValueObject):
     """Records by (account, subject: the ref, qualified by its unit when another unit of
     the account has it too), and which records carry each distinct suppression."""
 

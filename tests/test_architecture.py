@@ -58,7 +58,8 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     # What both front ends share: values, paths, policy documents, attachments.
     "parsers": ("scanner.parsers.common", "scanner.parsers.attachments", "scanner.parsers.reads"),
     "model": ("scanner.model",),
-    "leaves": ("scanner.tri", "scanner.arns", "scanner.limits", "scanner"),
+    "leaves": ("scanner.tri", "scanner.arns", "scanner.limits", "scanner.valueclass", "scanner.lifetime",
+               "scanner"),
 }
 _EXACT = {"scanner", "scanner.parsers"}
 

@@ -5,7 +5,18 @@ imports, so each heavy dependency is loaded only by the work that needs it.
 - a Terraform scan never loads PyYAML, cfn-lint, or python-hcl2's package (only lark and
   python-hcl2's post-lexer, with the shipped parse tables);
 - a CloudFormation scan never loads lark or python-hcl2;
-- ``diff``'s git machinery (``subprocess``) is not loaded by ``scan``.
+- ``diff``'s git machinery (``subprocess``) is not loaded by ``scan``;
+- what only a mistake, a crash, a configuration file or an ``-o`` file needs (``difflib``'s
+  suggestions, ``traceback`` for ``--debug``, ``tomllib``, ``tempfile``; ``shutil``, which
+  argparse imports for the terminal's width) is not loaded by a scan without them (lark
+  itself loads ``traceback``, ``tempfile`` and ``shutil``, so a Terraform scan is checked
+  for the others only);
+- a scan without a baseline does not load ``scanner.baseline``, nor the documentation's
+  renderers (``scanner.docs``: ``list`` and ``explain``);
+- the metric-filter pattern language (``scanner.analysis.filter_pattern``, with its regular
+  expression engine) is loaded only by a scan that has a metric filter to read, and
+  Terraform's RE2 engine (``scanner.parsers.terraform.re2``) only by a ``regex``,
+  ``regexall`` or ``replace`` with a pattern.
 
 Each case runs in a fresh interpreter and reports which modules it ended with.
 """
@@ -63,9 +74,13 @@ def test_version_loads_no_policy_and_no_parser(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "absent", "present"),
     [
-        ("main.tf", TF, ("yaml", "cfnlint", "hcl2", "subprocess", "scanner.parsers.cloudformation"),
+        ("main.tf", TF, ("yaml", "cfnlint", "hcl2", "subprocess", "scanner.parsers.cloudformation",
+                         "difflib", "tomllib", "scanner.analysis.filter_pattern",
+                         "scanner.parsers.terraform.re2", "scanner.baseline", "scanner.docs"),
          ("lark", "policies", "scanner.analysis")),
-        ("template.yaml", CFN, ("lark", "hcl2", "cfnlint", "subprocess", "scanner.parsers.terraform"),
+        ("template.yaml", CFN, ("lark", "hcl2", "cfnlint", "subprocess", "scanner.parsers.terraform",
+                                "difflib", "tomllib", "traceback", "tempfile", "shutil",
+                                "scanner.analysis.filter_pattern", "scanner.baseline", "scanner.docs"),
          ("yaml", "policies", "scanner.analysis")),
     ],
 )
@@ -78,3 +93,19 @@ def test_a_scan_loads_only_its_own_front_end(
         assert not _loaded(modules, package), package
     for package in present:  # the probe sees what a scan loads
         assert _loaded(modules, package), package
+
+
+def test_a_metric_filter_loads_the_pattern_language(tmp_path: Path) -> None:
+    """The other side of the lazy import: a filter to read does load it (so the absence
+    above is the scan's doing, not the probe's)."""
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_cloudtrail" "t" {\n  name = "t"\n  s3_bucket_name = "logs"\n'
+        '  cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.g.arn}:*"\n}\n'
+        'resource "aws_cloudwatch_log_group" "g" {\n  name = "g"\n}\n'
+        'resource "aws_cloudwatch_log_metric_filter" "f" {\n  name           = "f"\n'
+        '  log_group_name = aws_cloudwatch_log_group.g.name\n'
+        '  pattern        = "{ $.errorCode = \\"AccessDenied\\" }"\n'
+        '  metric_transformation {\n    name      = "m"\n    namespace = "n"\n    value     = "1"\n  }\n}\n'
+    )
+    modules = _modules("main.tf", "--format", "json", "--no-cache", cwd=tmp_path)
+    assert _loaded(modules, "scanner.analysis.filter_pattern")

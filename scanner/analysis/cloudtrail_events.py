@@ -16,18 +16,22 @@ adds the classic ElastiCache, RDS and Redshift security-group APIs (DESIGN.md se
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scanner.analysis.filter_pattern import Node, matches
 from scanner.tri import Tri
+from scanner.valueclass import ValueObject, value_class
+
+if TYPE_CHECKING:
+    from scanner.analysis.filter_pattern import Node
 
 ACCOUNT = "123456789012"
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+@value_class()
+class Event(ValueObject):
+    """A CloudTrail event a monitoring control must see: its name and its event source."""
+
     name: str
     source: str  # eventSource, e.g. "ec2.amazonaws.com"
 
@@ -342,4 +346,6 @@ def uncovered_by(
 
 def uncovered(events: Sequence[Mapping[str, Any]], nodes: Sequence[Node]) -> tuple[list[str], list[str]]:
     """(events no filter matches, events where some filter's answer is unknown), in order."""
+    from scanner.analysis.filter_pattern import matches  # only when there are filters to read
+
     return uncovered_by(events, [partial(matches, node) for node in nodes])

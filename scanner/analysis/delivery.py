@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from scanner import arns
@@ -57,6 +56,7 @@ from scanner.model import (
     Trail,
 )
 from scanner.policy import Related, Tally, Unknown
+from scanner.valueclass import ValueObject, value_class
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 ACCOUNT_ID = arns.ACCOUNT
@@ -73,8 +73,8 @@ _ORG_PATH_RE = re.compile(r"/AWSLogs/(o-[a-z0-9]{10,32})/")
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TrailLink(Generic[R]):
+@value_class()
+class TrailLink(ValueObject, Generic[R]):
     """A trail and what one of its references leads to."""
 
     trail: Trail
@@ -122,8 +122,8 @@ def unlinked(item: TrailLink[R], what: str) -> Unknown:
     return Unknown(subject=trail.subject, span=item.attr.span, reason=reason, related=related)
 
 
-@dataclass(frozen=True, slots=True)
-class Used(Generic[R]):
+@value_class()
+class Used(ValueObject, Generic[R]):
     """A record in scope and the trails that use it (in model order)."""
 
     record: R
@@ -230,8 +230,8 @@ def log_group_arn(trail: Trail, group: LogGroup | None) -> str | None:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
+@value_class()
+class Check(ValueObject):
     """One request CloudTrail must be allowed to make, and what it means when it is not."""
 
     what: str  # "s3:GetBucketAcl", "s3:PutObject under AWSLogs/<account>/"

@@ -42,11 +42,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 
 from scanner.analysis import linear_regex
 from scanner.analysis.wildcards import star_fullmatch
 from scanner.tri import Tri, all_of, any_of, negate
+from scanner.valueclass import ValueObject, value_class
 
 MAX_PATTERN_LENGTH = 10_000
 MAX_DEPTH = 64
@@ -66,34 +66,34 @@ class FilterPatternError(ValueError):
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class MatchAll:
+@value_class()
+class MatchAll(ValueObject):
     """The empty pattern."""
 
 
-@dataclass(frozen=True, slots=True)
-class And:
+@value_class()
+class And(ValueObject):
     operands: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Or:
+@value_class()
+class Or(ValueObject):
     operands: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Not:
+@value_class()
+class Not(ValueObject):
     operand: Node
 
 
-@dataclass(frozen=True, slots=True)
-class Selector:
+@value_class()
+class Selector(ValueObject):
     text: str  # as written, e.g. "$.userIdentity.type"
     path: tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
+@value_class()
+class Value(ValueObject):
     """A comparison operand. ``kind`` is ``string``, ``number`` or ``regex``."""
 
     kind: str
@@ -102,26 +102,26 @@ class Value:
     number: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Compare:
+@value_class()
+class Compare(ValueObject):
     selector: Selector
     op: str  # = != < > <= >=
     value: Value
 
 
-@dataclass(frozen=True, slots=True)
-class IsValue:
+@value_class()
+class IsValue(ValueObject):
     selector: Selector
     what: str  # NULL | TRUE | FALSE
 
 
-@dataclass(frozen=True, slots=True)
-class NotExists:
+@value_class()
+class NotExists(ValueObject):
     selector: Selector
 
 
-@dataclass(frozen=True, slots=True)
-class Terms:
+@value_class()
+class Terms(ValueObject):
     """Term form: every ``required`` term, any ``optional`` term, no ``excluded`` term."""
 
     required: tuple[str, ...] = ()
@@ -130,8 +130,8 @@ class Terms:
     regexes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Delimited:
+@value_class()
+class Delimited(ValueObject):
     """Space-delimited form ``[...]``; kept as text."""
 
     text: str

@@ -42,13 +42,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from scanner.model import Condition, PolicyDocument, Principal, Statement
 from scanner.tri import Tri
 from scanner.tri import all_of as _and
 from scanner.tri import any_of as _or
 from scanner.tri import negate as _not
+from scanner.valueclass import ValueObject, value_class
 
 _TOKEN_RE = re.compile(r"\$\{[^{}]*\}")
 
@@ -103,8 +104,8 @@ _POSITIVE_STRING_OPS = frozenset(
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Request:
+@value_class(kw_only=True)
+class Request(ValueObject):
     """One request to authorise. Context keys compare case-insensitively.
 
     For a resource policy give ``principal_service`` (``cloudtrail.amazonaws.com``) or
@@ -119,8 +120,8 @@ class Request:
     context: Mapping[str, str | Sequence[str]] = field(default_factory=dict, hash=False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Decision:
+@value_class(kw_only=True)
+class Decision(ValueObject):
     """``allowed`` is None when a statement that could matter cannot be evaluated.
 
     ``allow_statements``: the Allows that grant the request (or, when none surely does,
@@ -179,8 +180,8 @@ def _is_pseudo_token(unit: object) -> bool:
     return _is_token(unit) and str(unit[1]).startswith("${AWS::")  # type: ignore[index]
 
 
-@dataclass(frozen=True, slots=True)
-class _ValueMasks:
+@value_class()
+class _ValueMasks(ValueObject):
     """Bit sets over the value's units (bit ``j`` = unit ``j``), so that a pattern unit
     advances every value position at once: matching costs ``len(pattern) × len(value) / 64``
     word operations and ``len(value)`` bits of memory, for any input."""

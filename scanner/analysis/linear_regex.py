@@ -24,8 +24,10 @@ cannot express.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
+
+from scanner.valueclass import ValueObject, value_class
 
 # Positions of the automaton (one per character test or anchor, after ``{m,n}`` is
 # unrolled). A pattern needing more is refused: its cost would no longer be bounded.
@@ -76,8 +78,8 @@ def _in_category(category: str, ch: str) -> bool:
     return hit if category.islower() else not hit
 
 
-@dataclass(frozen=True, slots=True)
-class CharSet:
+@value_class()
+class CharSet(ValueObject):
     """One character test: literal characters, code-point ranges and categories."""
 
     chars: frozenset[str] = frozenset()
@@ -97,8 +99,8 @@ class CharSet:
 ANY_BUT_NEWLINE = CharSet(chars=frozenset("\n"), negate=True)
 
 
-@dataclass(frozen=True, slots=True)
-class Repeat:
+@value_class()
+class Repeat(ValueObject):
     """A character test repeated ``low``..``high`` times (``high`` None: unbounded)."""
 
     test: CharSet
@@ -106,16 +108,16 @@ class Repeat:
     high: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class Anchor:
+@value_class()
+class Anchor(ValueObject):
     kind: str
 
 
 Item = Repeat | Anchor
 
 
-@dataclass(frozen=True, slots=True)
-class _Category:
+@value_class()
+class _Category(ValueObject):
     """``\\d``-style member of a character class (it cannot end a range)."""
 
     letter: str
@@ -417,8 +419,8 @@ def parse(pattern: str) -> list[list[Item]]:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class Program:
+@value_class(frozen=False)
+class Program(ValueObject):
     """The bit-parallel automaton of one pattern.
 
     Each alternative owns a run of bits: a start bit, then one bit per position (state

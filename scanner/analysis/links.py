@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Generic, TypeVar
 
 from scanner import arns
@@ -41,6 +41,7 @@ from scanner.model import (
     Topic,
     Trail,
 )
+from scanner.valueclass import ValueObject, value_class
 
 R = TypeVar("R", bound=Record)
 
@@ -64,8 +65,8 @@ class LinkStatus(enum.StrEnum):
     EXTERNAL = "external"
 
 
-@dataclass(frozen=True, slots=True)
-class Link(Generic[R]):
+@value_class()
+class Link(ValueObject, Generic[R]):
     """Result of following one attribute: ``record`` is set when a record in scope
     matches, otherwise ``status`` says why not."""
 
@@ -93,8 +94,8 @@ def _known(*attrs: Attr[str]) -> list[str]:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class Index(Generic[R]):
+@value_class(frozen=False)
+class Index(ValueObject, Generic[R]):
     """Records of one family by (unit, ref) and by each name or ARN that identifies them."""
 
     by_key: dict[tuple[str, str], R] = field(default_factory=dict)
@@ -154,8 +155,8 @@ def _key_identifiers(key: KmsKey) -> list[str]:
     return ids
 
 
-@dataclass(slots=True)
-class Indexes:
+@value_class(frozen=False)
+class Indexes(ValueObject):
     """Every index links need, for one model."""
 
     buckets: Index[Bucket]

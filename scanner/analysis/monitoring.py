@@ -33,15 +33,21 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import field
+from typing import TYPE_CHECKING, Any
 
 from scanner.analysis import cloudtrail_events, links, trails
 from scanner.analysis.event_pattern import as_eventbridge_event, event_rule_matches
-from scanner.analysis.filter_pattern import FilterPatternError, Node, matches, parse
 from scanner.model import Alarm, EventRule, LogGroup, MetricFilter, Model, Origin, Span, Trail
 from scanner.policy import Fail, Outcome, Pass, Related, judge
 from scanner.tri import Tri, all_of, any_of
+from scanner.valueclass import ValueObject, value_class
+
+if TYPE_CHECKING:
+    from scanner.analysis.filter_pattern import FilterPatternError, Node
+
+# ``filter_pattern`` (and its regular-expression engine) is imported by the functions that
+# read a metric filter's pattern: a scan with no metric filter never loads it.
 
 Event = Mapping[str, Any]
 
@@ -57,6 +63,8 @@ MAX_NOTES = 10  # notes in one message before "and N more"
 @functools.lru_cache(maxsize=4096)
 def parsed_pattern(text: str) -> Node | FilterPatternError:
     """Parse once per distinct pattern text (15 policies ask about the same filters)."""
+    from scanner.analysis.filter_pattern import FilterPatternError, parse
+
     try:
         return parse(text)
     except FilterPatternError as exc:
@@ -72,8 +80,8 @@ def trail_records(trail: Trail, event: Event) -> Tri:
     return all_of((trails.is_logging(trail), kind, not_excluded))
 
 
-@dataclass(slots=True)
-class Notes:
+@value_class(frozen=False)
+class Notes(ValueObject):
     """Why something that looks like monitoring does not count; kept in first-seen order,
     each once."""
 
@@ -177,6 +185,8 @@ def _filter_matcher(model: Model, metric_filter: MetricFilter) -> tuple[Any, str
     pattern = metric_filter.pattern
     if pattern.origin is Origin.UNKNOWN:
         return (lambda event: None), ""
+    from scanner.analysis.filter_pattern import FilterPatternError, matches
+
     node = parsed_pattern(str(pattern.value or ""))
     if isinstance(node, FilterPatternError):
         note = f"pattern of filter {metric_filter.subject} does not parse: {node}"
@@ -199,8 +209,8 @@ def _rule_usable(rule: EventRule, notes: Notes) -> Tri:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class Coverage:
+@value_class(frozen=False)
+class Coverage(ValueObject):
     """How one trail (and the account's rules) watch each required event."""
 
     trail: Trail
@@ -259,8 +269,8 @@ def _rule_coverage(model: Model, events: Sequence[Event], notes: Notes) -> tuple
     return per_event, used
 
 
-@dataclass(slots=True)
-class _Watch:
+@value_class(frozen=False)
+class _Watch(ValueObject):
     """Per event, whether some filters (with their alarms) watch it, and their notes."""
 
     per_event: list[Tri]

@@ -39,7 +39,6 @@ buckets, so messages can say what is recorded.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from scanner.model import (
@@ -53,6 +52,7 @@ from scanner.model import (
     Trail,
 )
 from scanner.tri import Tri, all_of, any_of
+from scanner.valueclass import ValueObject, value_class
 
 # Values of an ``AWS::S3::Object`` data resource that mean "every bucket".
 ALL_S3_OBJECTS: frozenset[str] = frozenset({"arn:aws:s3", "arn:aws:s3:::"})
@@ -150,8 +150,8 @@ def listing(
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ManagementCoverage:
+@value_class()
+class ManagementCoverage(ValueObject):
     """Which management events a trail records.
 
     ``read``/``write``: records at least some read / write management events.
@@ -437,8 +437,8 @@ def global_events_unknown_reason(trail: Recorder) -> str:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class S3DataCoverage:
+@value_class()
+class S3DataCoverage(ValueObject):
     """S3 object-level events a trail records.
 
     ``read``/``write``: object events of *every* bucket in that direction. ``partial``:

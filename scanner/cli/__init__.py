@@ -5,7 +5,10 @@ not be parsed), 2 usage or configuration error, or nothing scannable. A Python t
 never reaches the user unless ``--debug``.
 """
 
-from scanner.cli.app import build_parser, main
-from scanner.cli.options import UsageError, resolve_config, scan_options_from_args
+from scanner.lifetime import for_good
+
+with for_good():  # the command line's modules live as long as the process
+    from scanner.cli.app import build_parser, main
+    from scanner.cli.options import UsageError, resolve_config, scan_options_from_args
 
 __all__ = ["UsageError", "build_parser", "main", "resolve_config", "scan_options_from_args"]

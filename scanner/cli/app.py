@@ -4,12 +4,10 @@ code and one line on stderr (with a suggestion when the mistake looks like a typ
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
-import traceback
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from scanner import __version__
 from scanner.cli import commands, workflow
@@ -30,9 +28,42 @@ EXIT_CODES = (
 )
 
 
+def _terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns``: ``COLUMNS`` when it is a positive number,
+    else the width of the terminal on the standard output, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+        columns = columns or 80
+    return columns
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, with the width it would take (the terminal's, less 2) found
+    without ``shutil``: argparse makes a formatter for every option it declares, and its
+    ``import shutil`` (with bz2 and lzma) was 2 ms of every run."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position,
+                         _terminal_columns() - 2 if width is None else width)
+
+
 class Parser(argparse.ArgumentParser):
     """argparse that reports a mistake as one line (``trailscan: error: ...``, exit 2)
-    instead of the usage block, through the same path as every other usage error."""
+    instead of the usage block, through the same path as every other usage error. Every
+    parser (the commands' too: argparse makes them of this class) formats with
+    ``_Formatter``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - argparse's own
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
@@ -60,7 +91,11 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
     return {}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; given the ``command`` being run, the scan options (some 40,
+    declared for ``scan``, ``baseline``, ``diff`` and ``fix``) are declared only for it:
+    the other commands are still listed, with their help, but unused options cost every
+    run about 2 ms to declare."""
     parser = Parser(prog="trailscan", description=DESCRIPTION, epilog=EXIT_CODES, add_help=False)
     parser.add_argument("-h", "--help", action=_HelpWithScanOptions)
     parser.add_argument("--version", action="version", version=f"trailscan {__version__}")
@@ -72,16 +107,25 @@ def build_parser() -> argparse.ArgumentParser:
         description="Scan Terraform and CloudFormation for CloudTrail problems.",
         epilog=EXIT_CODES,
     )
-    add_scan_options(scan)
+    if command in (None, "scan"):
+        add_scan_options(scan)
     commands.add_commands(sub)
-    workflow.add_commands(sub)
-    fix_command.add_command(sub)
+    workflow.add_commands(sub, command)
+    fix_command.add_command(sub, command)
     return parser
 
 
 def _suggest(word: str, options: Sequence[str]) -> str:
+    import difflib  # only for a mistake: a run that is right never pays for it
+
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _looks_like_a_command(word: str) -> bool:
+    import difflib  # only for a first argument that is not a path
+
+    return bool(difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.75))
 
 
 def _normalise_argv(argv: Sequence[str]) -> list[str]:
@@ -96,7 +140,7 @@ def _normalise_argv(argv: Sequence[str]) -> list[str]:
         first is not None
         and first == (rest[0] if rest else None)
         and not os.path.lexists(first)
-        and difflib.get_close_matches(first, COMMANDS, n=1, cutoff=0.75)
+        and _looks_like_a_command(first)
     ):
         raise UsageError(f"unknown command {first!r}{_suggest(first, COMMANDS)}")
     return ["scan", *rest]
@@ -119,8 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     try:
-        parser = build_parser()
-        args = _parse(parser, _normalise_argv([a for a in argv if a != "--debug"]))
+        words = _normalise_argv([a for a in argv if a != "--debug"])
+        parser = build_parser(words[0] if words and words[0] in COMMANDS else None)
+        args = _parse(parser, words)
         args.debug = debug
         if args.command == "fix":
             return fix_command.run(args)
@@ -138,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as exc:  # the last line of defence: no traceback unless --debug
         if debug:
+            import traceback  # only on this path: it costs a run that never crashes
+
             traceback.print_exc()
         else:
             print(

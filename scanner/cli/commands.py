@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from scanner.baseline import stale_note
 from scanner.cli import workflow
 from scanner.cli.options import (
     UsageError,
@@ -20,7 +19,6 @@ from scanner.cli.options import (
 )
 from scanner.cli.outputs import check_targets, write_reports
 from scanner.cli.progress import progress_for
-from scanner.docs import render_explain, render_list
 from scanner.reporters import RenderOptions, render
 from scanner.results import ScanResult
 from scanner.scan import run_scan
@@ -137,18 +135,24 @@ def cmd_scan(args: argparse.Namespace) -> int:
     else:
         publish(result, args, console)
     if result.stale_baseline:
+        from scanner.baseline import stale_note  # only with a baseline: most scans have none
+
         print(stale_note(result.stale_baseline), file=sys.stderr)
     return exit_code(result, args)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     load_catalogue(tuple(args.policies_dir))  # a bad directory is a usage error
+    from scanner.docs import render_list  # the documentation's renderers: list and explain only
+
     sys.stdout.write(render_list(args.format, extra_dirs=tuple(args.policies_dir)))
     return 0
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     load_catalogue(tuple(args.policies_dir))
+    from scanner.docs import render_explain
+
     text = render_explain(args.policy_id, extra_dirs=tuple(args.policies_dir))
     if text is None:
         raise UsageError(f"unknown policy id {args.policy_id!r} (see `trailscan list`)")

@@ -41,13 +41,17 @@ EPILOG = (
 )
 
 
-def add_command(subparsers: Any) -> None:  # noqa: ANN401 - argparse's private action type
+def add_command(subparsers: Any, command: str | None = None) -> None:  # noqa: ANN401 - argparse's private action type
+    """``fix``, with its options when ``command`` (the one being run; None: every one) is
+    ``fix`` (see ``app.build_parser``)."""
     parser = subparsers.add_parser(
         "fix",
         help="repair the mechanical findings in place (--diff: show the edits, write nothing)",
         description=DESCRIPTION,
         epilog=EPILOG,
     )
+    if command not in (None, "fix"):
+        return
     add_scan_options(parser)
     parser.add_argument(
         "--diff", action="store_true", help="print the fixes as a unified diff and write nothing"

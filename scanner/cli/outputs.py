@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -101,6 +100,8 @@ def write_reports(
                 continue
             target = Path(name)
             try:
+                import tempfile  # only for -o FILE: a console report never pays for it
+
                 fd, tmp = tempfile.mkstemp(
                     dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
                 )

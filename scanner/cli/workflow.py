@@ -17,7 +17,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from scanner import baseline
 from scanner.cli.options import (
     UsageError,
     add_scan_options,
@@ -32,22 +31,26 @@ from scanner.scan import run_scan
 DIFF_FORMATS = ("text", "json")
 
 
-def add_commands(subparsers: Any) -> None:  # noqa: ANN401 - argparse's private action type
+def add_commands(subparsers: Any, command: str | None = None) -> None:  # noqa: ANN401 - argparse's private action type
+    """``baseline`` and ``diff``, with their options when ``command`` (the one being run;
+    None: every one) is theirs (see ``app.build_parser``)."""
     baseline = subparsers.add_parser(
         "baseline",
         help="print a baseline of the current findings (redirect it to .trailscan-baseline.json)",
     )
-    add_scan_options(baseline)
-    baseline.add_argument(
-        "--write", "-w", type=Path, metavar="FILE", help="write the baseline to FILE"
-    )
+    if command in (None, "baseline"):
+        add_scan_options(baseline)
+        baseline.add_argument(
+            "--write", "-w", type=Path, metavar="FILE", help="write the baseline to FILE"
+        )
 
     diff = subparsers.add_parser(
         "diff",
         help="report only what the working tree makes worse than a git revision",
     )
-    add_scan_options(diff)
-    diff.add_argument("--base", required=True, metavar="REF", help="git revision to compare with")
+    if command in (None, "diff"):
+        add_scan_options(diff)
+        diff.add_argument("--base", required=True, metavar="REF", help="git revision to compare with")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
+    from scanner import baseline  # only for this command (a scan with a baseline loads it in scan)
+
     if args.write is not None:
         check_targets([("baseline", str(args.write))])
     config = replace(resolve_config(args), baseline="")

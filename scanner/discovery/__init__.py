@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from scanner.discovery.calls import follow_nesting, nested_targets, terraform_calls
@@ -52,6 +52,7 @@ from scanner.discovery.walk import (
 from scanner.limits import Limits
 from scanner.model import ParseProblem
 from scanner.parsers.common import too_large
+from scanner.valueclass import ValueObject, value_class
 
 __all__ = [
     "SKIP_DIRS",
@@ -65,8 +66,10 @@ __all__ = [
 ]
 
 
-@dataclass(slots=True)
-class Discovery:
+@value_class(frozen=False)
+class Discovery(ValueObject):
+    """What a search of the scanned paths found: the units to load and the files that are not."""
+
     terraform_dirs: list[Path] = field(default_factory=list)
     templates: list[Path] = field(default_factory=list)
     # Terraform plan / state JSON (``terraform show -json``); a plan in a root module's
@@ -77,8 +80,8 @@ class Discovery:
     problems: list[ParseProblem] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Ignores:
+@value_class(kw_only=True)
+class Ignores(ValueObject):
     """What the walk leaves out when it looks for roots and templates."""
 
     # --exclude: gitignore-style, relative to the scan root.

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from scanner.valueclass import ValueObject, value_class
 
 __all__ = ["IgnoreFile", "Pattern", "Rules", "parse_lines"]
 
@@ -151,8 +152,8 @@ def _segment_matches(segment: _Segment | None, name: str) -> bool:
     return segment is not None and segment.matches(name)
 
 
-@dataclass(frozen=True, slots=True)
-class Pattern:
+@value_class()
+class Pattern(ValueObject):
     """One gitignore line, compiled. ``segments`` holds ``None`` for ``**``."""
 
     text: str
@@ -221,8 +222,8 @@ def parse_lines(lines: Iterable[str]) -> tuple[Pattern, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
-class IgnoreFile:
+@value_class()
+class IgnoreFile(ValueObject):
     """Patterns relative to ``base`` (an absolute directory, as walked)."""
 
     base: str
@@ -249,8 +250,8 @@ def _relative(path: str, base: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Rules:
+@value_class()
+class Rules(ValueObject):
     """What applies in one directory: the user's excludes (always win) and the
     ``.gitignore`` files from the repository root down to here (deepest last)."""
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from scanner.discovery.ignore import IgnoreFile, Rules, parse_lines
 from scanner.model import ParseProblem, Span
 from scanner.parsers.common import too_large
+from scanner.valueclass import ValueObject, value_class
 
 SKIP_DIRS = frozenset(
     {
@@ -82,8 +83,8 @@ def classify_name(name: str) -> str | None:
     return None
 
 
-@dataclass(slots=True)
-class Walked:
+@value_class(frozen=False)
+class Walked(ValueObject):
     """What a walk found. Paths are real (symlinks resolved) absolute strings."""
 
     terraform_dirs: set[str] = field(default_factory=set)

@@ -42,6 +42,7 @@ from scanner.model import Model, Record
 from scanner.options import ScanOptions
 from scanner.policy import AddResource, Edit, Fail, NotFixed, PolicySpec
 from scanner.results import Finding, ScanResult
+from scanner.valueclass import ValueObject, value_class
 
 FindingKey = tuple[str, str, str]  # (policy id, account, subject)
 
@@ -62,15 +63,15 @@ class Candidate:
         return "; ".join(step.summary for _, step in self.steps)
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+@value_class()
+class Outcome(ValueObject):
     finding: Finding
     fixed: bool
     detail: str  # what was changed, or why not
 
 
-@dataclass(slots=True)
-class FixRun:
+@value_class(frozen=False)
+class FixRun(ValueObject):
     root: Path
     outcomes: list[Outcome] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)

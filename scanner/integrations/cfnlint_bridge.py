@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.config import find_config, load_config
@@ -21,10 +20,11 @@ from scanner.model import PARSE_ERROR
 from scanner.options import ScanOptions
 from scanner.policy import PolicySpec
 from scanner.scan import run_scan
+from scanner.valueclass import ValueObject, value_class
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+@value_class()
+class Match(ValueObject):
     """One trailscan finding, in cfn-lint's terms (0-based location)."""
 
     rule_id: str

@@ -16,11 +16,12 @@ linear in the resources.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Generic, Protocol, TypeVar
 
 from scanner.model import Attr
 from scanner.parsers.common import UnknownValue, target_of
+from scanner.valueclass import ValueObject, value_class
 
 
 class Named(Protocol):
@@ -31,8 +32,8 @@ class Named(Protocol):
 D = TypeVar("D", bound=Named)
 
 
-@dataclass(slots=True)
-class Attachments(Generic[D]):
+@value_class(frozen=False)
+class Attachments(ValueObject, Generic[D]):
     """The dependents of one kind, filed by the record (ref) they configure."""
 
     certain: dict[str, list[D]] = field(default_factory=dict)

@@ -14,12 +14,12 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from scanner import arns
 from scanner.model import Condition, PolicyDocument, Principal, Span, Statement
 from scanner.parsers.reads import note_file
+from scanner.valueclass import ValueObject, value_class
 
 # ---------------------------------------------------------------------------
 # Paths
@@ -114,8 +114,8 @@ def read_text(path: Path, max_bytes: int) -> tuple[str | None, str]:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class InputLayer:
+@value_class()
+class InputLayer(ValueObject):
     """One source of values for a unit's Terraform variables or CloudFormation parameters.
 
     A unit's layers apply in order, each its ``files`` first (in order), then its
@@ -131,8 +131,8 @@ class InputLayer:
     typed: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class UnitInputs:
+@value_class()
+class UnitInputs(ValueObject):
     """Everything a unit is given from outside its own files, in order of precedence
     (lowest first): a value, so that a cache of loaded units can key on it."""
 
@@ -140,8 +140,8 @@ class UnitInputs:
     cloudformation: tuple[InputLayer, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class UnknownValue:
+@value_class()
+class UnknownValue(ValueObject):
     """A value the front end could not resolve statically; ``reason`` says why.
 
     ``target`` is the ref of the record the value identifies when it was built around a

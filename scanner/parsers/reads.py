@@ -23,8 +23,10 @@ import contextvars
 import hashlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
+
+from scanner.valueclass import ValueObject, value_class
 
 __all__ = ["Reads", "file_print", "note_file", "note_listing", "note_probe", "recording"]
 
@@ -82,8 +84,8 @@ def probe_print(path: str) -> str:
     return f"{kind}:{real}"
 
 
-@dataclass(slots=True)
-class Reads:
+@value_class(frozen=False)
+class Reads(ValueObject):
     """Fingerprints of the files, listings and existence tests of one load (absolute
     paths as given to the OS)."""
 

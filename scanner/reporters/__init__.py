@@ -7,15 +7,17 @@ tells the same story. They must be deterministic: the same result gives the same
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 
 from scanner.results import ScanResult
+from scanner.valueclass import ValueObject, value_class
 
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "junit", "github", "markdown")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RenderOptions:
+@value_class(kw_only=True)
+class RenderOptions(ValueObject):
+    """What a report's rendering depends on besides the scan's result."""
+
     color: bool = False
     quiet: bool = False
     show_suppressed: bool = False

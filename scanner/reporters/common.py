@@ -6,13 +6,14 @@ summary line, the Markdown headline and the GitHub closing line all count the sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from scanner.model import Severity, Span
 from scanner.policy import PolicySpec
 from scanner.results import BUILTIN_SPECS, Finding, ScanResult, Status
+from scanner.valueclass import ValueObject, value_class
 
 SEVERITY_ORDER: tuple[Severity, ...] = (
     Severity.CRITICAL,
@@ -151,8 +152,8 @@ def summary_line(result: ScanResult) -> str:
     return "; ".join(parts)
 
 
-@dataclass(slots=True)
-class SourceFiles:
+@value_class(frozen=False)
+class SourceFiles(ValueObject):
     """Scanned files read back (once each) for snippets and line fingerprints.
 
     Reporters must never fail because a file moved or is binary: anything that cannot

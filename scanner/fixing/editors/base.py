@@ -12,19 +12,19 @@ in time that grows with the file and the steps, not with their product.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from scanner.policy import AddAttribute, AddResource, Edit, SetAttribute
+from scanner.valueclass import ValueObject, value_class
 
 
 class Refused(Exception):
     """An edit that cannot be made safely; the message is the reason (``not fixed: ...``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+@value_class()
+class Step(ValueObject):
     """One planned edit: what an editor will do, and how the log describes it."""
 
     summary: str  # "enable_logging = true", "add aws_s3_bucket_versioning.logs"
@@ -132,8 +132,8 @@ def short(text: str, limit: int = 60) -> str:
     return one if len(one) <= limit else one[: limit - 3] + "..."
 
 
-@dataclass(frozen=True, slots=True)
-class Intrinsic:
+@value_class()
+class Intrinsic(ValueObject):
     """A CloudFormation intrinsic function as a value to write (``Ref``, ``Fn::GetAtt``)."""
 
     name: str  # "Ref" | "Fn::GetAtt"

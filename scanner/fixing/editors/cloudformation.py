@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from scanner.fixing.editors import json_text, yaml_text
@@ -29,6 +28,7 @@ from scanner.fixing.editors.source import Change, Lines, NotEditable, Source, ap
 from scanner.model import Attr, Record, Span
 from scanner.parsers.cloudformation.decode import DecodeError, PosDict, PosList, decode
 from scanner.policy import AddAttribute, AddResource, Edit, FixValue, Reference, SetAttribute
+from scanner.valueclass import ValueObject, value_class
 
 KeyPath = tuple[str | int, ...]
 
@@ -38,14 +38,14 @@ _MAPPING_SETTINGS = {"VersioningConfiguration": "Status"}
 _REFERENCES = {"arn": ("Fn::GetAtt", "Arn"), "id": ("Ref", "")}
 
 
-@dataclass(frozen=True, slots=True)
-class SetKey:
+@value_class()
+class SetKey(ValueObject):
     path: KeyPath
     value: bool | int | str | Intrinsic
 
 
-@dataclass(frozen=True, slots=True)
-class AddKey:
+@value_class()
+class AddKey(ValueObject):
     container: KeyPath  # the mapping (created when absent: a resource's Properties)
     key: str
     value: DocValue

@@ -16,17 +16,16 @@ keeps its author's spacing on every line the edit does not write.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from scanner.fixing.editors.source import Lines
 from scanner.parsers.terraform.hcl import Attribute, Block
 from scanner.parsers.terraform.lexer import lex
+from scanner.valueclass import ValueObject, value_class
 
 _HEREDOCS = ("heredoc_template", "heredoc_template_trim")
 
 
-@dataclass(frozen=True, slots=True)
-class AssignLine:
+@value_class()
+class AssignLine(ValueObject):
     """One attribute written as a whole ``name = value`` line (or a heredoc)."""
 
     name: str

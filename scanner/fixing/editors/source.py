@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
-from dataclasses import dataclass
+
+from scanner.valueclass import ValueObject, value_class
 
 _BOM = "\ufeff"
 
@@ -19,8 +20,8 @@ class NotEditable(Exception):
     """The file cannot be edited safely; the message says why (``not fixed: ...``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+@value_class()
+class Source(ValueObject):
     path: str  # POSIX, relative to the scan root (as spans write it)
     text: str  # ``\n`` newlines, no BOM
     bom: bool = False
@@ -114,8 +115,8 @@ def insert_lines(text: str, after_line: int, lines: list[str]) -> str:
     return text[:at] + block + text[at:]
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+@value_class()
+class Change(ValueObject):
     """Text ``[start, end)`` of the original replaced by ``text`` (an insertion when empty)."""
 
     start: int

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -41,6 +40,7 @@ from scanner.model import Attr, Record, Span
 from scanner.parsers.terraform.hcl import Attribute, Block, SourceFile, node_span, parse_source
 from scanner.parsers.terraform.lexer import lex
 from scanner.policy import AddAttribute, AddResource, Edit, FixValue, Reference, SetAttribute
+from scanner.valueclass import ValueObject, value_class
 
 BlockPath = tuple[tuple[str, tuple[str, ...], int], ...]
 
@@ -56,8 +56,8 @@ _SOURCE_VALUES: dict[str, dict[Any, Any]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Companion:
+@value_class()
+class Companion(ValueObject):
     """A resource that carries one setting of another (provider v4+ split S3 settings)."""
 
     link: str  # the argument that names the configured resource
@@ -76,29 +76,29 @@ COMPANIONS: dict[str, Companion] = {
 _REFERENCE_ATTRIBUTES = {"arn": "arn", "id": "id"}
 
 
-@dataclass(frozen=True, slots=True)
-class HclValue:
+@value_class()
+class HclValue(ValueObject):
     text: str  # as a new attribute writes it
     kind: str  # bool | int | str | expr
 
 
-@dataclass(frozen=True, slots=True)
-class SetValue:
+@value_class()
+class SetValue(ValueObject):
     path: BlockPath
     name: str
     value: HclValue
 
 
-@dataclass(frozen=True, slots=True)
-class AddValue:
+@value_class()
+class AddValue(ValueObject):
     path: BlockPath
     nested: tuple[str, ...]  # blocks to enter (or create) inside the block at ``path``
     name: str
     value: HclValue
 
 
-@dataclass(frozen=True, slots=True)
-class AddCompanion:
+@value_class()
+class AddCompanion(ValueObject):
     path: BlockPath  # the configured resource's block
     kind: str
     label: str

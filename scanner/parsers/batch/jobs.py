@@ -10,8 +10,7 @@ end that raises into the unit's CT901 (never the scan's end).
 from __future__ import annotations
 
 import dataclasses
-import traceback
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from scanner.limits import Limits
 from scanner.model import Model, ParseProblem, Span
 from scanner.parsers.common import InputLayer, relpath
 from scanner.parsers.reads import Reads, recording
+from scanner.valueclass import ValueObject, value_class
 
 # Kinds of job.
 TERRAFORM = "terraform"  # a root module, parsed and evaluated
@@ -27,8 +27,8 @@ PLAN = "terraform-plan"
 CLOUDFORMATION = "cloudformation"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Inputs:
+@value_class(kw_only=True)
+class Inputs(ValueObject):
     """What changes a unit's model besides the files it reads and its own input layers
     (``Job.layers``): the same for every unit of a run. A new run-wide input is a new
     field here; the cache key (``cache.unit_key``) is derived from every field."""
@@ -37,8 +37,8 @@ class Inputs:
     limits: Limits = field(default_factory=Limits)
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
+@value_class()
+class Job(ValueObject):
     """One unit to load: its kind, its path, and what it is given from outside its own
     files (``InputLayer``: the configuration's ``inputs`` that match it, then the command
     line; a Terraform unit's variables, a template's parameters; none for a plan). The
@@ -50,8 +50,8 @@ class Job:
     layers: tuple[InputLayer, ...] = ()
 
 
-@dataclass(slots=True)
-class Outcome:
+@value_class(frozen=False)
+class Outcome(ValueObject):
     """A loaded unit: its model (``None``: a template that is not CloudFormation), the
     reads behind it, and whether it may be cached (not after a front end crashed)."""
 
@@ -137,6 +137,8 @@ def crash_problem(path: Path, root: Path, exc: BaseException | str, debug: bool)
     if isinstance(exc, str):
         detail = exc
     elif debug:
+        import traceback  # only for --debug: a run that never crashes does not pay for it
+
         detail = "".join(traceback.format_exception(exc))
     else:
         detail = f"{type(exc).__name__}: {exc}"

@@ -26,7 +26,6 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,6 +52,7 @@ from scanner.parsers.batch.jobs import (
 )
 from scanner.parsers.common import UnitInputs
 from scanner.parsers.reads import Reads, recording
+from scanner.valueclass import ValueObject, value_class
 
 if TYPE_CHECKING:
     from scanner.parsers.batch.pool import Workers
@@ -64,8 +64,8 @@ if TYPE_CHECKING:
 POOL_MIN_BYTES = 384 * 1024
 
 
-@dataclass(slots=True)
-class LoadStats:
+@value_class(frozen=False)
+class LoadStats(ValueObject):
     """What a load did, for the tests and ``--debug``: units by how their model was made."""
 
     loaded: int = 0  # parsed and evaluated (here or in a worker)
@@ -76,8 +76,10 @@ class LoadStats:
     parsed: int = 0  # Terraform files parsed in this process (each once per run)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Options:
+@value_class(kw_only=True)
+class Options(ValueObject):
+    """How units are loaded: pre-pass, workers, cache, debug, and the trails declared outside."""
+
     prefilter: bool = True
     # Worker processes: 1 loads everything here; None lets the load decide (as many as
     # cores when the work is large enough).
@@ -250,8 +252,8 @@ class _Run:
             self.cache.put(self.relevance_key(index), entry.reads, data)
 
 
-@dataclass(slots=True)
-class _Entry:
+@value_class(frozen=False)
+class _Entry(ValueObject):
     """A root's relevance entry in the cache: what was found, the reads behind it, the
     model of the root unread (encoded) when there is one, and whether to write it."""
 

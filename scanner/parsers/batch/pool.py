@@ -28,12 +28,12 @@ import struct
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from scanner.parsers.batch.jobs import Inputs, Job, Loaders, Outcome, run_job
 from scanner.parsers.reads import Reads
+from scanner.valueclass import ValueObject, value_class
 
 _HEADER = struct.Struct(">Q")
 # What a worker says once it has imported everything and read its setup: a worker that
@@ -89,8 +89,8 @@ def _receive(stream: IO[bytes]) -> Any | None:  # noqa: ANN401 - a frame from ou
     return pickle.loads(data)  # noqa: S301 - written by the process that started us (or we started)
 
 
-@dataclass(frozen=True, slots=True)
-class Setup:
+@value_class()
+class Setup(ValueObject):
     """The first frame a worker reads: the run's inputs and options."""
 
     inputs: Inputs

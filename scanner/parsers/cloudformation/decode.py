@@ -184,6 +184,8 @@ def _short_form(tag: str, value: Any, pos: Pos, tagged_scalar: bool) -> PosDict:
 
 @dataclass
 class _Frame:
+    """A mapping or sequence being built from YAML events, with the key that waits for its value."""
+
     container: PosDict | PosList
     tag: str | None
     start: Any
@@ -194,6 +196,8 @@ class _Frame:
 
 @dataclass
 class _Anchor:
+    """An anchored value, with what reusing it costs (the alias limits count expansions)."""
+
     value: Any
     pos: Pos
     weight: int  # alias expansions this value stands for when it is reused

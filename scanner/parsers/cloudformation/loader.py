@@ -124,6 +124,8 @@ def _as_text(value: Any) -> str:
 
 @dataclass
 class _Unit:
+    """What loading one template (and its nested ones) accumulates."""
+
     root: Path
     limits: Limits
     files: list[str] = field(default_factory=list)

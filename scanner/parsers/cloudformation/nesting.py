@@ -10,11 +10,11 @@ parameters) leaves the target a unit of its own, which is never a silent skip.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from scanner.limits import Limits
 from scanner.parsers.cloudformation.decode import DecodeError, PosDict, decode
+from scanner.valueclass import ValueObject, value_class
 
 # Resource type → the property that names the nested template.
 NESTED_STACK_TYPES: dict[str, str] = {
@@ -24,8 +24,8 @@ NESTED_STACK_TYPES: dict[str, str] = {
 REMOTE_PREFIXES = ("http://", "https://", "s3://")
 
 
-@dataclass(frozen=True, slots=True)
-class NestedStack:
+@value_class()
+class NestedStack(ValueObject):
     """A nested-stack resource whose template is a local path (as written)."""
 
     logical_id: str
@@ -33,8 +33,10 @@ class NestedStack:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class NestedStacks:
+@value_class()
+class NestedStacks(ValueObject):
+    """A template's nested stacks, or why it could not be read for them."""
+
     stacks: tuple[NestedStack, ...] = ()
     # The template could not be decoded (its loader reports why, with the line).
     error: str = ""

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from scanner.parsers.plan.jsonpos import PosDict
+from scanner.valueclass import ValueObject, value_class
 
 # ``module.a["k"].module.b[0].`` steps at the start of an address.
 _MODULE_STEP = re.compile(r'module\.([A-Za-z_][A-Za-z0-9_-]*)(\[(?:[0-9]+|"(?:[^"\\]|\\.)*")\])?\.')
@@ -30,8 +31,8 @@ class NotAPlan(ValueError):
     """The document is JSON but not a plan or state Terraform wrote."""
 
 
-@dataclass(slots=True)
-class PlanResource:
+@value_class(frozen=False)
+class PlanResource(ValueObject):
     """One resource or data source instance as the plan (or state) has it."""
 
     address: str  # module.a["k"].aws_x.y[0]
@@ -53,8 +54,8 @@ class PlanResource:
         return f"{'data.' if self.mode == 'data' else ''}{self.type}.{self.name}"
 
 
-@dataclass(slots=True)
-class ModuleConfig:
+@value_class(frozen=False)
+class ModuleConfig(ValueObject):
     """One module of ``configuration`` (the root or a module call's ``module``)."""
 
     resources: dict[str, dict[str, Any]] = field(default_factory=dict)  # local address →
@@ -68,8 +69,8 @@ class ModuleConfig:
         return module_config(body) if isinstance(body, dict) else None
 
 
-@dataclass(slots=True)
-class PlanDocument:
+@value_class(frozen=False)
+class PlanDocument(ValueObject):
     kind: str  # "plan" | "state"
     format_version: str
     terraform_version: str

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from scanner.lifetime import for_good
+
 if TYPE_CHECKING:
     from scanner.parsers.terraform.front_end import ParseCache, load_terraform, load_terraform_unread
 
@@ -24,7 +26,8 @@ def __getattr__(name: str) -> object:
     the outline module of this package without loading lark and the evaluator (a scan
     whose every unit comes from the cache never needs them)."""
     if name in __all__:
-        from scanner.parsers.terraform import front_end
+        with for_good():  # its modules live as long as the process
+            from scanner.parsers.terraform import front_end
 
         value = getattr(front_end, name)
         globals()[name] = value

@@ -17,13 +17,14 @@ Override files (``overrides.py``) are merged after all primary files, in name or
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from scanner.model import Span, Suppression
 from scanner.parsers.terraform.hcl import Attribute, Block, SourceFile, where
 from scanner.parsers.terraform.overrides import merge_block
 from scanner.parsers.terraform.suppressions import CommentIndex, for_block, scan_comments
+from scanner.valueclass import ValueObject, value_class
 
 # kind -> (headline, detail) of Terraform's error for a second declaration; {t} is the
 # resource type, {n} the name, {at} where the first one is.
@@ -78,8 +79,8 @@ def _message(table: dict[str, tuple[str, str]], kind: str, key: tuple[str, ...],
     return f"{headline.format(**fields)}: {detail.format(**fields)}"
 
 
-@dataclass(slots=True)
-class ModuleSource:
+@value_class(frozen=False)
+class ModuleSource(ValueObject):
     """The declarations of one module directory (parsed once, instantiated many times)."""
 
     directory: Path

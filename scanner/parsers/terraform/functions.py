@@ -15,11 +15,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scanner.limits import Budget
 from scanner.parsers.common import Concatenation, is_nonempty, symbolic
-from scanner.parsers.terraform import re2
 from scanner.parsers.terraform.values import (
     EvalError,
     JsonText,
@@ -35,6 +34,12 @@ from scanner.parsers.terraform.values import (
     with_target,
     without_target,
 )
+
+if TYPE_CHECKING:
+    from scanner.parsers.terraform import re2
+
+# The RE2 engine (``re2``) is imported by the functions that take a regular expression:
+# most configurations never call one, and every run would pay for its import.
 
 Value = Any
 
@@ -240,6 +245,8 @@ def _element(lst: Value, index: Value) -> Value:
 
 
 def _program(fname: str, pattern: str) -> re2.Program:
+    from scanner.parsers.terraform import re2
+
     try:
         return re2.compile_pattern(pattern)
     except re2.RegexSyntaxError as exc:
@@ -253,6 +260,8 @@ def _program(fname: str, pattern: str) -> re2.Program:
 def _replace(budget: Budget, text: Value, search: Value, repl: Value) -> Value:
     s, pattern, r = _str(text), _str(search), _str(repl)
     if len(pattern) > 1 and pattern.startswith("/") and pattern.endswith("/"):
+        from scanner.parsers.terraform import re2
+
         return re2.replace_all(_program("replace", pattern[1:-1]), s, r, budget)
     occurrences = s.count(pattern)
     budget.charge_strings(len(s) + occurrences * (len(r) - len(pattern)))
@@ -278,6 +287,8 @@ def _regex_result(program: re2.Program, text: str, match: tuple[int, ...]) -> Va
 
 
 def _regex(budget: Budget, pattern: Value, text: Value) -> Value:
+    from scanner.parsers.terraform import re2
+
     program, s = _program("regex", _str(pattern)), _str(text)
     match = re2.search(program, s, 0, budget)
     if match is None:
@@ -286,6 +297,8 @@ def _regex(budget: Budget, pattern: Value, text: Value) -> Value:
 
 
 def _regexall(budget: Budget, pattern: Value, text: Value) -> Value:
+    from scanner.parsers.terraform import re2
+
     program, s = _program("regexall", _str(pattern)), _str(text)
     return [_regex_result(program, s, m) for m in re2.find_all(program, s, budget)]
 

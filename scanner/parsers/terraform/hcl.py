@@ -8,7 +8,7 @@ exactly Terraform's JSON semantics.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from lark import Token, Tree
@@ -18,10 +18,13 @@ from scanner.model import ParseProblem, Span
 from scanner.parsers.common import read_text
 from scanner.parsers.terraform.rewrite import parse_hcl
 from scanner.parsers.terraform.templates import unescape
+from scanner.valueclass import ValueObject, value_class
 
 
-@dataclass(slots=True)
-class Attribute:
+@value_class(frozen=False)
+class Attribute(ValueObject):
+    """``name = expr`` in a block, with the expression still a parse tree."""
+
     name: str
     expr: Tree | Token
     span: Span
@@ -30,8 +33,10 @@ class Attribute:
     conflict: str = ""
 
 
-@dataclass(slots=True)
-class Block:
+@value_class(frozen=False)
+class Block(ValueObject):
+    """A block (the file's body is one, of type ``""``): labels, attributes, nested blocks."""
+
     type: str
     labels: tuple[str, ...]
     span: Span
@@ -43,8 +48,10 @@ class Block:
         return [b for b in self.blocks if b.type == block_type]
 
 
-@dataclass(slots=True)
-class SourceFile:
+@value_class(frozen=False)
+class SourceFile(ValueObject):
+    """One parsed ``.tf`` file: its body, its text (for comments) and its problems."""
+
     path: str  # relative to the scan root
     body: Block
     text: str

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.parsers.common import is_within, read_text, real_path, relpath
 from scanner.parsers.reads import note_probe
+from scanner.valueclass import ValueObject, value_class
 
 MANIFEST = Path(".terraform") / "modules" / "modules.json"
 # What a user runs to install the modules trailscan could not see (no backend: nothing is
@@ -34,8 +34,8 @@ _SCHEME = re.compile(r"^[a-z0-9+.-]+::")
 _URL = re.compile(r"^(?:[a-z0-9+.-]+://)?(?:[^@/]+@)?")
 
 
-@dataclass(frozen=True, slots=True)
-class Installed:
+@value_class()
+class Installed(ValueObject):
     """One installed module: where its code is, or why it cannot be used."""
 
     directory: Path | None
@@ -44,8 +44,8 @@ class Installed:
     reason: str = ""  # why the module stays unread (not installed, stale install)
 
 
-@dataclass(frozen=True, slots=True)
-class Manifest:
+@value_class()
+class Manifest(ValueObject):
     """The module records of one root, by key; ``problem`` when the file is unreadable."""
 
     root_dir: Path

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from scanner.parsers.terraform.not_created import TRAIL_TYPES, gate_reason
 from scanner.parsers.terraform.not_created import record as not_created_record
 from scanner.parsers.terraform.references import refs_of
 from scanner.parsers.terraform.values import EvalError, Lazy, Namespace, UnknownValue, to_number
+from scanner.valueclass import ValueObject, value_class
 
 Value = Any
 _INT64 = 2**63  # Terraform converts count to a 64-bit integer
@@ -124,8 +124,8 @@ class ModuleValue(Lazy):
         return self.child.output(name)
 
 
-@dataclass(slots=True)
-class Instance:
+@value_class(frozen=False)
+class Instance(ValueObject):
     """One expanded resource (or data source) instance (what the record mappers read:
     ``records.context.ResourceInstance``)."""
 
@@ -185,8 +185,10 @@ class _CountInstances(Sequence[_Keyed]):
         return ((i, {"count": {"index": i}}) for i in range(self._n))
 
 
-@dataclass(slots=True)
-class _Expansion:
+@value_class(frozen=False)
+class _Expansion(ValueObject):
+    """How ``count`` or ``for_each`` expanded a block: its instances and their keys."""
+
     kind: str  # single | count | for_each | unknown
     instances: Sequence[_Keyed]
 
@@ -628,8 +630,8 @@ class ModuleInstance(Scope):
         return self.loader.source(target)
 
 
-@dataclass(frozen=True, slots=True)
-class Argument:
+@value_class()
+class Argument(ValueObject):
     """One argument of a module call: called, it evaluates in the caller's scope. It keeps
     the expression and the calling module, so that what a module's resources depend on
     can follow an input back to the resources its caller passed (``references``)."""

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
+
+from scanner.valueclass import ValueObject, value_class
 
 
 class _Ctx(Enum):
@@ -45,8 +47,8 @@ _FOR_WORD = re.compile(r"for(?![A-Za-z0-9_-])")
 _NON_BLANK = re.compile(r"[^ \t\r\n]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+@value_class()
+class Comment(ValueObject):
     """One comment token: ``#``/``//`` to the end of the line, or ``/* ... */``."""
 
     text: str
@@ -61,8 +63,10 @@ class Comment:
     in_ignored_newlines: bool
 
 
-@dataclass(slots=True)
-class Lexed:
+@value_class(frozen=False)
+class Lexed(ValueObject):
+    """A file's text with what the grammar cannot see: comments, ignored newlines, strip markers."""
+
     text: str
     comments: list[Comment] = field(default_factory=list)
     ignored_newlines: list[int] = field(default_factory=list)

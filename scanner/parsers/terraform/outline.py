@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from scanner.valueclass import ValueObject, value_class
+
 __all__ = [
     "Outline",
     "OutlineBlock",
@@ -38,8 +40,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class OutlineProblem:
+@value_class()
+class OutlineProblem(ValueObject):
     """Something the lexer could not make sense of, 1-based ``line``/``column``."""
 
     line: int
@@ -47,8 +49,8 @@ class OutlineProblem:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class OutlineBlock:
+@value_class()
+class OutlineBlock(ValueObject):
     """One top-level block: ``resource "aws_s3_bucket" "logs" { ... }``.
 
     ``attributes`` are the attributes written directly in the block body, in order, each
@@ -87,8 +89,10 @@ class OutlineBlock:
         return self.literal("source") if self.type == "module" else None
 
 
-@dataclass(frozen=True, slots=True)
-class Outline:
+@value_class()
+class Outline(ValueObject):
+    """A file's top-level blocks, what they name, and what the lexer found wrong."""
+
     blocks: tuple[OutlineBlock, ...] = ()
     problems: tuple[OutlineProblem, ...] = ()
     # How deep brackets nest (``{``, ``[``, ``(``; a block body counts one): a parser
@@ -431,6 +435,8 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 @dataclass
 class _OpenBlock:
+    """A top-level block whose closing brace has not been reached yet."""
+
     type: str
     labels: tuple[str, ...]
     line: int

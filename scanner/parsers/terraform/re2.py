@@ -24,11 +24,12 @@ What Go rejects is a ``RegexSyntaxError`` (backreferences, ``\\Z``, repeat count
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from typing import Any
 
 from scanner.limits import Budget
+from scanner.valueclass import ValueObject, value_class
 
 # Instructions of a compiled program. A pattern needing more is refused.
 MAX_PROGRAM = 10_000
@@ -91,8 +92,8 @@ def _fold_variants(ch: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
-class CharTest:
+@value_class()
+class CharTest(ValueObject):
     """One character test: code-point ranges, Unicode categories (negated ones apart),
     the whole thing negated, compared case-insensitively when ``fold``."""
 
@@ -125,42 +126,42 @@ class CharTest:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Char:
+@value_class(frozen=False)
+class _Char(ValueObject):
     test: CharTest
 
 
-@dataclass(slots=True)
-class _Assert:
+@value_class(frozen=False)
+class _Assert(ValueObject):
     kind: int
 
 
-@dataclass(slots=True)
-class _Concat:
+@value_class(frozen=False)
+class _Concat(ValueObject):
     items: list[Any] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class _Alt:
+@value_class(frozen=False)
+class _Alt(ValueObject):
     branches: list[Any] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class _Repeat:
+@value_class(frozen=False)
+class _Repeat(ValueObject):
     node: Any
     low: int
     high: int | None
     greedy: bool
 
 
-@dataclass(slots=True)
-class _Group:
+@value_class(frozen=False)
+class _Group(ValueObject):
     node: Any
     index: int  # capture slot pair; 0 for a non-capturing group
 
 
-@dataclass(slots=True)
-class _Flags:
+@value_class(frozen=False)
+class _Flags(ValueObject):
     fold: bool = False  # i
     multiline: bool = False  # m
     dotall: bool = False  # s
@@ -535,8 +536,8 @@ def _complement(ranges: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], .
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Program:
+@value_class()
+class Program(ValueObject):
     """A compiled pattern: parallel instruction arrays, the number of capture groups and
     their names (``names[i]`` is group ``i``'s name or "")."""
 

@@ -44,7 +44,6 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +51,7 @@ from scanner.model import Attr, Model, Origin, Record, Span, Suppression
 from scanner.parsers.common import is_within, read_text
 from scanner.parsers.reads import note_listing, note_probe
 from scanner.parsers.terraform.outline import OutlineBlock, outline_text
+from scanner.valueclass import ValueObject, value_class
 
 __all__ = ["ALWAYS", "ATTACHED", "NAMED", "Names", "Relevance", "naming_values", "unit_relevance"]
 
@@ -101,8 +101,8 @@ _DECLARED_ONCE = frozenset({"resource", "data", "module", "variable", "output"})
 Pattern = tuple[str, ...] | None
 
 
-@dataclass(frozen=True, slots=True)
-class Relevance:
+@value_class()
+class Relevance(ValueObject):
     """What the pre-pass found in one root module (see the module docstring)."""
 
     kind: str  # "relevant" | "names" | "none"

@@ -24,17 +24,19 @@ accepts as it is is parsed exactly as before.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 
 from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from scanner.parsers.terraform.grammar import parse_hcl as grammar_parse
 from scanner.parsers.terraform.lexer import Lexed, lex
+from scanner.valueclass import ValueObject, value_class
 
 
-@dataclass(frozen=True, slots=True)
-class Rewritten:
+@value_class()
+class Rewritten(ValueObject):
+    """A file rewritten into the form python-hcl2 accepts, and the map back to its offsets."""
+
     text: str
     lexed: Lexed
     deleted: tuple[int, ...]  # original offsets of the characters removed, ascending

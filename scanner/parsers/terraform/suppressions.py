@@ -24,10 +24,11 @@ Syntaxes (each searched in every line of a comment):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from scanner.model import Span, Suppression
 from scanner.parsers.terraform.lexer import Comment, lex
+from scanner.valueclass import ValueObject, value_class
 
 _TRAILSCAN_RE = re.compile(
     r"(?:^|#|//|/\*)[\s*]*trailscan:ignore\s+([A-Za-z0-9_,]+)(.*)$"
@@ -41,8 +42,8 @@ _MARKERS = ("trailscan:ignore", "checkov:skip", "bridgecrew:skip", "cortex:skip"
             "trivy:", "tfsec:")
 
 
-@dataclass(slots=True)
-class CommentIndex:
+@value_class(frozen=False)
+class CommentIndex(ValueObject):
     """The suppressions of one file by line, and which lines hold only comments."""
 
     by_line: dict[int, list[Suppression]] = field(default_factory=dict)

@@ -9,12 +9,13 @@ evaluator renders them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 
 from lark import Token, Tree
 
 from scanner.parsers.terraform.rewrite import parse_hcl
+from scanner.valueclass import ValueObject, value_class
 
 _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
@@ -32,25 +33,33 @@ def unescape(text: str) -> str:
     return _ESCAPE_RE.sub(repl, text) if "\\" in text else text
 
 
-@dataclass(slots=True)
-class Literal:
+@value_class(frozen=False)
+class Literal(ValueObject):
+    """Literal text of a template."""
+
     text: str
 
 
-@dataclass(slots=True)
-class Interp:
+@value_class(frozen=False)
+class Interp(ValueObject):
+    """An interpolation ``${...}`` of a template."""
+
     expr: Tree | Token
 
 
-@dataclass(slots=True)
-class IfPart:
+@value_class(frozen=False)
+class IfPart(ValueObject):
+    """A template's ``%{ if }`` directive, with its two branches."""
+
     cond: Tree | Token
     then: list[Part] = field(default_factory=list)
     otherwise: list[Part] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class ForPart:
+@value_class(frozen=False)
+class ForPart(ValueObject):
+    """A template's ``%{ for }`` directive and its body."""
+
     key_name: str | None
     value_name: str
     collection: Tree | Token
@@ -64,8 +73,8 @@ class TemplateSyntaxError(ValueError):
     """Unbalanced or malformed template directives."""
 
 
-@dataclass(slots=True)
-class _Flat:
+@value_class(frozen=False)
+class _Flat(ValueObject):
     """One flat marker before nesting: kind is lit/interp/if/else/endif/for/endfor."""
 
     kind: str

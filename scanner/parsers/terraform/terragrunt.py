@@ -31,7 +31,7 @@ What is read statically, nothing else:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from scanner.parsers.terraform.expressions import Scope
 from scanner.parsers.terraform.hcl import Attribute, Block, SourceFile
 from scanner.parsers.terraform.loader import Loader
 from scanner.parsers.terraform.values import EvalError, Lazy, Namespace, UnknownValue
+from scanner.valueclass import ValueObject, value_class
 
 Value = Any
 CONFIG_NAME = "terragrunt.hcl"
@@ -75,8 +76,8 @@ def is_terragrunt_dir(directory: Path) -> bool:
     return (directory / CONFIG_NAME).is_file()
 
 
-@dataclass(slots=True)
-class TerragruntRoot:
+@value_class(frozen=False)
+class TerragruntRoot(ValueObject):
     """What a ``terragrunt.hcl`` makes of its directory."""
 
     # The module Terraform runs: a local directory or a copy in .terragrunt-cache;
@@ -99,8 +100,8 @@ class TerragruntRoot:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Config:
+@value_class(frozen=False)
+class _Config(ValueObject):
     """One parsed config file and where it sits among includes."""
 
     path: Path

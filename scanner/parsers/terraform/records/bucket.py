@@ -9,7 +9,7 @@ resolved (possibly symbolic) bucket name; a later one overrides an earlier setti
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from scanner.model import (
     AccountPublicAccessBlock,
@@ -37,6 +37,7 @@ from scanner.parsers.terraform.records.attrs import (
 )
 from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 from scanner.parsers.terraform.values import Value
+from scanner.valueclass import ValueObject, value_class
 
 # Canned ACLs as the S3 API spells them; Terraform takes these spellings, any case.
 CANNED_ACLS = frozenset({
@@ -46,8 +47,8 @@ CANNED_ACLS = frozenset({
 _SIZE_FILTERS = ("object_size_greater_than", "object_size_less_than")
 
 
-@dataclass(slots=True)
-class _BucketParts:
+@value_class(frozen=False)
+class _BucketParts(ValueObject):
     """What the bucket and the split resources naming it set; None = not written anywhere."""
 
     inst: ResourceInstance

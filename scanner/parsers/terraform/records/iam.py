@@ -8,13 +8,12 @@ ARN) makes ``permissions_complete`` false, so policies never pass on a partial v
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from scanner.model import Attr, PolicyDocument, Role, Span
 from scanner.parsers.attachments import Attachments, known_names
 from scanner.parsers.terraform.records.attrs import computed, policy_attr
 from scanner.parsers.terraform.records.context import ResourceInstance, Resources
 from scanner.parsers.terraform.values import UnknownValue, Value, target_of
+from scanner.valueclass import ValueObject, value_class
 
 
 def roles(resources: Resources) -> tuple[Role, ...]:
@@ -35,8 +34,8 @@ def roles(resources: Resources) -> tuple[Role, ...]:
     return tuple(_role(resources, i, names[i.ref], managed, links) for i in insts)
 
 
-@dataclass(slots=True)
-class _Links:
+@value_class(frozen=False)
+class _Links(ValueObject):
     """``aws_iam_role_policy`` and the policy attachments, by role."""
 
     inline: Attachments[ResourceInstance]
