@@ -390,15 +390,7 @@ class TerraformEditor:
         inner = outer + unit
         if container.span.end_line == container.span.line:
             return self._expand_one_line_block(text, lines, container, outer, unit, create, detail)
-        new: list[str] = []
-        depth = inner
-        for block_type in create:
-            new.append(f"{depth}{block_type} {{")
-            depth += unit
-        new.append(f"{depth}{detail.name} = {detail.value.text}")
-        for _ in create:
-            depth = depth[: len(depth) - len(unit)]
-            new.append(f"{depth}}}")
+        new = _nested_setting(inner, unit, create, detail)
         anchor = self._anchor(container)
         after = anchor.span.end_line if anchor is not None else container.header.end_line
         if create and anchor is not None:
@@ -432,15 +424,7 @@ class TerraformEditor:
         end = lines.offset(container.span.end_line, container.span.end_column)
         if text[start:end - 1].strip():
             raise Refused("the block is written on one line")
-        body: list[str] = []
-        depth = outer + unit
-        for block_type in create:
-            body.append(f"{depth}{block_type} {{")
-            depth += unit
-        body.append(f"{depth}{detail.name} = {detail.value.text}")
-        for _ in create:
-            depth = depth[: len(depth) - len(unit)]
-            body.append(f"{depth}}}")
+        body = _nested_setting(outer + unit, unit, create, detail)
         return splice(text, start, end - 1, "\n" + "\n".join(body) + "\n" + outer)
 
     def _add_companion(self, text: str, tree: SourceFile, detail: AddCompanion, followed: bool) -> str:
@@ -584,3 +568,18 @@ def _without_comments(text: str) -> str:
         pos = comment.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _nested_setting(indent: str, unit: str, create: tuple[str, ...], detail: AddValue) -> list[str]:
+    """The lines of ``detail`` inside the nested blocks ``create`` (outermost first) that do
+    not exist yet, starting at ``indent`` and indenting by ``unit`` per level."""
+    lines: list[str] = []
+    depth = indent
+    for block_type in create:
+        lines.append(f"{depth}{block_type} {{")
+        depth += unit
+    lines.append(f"{depth}{detail.name} = {detail.value.text}")
+    for _ in create:
+        depth = depth[: len(depth) - len(unit)]
+        lines.append(f"{depth}}}")
+    return lines
