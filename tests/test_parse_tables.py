@@ -127,3 +127,16 @@ def test_the_tables_are_python_literals_not_a_pickle() -> None:
             continue
         assert isinstance(statement, ast.Assign), ast.dump(statement)[:80]
         ast.literal_eval(statement.value)  # raises on anything but a literal
+
+
+def test_grammar_module_loads_without_the_package() -> None:
+    """setup.py loads grammar.py by path in the build environment, where ``scanner`` does
+    not exist: a module-level import of the package there silently leaves a fresh install
+    without its tables."""
+    import ast
+
+    source = (Path(__file__).resolve().parent.parent / "scanner/parsers/terraform/grammar.py").read_text()
+    top = [node for node in ast.parse(source).body if isinstance(node, ast.Import | ast.ImportFrom)]
+    names = [alias.name for node in top if isinstance(node, ast.Import) for alias in node.names]
+    names += [node.module or "" for node in top if isinstance(node, ast.ImportFrom)]
+    assert not [name for name in names if name == "scanner" or name.startswith("scanner.")]

@@ -30,8 +30,6 @@ from typing import Any
 import lark
 from lark import Lark, Tree
 
-from scanner.lifetime import for_good
-
 TABLES_FILE = "_hcl_tables.py"
 # The options ``build_parser`` gives lark, as a version: change it with them.
 TABLES_FORMAT = 1
@@ -135,6 +133,10 @@ def shipped_tables_match(grammar: str | None = None) -> bool:
 @functools.cache
 def hcl_parser() -> Lark:
     """The one parser of a run: the shipped tables when they match, else built in memory."""
+    # Imported here: setup.py loads this module by path to write the tables, in a build
+    # environment where the ``scanner`` package does not exist yet.
+    from scanner.lifetime import for_good
+
     grammar = grammar_text()
     # Loading creates some 100,000 objects that live as long as the process: a cyclic
     # collection in the middle of it finds nothing to free and costs a third of the load,
