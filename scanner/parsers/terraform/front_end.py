@@ -4,8 +4,9 @@ relevance pre-pass found nothing in for a policy to read."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -54,12 +55,8 @@ def load_terraform(
     ``var_files`` and ``variables``, when given, apply after them, as the command line does.
     """
     limits = limits or Limits()
-    old_limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
-    try:
+    with _deep_recursion():
         return _load(unit_dir, root, _layers(layers, variables, var_files), limits, parses)
-    finally:
-        sys.setrecursionlimit(old_limit)
 
 
 def load_terraform_unread(
@@ -80,24 +77,39 @@ def load_terraform_unread(
     limits = limits or Limits()
     loader = Loader(root, unit_dir, limits)
     unit_id = loader.unit_rel
+    with _deep_recursion(), _unit_failures(loader):
+        loader.module_files(unit_dir.resolve())
+        root_variables(loader, [unit_dir], _layers(layers, variables, var_files))
+    unit = Unit(id=unit_id, format="terraform", files=tuple(sorted(loader.files_read)))
+    return Model(units=(unit,), problems=tuple(loader.problems))
+
+
+@contextlib.contextmanager
+def _deep_recursion() -> Iterator[None]:
+    """Lazy evaluation recurses once per reference hop (bounded by MAX_REFERENCE_DEPTH
+    and max_nesting_depth), which needs more than Python's default stack."""
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
     try:
-        loader.module_files(unit_dir.resolve())
-        root_variables(loader, [unit_dir], _layers(layers, variables, var_files))
-    except BudgetExceeded as exc:  # a charge outside any expression: as a full load does
-        loader.problem(Span(path=unit_id), f"{exc.message}; the unit is not checked")
-    except RecursionError:
-        loader.problem(Span(path=unit_id), "configuration is nested too deeply to evaluate")
-    except Exception as exc:  # noqa: BLE001 - the same isolation as a full load
-        loader.problem(
-            Span(path=unit_id), f"internal error while evaluating Terraform: "
-            f"{type(exc).__name__}: {exc}"
-        )
+        yield
     finally:
         sys.setrecursionlimit(old_limit)
-    unit = Unit(id=unit_id, format="terraform", files=tuple(sorted(loader.files_read)))
-    return Model(units=(unit,), problems=tuple(loader.problems))
+
+
+@contextlib.contextmanager
+def _unit_failures(loader: Loader) -> Iterator[None]:
+    """What stops a unit's evaluation becomes a CT901 of the unit, never the end of the
+    scan: a budget charge outside any expression, nesting beyond the stack, a front-end
+    bug."""
+    unit = Span(path=loader.unit_rel)
+    try:
+        yield
+    except BudgetExceeded as exc:
+        loader.problem(unit, f"{exc.message}; the unit is not checked")
+    except RecursionError:
+        loader.problem(unit, "configuration is nested too deeply to evaluate")
+    except Exception as exc:  # noqa: BLE001 - a front-end bug must not end the scan
+        loader.problem(unit, f"internal error while evaluating Terraform: {type(exc).__name__}: {exc}")
 
 
 def _terragrunt(loader: Loader, unit_dir: Path) -> tuple[Path, dict[str, Any] | UnknownValue, str, list[str]]:
@@ -124,7 +136,7 @@ def _load(
     loader = Loader(root, unit_dir, limits, parses)
     unit_id = loader.unit_rel
     model: Model | None = None
-    try:
+    with _unit_failures(loader):
         module_dir, lowest, unread, config_files = unit_dir, {}, "", []
         if is_terragrunt_dir(unit_dir):
             module_dir, lowest, unread, config_files = _terragrunt(loader, unit_dir)
@@ -149,15 +161,6 @@ def _load(
                     files=tuple(sorted({*loader.files_read, *config_files})),
                     unread_modules=tuple(sorted({*top.unread, *([unread] if unread else [])})))
         model = build_model(unit, instances, limits=limits, problem=loader.problem)
-    except BudgetExceeded as exc:  # a charge outside any expression: the unit stops here
-        loader.problem(Span(path=unit_id), f"{exc.message}; the unit is not checked")
-    except RecursionError:
-        loader.problem(Span(path=unit_id), "configuration is nested too deeply to evaluate")
-    except Exception as exc:  # noqa: BLE001 - a front-end bug must not end the scan
-        loader.problem(
-            Span(path=unit_id), f"internal error while evaluating Terraform: "
-            f"{type(exc).__name__}: {exc}"
-        )
     if model is None:
         unit = Unit(id=unit_id, format="terraform", files=tuple(sorted(loader.files_read)))
         model = Model(units=(unit,))
