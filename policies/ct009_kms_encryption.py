@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from scanner.analysis import delivery, iam
 from scanner.analysis.trails import sorted_trails
-from scanner.model import KmsKey, Model, Origin, Trail
+from scanner.model import Attr, KmsKey, Model, Origin, Trail
 from scanner.policy import Edit, Fail, NotFixed, Outcome, Reference, assign, judge, policy, record_of
 
 
@@ -73,28 +73,17 @@ def kms_encryption(model: Model) -> Iterable[Outcome]:
     - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html
     """
     for store in sorted_trails(model.event_data_stores):
-        attr = store.kms_key_id
-        how = f"{attr.name} is empty" if attr.origin is Origin.EXPLICIT else f"no {attr.name}"
-        yield judge(
-            subject=store.subject,
-            span=attr.span,
-            verdict=attr.is_set(),
-            unknown=attr.reason,
-            fail=(
-                f"Event data store {store.subject} is not encrypted with a customer-managed KMS key; "
-                f"its events get only a key CloudTrail owns ({how})."
-            ),
-        )
+        yield _encrypted(store.subject, store.kms_key_id,
+                         f"Event data store {store.subject} is not encrypted with a customer-managed "
+                         "KMS key; its events get only a key CloudTrail owns")
     for trail in sorted_trails(model.trails):
-        attr = trail.kms_key_id
-        how = f"{attr.name} is empty" if attr.origin is Origin.EXPLICIT else f"no {attr.name}"
-        yield judge(
-            subject=trail.subject,
-            span=attr.span,
-            verdict=attr.is_set(),
-            unknown=attr.reason,
-            fail=(
-                f"Trail {trail.subject} is not encrypted with a customer-managed KMS key (SSE-KMS); "
-                f"logs get only the default SSE-S3 ({how})."
-            ),
-        )
+        yield _encrypted(trail.subject, trail.kms_key_id,
+                         f"Trail {trail.subject} is not encrypted with a customer-managed KMS key "
+                         "(SSE-KMS); logs get only the default SSE-S3")
+
+
+def _encrypted(subject: str, attr: Attr, fail: str) -> Outcome:
+    """Set, unset (the message says whether it was written empty) or unknown."""
+    how = f"{attr.name} is empty" if attr.origin is Origin.EXPLICIT else f"no {attr.name}"
+    return judge(subject=subject, span=attr.span, verdict=attr.is_set(), unknown=attr.reason,
+                 fail=f"{fail} ({how}).")
