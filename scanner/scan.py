@@ -25,6 +25,7 @@ from scanner.model import INTERNAL_ERROR, Model, Severity, Unit
 from scanner.options import ScanOptions, scan_root
 from scanner.parsers import InputLayer, UnitInputs, load_units
 from scanner.parsers.common import relpath
+from scanner.parsers.paths import resolving_once
 from scanner.results import EngineResult, Evaluation, FileSummary, Finding, ScanResult, Status
 
 
@@ -189,7 +190,7 @@ def run_scan(options: ScanOptions, progress: Progress | None = None) -> ScanResu
     """One scan. ``progress``, when given, hears of every unit parsed and is finished
     before this returns or raises."""
     try:
-        with _permanent_objects_frozen():
+        with _permanent_objects_frozen(), resolving_once():
             return _run_scan(options, progress)
     finally:
         if progress is not None:

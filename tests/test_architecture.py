@@ -56,7 +56,8 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     "parsers.cloudformation": ("scanner.parsers.cloudformation",),
     "parsers.plan": ("scanner.parsers.plan",),
     # What both front ends share: values, paths, policy documents, attachments.
-    "parsers": ("scanner.parsers.common", "scanner.parsers.attachments", "scanner.parsers.reads"),
+    "parsers": ("scanner.parsers.common", "scanner.parsers.attachments", "scanner.parsers.reads",
+                "scanner.parsers.paths"),
     "model": ("scanner.model",),
     "leaves": ("scanner.tri", "scanner.arns", "scanner.limits", "scanner.valueclass", "scanner.lifetime",
                "scanner"),

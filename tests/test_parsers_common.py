@@ -30,3 +30,44 @@ def test_policy_document_from_json_shapes() -> None:
     assert stmt.unknown == ("Principal",)
     assert policy_document_from_json("{bad", span).unknown.startswith("policy is not valid JSON")
     assert policy_document_from_json(UnknownValue("why"), span).unknown == "why"
+
+
+def test_real_path_memo_agrees_with_resolve(tmp_path, monkeypatch) -> None:
+    """Within ``resolving_once`` every path resolves as ``Path.resolve`` does: through
+    symlinked directories, ``..`` after a link, loops, paths that do not exist, relative
+    paths; and each component is looked at once."""
+    import os
+    from pathlib import Path
+
+    from scanner.parsers import paths as common
+
+    (tmp_path / "real" / "deep").mkdir(parents=True)
+    (tmp_path / "real" / "deep" / "f.tf").write_text("")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "up").symlink_to(tmp_path / "other")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    monkeypatch.chdir(tmp_path)
+    cases = [
+        tmp_path / "real" / "deep" / "f.tf",
+        tmp_path / "link" / "deep" / "f.tf",
+        tmp_path / "real" / "up" / ".." / "deep",  # `..` after a link: the link's parent
+        tmp_path / "link" / "up",
+        tmp_path / "missing" / "a" / "b",
+        Path("real/deep"),
+        Path("link/deep/f.tf"),
+        Path("."),
+        tmp_path,
+    ]
+    with common.resolving_once():
+        for path in cases * 2:  # the second round answers from the memo
+            assert common.real_path(path) == path.resolve(), path
+        assert common.real_path(tmp_path / "loop") == Path(os.path.abspath(tmp_path / "loop"))
+        (tmp_path / "real" / "deep" / "g").write_text("")
+        expected = tmp_path.resolve() / "real" / "deep" / "g"
+        lstats = []
+        real_lstat = os.lstat
+        monkeypatch.setattr(os, "lstat", lambda p: lstats.append(p) or real_lstat(p))
+        assert common.real_path(tmp_path / "real" / "deep" / "g") == expected
+        assert lstats == [tmp_path / "real" / "deep" / "g"]  # its parent was known
+    assert common._resolved is None

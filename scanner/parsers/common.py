@@ -18,20 +18,13 @@ from pathlib import Path
 
 from scanner import arns
 from scanner.model import Condition, PolicyDocument, Principal, Span, Statement
+from scanner.parsers.paths import real_path
 from scanner.parsers.reads import note_file
 from scanner.valueclass import ValueObject, value_class
 
 # ---------------------------------------------------------------------------
 # Paths
 # ---------------------------------------------------------------------------
-
-
-def real_path(path: Path) -> Path:
-    """``path.resolve()`` that survives symlink loops (Python 3.11 raises RuntimeError)."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return Path(os.path.abspath(path))
 
 
 def relpath(path: Path, root: Path) -> str:

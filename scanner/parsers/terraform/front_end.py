@@ -13,7 +13,7 @@ from typing import Any
 
 from scanner.limits import BudgetExceeded, Limits
 from scanner.model import Model, Span, Unit
-from scanner.parsers.common import InputLayer
+from scanner.parsers.common import InputLayer, real_path
 from scanner.parsers.terraform.instance import ModuleInstance, resource_instances
 from scanner.parsers.terraform.loader import Loader, ParseCache, root_variables
 from scanner.parsers.terraform.records import build_model
@@ -78,7 +78,7 @@ def load_terraform_unread(
     loader = Loader(root, unit_dir, limits)
     unit_id = loader.unit_rel
     with _deep_recursion(), _unit_failures(loader):
-        loader.module_files(unit_dir.resolve())
+        loader.module_files(real_path(unit_dir))
         root_variables(loader, [unit_dir], _layers(layers, variables, var_files))
     unit = Unit(id=unit_id, format="terraform", files=tuple(sorted(loader.files_read)))
     return Model(units=(unit,), problems=tuple(loader.problems))

@@ -18,7 +18,7 @@ from lark import Token, Tree
 
 from scanner.limits import Budget, Limits
 from scanner.model import NotCreated, ParseProblem, Span
-from scanner.parsers.common import InputLayer, is_within, printable_path, read_text, relpath
+from scanner.parsers.common import InputLayer, is_within, printable_path, read_text, real_path, relpath
 from scanner.parsers.reads import note_listing, note_probe
 from scanner.parsers.terraform.declarations import ModuleSource
 from scanner.parsers.terraform.expressions import Evaluator, Scope
@@ -83,8 +83,8 @@ class Loader:
         self, root: Path, unit_dir: Path, limits: Limits, parses: ParseCache | None = None
     ) -> None:
         self.parses = parses if parses is not None else ParseCache()
-        self.root = root.resolve()
-        self.unit_dir = unit_dir.resolve()
+        self.root = real_path(root)
+        self.unit_dir = real_path(unit_dir)
         base = self._rel_base(self.unit_dir)
         self.unit_rel = self.rel(self.unit_dir) if base is None else printable_path(base or ".")
         self.limits = limits
@@ -169,7 +169,7 @@ class Loader:
         return "" if rel == "." else rel
 
     def source(self, directory: Path) -> ModuleSource:
-        directory = directory.resolve()
+        directory = real_path(directory)
         cached = self._sources.get(directory)
         if cached is not None:
             return cached

@@ -1,0 +1,78 @@
+"""Real paths, resolved once per scan.
+
+A scan asks for the real path of the same root and unit directories many times (the
+pre-pass, the loaders, the cache's probes, the relative path of every finding), and
+``Path.resolve`` costs an ``lstat`` per component each time: on a 500-root monorepo some
+4,000 calls, a tenth of the scan. Inside ``resolving_once`` each path is resolved once,
+from its parent's real path when its last component is a plain name (one ``lstat``).
+The disk is taken not to change under a scan.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+__all__ = ["real_path", "resolving_once"]
+
+# The paths resolved so far in this scan (``resolving_once``), else None.
+_resolved: dict[Path, Path] | None = None
+
+
+@contextlib.contextmanager
+def resolving_once() -> Iterator[None]:
+    """Within: each path is resolved once (nested uses share the outermost memo)."""
+    global _resolved
+    outermost = _resolved is None
+    if outermost:
+        _resolved = {}
+    try:
+        yield
+    finally:
+        if outermost:
+            _resolved = None
+
+
+def real_path(path: Path) -> Path:
+    """``path.resolve()`` that survives symlink loops (Python 3.11 raises RuntimeError)."""
+    memo = _resolved
+    if memo is None:
+        return _resolve(path)
+    known = memo.get(path)
+    if known is not None:
+        return known
+    # Up to the nearest ancestor already known (or one that must be resolved in full),
+    # then down again: one ``lstat`` per new plain component, none per known one.
+    pending: list[Path] = []
+    current = path
+    while True:
+        known = memo.get(current)
+        if known is not None:
+            break
+        name, parent = current.name, current.parent
+        if name in ("", ".", "..") or parent == current or _is_link(current):
+            known = memo[current] = _resolve(current)
+            break
+        pending.append(current)
+        current = parent
+    for below in reversed(pending):
+        known = memo[below] = known / below.name
+    return known
+
+
+def _resolve(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
+def _is_link(path: Path) -> bool:
+    """True for a symlink, and for anything ``lstat`` cannot look at (resolved in full)."""
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except (OSError, ValueError):
+        return True
