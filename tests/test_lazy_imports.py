@@ -109,3 +109,21 @@ def test_a_metric_filter_loads_the_pattern_language(tmp_path: Path) -> None:
     )
     modules = _modules("main.tf", "--format", "json", "--no-cache", cwd=tmp_path)
     assert _loaded(modules, "scanner.analysis.filter_pattern")
+
+
+def test_cached_templates_and_other_yaml_load_no_yaml_parser(tmp_path: Path) -> None:
+    """Classifying a repository's YAML files is a text sniff, and a template whose model
+    comes from the cache is not decoded: a warm run loads neither PyYAML nor the
+    CloudFormation front end (the first, cold run does)."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "template.yaml").write_text(CFN)
+    (repo / "values.yaml").write_text("replicas: 2\n")  # not a template
+    (repo / "main.tf").write_text(TF)
+    cache = str(tmp_path / "cache")
+    cold = _modules(".", "--format", "json", "--cache-dir", cache, cwd=repo)
+    assert _loaded(cold, "yaml") and _loaded(cold, "scanner.parsers.cloudformation.loader")
+    warm = _modules(".", "--format", "json", "--cache-dir", cache, cwd=repo)
+    for package in ("yaml", "scanner.parsers.cloudformation.loader", "scanner.parsers.cloudformation.decode",
+                    "lark"):
+        assert not _loaded(warm, package), package

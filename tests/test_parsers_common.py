@@ -54,6 +54,9 @@ def test_real_path_memo_agrees_with_resolve(tmp_path, monkeypatch) -> None:
         tmp_path / "real" / "up" / ".." / "deep",  # `..` after a link: the link's parent
         tmp_path / "link" / "up",
         tmp_path / "missing" / "a" / "b",
+        tmp_path / "link" / "missing" / "c",
+        tmp_path / "link" / "missing" / ".." / "deep",
+        tmp_path / "real" / "deep" / "terraform.tfvars",
         Path("real/deep"),
         Path("link/deep/f.tf"),
         Path("."),

@@ -71,8 +71,12 @@ def _resolve(path: Path) -> Path:
 
 
 def _is_link(path: Path) -> bool:
-    """True for a symlink, and for anything ``lstat`` cannot look at (resolved in full)."""
+    """True for a symlink, and for anything ``lstat`` cannot look at (resolved in full),
+    except a name that does not exist: ``resolve`` keeps it as written after its
+    parent's real path, as the memo does."""
     try:
         return stat.S_ISLNK(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
     except (OSError, ValueError):
         return True

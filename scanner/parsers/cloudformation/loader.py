@@ -8,7 +8,6 @@ file that fails to decode unless its text looks like a template.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,24 +17,11 @@ from scanner.limits import Budget, Limits
 from scanner.model import Model, ParseProblem, Span, Unit
 from scanner.parsers.cloudformation.decode import DecodeError, PosDict, decode
 from scanner.parsers.cloudformation.intrinsics import NO_VALUE, Resolver
-from scanner.parsers.cloudformation.nesting import NESTED_STACK_TYPES, REMOTE_PREFIXES
 from scanner.parsers.cloudformation.records.build import build_model
+from scanner.parsers.cloudformation.sniff import NESTED_STACK_TYPES, REMOTE_PREFIXES, looks_like_template
 from scanner.parsers.cloudformation.values import Values
 from scanner.parsers.common import InputLayer, UnknownValue, read_text, relpath
 from scanner.parsers.reads import note_probe
-
-_RESOURCES = re.compile(r"""(?:^|[\s{,])["']?Resources["']?\s*:""")
-_TYPE = re.compile(r"""\bType["']?\s*:\s*["']?(AWS|Custom|Alexa)::""")
-
-
-def looks_like_template(text: str) -> bool:
-    """Cheap content sniff: typed ``Resources`` or an explicit template marker."""
-    if "AWSTemplateFormatVersion" in text or "AWS::Serverless-2016-10-31" in text:
-        return True
-    if "Resources" not in text or "::" not in text:
-        return False
-    return bool(_RESOURCES.search(text)) and bool(_TYPE.search(text))
-
 
 # The only AWSTemplateFormatVersion CloudFormation accepts. Other tools reuse the key with
 # their own values (org-formation's ``2010-09-09-OC`` organization files): such a file

@@ -14,14 +14,8 @@ from typing import Any
 
 from scanner.limits import Limits
 from scanner.parsers.cloudformation.decode import DecodeError, PosDict, decode
+from scanner.parsers.cloudformation.sniff import NESTED_STACK_TYPES, REMOTE_PREFIXES, may_nest_stacks
 from scanner.valueclass import ValueObject, value_class
-
-# Resource type → the property that names the nested template.
-NESTED_STACK_TYPES: dict[str, str] = {
-    "AWS::CloudFormation::Stack": "TemplateURL",
-    "AWS::Serverless::Application": "Location",
-}
-REMOTE_PREFIXES = ("http://", "https://", "s3://")
 
 
 @value_class()
@@ -40,13 +34,6 @@ class NestedStacks(ValueObject):
     stacks: tuple[NestedStack, ...] = ()
     # The template could not be decoded (its loader reports why, with the line).
     error: str = ""
-
-
-def may_nest_stacks(text: str) -> bool:
-    """Cheap and sound for a literal type name: a template without one of these strings
-    has no nested stack the decoder could find. (A type spelt with escapes only makes its
-    child a unit of its own: scanned twice, never skipped.)"""
-    return any(kind in text for kind in NESTED_STACK_TYPES)
 
 
 def _literal_location(value: Any) -> str | None:
