@@ -147,6 +147,46 @@ def test_a_second_run_takes_every_unit_from_the_cache(tmp_path: Path) -> None:
     assert second == first
 
 
+def test_an_unchanged_file_is_accepted_by_its_stamp_and_an_edit_is_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file read long enough ago is checked by one ``stat`` (size, times, inode), not
+    read again; an edit that keeps the size and puts the modification time back is still
+    seen (its change time moved), and a file written moments before it was read is always
+    read again (``_RACY_NS``)."""
+    from scanner.parsers import reads
+
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    digested: list[str] = []
+    real_print = reads.file_print
+
+    def counting(path: str, max_bytes: int, data: bytes | None = None, seen: object = None) -> str:
+        if data is None:
+            digested.append(path)
+        return real_print(path, max_bytes, data, seen)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reads, "file_print", counting)
+    _load(root, cache)  # just written: no stamps
+    _load(root, cache)
+    assert digested  # checked by content
+    monkeypatch.setattr(reads, "_RACY_NS", 0)  # as if written long ago
+    for entry in cache.rglob("*.json"):
+        entry.unlink()
+    _load(root, cache)  # loaded again: the entries now carry stamps
+    digested.clear()
+    second, stats = _load(root, cache)
+    assert (stats.cache_hits, stats.loaded) == (3, 0)
+    assert digested == []  # every file accepted by its stamp
+    module = root / "modules" / "trail" / "main.tf"
+    before = module.stat()
+    module.write_text(MODULE.replace('"t"\n', '"u"\n', 1))  # same size
+    os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+    models, stats = _load(root, cache)
+    assert stats.loaded == 2
+    assert {m.trails[0].name.value for m in models if m.units[0].format == "terraform"} == {"u"}
+    assert str(module) in digested
+
+
 def test_a_large_template_is_loaded_again_rather_than_cached(tmp_path: Path) -> None:
     # Its model's JSON would be many times the template: reading it back costs more than
     # loading the template (see cache.MAX_CACHED_TEMPLATE_BYTES).

@@ -87,15 +87,15 @@ def read_text(path: Path, max_bytes: int) -> tuple[str | None, str]:
     every file a unit's model depends on (``scanner.parsers.reads``).
     """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
+        seen = path.stat()
+        if seen.st_size > max_bytes:
             note_file(path, None)
-            return None, too_large(size, max_bytes)
+            return None, too_large(seen.st_size, max_bytes)
         data = path.read_bytes()
     except OSError as exc:
         note_file(path, None)
         return None, f"cannot read file: {exc.strerror or exc}"
-    note_file(path, data)
+    note_file(path, data, seen)
     try:
         return data.decode("utf-8-sig"), ""
     except UnicodeDecodeError as exc:

@@ -22,6 +22,7 @@ import contextlib
 import contextvars
 import hashlib
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import field
 from pathlib import Path
@@ -38,9 +39,13 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:40]
 
 
-def file_print(path: str, max_bytes: int, data: bytes | None = None) -> str:
+def file_print(path: str, max_bytes: int, data: bytes | None = None, seen: os.stat_result | None = None) -> str:
     """A file's fingerprint: its content's digest; for a file over the size limit (never
-    read) its size and modification time; ``-`` when it cannot be read."""
+    read) its size and modification time; ``-`` when it cannot be read.
+
+    With ``seen`` (the file's ``stat`` taken *before* ``data`` was read) the digest is
+    followed by ``|`` and the file's stamp (``_stamp``), which lets the next run accept an
+    unchanged file from one ``stat`` instead of reading and digesting it again."""
     try:
         if data is None:
             st = os.stat(path)
@@ -48,9 +53,40 @@ def file_print(path: str, max_bytes: int, data: bytes | None = None) -> str:
                 return f"large:{st.st_size}:{st.st_mtime_ns}"
             with open(path, "rb") as fh:
                 data = fh.read(max_bytes + 1)
-        return _digest(data)
+        digest = _digest(data)
     except OSError:
         return "-"
+    stamp = _stamp(seen) if seen is not None else ""
+    return f"{digest}|{stamp}" if stamp else digest
+
+
+# A file modified this recently (nanoseconds) when it was read gets no stamp: on a file
+# system with coarse timestamps a second write within the same tick would leave every
+# field of its ``stat`` as it was ("racily clean", as git calls it), so its content is
+# digested again next time.
+_RACY_NS = 3_000_000_000
+
+
+def _stamp(st: os.stat_result) -> str:
+    """What changes whenever a file's content does: size, modification and change times
+    (the change time cannot be set back by ``touch``), inode and device; "" for a file
+    modified too recently to be trusted by its stamp."""
+    if st.st_mtime_ns >= time.time_ns() - _RACY_NS or st.st_ctime_ns >= time.time_ns() - _RACY_NS:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
+
+
+def file_unchanged(path: str, recorded: str, max_bytes: int) -> bool:
+    """Whether the file still matches the fingerprint ``recorded``: by its stamp when the
+    fingerprint has one and the file's ``stat`` still gives it, else by its content."""
+    digest, _, stamp = recorded.partition("|")
+    if stamp:
+        try:
+            if _stamp(os.stat(path)) == stamp:
+                return True
+        except OSError:
+            return False
+    return file_print(path, max_bytes) == digest
 
 
 def listing_print(directory: str) -> str:
@@ -103,7 +139,7 @@ class Reads(ValueObject):
         return (
             all(probe_print(p) == v for p, v in self.probes.items())
             and all(listing_print(p) == v for p, v in self.listings.items())
-            and all(file_print(p, self.max_bytes) == v for p, v in self.files.items())
+            and all(file_unchanged(p, v, self.max_bytes) for p, v in self.files.items())
         )
 
     def as_data(self) -> dict[str, list[list[str]]]:
@@ -146,14 +182,15 @@ def _key(path: Path | str) -> str:
     return os.path.abspath(path)
 
 
-def note_file(path: Path | str, data: bytes | None) -> None:
-    """A file was read (``data``: its bytes) or could not be (``None``)."""
+def note_file(path: Path | str, data: bytes | None, seen: os.stat_result | None = None) -> None:
+    """A file was read (``data``: its bytes; ``seen``: its ``stat`` from before the read)
+    or could not be (``None``)."""
     reads = _current.get()
     if reads is None:
         return
     key = _key(path)
     if key not in reads.files:
-        reads.files[key] = file_print(key, reads.max_bytes, data) if data is not None else (
+        reads.files[key] = file_print(key, reads.max_bytes, data, seen) if data is not None else (
             file_print(key, reads.max_bytes)
         )
 
