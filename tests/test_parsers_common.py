@@ -65,6 +65,7 @@ def test_real_path_memo_agrees_with_resolve(tmp_path, monkeypatch) -> None:
     with common.resolving_once():
         for path in cases * 2:  # the second round answers from the memo
             assert common.real_path(path) == path.resolve(), path
+            assert common.real_str(str(path)) == str(path.resolve()), path
         assert common.real_path(tmp_path / "loop") == Path(os.path.abspath(tmp_path / "loop"))
         (tmp_path / "real" / "deep" / "g").write_text("")
         expected = tmp_path.resolve() / "real" / "deep" / "g"
@@ -72,5 +73,5 @@ def test_real_path_memo_agrees_with_resolve(tmp_path, monkeypatch) -> None:
         real_lstat = os.lstat
         monkeypatch.setattr(os, "lstat", lambda p: lstats.append(p) or real_lstat(p))
         assert common.real_path(tmp_path / "real" / "deep" / "g") == expected
-        assert lstats == [tmp_path / "real" / "deep" / "g"]  # its parent was known
-    assert common._resolved is None
+        assert lstats == [str(tmp_path / "real" / "deep" / "g")]  # its parent was known
+    assert common._resolved is None and common._resolved_paths is None

@@ -16,50 +16,63 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["real_path", "resolving_once"]
+__all__ = ["real_path", "real_str", "resolving_once"]
 
-# The paths resolved so far in this scan (``resolving_once``), else None.
-_resolved: dict[Path, Path] | None = None
+# The paths resolved so far in this scan (``resolving_once``), as given -> real, else None;
+# the same for ``Path`` objects (making one costs more than looking it up).
+_resolved: dict[str, str] | None = None
+_resolved_paths: dict[Path, Path] | None = None
 
 
 @contextlib.contextmanager
 def resolving_once() -> Iterator[None]:
     """Within: each path is resolved once (nested uses share the outermost memo)."""
-    global _resolved
+    global _resolved, _resolved_paths
     outermost = _resolved is None
     if outermost:
-        _resolved = {}
+        _resolved, _resolved_paths = {}, {}
     try:
         yield
     finally:
         if outermost:
-            _resolved = None
+            _resolved, _resolved_paths = None, None
 
 
 def real_path(path: Path) -> Path:
     """``path.resolve()`` that survives symlink loops (Python 3.11 raises RuntimeError)."""
-    memo = _resolved
+    memo = _resolved_paths
     if memo is None:
         return _resolve(path)
+    known = memo.get(path)
+    if known is None:
+        known = memo[path] = Path(real_str(os.fspath(path)))
+    return known
+
+
+def real_str(path: str) -> str:
+    """``real_path`` of a path given as text, as text."""
+    memo = _resolved
+    if memo is None:
+        return str(_resolve(Path(path)))
     known = memo.get(path)
     if known is not None:
         return known
     # Up to the nearest ancestor already known (or one that must be resolved in full),
     # then down again: one ``lstat`` per new plain component, none per known one.
-    pending: list[Path] = []
+    pending: list[tuple[str, str]] = []
     current = path
     while True:
         known = memo.get(current)
         if known is not None:
             break
-        name, parent = current.name, current.parent
-        if name in ("", ".", "..") or parent == current or _is_link(current):
-            known = memo[current] = _resolve(current)
+        parent, name = os.path.split(current)
+        if name in ("", ".", "..") or not parent or parent == current or _is_link(current):
+            known = memo[current] = str(_resolve(Path(current)))
             break
-        pending.append(current)
+        pending.append((current, name))
         current = parent
-    for below in reversed(pending):
-        known = memo[below] = known / below.name
+    for below, name in reversed(pending):
+        known = memo[below] = os.path.join(known, name)
     return known
 
 
@@ -70,7 +83,7 @@ def _resolve(path: Path) -> Path:
         return Path(os.path.abspath(path))
 
 
-def _is_link(path: Path) -> bool:
+def _is_link(path: str) -> bool:
     """True for a symlink, and for anything ``lstat`` cannot look at (resolved in full),
     except a name that does not exist: ``resolve`` keeps it as written after its
     parent's real path, as the memo does."""

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import field
 from pathlib import Path
 
-from scanner.parsers.paths import real_path
+from scanner.parsers.paths import real_str
 from scanner.valueclass import ValueObject, value_class
 
 __all__ = ["Reads", "file_print", "note_file", "note_listing", "note_probe", "recording"]
@@ -113,7 +113,7 @@ def listing_print(directory: str) -> str:
 def probe_print(path: str) -> str:
     """Whether ``path`` exists, as what, and where it leads (its real path: a module
     directory reached through a symlink may move out of the scan root)."""
-    real = str(real_path(Path(path)))
+    real = real_str(path)
     kind = "dir" if os.path.isdir(path) else "file" if os.path.isfile(path) else "none"
     return f"{kind}:{real}"
 
