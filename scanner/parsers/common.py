@@ -18,7 +18,7 @@ from pathlib import Path
 
 from scanner import arns
 from scanner.model import Condition, PolicyDocument, Principal, Span, Statement
-from scanner.parsers.paths import real_path
+from scanner.parsers.paths import real_path, real_str
 from scanner.parsers.reads import note_file
 from scanner.valueclass import ValueObject, value_class
 
@@ -33,12 +33,19 @@ def relpath(path: Path, root: Path) -> str:
     A path outside the root is given relative to it (``../x``): reports never show an
     absolute path of the machine that ran the scan.
     """
-    real, real_root = real_path(path), real_path(root)
-    try:
-        rel = real.relative_to(real_root)
-    except ValueError:
-        rel = Path(os.path.relpath(real, real_root))
-    return printable_path(rel.as_posix()) or "."
+    if os.name == "nt":  # case-insensitive comparison: leave it to pathlib
+        real, real_root = real_path(path), real_path(root)
+        try:
+            rel = real.relative_to(real_root).as_posix()
+        except ValueError:
+            rel = Path(os.path.relpath(real, real_root)).as_posix()
+        return printable_path(rel) or "."
+    real, real_root = real_str(os.fspath(path)), real_str(os.fspath(root))
+    if real == real_root:
+        return "."
+    inside = real_root if real_root.endswith("/") else real_root + "/"
+    rel = real[len(inside):] if real.startswith(inside) else os.path.relpath(real, real_root)
+    return printable_path(rel) or "."
 
 
 def printable_path(text: str) -> str:
