@@ -259,15 +259,25 @@ class Loader:
 # ---------------------------------------------------------------------------
 
 
+_TFVARS = ("terraform.tfvars", "terraform.tfvars.json")
+_AUTO_TFVARS = (".auto.tfvars", ".auto.tfvars.json")
+
+
 def _tfvars_files(unit_dir: Path) -> list[Path]:
-    """terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) lexically."""
+    """terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) lexically (files,
+    or links to files; one listing, no ``stat`` per entry)."""
     note_listing(unit_dir)
-    out = [unit_dir / "terraform.tfvars", unit_dir / "terraform.tfvars.json"]
-    autos = sorted(
-        p for p in unit_dir.iterdir()
-        if p.is_file() and (p.name.endswith(".auto.tfvars") or p.name.endswith(".auto.tfvars.json"))
-    ) if unit_dir.is_dir() else []
-    return [p for p in out if p.is_file()] + autos
+    found: dict[str, Path] = {}
+    try:
+        with os.scandir(unit_dir) as entries:
+            for entry in entries:
+                name = entry.name
+                if (name in _TFVARS or name.endswith(_AUTO_TFVARS)) and entry.is_file():
+                    found[name] = unit_dir / name
+    except OSError:
+        return []
+    fixed = [found[name] for name in _TFVARS if name in found]
+    return fixed + sorted(path for name, path in found.items() if name not in _TFVARS)
 
 
 _JSON_BLANK = re.compile(r"[ \t\n\r]*")
