@@ -22,6 +22,7 @@ import contextlib
 import contextvars
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Iterator
 from dataclasses import field
@@ -114,7 +115,11 @@ def probe_print(path: str) -> str:
     """Whether ``path`` exists, as what, and where it leads (its real path: a module
     directory reached through a symlink may move out of the scan root)."""
     real = real_str(path)
-    kind = "dir" if os.path.isdir(path) else "file" if os.path.isfile(path) else "none"
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        mode = 0
+    kind = "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "none"
     return f"{kind}:{real}"
 
 

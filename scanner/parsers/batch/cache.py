@@ -101,9 +101,16 @@ def unit_key(kind: str, job: Job, inputs: Inputs) -> str:
     path and its input layers: the source, files and values of each, in order),
     trailscan's code and every field of ``inputs``. The content of every file the load
     read (the layers' files among them) is checked against the entry's reads instead."""
-    text = json.dumps([_inputs_key(inputs), kind, job.kind, str(job.path.absolute()),
-                       plain_data(job.layers)], ensure_ascii=True, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()
+    text = "\0".join((_inputs_key(inputs), kind, job.kind, str(job.path.absolute()),
+                      _layers_key(job.layers, os.getcwd())))
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+@functools.lru_cache(maxsize=256)
+def _layers_key(layers: tuple[object, ...], cwd: str) -> str:
+    """A unit's input layers as text (most units of a run share the same few tuples;
+    ``cwd``: relative files in them are made absolute against it)."""
+    return json.dumps(plain_data(layers), ensure_ascii=True, sort_keys=True)
 
 
 @functools.lru_cache(maxsize=8)
