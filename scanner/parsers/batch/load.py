@@ -38,6 +38,7 @@ from scanner.parsers.batch.cache import (
     store_outcome,
     unit_key,
 )
+from scanner.parsers.batch.forked import can_fork, split
 from scanner.parsers.batch.jobs import (
     CLOUDFORMATION,
     PLAN,
@@ -62,6 +63,13 @@ if TYPE_CHECKING:
 # lark, about 0.2 s of CPU each) when the units to parse hold at least this much text;
 # python-hcl2 parses some 0.3 MB a second.
 POOL_MIN_BYTES = 384 * 1024
+# A forked copy (``forked``) starts in a millisecond: it takes half of the relevance
+# pre-pass from this many roots on (about 0.1 ms each), and half of a load from this much
+# text (HCL-equivalent bytes, ``_text_size``), or less when the load mixes Terraform roots
+# with templates or plans (each kind then skips the other's fixed cost).
+FORK_MIN_ROOTS = 64
+FORK_MIN_BYTES = 128 * 1024
+FORK_MIN_MIXED_BYTES = 16 * 1024
 
 
 @value_class(frozen=False)
@@ -135,11 +143,7 @@ class _Run:
         self.finish(index, Model(problems=(problem,)))
 
     def load_here(self, index: int) -> None:
-        job = self.jobs[index]
-        outcome = run_job(job, self.inputs, self.loaders, debug=self.options.debug,
-                          record=self.cache is not None)
-        store_outcome(self.options.cache_dir, job, self.inputs, outcome)
-        self.done(index, outcome)
+        self.done(index, self.outcome(index))
 
     # -- many units --------------------------------------------------------------------
 
@@ -151,8 +155,43 @@ class _Run:
             left = pool.run([(i, self.jobs[i]) for i in todo], self.done, self.failed)
             self.stats.workers = pool.started
             todo = sorted(i for i, _ in left)
-        for index in todo:
-            self.load_here(index)
+        theirs = self._forked_share(todo)
+        if theirs is None:
+            for index in todo:
+                self.load_here(index)
+            return
+        outcomes = split(todo, self.outcome, _outcome_data, lambda data: _outcome_from_data(data, self.max_bytes),
+                         theirs=theirs)
+        for index, outcome in zip(todo, outcomes, strict=True):
+            self.done(index, outcome)
+
+    def outcome(self, index: int) -> Outcome:
+        """Load one unit and write its cache entry (here or in a forked copy)."""
+        job = self.jobs[index]
+        outcome = run_job(job, self.inputs, self.loaders, debug=self.options.debug,
+                          record=self.cache is not None)
+        store_outcome(self.options.cache_dir, job, self.inputs, outcome)
+        return outcome
+
+    def _forked_share(self, todo: Sequence[int]) -> list[bool] | None:
+        """Which of ``todo`` a forked copy loads (the Terraform roots when there are
+        templates or plans too: each kind has its own fixed cost, lark's parse tables or
+        PyYAML and the CloudFormation front end; else the second half by text), or None
+        when the units are too few or too small to pay for the copy."""
+        if len(todo) < 2 or not can_fork(self.options.jobs):
+            return None
+        terraform = [self.jobs[i].kind == TERRAFORM for i in todo]
+        size = _text_size(self.jobs[i] for i in todo)
+        if any(terraform) and not all(terraform):
+            return terraform if size >= FORK_MIN_MIXED_BYTES else None
+        if size < FORK_MIN_BYTES:
+            return None
+        sizes = [_text_size([self.jobs[i]]) for i in todo]
+        half, running, share = sum(sizes) / 2, 0, []
+        for item in sizes:
+            share.append(running >= half)
+            running += item
+        return share if any(share) and not all(share) else None
 
     def _pool(self, todo: Sequence[int]) -> Workers | None:
         """The run's workers, started when these units are worth them."""
@@ -192,6 +231,12 @@ class _Run:
 
     def relevance(self, index: int) -> Relevance:
         """The root's relevance: from the cache, or read now."""
+        entry = self.entries[index] = self.relevance_entry(index)
+        return entry.relevance
+
+    def relevance_entry(self, index: int) -> _Entry:
+        """The root's relevance entry, from the cache or read now (nothing stored: a
+        forked copy computes some of them, ``relevances``)."""
         from scanner.parsers.terraform.relevance import Relevance, unit_relevance
 
         job = self.jobs[index]
@@ -200,9 +245,7 @@ class _Run:
             if found is not None and isinstance(found[0], dict):
                 try:
                     relevance = Relevance.from_data(found[0].get("relevance"))
-                    unread = found[0].get("unread")
-                    self.entries[index] = _Entry(relevance, found[1], unread, fresh=False)
-                    return relevance
+                    return _Entry(relevance, found[1], found[0].get("unread"), fresh=False)
                 except ValueError:
                     pass
         reads = Reads(max_bytes=self.max_bytes)
@@ -211,8 +254,17 @@ class _Run:
         else:
             with recording(reads):
                 relevance = unit_relevance(job.path, self.inputs.root, self.max_bytes)
-        self.entries[index] = _Entry(relevance, reads, None, fresh=True)
-        return relevance
+        return _Entry(relevance, reads, None, fresh=True)
+
+    def relevances(self, roots: Sequence[int]) -> dict[int, Relevance]:
+        """Every root's relevance, half of them in a forked copy when there are enough."""
+        if len(roots) < FORK_MIN_ROOTS or not can_fork(self.options.jobs):
+            return {i: self.relevance(i) for i in roots}
+        entries = split(roots, self.relevance_entry, _Entry.as_data,
+                        lambda data: _Entry.from_data(data, self.max_bytes))
+        for index, entry in zip(roots, entries, strict=True):
+            self.entries[index] = entry
+        return {i: self.entries[i].relevance for i in roots}
 
     def unread(self, indexes: Sequence[int]) -> None:
         """The roots nothing is read from: their unread-unit models (a listing and the
@@ -261,6 +313,42 @@ class _Entry(ValueObject):
     reads: Reads
     unread: object
     fresh: bool
+
+    def as_data(self) -> dict[str, object]:
+        """For the trip from a forked copy: the reads only of an entry that may be written
+        (a new one, or one without the model of its root unread, which ``unread`` may
+        add); those of a complete entry from the cache are not used again."""
+        needed = self.fresh or self.unread is None
+        return {"relevance": self.relevance.as_data(), "reads": self.reads.as_data() if needed else None,
+                "unread": self.unread, "fresh": self.fresh}
+
+    @staticmethod
+    def from_data(data: object, max_bytes: int) -> _Entry:
+        from scanner.parsers.terraform.relevance import Relevance
+
+        if not isinstance(data, dict):
+            raise ValueError("entry: not an object")
+        fresh = bool(data.get("fresh"))
+        given = data.get("reads")
+        reads = Reads.from_data(given, max_bytes) if given is not None else Reads(max_bytes=max_bytes)
+        return _Entry(Relevance.from_data(data.get("relevance")), reads, data.get("unread"), fresh)
+
+
+def _outcome_data(outcome: Outcome) -> object:
+    """An outcome as JSON-ready data for the trip from a forked copy (None: its model has
+    something the codec cannot carry, so it is loaded again in the scanning process)."""
+    try:
+        model = encode_model(outcome.model)
+    except (TypeError, RecursionError):
+        return None
+    return {"model": model, "reads": outcome.reads.as_data(), "cacheable": outcome.cacheable}
+
+
+def _outcome_from_data(data: object, max_bytes: int) -> Outcome:
+    if not isinstance(data, dict):
+        raise ValueError("outcome: not an object")
+    return Outcome(decode_model(data.get("model")), Reads.from_data(data.get("reads"), max_bytes),
+                   bool(data.get("cacheable")))
 
 
 # Bytes of a template or plan that cost as much to load as one byte of HCL (YAML and JSON
@@ -325,7 +413,7 @@ def _load(run: _Run, root_count: int) -> None:
         return
     from scanner.parsers.terraform.relevance import naming_values
 
-    kinds = {i: run.relevance(i) for i in roots}
+    kinds = run.relevances(roots)
     relevant = [i for i in roots if kinds[i].kind == "relevant"]
     maybe = [i for i in roots if kinds[i].kind == "names"]
     nothing = [i for i in roots if kinds[i].kind == "none"]

@@ -1,0 +1,119 @@
+"""A phase's share computed by a forked copy of the scan (scanner/parsers/batch/forked.py):
+results in order whoever computed them, a failed copy's share computed again here, and
+reports byte-identical to a scan that never forks (cold, with the cache, and warm)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from scanner.options import ScanOptions
+from scanner.parsers.batch import forked, load
+from scanner.reporters import RenderOptions, render
+from scanner.scan import run_scan
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked phases run on Linux only")
+
+
+def _identity(value: object) -> object:
+    return value
+
+
+def test_the_copy_computes_its_share_and_results_keep_their_order() -> None:
+    here = os.getpid()
+    results = forked.split(list(range(10)), lambda i: [i, os.getpid()], _identity, _identity)
+    assert [r[0] for r in results] == list(range(10))
+    pids = [r[1] for r in results]
+    assert pids[:5] == [here] * 5
+    assert all(pid != here for pid in pids[5:])  # the second half: another process
+
+
+def test_a_share_given_explicitly_goes_to_the_copy() -> None:
+    here = os.getpid()
+    theirs = [True, False, True, False]
+    results = forked.split(list(range(4)), lambda i: os.getpid(), _identity, _identity, theirs=theirs)
+    assert [pid != here for pid in results] == theirs
+
+
+@pytest.mark.parametrize("failure", ["raises", "undecodable", "cannot_travel", "killed"])
+def test_what_the_copy_fails_to_deliver_is_computed_here(failure: str) -> None:
+    parent = os.getpid()
+
+    def work(i: int) -> int:
+        if os.getpid() != parent:
+            if failure == "raises":
+                raise RuntimeError("boom")
+            if failure == "killed":
+                os.kill(os.getpid(), 9)
+        return i * 10
+
+    def encode(value: int) -> object:
+        if os.getpid() != parent and failure == "cannot_travel" and value == 40:
+            return None
+        return value
+
+    def decode(value: object) -> int:
+        if failure == "undecodable" and value == 30:
+            raise ValueError("bad")
+        assert isinstance(value, int)
+        return value
+
+    assert forked.split([0, 1, 2, 3, 4], work, encode, decode) == [0, 10, 20, 30, 40]
+
+
+def test_no_fork_with_one_job_or_another_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    assert not forked.can_fork(1)
+    event = threading.Event()
+    thread = threading.Thread(target=event.wait)
+    thread.start()
+    try:
+        assert not forked.can_fork(2)
+    finally:
+        event.set()
+        thread.join()
+    assert forked.can_fork(2)
+
+
+def _report(path: Path, jobs: int | None, cache: Path | None) -> str:
+    options = ScanOptions(paths=(path,), root=path, jobs=jobs, cache_dir=cache)
+    return render("json", run_scan(options), RenderOptions())
+
+
+@pytest.mark.parametrize("tree", ["samples", "tests/corpus/modules"])
+def test_reports_are_the_same_with_forked_phases(
+    tree: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every phase that can fork does (thresholds at zero, no worker pool), and the JSON
+    report is byte-identical to a scan that never forks: without the cache, with a cold
+    cache and with a warm one."""
+    target = ROOT / tree
+    expected = _report(target, 1, None)
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counting_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    monkeypatch.setattr(load, "FORK_MIN_ROOTS", 1)
+    monkeypatch.setattr(load, "FORK_MIN_BYTES", 0)
+    monkeypatch.setattr(load, "FORK_MIN_MIXED_BYTES", 0)
+    monkeypatch.setattr(load, "POOL_MIN_BYTES", 1 << 40)
+    monkeypatch.setattr(load, "can_fork", lambda jobs: jobs != 1)
+    assert _report(target, None, None) == expected
+    assert len(forks) >= 2  # the pre-pass and the load
+    forks.clear()
+    cache = tmp_path / "cache"
+    assert _report(target, None, cache) == expected
+    assert _report(target, None, cache) == expected
+    assert forks
