@@ -204,3 +204,65 @@ def test_nothing_relies_on_interpreter_teardown() -> None:
                 if pattern.search(line):
                     offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+PROBE_POLICY = '''
+import json, os, sys
+from scanner.policy import policy
+
+
+@policy(id="PROBE001", name="probe", severity="LOW")
+def probe(model):
+    """Reports what the process loaded
+
+    ## Why is this bad?
+    It is not.
+
+    ## How to fix
+    Terraform: nothing.
+    CloudFormation: nothing.
+    """
+    import lark.utils, lark.lark
+    seen = {"lark_utils_regex": lark.utils._has_regex, "lark_regex": lark.lark._has_regex,
+            "regex_loaded": "regex" in sys.modules and sys.modules["regex"] is not None}
+    import regex  # still importable afterwards (cfn-lint, for --cfn-lint, uses it)
+    seen["regex_importable"] = hasattr(regex, "compile")
+    with open(os.environ["TRAILSCAN_PROBE_OUT"], "w") as out:
+        json.dump(seen, out)
+    return ()
+'''
+
+
+def test_own_process_loads_lark_without_regex(tmp_path: Path) -> None:
+    """The command line imports lark without its optional ``regex`` module (python-hcl2's
+    parser never uses it), and ``regex`` stays importable; the scan is the same."""
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    (policies / "probe.py").write_text(PROBE_POLICY, encoding="utf-8")
+    tree = _tree(tmp_path / "tree", BAD_TRAIL)
+    out = tmp_path / "seen.json"
+    env = {**_env(), "TRAILSCAN_PROBE_OUT": str(out)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "scanner", "scan", str(tree), "--select", "CT008,PROBE001", "--format", "json",
+         "--policies-dir", str(policies), "--no-cache", "--jobs", "1"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert [f["id"] for f in json.loads(proc.stdout)["findings"]] == ["CT008"]
+    assert json.loads(out.read_text()) == {
+        "lark_utils_regex": False, "lark_regex": False, "regex_loaded": False, "regex_importable": True,
+    }
+
+
+def test_a_program_importing_trailscan_keeps_lark_whole(tmp_path: Path) -> None:
+    """Not in trailscan's own process (``main`` called by another program): lark is
+    imported as installed."""
+    tree = _tree(tmp_path / "tree", BAD_TRAIL)
+    code = (
+        "import sys\nfrom scanner.cli import main\n"
+        "main([sys.argv[1], '--format', 'json', '--no-cache'])\n"
+        "import lark.utils\nprint(lark.utils._has_regex, file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, str(tree)], cwd=tmp_path, env=_env(),
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.stderr.strip().splitlines()[-1] == "True", proc.stderr

@@ -59,6 +59,8 @@ def _say(line: str) -> None:
 def run(argv: Sequence[str] | None = None) -> NoReturn:
     """Run the command line and end the process without the interpreter's teardown."""
     from scanner.cli.app import main
+    from scanner.lifetime import claim_process
 
+    claim_process()
     code = main(argv)
     os._exit(flush_streams(code))
