@@ -306,12 +306,13 @@ def trailscan_tool(name: str, python: str) -> Tool:
 
 
 # The floor of the one-file case: start Python, import lark, load the HCL parse tables the
-# way trailscan does (the shipped module, python-hcl2's post-lexer), parse the file; none
-# of trailscan's own modules (its packages' __init__ would import the whole front end).
+# way trailscan does (the shipped module, with grammar.py's loader: both loaded by path,
+# python-hcl2's post-lexer), parse the file; none of trailscan's own modules (its packages'
+# __init__ would import the whole front end). A trailscan whose tables are lark's own
+# serialization (before the pre-resolved tables) is loaded with lark's loader.
 FLOOR = """
 import gc, importlib.util, sys
 from pathlib import Path
-from lark import Lark
 
 def load(name, path):
     spec = importlib.util.spec_from_file_location(name, path)
@@ -323,7 +324,11 @@ here = Path(importlib.util.find_spec("scanner").origin).parent / "parsers" / "te
 gc.disable()
 tables = load("tables", here / "_hcl_tables.py")
 post = load("post", Path(importlib.util.find_spec("hcl2").origin).parent / "postlexer.py")
-parser = Lark._load_from_dict(tables.DATA, tables.MEMO, postlex=post.PostLexer(), propagate_positions=True)
+if hasattr(tables, "OBJECTS"):
+    parser = load("grammar", here / "grammar.py").load_tables(tables, post.PostLexer())
+else:
+    from lark import Lark
+    parser = Lark._load_from_dict(tables.DATA, tables.MEMO, postlex=post.PostLexer(), propagate_positions=True)
 gc.enable()
 parser.parse(Path(sys.argv[1]).read_text(encoding="utf-8") + "\\n")
 """

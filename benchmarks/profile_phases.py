@@ -277,17 +277,12 @@ def timers(scan_args: Sequence[str]) -> tuple[float, float, list[float], int]:
 def propagation_share(target: str) -> tuple[float, float]:
     """CPU seconds to parse every ``.tf`` under ``target`` with and without lark's
     position propagation (trailscan needs the positions; this says what they cost)."""
-    from lark import Lark
-
     from scanner.parsers.terraform import grammar
 
     tables = grammar._shipped_tables()
     if tables is None:
         raise SystemExit("no shipped parse tables: pip install -e . first")
-    parsers = [
-        Lark._load_from_dict(tables.DATA, tables.MEMO, postlex=grammar._post_lexer(), propagate_positions=flag)
-        for flag in (True, False)
-    ]
+    parsers = [grammar.load_tables(tables, grammar._post_lexer(), propagate_positions=flag) for flag in (True, False)]
     root = Path(target)
     texts = [p.read_text(encoding="utf-8", errors="replace") + "\n" for p in sorted(root.rglob("*.tf"))] \
         if root.is_dir() else [root.read_text(encoding="utf-8") + "\n"]

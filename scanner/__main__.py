@@ -1,7 +1,6 @@
-"""``python -m scanner`` is the same as the ``trailscan`` command."""
+"""``python -m scanner`` is the same as the ``trailscan`` command (and ends the same way:
+see ``scanner.cli.entry``)."""
 
-import sys
+from scanner.cli.entry import run
 
-from scanner.cli import main
-
-sys.exit(main())
+run()

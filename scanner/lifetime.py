@@ -1,5 +1,6 @@
 """Objects made to live as long as the process: modules (the command line's, the policies',
-the front ends'), their classes and functions, lark's parse tables.
+the front ends'), their classes and functions, lark's parse tables; and whether the
+process is trailscan's own (``claim_process``).
 
 The cyclic collector would walk them again and again to free nothing: a collection of the
 young generation runs every 700 new objects, and what it does not free it walks again in
@@ -28,3 +29,19 @@ def for_good() -> Iterator[None]:
         gc.freeze()
         if collecting:
             gc.enable()
+
+
+_OWN_PROCESS = False
+
+
+def claim_process() -> None:
+    """Say that this process runs trailscan's command line and nothing else (its entry
+    point, ``scanner.cli.entry``, says so; a program that imports trailscan does not):
+    what trailscan loads may then be set up for trailscan alone."""
+    global _OWN_PROCESS
+    _OWN_PROCESS = True
+
+
+def owns_process() -> bool:
+    """True in a process that ``claim_process`` claimed."""
+    return _OWN_PROCESS

@@ -59,6 +59,10 @@ def _loaded(modules: set[str], package: str) -> bool:
 
 
 TF = 'resource "aws_cloudtrail" "t" {\n  name           = "t"\n  s3_bucket_name = "logs"\n}\n'
+# Whole numbers are read without ``decimal``; a fraction would load it.
+TF_WITH_NUMBERS = TF + (
+    'resource "aws_cloudwatch_log_group" "g" {\n  name              = "g"\n  retention_in_days = 365\n}\n'
+)
 CFN = (
     'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n'
     "    Properties:\n      S3BucketName: logs\n      IsLogging: true\n"
@@ -74,13 +78,15 @@ def test_version_loads_no_policy_and_no_parser(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "absent", "present"),
     [
-        ("main.tf", TF, ("yaml", "cfnlint", "hcl2", "subprocess", "scanner.parsers.cloudformation",
-                         "difflib", "tomllib", "scanner.analysis.filter_pattern",
-                         "scanner.parsers.terraform.re2", "scanner.baseline", "scanner.docs"),
+        ("main.tf", TF_WITH_NUMBERS, ("yaml", "cfnlint", "hcl2", "subprocess", "scanner.parsers.cloudformation",
+                                      "difflib", "tomllib", "scanner.analysis.filter_pattern",
+                                      "scanner.parsers.terraform.re2", "scanner.baseline", "scanner.docs",
+                                      "decimal"),
          ("lark", "policies", "scanner.analysis")),
         ("template.yaml", CFN, ("lark", "hcl2", "cfnlint", "subprocess", "scanner.parsers.terraform",
                                 "difflib", "tomllib", "traceback", "tempfile", "shutil",
-                                "scanner.analysis.filter_pattern", "scanner.baseline", "scanner.docs"),
+                                "scanner.analysis.filter_pattern", "scanner.baseline", "scanner.docs",
+                                "textwrap", "decimal"),
          ("yaml", "policies", "scanner.analysis")),
     ],
 )

@@ -7,11 +7,16 @@ installed python-hcl2 or lark changed since: run ``pip install -e .`` again.
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
+import re
 import subprocess
 import sys
 import textwrap
+import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lark import Lark
@@ -23,12 +28,134 @@ TABLES = ROOT / "scanner" / "parsers" / "terraform" / grammar.TABLES_FILE
 
 
 def _hcl_sources() -> list[Path]:
-    found = [
-        p
-        for base in ("samples", "examples", "tests/corpus", "tests/terraform")
-        for p in sorted((ROOT / base).rglob("*.tf"))
-    ]
+    found = [p for base in ("samples", "examples", "tests") for p in sorted((ROOT / base).rglob("*.tf"))]
     return found
+
+
+@functools.cache
+def _built() -> Lark:
+    return grammar.build_parser()
+
+
+def _lark_serialization(parser: Lark) -> tuple[dict[str, Any], dict[int, Any]]:
+    """What lark's own cache would hold for ``parser`` (less the options a load supplies)."""
+    from lark.grammar import Rule
+    from lark.lark import _LOAD_ALLOWED_OPTIONS
+    from lark.lexer import TerminalDef
+
+    data, memo = parser.memo_serialize([TerminalDef, Rule])
+    data["options"] = {k: v for k, v in data["options"].items() if k not in _LOAD_ALLOWED_OPTIONS}
+    return data, memo
+
+
+def _literals(module: types.ModuleType) -> dict[str, Any]:
+    return {name: getattr(module, name) for name in
+            ("DATA", "SHAPES", "OBJECTS", "MEMO", "STATE_TOKENS", "STATE_ACTIONS")}
+
+
+def _as_module(literals: dict[str, Any]) -> types.ModuleType:
+    module = types.ModuleType("tables_under_test")
+    module.__dict__.update(literals)
+    return module
+
+
+def _expanded(literals: dict[str, Any]) -> tuple[dict[str, Any], dict[int, Any]]:
+    """The tables module's literals back in lark's serialized form, written independently
+    of the loader: the states with lark's token numbering (first seen, first numbered) and
+    ``{'@': id}`` for each reduce, the memo as nested dictionaries."""
+    data = copy.deepcopy(literals["DATA"])
+    shapes, objects = literals["SHAPES"], literals["OBJECTS"]
+
+    def expand(index: int) -> dict[str, Any]:
+        name, values = objects[index]
+        out: dict[str, Any] = {}
+        for (field, kind), value in zip(shapes[name], values, strict=True):
+            if kind == grammar.OBJECT:
+                out[field] = expand(value)
+            elif kind == grammar.OBJECTS:
+                out[field] = [expand(i) for i in value]
+            elif kind == grammar.LIST:
+                out[field] = list(value)
+            else:
+                out[field] = value
+        out["__type__"] = name
+        return out
+
+    memo = {memo_id: expand(index) for memo_id, index in literals["MEMO"]}
+    count = len(literals["STATE_TOKENS"])
+    numbers: dict[str, int] = {}
+    states = {}
+    for state, (tokens, codes) in enumerate(zip(literals["STATE_TOKENS"], literals["STATE_ACTIONS"], strict=True)):
+        states[state] = {
+            numbers.setdefault(token, len(numbers)): (0, code) if code < count else (1, {"@": code - count})
+            for token, code in zip(tokens, codes, strict=True)
+        }
+    table = data["parser"]["parser"]
+    data["parser"]["parser"] = {"tokens": {n: t for t, n in numbers.items()}, "states": states, **table}
+    return data, memo
+
+
+_ATOMS = (type(None), str, int, float, bool, bytes)
+_CALLABLES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, type)
+
+
+def _fields(obj: Any) -> dict[str, Any]:  # noqa: ANN401 - any part of a parser
+    fields = dict(getattr(obj, "__dict__", {}))
+    for cls in type(obj).__mro__:
+        for slot in getattr(cls, "__slots__", ()):
+            if hasattr(obj, slot):
+                fields[slot] = getattr(obj, slot)
+    if isinstance(obj, functools.partial):
+        fields.update(func=obj.func, args=obj.args, keywords=obj.keywords)
+    return fields
+
+
+def _difference(a: Any, b: Any, path: str = "parser", seen: set[tuple[int, int]] | None = None) -> str | None:  # noqa: ANN401
+    """Where two parsers (or any parts of them) differ, or None: every attribute of every
+    object they hold, dictionaries and lists in their order, functions by name. Object
+    identity aside, two parsers without a difference hold the same tables and
+    configuration."""
+    seen = set() if seen is None else seen
+    if type(a) is not type(b):
+        return f"{path}: {type(a).__name__} != {type(b).__name__}"
+    if isinstance(a, _ATOMS):
+        return None if a == b else f"{path}: {a!r} != {b!r}"
+    if isinstance(a, types.ModuleType):
+        return None if a is b else f"{path}: module {a.__name__} != {b.__name__}"
+    if isinstance(a, re.Pattern):
+        return None if (a.pattern, a.flags) == (b.pattern, b.flags) else f"{path}: {a!r} != {b!r}"
+    if isinstance(a, _CALLABLES):
+        same = getattr(a, "__qualname__", repr(a)) == getattr(b, "__qualname__", repr(b))
+        return None if same else f"{path}: {a!r} != {b!r}"
+    if (id(a), id(b)) in seen:
+        return None
+    seen.add((id(a), id(b)))
+    if isinstance(a, dict):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} entries != {len(b)}"
+        for index, ((ka, va), (kb, vb)) in enumerate(zip(a.items(), b.items(), strict=True)):
+            found = _difference(ka, kb, f"{path}<key {index}>", seen) or _difference(va, vb, f"{path}[{ka!r}]", seen)
+            if found:
+                return found
+        return None
+    if isinstance(a, list | tuple):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} items != {len(b)}"
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            found = _difference(x, y, f"{path}[{index}]", seen)
+            if found:
+                return found
+        return None
+    if isinstance(a, set | frozenset):
+        return None if a == b else f"{path}: {sorted(map(repr, a))} != {sorted(map(repr, b))}"
+    fa, fb = _fields(a), _fields(b)
+    if sorted(fa) != sorted(fb):
+        return f"{path}: fields {sorted(fa)} != {sorted(fb)}"
+    for name in sorted(fa):
+        found = _difference(fa[name], fb[name], f"{path}.{name}", seen)
+        if found:
+            return found
+    return None
 
 
 def test_the_package_ships_tables_for_the_installed_python_hcl2_and_lark() -> None:
@@ -39,28 +166,68 @@ def test_the_package_ships_tables_for_the_installed_python_hcl2_and_lark() -> No
     )
 
 
-def test_shipped_tables_parse_exactly_as_tables_built_from_the_grammar() -> None:
-    """Same trees, positions included, over every .tf file of the repository."""
-    shipped = grammar.hcl_parser()
-    built = grammar.build_parser()
+def _same_trees(actual_parser: Lark, expected_parser: Lark, *, same_tables: bool) -> int:
+    """Same trees, positions included, over every .tf file of the repository; how many
+    parsed. A file that fails must fail with the same error in both (and the same message
+    when both hold the same tables: it lists the expected tokens in the states' order,
+    which another build may number differently)."""
     sources = _hcl_sources()
-    assert len(sources) > 50
+    assert len(sources) > 200
     compared = 0
     for path in sources:
         text = path.read_text(encoding="utf-8", errors="replace") + "\n"
         try:
-            expected = built.parse(text)
+            expected = expected_parser.parse(text)
         except Exception as exc:  # noqa: BLE001 - the same error is expected from both
-            with pytest.raises(type(exc)):
-                shipped.parse(text)
+            with pytest.raises(type(exc)) as raised:
+                actual_parser.parse(text)
+            assert not same_tables or str(raised.value) == str(exc), path
             continue
-        actual = shipped.parse(text)
+        actual = actual_parser.parse(text)
         assert actual == expected, path
-        assert [(t.line, t.column, t.end_line, t.end_column) for t in actual.scan_values(lambda _: True)] == [
-            (t.line, t.column, t.end_line, t.end_column) for t in expected.scan_values(lambda _: True)
+        assert [(t.type, t.line, t.column, t.end_line, t.end_column) for t in actual.scan_values(lambda _: True)] == [
+            (t.type, t.line, t.column, t.end_line, t.end_column) for t in expected.scan_values(lambda _: True)
         ], path
         compared += 1
-    assert compared > 50
+    return compared
+
+
+def test_shipped_tables_parse_exactly_as_tables_built_from_the_grammar() -> None:
+    assert _same_trees(grammar.hcl_parser(), _built(), same_tables=False) > 200
+
+
+def test_the_tables_hold_exactly_lark_s_serialization() -> None:
+    """Nothing is lost: the module's literals, read back into lark's serialized form,
+    are what lark's ``memo_serialize`` gives for the same parser."""
+    built = _built()
+    assert _expanded(grammar.table_literals(built)) == _lark_serialization(built)
+
+
+def test_loaded_tables_equal_what_lark_s_own_loader_makes() -> None:
+    """``load_tables`` builds the parser lark's ``_load_from_dict`` builds from lark's own
+    serialization: parse table (states, actions and their order), rules, terminals, lexer
+    and parser configuration, options, callbacks, contextual lexers."""
+    built = _built()
+    literals = grammar.table_literals(built)
+    post = grammar._post_lexer()
+    ours = grammar.load_tables(_as_module(literals), post)
+    data, memo = _lark_serialization(built)
+    theirs = Lark._load_from_dict(data, memo, postlex=post, propagate_positions=True)
+    assert ours.parser.parser._parse_table.states, "no states loaded"
+    assert _difference(ours, theirs) is None
+
+
+def test_shipped_tables_load_as_lark_would_load_them() -> None:
+    """The same for the module the package ships (made by another process, whose state
+    numbering may differ from a parser built here), with identical trees."""
+    from scanner.parsers.terraform import _hcl_tables as shipped
+
+    post = grammar._post_lexer()
+    ours = grammar.load_tables(shipped, post)  # fresh: a parser that has parsed caches lexers
+    data, memo = _expanded(_literals(shipped))
+    theirs = Lark._load_from_dict(data, memo, postlex=post, propagate_positions=True)
+    assert _difference(ours, theirs) is None
+    assert _same_trees(ours, theirs, same_tables=True) > 200
 
 
 PROBE = textwrap.dedent(

@@ -11,9 +11,12 @@ expands modules and resources, ``references`` finds what each one depends on, an
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from scanner.lifetime import for_good
+from scanner.lifetime import for_good, owns_process
 
 if TYPE_CHECKING:
     from scanner.parsers.terraform.front_end import ParseCache, load_terraform, load_terraform_unread
@@ -26,10 +29,32 @@ def __getattr__(name: str) -> object:
     the outline module of this package without loading lark and the evaluator (a scan
     whose every unit comes from the cache never needs them)."""
     if name in __all__:
-        with for_good():  # its modules live as long as the process
+        with for_good(), _lark_without_regex():  # its modules live as long as the process
             from scanner.parsers.terraform import front_end
 
         value = getattr(front_end, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@contextlib.contextmanager
+def _lark_without_regex() -> Iterator[None]:
+    """Import lark without its optional ``regex`` module, in trailscan's own process.
+
+    lark imports ``regex`` whenever it is installed (python-hcl2 requires it), 7 ms of a
+    one-file scan, and uses it only for grammars given ``regex=True`` or written with
+    ``\\p{...}`` classes (which need ``regex=True`` to lex at all). python-hcl2's parser
+    uses neither, so it parses the same either way. The import is hidden only while lark
+    itself is imported (``regex`` stays importable: cfn-lint, for ``--cfn-lint``, uses it),
+    and only in a process that is trailscan's alone: elsewhere another user of lark in
+    the same process might want ``regex=True``.
+    """
+    hide = owns_process() and "lark" not in sys.modules and "regex" not in sys.modules
+    if hide:
+        sys.modules["regex"] = None  # type: ignore[assignment]  # import regex: ImportError
+    try:
+        yield
+    finally:
+        if hide and "regex" in sys.modules and sys.modules["regex"] is None:
+            del sys.modules["regex"]

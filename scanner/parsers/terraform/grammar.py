@@ -8,6 +8,16 @@ tables instead when its package is built or installed (``setup.py``'s ``build_py
 ``_hcl_tables.py`` beside this module) and ships them as a Python module of plain
 literals, which is code of the package like any other and is never written at run time.
 
+The module holds the tables pre-resolved, so loading them is a few passes over tuples
+rather than lark's generic deserializer (which walked 26,000 nested dictionaries, one
+``{'@': N}`` per reduce action of the 1,045 LALR states: 40 ms of a one-file scan with the
+import, now 10 ms): the states as token names and action codes, and lark's rules and
+terminals as one list of distinct objects, each a class name and its serialized fields,
+built by lark's own ``Serialize`` protocol (``__new__``, the fields, ``_deserialize``).
+The rest (options, lexer and parser configuration) is lark's serialized form, loaded by
+lark. ``tests/test_parse_tables.py`` checks that the result equals what lark's own loader
+makes of lark's own serialization.
+
 A run uses the shipped tables only when they were made from the grammar file and the lark
 version installed now; otherwise (python-hcl2 or lark upgraded under an installed
 trailscan, a checkout that was never built) it builds them in memory, writes nothing, and
@@ -31,8 +41,11 @@ import lark
 from lark import Lark, Tree
 
 TABLES_FILE = "_hcl_tables.py"
-# The options ``build_parser`` gives lark, as a version: change it with them.
-TABLES_FORMAT = 1
+# The options ``build_parser`` gives lark and the layout of the tables module, as a
+# version: change it with them.
+TABLES_FORMAT = 2
+# How a field of a serialized lark object is stored in OBJECTS (see ``_ObjectTable``).
+VALUE, OBJECT, OBJECTS, LIST = "value", "object", "objects", "list"
 
 
 def grammar_text() -> str:
@@ -77,17 +90,131 @@ def build_parser(grammar: str | None = None) -> Lark:
     )
 
 
-def tables_source(grammar: str | None = None) -> str:
-    """The text of ``_hcl_tables.py``: the built parser's tables as Python literals."""
+def _lark_classes() -> dict[str, type]:
+    """The classes lark's parser serialization memoizes (rules and terminals) and the
+    classes their fields hold: the only ones OBJECTS may name."""
+    from lark.grammar import NonTerminal, Rule, RuleOptions, Terminal
+    from lark.lexer import PatternRE, PatternStr, TerminalDef
+
+    return {c.__name__: c for c in (Rule, RuleOptions, NonTerminal, Terminal, TerminalDef, PatternStr, PatternRE)}
+
+
+class _ObjectTable:
+    """Lark's serialized rules and terminals (nested dictionaries, one per object, a
+    symbol repeated at every use) as a list of distinct objects, children first.
+
+    An entry is ``(class name, field values)``; ``SHAPES`` names each class's fields and
+    how each is stored: a plain value, an object (its index), a list of objects (their
+    indices) or a list of plain values (a tuple). Equal serialized objects become one
+    object: lark never changes a symbol, a rule's options or a pattern once loaded."""
+
+    def __init__(self) -> None:
+        from lark.utils import Serialize
+
+        self.classes = _lark_classes()
+        for cls in self.classes.values():
+            # OBJECTS is loaded by lark's generic protocol: a class with its own would differ
+            if cls.deserialize.__func__ is not Serialize.deserialize.__func__:
+                raise TypeError(f"lark's {cls.__name__} deserializes itself: update grammar.py")
+        self.entries: list[tuple[str, tuple[Any, ...]]] = []
+        self.shapes: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._index: dict[str, int] = {}
+
+    def add(self, serialized: dict[str, Any]) -> int:
+        key = repr(serialized)
+        if key in self._index:
+            return self._index[key]
+        name = serialized["__type__"]
+        if name not in self.classes:
+            raise TypeError(f"lark serialized an unexpected {name}: update grammar.py")
+        shape: list[tuple[str, str]] = []
+        values: list[Any] = []
+        for field, value in serialized.items():
+            if field == "__type__":
+                continue
+            kind, stored = self._field(value)
+            shape.append((field, kind))
+            values.append(stored)
+        self._merge_shape(name, shape)
+        self.entries.append((name, tuple(values)))
+        self._index[key] = len(self.entries) - 1
+        return self._index[key]
+
+    def _field(self, value: Any) -> tuple[str, Any]:  # noqa: ANN401 - lark's serialized values
+        if isinstance(value, dict):
+            if "__type__" not in value:
+                raise TypeError(f"unexpected field value {value!r}: update grammar.py")
+            return OBJECT, self.add(value)
+        if isinstance(value, list):
+            if value and all(isinstance(v, dict) for v in value):
+                return OBJECTS, tuple(self.add(v) for v in value)
+            _plain(value)
+            return LIST, tuple(value)
+        _plain(value)
+        return VALUE, value
+
+    def _merge_shape(self, name: str, shape: list[tuple[str, str]]) -> None:
+        known = self.shapes.get(name)
+        if known is None:
+            self.shapes[name] = tuple(shape)
+            return
+        if [f for f, _ in known] != [f for f, _ in shape]:
+            raise TypeError(f"lark serialized {name} with different fields: update grammar.py")
+        merged = []
+        for (field, old), (_, new) in zip(known, shape, strict=True):
+            if old != new and {old, new} != {LIST, OBJECTS}:
+                raise TypeError(f"lark serialized {name}.{field} two ways: update grammar.py")
+            # an empty list reads as plain values; the same field elsewhere holds objects
+            merged.append((field, OBJECTS if OBJECTS in (old, new) else old))
+        self.shapes[name] = tuple(merged)
+
+
+def _plain(value: Any) -> None:  # noqa: ANN401 - lark's serialized values
+    items = value if isinstance(value, list | tuple) else (value,)
+    for item in items:
+        if not isinstance(item, str | int | float | bool | type(None)):
+            raise TypeError(f"unexpected field value {value!r}: update grammar.py")
+
+
+def table_literals(parser: Lark) -> dict[str, Any]:
+    """The values the tables module holds, from a parser built from the grammar.
+
+    ``DATA`` is lark's own serialization of the parser (``memo_serialize``) less what the
+    others hold: the LALR states as ``STATE_TOKENS`` (per state, the tokens it accepts)
+    and ``STATE_ACTIONS`` (per token, the next state of a shift, or the number of states
+    plus the rule's memo id for a reduce); lark's memo (rules and terminals) as
+    ``OBJECTS``/``SHAPES`` and ``MEMO`` (memo id, object)."""
     from lark.grammar import Rule
     from lark.lark import _LOAD_ALLOWED_OPTIONS
     from lark.lexer import TerminalDef
 
-    grammar = grammar if grammar is not None else grammar_text()
-    parser = build_parser(grammar)
     data, memo = parser.memo_serialize([TerminalDef, Rule])
     # the options a load supplies itself (the post-lexer) are not part of the tables
     data["options"] = {k: v for k, v in data["options"].items() if k not in _LOAD_ALLOWED_OPTIONS}
+    table = data["parser"]["parser"]
+    tokens, states = table.pop("tokens"), table.pop("states")
+    if list(states) != list(range(len(states))):
+        raise TypeError("lark numbered its LALR states unexpectedly: update grammar.py")
+    count = len(states)
+    objects = _ObjectTable()
+    memo_objects = tuple((memo_id, objects.add(value)) for memo_id, value in memo.items())
+    return {
+        "DATA": data,
+        "SHAPES": objects.shapes,
+        "OBJECTS": tuple(objects.entries),
+        "MEMO": memo_objects,
+        "STATE_TOKENS": tuple(tuple(tokens[t] for t in actions) for actions in states.values()),
+        "STATE_ACTIONS": tuple(
+            tuple(arg if kind == 0 else count + arg["@"] for kind, arg in actions.values())
+            for actions in states.values()
+        ),
+    }
+
+
+def tables_source(grammar: str | None = None) -> str:
+    """The text of ``_hcl_tables.py``: the built parser's tables as Python literals."""
+    grammar = grammar if grammar is not None else grammar_text()
+    literals = table_literals(build_parser(grammar))
     tables_format, lark_version, sha256 = fingerprint(grammar)
     return (
         '"""Generated by scanner.parsers.terraform.grammar when trailscan was built: '
@@ -95,8 +222,7 @@ def tables_source(grammar: str | None = None) -> str:
         f"TABLES_FORMAT = {tables_format!r}\n"
         f"LARK_VERSION = {lark_version!r}\n"
         f"GRAMMAR_SHA256 = {sha256!r}\n"
-        f"DATA = {data!r}\n"
-        f"MEMO = {memo!r}\n"
+        + "".join(f"{name} = {value!r}\n" for name, value in literals.items())
     )
 
 
@@ -145,7 +271,60 @@ def hcl_parser() -> Lark:
         tables = _shipped_tables()
         if tables is None or not shipped_tables_match(grammar):
             return build_parser(grammar)
-        return Lark._load_from_dict(tables.DATA, tables.MEMO, postlex=_post_lexer(), propagate_positions=True)
+        return load_tables(tables, _post_lexer())
+
+
+class _ParserWithStates:
+    """lark's hook for loading the LALR parser (``_plugins["LALR_Parser"]``): lark's own
+    loader with no states, then the states built from the tables."""
+
+    def __init__(self, states: dict[int, dict[str, tuple[Any, Any]]]) -> None:
+        self.states = states
+
+    def deserialize(self, data: dict[str, Any], memo: dict[int, Any], callbacks: Any,  # noqa: ANN401
+                    debug: bool = False) -> Any:  # noqa: ANN401 - lark's LALR_Parser
+        from lark.parsers.lalr_parser import LALR_Parser
+
+        parser = LALR_Parser.deserialize({"tokens": {}, "states": {}, **data}, memo, callbacks, debug)
+        parser._parse_table.states = self.states
+        return parser
+
+
+def load_tables(tables: ModuleType, postlex: Any, *, propagate_positions: bool = True) -> Lark:  # noqa: ANN401
+    """The parser from a tables module (``table_literals``), with python-hcl2's post-lexer."""
+    from lark.parsers.lalr_analysis import Reduce, Shift
+
+    classes = _lark_classes()
+    built: list[Any] = []
+    for name, values in tables.OBJECTS:
+        cls = classes[name]
+        obj = cls.__new__(cls)
+        for (field, kind), value in zip(tables.SHAPES[name], values, strict=True):
+            if kind == OBJECT:
+                value = built[value]
+            elif kind == OBJECTS:
+                value = [built[i] for i in value]
+            elif kind == LIST:
+                value = list(value)
+            setattr(obj, field, value)
+        if hasattr(obj, "_deserialize"):
+            obj._deserialize()
+        built.append(obj)
+    memo = {memo_id: built[index] for memo_id, index in tables.MEMO}
+    count = len(tables.STATE_TOKENS)
+    # action code -> action: a shift to each state, then a reduce by each memoized rule
+    actions: list[tuple[Any, Any] | None] = [(Shift, state) for state in range(count)]
+    actions += [(Reduce, memo[i]) if i in memo else None for i in range(max(memo) + 1)]
+    action = actions.__getitem__
+    states = {
+        state: dict(zip(tokens, map(action, codes), strict=True))
+        for state, (tokens, codes) in enumerate(zip(tables.STATE_TOKENS, tables.STATE_ACTIONS, strict=True))
+    }
+    # A memo of objects already built: lark's loader passes anything but dicts and lists through.
+    parser = Lark._load_from_dict(tables.DATA, memo, postlex=postlex, propagate_positions=propagate_positions,
+                                  _plugins={"LALR_Parser": _ParserWithStates(states)})
+    parser.options._plugins = {}  # the hook did its work; a parser loaded by lark has none
+    return parser
 
 
 def parse_hcl(text: str) -> Tree:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from scanner.parsers.common import (
@@ -33,6 +32,7 @@ __all__ = [
     "iterate",
     "MAX_NUMBER_DIGITS",
     "checked_number",
+    "decimal_number",
     "number_literal",
     "tf_equal",
     "whole_number",
@@ -148,6 +148,21 @@ def number_literal(text: str) -> int | float | UnknownValue:
 
     Raises ``EvalError`` when ``text`` is not a number.
     """
+    digits = text.strip()
+    if digits.isascii() and digits.isdigit():
+        # A plain whole number, nearly every number of a configuration: what
+        # ``decimal_number`` gives, without importing ``decimal`` (2 ms of every run).
+        significant = digits.lstrip("0") or "0"
+        if len(significant) > MAX_NUMBER_DIGITS:
+            return UnknownValue(_too_large(digits))
+        return int(significant)
+    return decimal_number(text)
+
+
+def decimal_number(text: str) -> int | float | UnknownValue:
+    """``number_literal`` for any number: read exactly as a decimal."""
+    from decimal import Decimal, InvalidOperation
+
     try:
         number = Decimal(text.strip())
     except (InvalidOperation, ValueError):
