@@ -43,6 +43,7 @@ import dataclasses
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -151,7 +152,7 @@ def _module_files(directory: Path, root: Path) -> list[Path]:
     note_listing(directory)
     if not directory.is_dir():
         return []
-    inside = directory == root or root in directory.parents
+    inside = _is_under(directory, root)
     files = []
     with os.scandir(directory) as entries:
         for entry in entries:
@@ -161,6 +162,60 @@ def _module_files(directory: Path, root: Path) -> list[Path]:
                 if (inside and not entry.is_symlink()) or is_within(path, root):
                     files.append(path)
     return sorted(files, key=lambda p: p.name)
+
+
+def _is_under(directory: Path, root: Path) -> bool:
+    """``directory == root or root in directory.parents``, for real paths, by their text."""
+    text, prefix = str(directory), str(root)
+    return text == prefix or text.startswith(prefix if prefix.endswith("/") else prefix + "/")
+
+
+# ``root.resolve()`` by the root as given. Every unit of a run has the same root, and
+# resolving it costs a system call per component of its path; two ``stat`` calls tell
+# whether the root as given and the real path found then still name one directory.
+_REAL_ROOTS: dict[Path, Path] = {}
+
+
+def _real_root(root: Path) -> Path:
+    """``root.resolve()``, remembered (see ``_REAL_ROOTS``)."""
+    if not root.is_absolute():
+        return root.resolve()  # it depends on the working directory
+    known = _REAL_ROOTS.get(root)
+    if known is not None:
+        try:
+            given, found = os.stat(root), os.stat(known)
+        except OSError:
+            pass
+        else:
+            if (given.st_dev, given.st_ino) == (found.st_dev, found.st_ino):
+                return known
+    real = root.resolve()
+    if len(_REAL_ROOTS) >= 64:
+        _REAL_ROOTS.clear()
+    _REAL_ROOTS[root] = real
+    return real
+
+
+def _real_unit(unit_dir: Path, root: Path, real_root: Path) -> Path:
+    """``unit_dir.resolve()``, given ``root.resolve()``: a path resolves component by
+    component, so when ``unit_dir`` is ``root`` followed by names none of which is a
+    symlink, it is ``real_root`` followed by them, and only those names are looked at.
+    Anything else (a symlink, a missing entry, ``..``, a path not under ``root`` as
+    written) is resolved in full."""
+    parts, prefix = unit_dir.parts, root.parts
+    if not unit_dir.is_absolute() or parts[: len(prefix)] != prefix:
+        return unit_dir.resolve()
+    path = str(real_root)
+    for name in parts[len(prefix):]:
+        if name == "..":
+            return unit_dir.resolve()
+        path = os.path.join(path, name)
+        try:
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                return unit_dir.resolve()
+        except OSError:
+            return unit_dir.resolve()
+    return Path(path)
 
 
 _JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
@@ -205,8 +260,9 @@ def _name_pattern(block: OutlineBlock, attribute: str) -> Pattern:
 
 def unit_relevance(unit_dir: Path, root: Path, max_bytes: int) -> Relevance:
     """The kind of the root module in ``unit_dir`` (reads and tokenizes its files)."""
-    directory = unit_dir.resolve()
-    root = root.resolve()
+    real_root = _real_root(root)
+    directory = _real_unit(unit_dir, root, real_root)
+    root = real_root
     declared: set[tuple[str, tuple[str | None, ...]]] = set()
     local_names: set[str] = set()
     names: list[Pattern] = []
