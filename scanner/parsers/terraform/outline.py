@@ -486,15 +486,19 @@ class _Body:
 # The line-level fast path
 # ---------------------------------------------------------------------------
 #
-# Most of a Terraform file is lines of a few shapes: ``name = "literal"``, ``name =
-# expression``, a block header, a closing brace, a blank or comment line, and inside
-# nested blocks only brackets and plain strings matter. ``_Skim`` below applies such a
-# line's effect on the outline directly, with one regex match, where the token path
-# would make a Token per word; anything else (a string with escapes or nested
-# templates, a heredoc, a block comment, a bracket that does not match, the end of the
-# text) is left to the token path, which then goes on from there. Every pattern is
-# possessive (no backtracking) and stops at the line end, except the nested one, which
-# stops at the next bracket: a failed match scans only what the token path reads next.
+# Most of a Terraform file is items of a few shapes: ``name = "plain string"``, ``name =
+# expression`` on one line, block headers, closing braces, nested blocks whose brackets
+# close by their last line, blank and comment lines. ``skim_items`` in ``_outline_hcl``
+# applies such an item to the outline with one regex match, where the token path would
+# make a Token per word; anything else (a string with escapes or nested templates, a
+# heredoc, a block comment, brackets nested deeper, a bracket that does not match, the end
+# of the text) is left to the token path, which goes on from there, and the fast path
+# takes over again at its next line end or bracket. What a match accepts is exactly what
+# the token path would read the same way (``tests/test_outline_fast_path.py`` compares the
+# two). Every repetition is possessive (nothing backtracks into it), no pattern captures
+# inside a repetition (Python 3.11's possessive repeats mishandle that), and a failed match
+# scans no further than the token path then reads: each character is looked at a bounded
+# number of times.
 
 _SP = r"[ \t\r\f\v]*+"  # the lexer's spaces (not ``\s``: other blanks are words)
 _COMMENT = r"(?:#|//)[^\n]*+"
@@ -511,27 +515,24 @@ _LITERAL = rf'"(?:{_PLAIN})*+"'
 _ANY_STRING = rf'"(?:{_PLAIN}|\\[^\n]|[$%]{_CODE})*+"'
 _RUN_BITS = rf"{_ANY_STRING}|/(?![/*])|<(?!<)"
 _BLANKS = rf"(?:{_END}\n)++"  # blank or comment lines (or the end of a line)
-# Inside brackets only brackets count. ``_INNER[k]``: what may stand inside a bracket
-# pair, with pairs in it nested at most k deep (line ends included); ``_PAIR[k]``: a pair
-# nested k deep (its own brackets included).
+# Inside brackets only brackets count. ``_INNER[0]``: what may stand inside a bracket
+# pair with no bracket in it (line ends included); ``_PAIR[1]``: such a pair, brackets
+# included; ``_INNER[1]``: what may stand inside a pair whose pairs are such pairs. (One
+# level more would triple the pattern, and compiling it costs start-up time: deeper
+# brackets go bracket by bracket.)
 _INNER = [rf'(?:[^"#/<{{}}\[\]()]++|{_RUN_BITS}|{_COMMENT})*+']
-_PAIR = [""]
-for _k in (1, 2):
-    _inner = _INNER[_k - 1]
-    _PAIR.append(rf"\{{{_inner}\}}|\[{_inner}\]|\({_inner}\)")
-    _INNER.append(rf'(?:[^"#/<{{}}\[\]()]++|{_RUN_BITS}|{_COMMENT}|{_PAIR[_k]})*+')
-
-
+_PAIR = ["", rf"\{{{_INNER[0]}\}}|\[{_INNER[0]}\]|\({_INNER[0]}\)"]
+_INNER.append(rf'(?:[^"#/<{{}}\[\]()]++|{_RUN_BITS}|{_COMMENT}|{_PAIR[1]})*+')
 _HEADER_REST = rf"(?:{_SP}(?:{_ANY_STRING}|{_IDENT_WORD}))*+{_SP}"  # a nested block's labels
 # One item directly in a block body, named by its last group:
 #   ``blank``       blank or comment lines;
 #   ``lit``         ``name = "plain string"`` to the line end (groups ``name``, ``string``);
-#   ``e0``-``e2``   ``name = expression`` to the line end, whose brackets close on their
-#                   line and nest 0, 1 or 2 deep (the first that matches tells);
+#   ``e0``, ``e1``  ``name = expression`` to the line end, whose brackets close on their
+#                   line and nest 0 or 1 deep (the first that matches tells);
 #   ``expression``  ``name =`` up to any other value (it starts with neither a string nor
 #                   a block comment: the token path would take it as an expression too);
-#   ``b0``-``b2``   a nested block whose brackets close by the line of its ``}``, which
-#                   ends the item, nesting 0, 1 or 2 deep inside it;
+#   ``b0``, ``b1``  a nested block whose brackets close by the line of its ``}``, which
+#                   ends the item, nesting 0 or 1 deep inside it;
 #   ``close``       the body's ``}``;
 #   ``other``       a name that starts anything else, up to there.
 _BODY_ITEM = re.compile(
@@ -540,15 +541,14 @@ _BODY_ITEM = re.compile(
     rf'(?:"(?P<string>(?:{_PLAIN}|\${_CODE})*+)"{_END}(?P<lit>\n)'
     rf'|(?!"|/\*)(?:(?:[^"#/<{{}}\[\]()\n]++|{_RUN_BITS})*+{_END}(?P<e0>\n)'
     rf'|(?:[^"#/<{{}}\[\]()\n]++|{_RUN_BITS}|{_PAIR[1]})*+{_END}(?P<e1>\n)'
-    rf'|(?:[^"#/<{{}}\[\]()\n]++|{_RUN_BITS}|{_PAIR[2]})*+{_END}(?P<e2>\n)'
     rf"|(?P<expression>)))"
     rf"|{_IDENT_WORD}(?:{_HEADER_REST}\{{(?:{_INNER[0]}\}}{_END}(?P<b0>\n)"
-    rf"|{_INNER[1]}\}}{_END}(?P<b1>\n)|{_INNER[2]}\}}{_END}(?P<b2>\n))"
+    rf"|{_INNER[1]}\}}{_END}(?P<b1>\n))"
     rf"|(?P<other>)(?!{_SP}(?:=(?![=>])|/\*)))"
     rf"|(?P<close>\}}))"
 )
 # How deep each item's brackets nest, the body's brace counted.
-_ITEM_DEPTH = {"e1": 2, "e2": 3, "b0": 2, "b1": 3, "b2": 4}
+_ITEM_DEPTH = {"e1": 2, "b0": 2, "b1": 3}
 # At the top level: blank or comment lines, then a block header up to its ``{`` (and
 # the blank or comment lines after it), or an attribute (a ``.tfvars`` file) up to its
 # ``=``; or blank or comment lines alone. Up to two string labels are groups of their

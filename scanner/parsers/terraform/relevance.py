@@ -40,6 +40,7 @@ block, an invalid ``count``. ``--no-prefilter`` parses every file.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
 import re
@@ -150,11 +151,17 @@ def _module_files(directory: Path, root: Path) -> list[Path]:
     """The files a load of ``directory`` (a real path) parses (``Loader.module_files``,
     which also reports the ones linked from outside the root: those are never read)."""
     note_listing(directory)
-    if not directory.is_dir():
+    try:
+        listing = os.scandir(directory)
+    except ValueError:
         return []
+    except OSError as exc:
+        if exc.errno in _NOT_THERE:
+            return []  # what ``Path.is_dir`` takes for "not a directory"
+        raise
     inside = _is_under(directory, root)
     files = []
-    with os.scandir(directory) as entries:
+    with listing as entries:
         for entry in entries:
             name = entry.name
             if (name.endswith(".tf") or name.endswith(".tf.json")) and entry.is_file():
@@ -162,6 +169,23 @@ def _module_files(directory: Path, root: Path) -> list[Path]:
                 if (inside and not entry.is_symlink()) or is_within(path, root):
                     files.append(path)
     return sorted(files, key=lambda p: p.name)
+
+
+# The errors ``pathlib`` takes for "no such file or directory" (``Path.is_file``,
+# ``Path.is_dir``); any other is raised.
+_NOT_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+
+
+def _is_file(path: str) -> bool:
+    """``Path(path).is_file()``, without making a ``Path``."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except ValueError:
+        return False
+    except OSError as exc:
+        if exc.errno in _NOT_THERE:
+            return False
+        raise
 
 
 def _is_under(directory: Path, root: Path) -> bool:
@@ -267,18 +291,18 @@ def unit_relevance(unit_dir: Path, root: Path, max_bytes: int) -> Relevance:
     local_names: set[str] = set()
     names: list[Pattern] = []
     marked = False
-    config = directory / TERRAGRUNT_CONFIG
+    config = os.path.join(directory, TERRAGRUNT_CONFIG)
     note_probe(config)
-    if config.is_file():
+    if _is_file(config):
         return _relevant(f"{TERRAGRUNT_CONFIG} names the module that runs here")
     for path in _module_files(directory, root):
         rel = path.name
-        if _is_override(path.name):
+        if _is_override(rel):
             return _relevant(f"{rel} is an override file")
         text, _why = read_text(path, max_bytes)
         if text is None:
             return _relevant(f"{rel} cannot be read")
-        is_json = path.name.endswith(".json")
+        is_json = rel.endswith(".json")
         outline = outline_text(text, is_json=is_json)
         if outline.problems:
             return _relevant(f"{rel} does not tokenize")
@@ -291,8 +315,8 @@ def unit_relevance(unit_dir: Path, root: Path, max_bytes: int) -> Relevance:
         lowered = text.lower()
         marked = marked or any(m in lowered for m in _MARKERS)
         for block in outline.blocks:
-            written = [key for key, _ in block.attributes]
-            if len(set(written)) != len(written):
+            written = {key for key, _ in block.attributes}
+            if len(written) != len(block.attributes):
                 return _relevant(f"{rel}:{block.line} sets an argument twice")
             if block.type == "locals":
                 if local_names.intersection(written):
@@ -302,7 +326,7 @@ def unit_relevance(unit_dir: Path, root: Path, max_bytes: int) -> Relevance:
             if block.type not in _DECLARED_ONCE:
                 continue
             key = (block.type, block.labels)
-            if key in declared or any(label is None for label in block.labels):
+            if key in declared or None in block.labels:
                 return _relevant(f"{rel}:{block.line} declares {block.type} twice or oddly")
             declared.add(key)
             if block.type == "module":
