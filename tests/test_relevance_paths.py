@@ -12,6 +12,7 @@ import pytest
 from scanner.limits import Limits
 from scanner.parsers.common import is_within
 from scanner.parsers.terraform.relevance import (
+    _is_file,
     _is_under,
     _module_files,
     _real_root,
@@ -136,3 +137,14 @@ def test_the_remembered_root_follows_a_root_that_moves(tmp_path: Path) -> None:
 def test_under_is_the_parents_test(directory: str, root: str) -> None:
     expected = Path(directory) == Path(root) or Path(root) in Path(directory).parents
     assert _is_under(Path(directory), Path(root)) == expected
+
+
+def test_is_file_is_pathlibs(tree: tuple[Path, Path]) -> None:
+    root, outside = tree
+    os.symlink(outside / "trail.tf", root / "file-link")
+    os.symlink(root / "nowhere", root / "dangling")
+    candidates = [root / "shared" / "trail.tf", root / "shared", root / "missing", root / "file-link",
+                  root / "dangling", root / "loop", root / "loop" / "x", root / "shared" / "trail.tf" / "x",
+                  root / "escape", Path(str(root) + "/nul\0byte")]
+    for path in candidates:
+        assert _is_file(str(path)) == path.is_file(), path
