@@ -239,6 +239,8 @@ def _real_unit(unit_dir: Path, root: Path, real_root: Path) -> Path:
                 return unit_dir.resolve()
         except OSError:
             return unit_dir.resolve()
+    if real_root.parts == prefix:
+        return unit_dir  # the root is real already: so is the path as written
     return Path(path)
 
 
