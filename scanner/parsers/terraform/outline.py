@@ -14,6 +14,11 @@ Every character is looked at a bounded number of times (linear time), nothing re
 the input's nesting, and nothing raises on bad input: what the lexer could not make sense
 of (an unterminated string, comment or heredoc, an unbalanced brace) is returned as a
 problem with its line, and the blocks seen so far are still returned.
+
+Most lines of a real file are of a few plain shapes, and a Token per word is most of the
+cost: ``outline_hcl`` applies those items with one regex match each and hands the rest to
+the token path (see "The line-level fast path" below); ``_outline_hcl(text, skim=False)``
+is the token path alone, which the tests hold the fast path to.
 """
 
 from __future__ import annotations
@@ -482,8 +487,102 @@ class _Body:
         self.state, self.value, self.parts = "start", None, None
 
 
+# ---------------------------------------------------------------------------
+# The line-level fast path
+# ---------------------------------------------------------------------------
+#
+# Most of a Terraform file is items of a few shapes: ``name = "plain string"``, ``name =
+# expression`` on one line, block headers, closing braces, nested blocks whose brackets
+# close by their last line, blank and comment lines. ``skim_items`` in ``_outline_hcl``
+# applies such an item to the outline with one regex match, where the token path would
+# make a Token per word; anything else (a string with escapes or nested templates, a
+# heredoc, a block comment, brackets nested deeper, a bracket that does not match, the end
+# of the text) is left to the token path, which goes on from there, and the fast path
+# takes over again at its next line end or bracket. What a match accepts is exactly what
+# the token path would read the same way (``tests/test_outline_fast_path.py`` compares the
+# two). Every repetition is possessive (nothing backtracks into it), no pattern captures
+# inside a repetition (Python 3.11's possessive repeats mishandle that), and a failed match
+# scans no further than the token path then reads: each character is looked at a bounded
+# number of times.
+
+_SP = r"[ \t\r\f\v]*+"  # the lexer's spaces (not ``\s``: other blanks are words)
+_COMMENT = r"(?:#|//)[^\n]*+"
+_END = rf"{_SP}(?:{_COMMENT})?"  # what may follow an item on its line
+# A word ends where the lexer's ``_WORD`` ends.
+_IDENT_WORD = r'[A-Za-z_][A-Za-z0-9_-]*+(?![^\s"#/<{}\[\](),=])'
+_ASSIGN = _SP + r"=(?![=>])"
+# String characters that stand for themselves: not a quote, escape or line end, no
+# ``$``/``%`` that starts a template or an escaped one (``$${``, ``%%{``).
+_PLAIN = r'[^"\\$%\n]++|\$(?![{$])|%(?![{%])'
+_CODE = r'\{[^"{}#/<\n]*+\}'  # template code without strings, braces or comments
+_LITERAL = rf'"(?:{_PLAIN})*+"'
+# A string on one line that the lexer ends where this does (its value unknown).
+_ANY_STRING = rf'"(?:{_PLAIN}|\\[^\n]|[$%]{_CODE})*+"'
+_RUN_BITS = rf"{_ANY_STRING}|/(?![/*])|<(?!<)"
+_BLANKS = rf"(?:{_END}\n)++"  # blank or comment lines (or the end of a line)
+# Inside brackets only brackets count. ``_INNER[0]``: what may stand inside a bracket
+# pair with no bracket in it (line ends included); ``_PAIR[1]``: such a pair, brackets
+# included; ``_INNER[1]``: what may stand inside a pair whose pairs are such pairs. (One
+# level more would triple the pattern, and compiling it costs start-up time: deeper
+# brackets go bracket by bracket.)
+_INNER = [rf'(?:[^"#/<{{}}\[\]()]++|{_RUN_BITS}|{_COMMENT})*+']
+_PAIR = ["", rf"\{{{_INNER[0]}\}}|\[{_INNER[0]}\]|\({_INNER[0]}\)"]
+_INNER.append(rf'(?:[^"#/<{{}}\[\]()]++|{_RUN_BITS}|{_COMMENT}|{_PAIR[1]})*+')
+_HEADER_REST = rf"(?:{_SP}(?:{_ANY_STRING}|{_IDENT_WORD}))*+{_SP}"  # a nested block's labels
+# One item directly in a block body, named by its last group:
+#   ``blank``       blank or comment lines;
+#   ``lit``         ``name = "plain string"`` to the line end (groups ``name``, ``string``);
+#   ``e0``, ``e1``  ``name = expression`` to the line end, whose brackets close on their
+#                   line and nest 0 or 1 deep (the first that matches tells);
+#   ``expression``  ``name =`` up to any other value (it starts with neither a string nor
+#                   a block comment: the token path would take it as an expression too);
+#   ``b0``, ``b1``  a nested block whose brackets close by the line of its ``}``, which
+#                   ends the item, nesting 0 or 1 deep inside it;
+#   ``close``       the body's ``}``;
+#   ``other``       a name that starts anything else, up to there.
+_BODY_ITEM = re.compile(
+    rf"{_SP}(?:(?P<blank>(?:{_COMMENT})?\n(?:{_BLANKS})?+)"
+    rf"|(?P<name>{_IDENT_WORD}){_ASSIGN}{_SP}"
+    rf'(?:"(?P<string>(?:{_PLAIN}|\${_CODE})*+)"{_END}(?P<lit>\n)'
+    rf'|(?!"|/\*)(?:(?:[^"#/<{{}}\[\]()\n]++|{_RUN_BITS})*+{_END}(?P<e0>\n)'
+    rf'|(?:[^"#/<{{}}\[\]()\n]++|{_RUN_BITS}|{_PAIR[1]})*+{_END}(?P<e1>\n)'
+    rf"|(?P<expression>)))"
+    rf"|{_IDENT_WORD}(?:{_HEADER_REST}\{{(?:{_INNER[0]}\}}{_END}(?P<b0>\n)"
+    rf"|{_INNER[1]}\}}{_END}(?P<b1>\n))"
+    rf"|(?P<other>)(?!{_SP}(?:=(?![=>])|/\*)))"
+    rf"|(?P<close>\}}))"
+)
+# How deep each item's brackets nest, the body's brace counted.
+_ITEM_DEPTH = {"e1": 2, "b0": 2, "b1": 3}
+# At the top level: blank or comment lines, then a block header up to its ``{`` (and
+# the blank or comment lines after it), or an attribute (a ``.tfvars`` file) up to its
+# ``=``; or blank or comment lines alone. Up to two string labels are groups of their
+# own; ``more`` holds any other labels.
+_TOP_ITEM = re.compile(
+    rf"(?:{_BLANKS})?+{_SP}(?:(?P<type>{_IDENT_WORD})"
+    rf'(?:{_SP}"(?P<label1>(?:{_PLAIN})*+)"(?:{_SP}"(?P<label2>(?:{_PLAIN})*+)")?)?'
+    rf"(?P<more>(?:{_SP}(?:{_LITERAL}|{_IDENT_WORD}))*+){_SP}(?P<open>\{{)(?:{_BLANKS})?+"
+    rf"|(?P<attribute>{_IDENT_WORD}){_ASSIGN})"
+    rf"|(?P<blank>{_BLANKS})"
+)
+_LABEL = re.compile(r'"([^"]*)"|([^\s"]+)')
+_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
+# The rest of a line whose item is known: nothing in it but brackets changes the outline.
+_TAIL = re.compile(rf'(?:[^"#/<{{}}\[\]()\n]++|{_RUN_BITS})*+(?:{_COMMENT})?')
+# Inside a nested bracket: nothing but brackets changes the outline, line ends included.
+_NESTED = re.compile(_INNER[0])
+_OPENERS = frozenset("{[(")
+_BRACKETS = frozenset("{}[]()")
+
+
 def outline_hcl(text: str) -> Outline:
     """Top-level blocks of a ``.tf`` file (see the module docstring)."""
+    return _outline_hcl(text, skim=True)
+
+
+def _outline_hcl(text: str, *, skim: bool) -> Outline:
+    """``outline_hcl``; without ``skim``, every item through the token path (the
+    reference the fast path is tested against)."""
     lexer = _Lexer(text)
     blocks: list[OutlineBlock] = []
     problems = lexer.problems
@@ -504,6 +603,203 @@ def outline_hcl(text: str) -> Outline:
                                        tuple(b.templates)))
         body = None
 
+    def skim_items() -> None:
+        """Apply the items the fast path knows (see ``_TOP_ITEM``, ``_BODY_ITEM``) from
+        where the lexer stands, as the token path would, until one it does not; the
+        lexer goes on from there."""
+        nonlocal body, depth, last_line, skipping
+        n = len(text)
+        i, line, line_start = lexer.i, lexer.line, lexer.line_start
+        body_item = _BODY_ITEM.match
+        while True:
+            nb = len(brackets)
+            if not nb and not header and not skipping:
+                m = _TOP_ITEM.match(text, i)
+                if m is None:
+                    break
+                item = m.lastgroup
+                end = m.end()
+                if item == "blank":
+                    last_line = line + text.count("\n", i, end) - 1
+                    line = last_line + 1
+                    i = line_start = end
+                    continue
+                if item == "attribute":
+                    start = m.start("attribute")
+                    nl = text.rfind("\n", i, start)
+                    if nl >= 0:
+                        line += text.count("\n", i, start)
+                        line_start = nl + 1
+                    last_line = line
+                    i = end
+                    skipping = True
+                    continue
+                start, brace = m.start("type"), m.start("open")
+                nl = text.rfind("\n", i, start)
+                if nl >= 0:
+                    line += text.count("\n", i, start)
+                    line_start = nl + 1
+                label1, label2, more = m.group("label1", "label2", "more")
+                if more:
+                    labels = tuple(a or b for a, b in _LABEL.findall(text, m.end("type"), brace))
+                elif label2 is not None:
+                    labels = (label1, label2)
+                else:
+                    labels = () if label1 is None else (label1,)
+                block_type, block_line = m.group("type"), line
+                attributes: list[tuple[str, str | None]] = []
+                templates: list[tuple[str, tuple[str, ...] | None]] = []
+                brackets.append(("{", line, brace - line_start + 1))
+                open_count["{"] += 1
+                depth = max(depth, 1)
+                last_line = line
+                i = end
+                if end > brace + 1:  # the line ends after the brace
+                    line += text.count("\n", brace, end)
+                    last_line = line - 1
+                    line_start = end
+                # ``body`` stays None while the block's items are all the fast path's.
+            elif nb == 1 and body is not None and body.state == "start":
+                block = body.block
+                block_type, labels, block_line = block.type, block.labels, block.line
+                attributes, templates = block.attributes, block.templates
+            elif nb == 1 and body is not None:
+                if body.state not in ("value", "rest", "skip"):
+                    break
+                # The rest of a line whose item is known.
+                end = _TAIL.match(text, i).end()  # type: ignore[union-attr]
+                if end >= n:
+                    break
+                i = end
+                c = text[end]
+                if c == "\n":
+                    body.end_item()
+                    last_line = line
+                    line += 1
+                    line_start = end + 1
+                elif c in _OPENERS:
+                    brackets.append((c, line, end - line_start + 1))
+                    open_count[c] += 1
+                    depth = max(depth, 2)
+                    last_line = line
+                elif c == "}":
+                    brackets.pop()
+                    open_count["{"] -= 1
+                    close_block(line)
+                    last_line = line
+                else:
+                    break
+                i = end + 1
+                continue
+            elif nb:
+                # Inside a nested bracket (or one at the top level): only brackets count.
+                end = _NESTED.match(text, i).end()  # type: ignore[union-attr]
+                if end >= n:
+                    break  # the token path reads what ends the text
+                nl = text.rfind("\n", i, end)
+                if nl >= 0:
+                    line += text.count("\n", i, end)
+                    line_start = nl + 1
+                i = end
+                c = text[end]
+                if c in _OPENERS:
+                    brackets.append((c, line, end - line_start + 1))
+                    open_count[c] += 1
+                    depth = max(depth, nb + 1)
+                elif c in _CLOSE and brackets[-1][0] == _CLOSE[c]:
+                    char, _, _ = brackets.pop()
+                    open_count[char] -= 1
+                else:
+                    break
+                last_line = line
+                i = end + 1
+                continue
+            elif skipping and not header:
+                # The rest of a top-level attribute's line (a .tfvars file).
+                end = _TAIL.match(text, i).end()  # type: ignore[union-attr]
+                if end >= n:
+                    break
+                i = end
+                c = text[end]
+                if c == "\n":
+                    skipping = False
+                    last_line = line
+                    line += 1
+                    line_start = end + 1
+                elif c in _OPENERS:
+                    brackets.append((c, line, end - line_start + 1))
+                    open_count[c] += 1
+                    depth = max(depth, 1)
+                    last_line = line
+                else:
+                    break
+                i = end + 1
+                continue
+            else:
+                break
+            # Directly in a block body, at the start of an item.
+            while (m := body_item(text, i)) is not None:
+                item = m.lastgroup
+                end = m.end()
+                if item == "lit":
+                    name, value = m.group("name", "string")
+                    if "${" in value:
+                        attributes.append((name, None))
+                        templates.append((name, tuple(_INTERPOLATION.split(value))))
+                    else:
+                        attributes.append((name, value))
+                        templates.append((name, (value,)))
+                    last_line = line
+                    line += 1
+                elif item == "e0":
+                    name = m.group("name")
+                    attributes.append((name, None))
+                    templates.append((name, None))
+                    last_line = line
+                    line += 1
+                elif item == "blank":
+                    last_line = line + text.count("\n", i, end) - 1
+                    line = last_line + 1
+                elif item in _ITEM_DEPTH:
+                    if item[0] == "e":
+                        name = m.group("name")
+                        attributes.append((name, None))
+                        templates.append((name, None))
+                    depth = max(depth, _ITEM_DEPTH[item])  # type: ignore[index]
+                    last_line = line + text.count("\n", i, end) - 1
+                    line = last_line + 1
+                else:
+                    break
+                i = line_start = end
+            else:
+                if body is None:
+                    body = _Body(_OpenBlock(block_type, labels, block_line, attributes, templates))
+                break
+            last_line = line
+            i = end
+            if item == "close":
+                brackets.pop()
+                open_count["{"] -= 1
+                blocks.append(OutlineBlock(block_type, labels, block_line, line,
+                                           tuple(attributes), tuple(templates)))
+                body = None
+                continue
+            if body is None:
+                body = _Body(_OpenBlock(block_type, labels, block_line, attributes, templates))
+            if item == "expression":
+                body.name, body.state = m.group("name"), "value"
+            else:
+                body.state = "skip"
+        lexer.i, lexer.line, lexer.line_start = i, line, line_start
+        if len(brackets) >= 2:
+            lexer.deep = 2
+        elif brackets and body is not None and body.state in ("value", "rest", "skip"):
+            lexer.deep = 1
+        else:
+            lexer.deep = 0
+
+    if skim:
+        skim_items()
     for tok in lexer.tokens():
         last_line = tok.end_line
         kind = tok.kind
@@ -516,6 +812,8 @@ def outline_hcl(text: str) -> Outline:
                     problems.append(OutlineProblem(first.line, first.column,
                                                    f"block {first.value!r} has no opening {{ on its line"))
                 header, skipping = [], False
+                if skim:
+                    skim_items()
                 continue
             if not skipping:
                 if kind == "{" and header:
@@ -561,6 +859,8 @@ def outline_hcl(text: str) -> Outline:
             lexer.deep = 1
         else:
             lexer.deep = 0
+        if skim and (kind == "newline" or kind in _BRACKETS):
+            skim_items()
     if header:
         first = header[0]
         problems.append(OutlineProblem(first.line, first.column,

@@ -40,9 +40,11 @@ block, an invalid ``count``. ``--no-prefilter`` parses every file.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -149,11 +151,17 @@ def _module_files(directory: Path, root: Path) -> list[Path]:
     """The files a load of ``directory`` (a real path) parses (``Loader.module_files``,
     which also reports the ones linked from outside the root: those are never read)."""
     note_listing(directory)
-    if not directory.is_dir():
+    try:
+        listing = os.scandir(directory)
+    except ValueError:
         return []
-    inside = directory == root or root in directory.parents
+    except OSError as exc:
+        if exc.errno in _NOT_THERE:
+            return []  # what ``Path.is_dir`` takes for "not a directory"
+        raise
+    inside = _is_under(directory, root)
     files = []
-    with os.scandir(directory) as entries:
+    with listing as entries:
         for entry in entries:
             name = entry.name
             if (name.endswith(".tf") or name.endswith(".tf.json")) and entry.is_file():
@@ -161,6 +169,79 @@ def _module_files(directory: Path, root: Path) -> list[Path]:
                 if (inside and not entry.is_symlink()) or is_within(path, root):
                     files.append(path)
     return sorted(files, key=lambda p: p.name)
+
+
+# The errors ``pathlib`` takes for "no such file or directory" (``Path.is_file``,
+# ``Path.is_dir``); any other is raised.
+_NOT_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+
+
+def _is_file(path: str) -> bool:
+    """``Path(path).is_file()``, without making a ``Path``."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except ValueError:
+        return False
+    except OSError as exc:
+        if exc.errno in _NOT_THERE:
+            return False
+        raise
+
+
+def _is_under(directory: Path, root: Path) -> bool:
+    """``directory == root or root in directory.parents``, for real paths, by their text."""
+    text, prefix = str(directory), str(root)
+    return text == prefix or text.startswith(prefix if prefix.endswith("/") else prefix + "/")
+
+
+# ``root.resolve()`` by the root as given. Every unit of a run has the same root, and
+# resolving it costs a system call per component of its path; two ``stat`` calls tell
+# whether the root as given and the real path found then still name one directory.
+_REAL_ROOTS: dict[Path, Path] = {}
+
+
+def _real_root(root: Path) -> Path:
+    """``root.resolve()``, remembered (see ``_REAL_ROOTS``)."""
+    if not root.is_absolute():
+        return root.resolve()  # it depends on the working directory
+    known = _REAL_ROOTS.get(root)
+    if known is not None:
+        try:
+            given, found = os.stat(root), os.stat(known)
+        except OSError:
+            pass
+        else:
+            if (given.st_dev, given.st_ino) == (found.st_dev, found.st_ino):
+                return known
+    real = root.resolve()
+    if len(_REAL_ROOTS) >= 64:
+        _REAL_ROOTS.clear()
+    _REAL_ROOTS[root] = real
+    return real
+
+
+def _real_unit(unit_dir: Path, root: Path, real_root: Path) -> Path:
+    """``unit_dir.resolve()``, given ``root.resolve()``: a path resolves component by
+    component, so when ``unit_dir`` is ``root`` followed by names none of which is a
+    symlink, it is ``real_root`` followed by them, and only those names are looked at.
+    Anything else (a symlink, a missing entry, ``..``, a path not under ``root`` as
+    written) is resolved in full."""
+    parts, prefix = unit_dir.parts, root.parts
+    if not unit_dir.is_absolute() or parts[: len(prefix)] != prefix:
+        return unit_dir.resolve()
+    path = str(real_root)
+    for name in parts[len(prefix):]:
+        if name == "..":
+            return unit_dir.resolve()
+        path = os.path.join(path, name)
+        try:
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                return unit_dir.resolve()
+        except OSError:
+            return unit_dir.resolve()
+    if real_root.parts == prefix:
+        return unit_dir  # the root is real already: so is the path as written
+    return Path(path)
 
 
 _JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
@@ -205,24 +286,25 @@ def _name_pattern(block: OutlineBlock, attribute: str) -> Pattern:
 
 def unit_relevance(unit_dir: Path, root: Path, max_bytes: int) -> Relevance:
     """The kind of the root module in ``unit_dir`` (reads and tokenizes its files)."""
-    directory = unit_dir.resolve()
-    root = root.resolve()
+    real_root = _real_root(root)
+    directory = _real_unit(unit_dir, root, real_root)
+    root = real_root
     declared: set[tuple[str, tuple[str | None, ...]]] = set()
     local_names: set[str] = set()
     names: list[Pattern] = []
     marked = False
-    config = directory / TERRAGRUNT_CONFIG
+    config = os.path.join(directory, TERRAGRUNT_CONFIG)
     note_probe(config)
-    if config.is_file():
+    if _is_file(config):
         return _relevant(f"{TERRAGRUNT_CONFIG} names the module that runs here")
     for path in _module_files(directory, root):
         rel = path.name
-        if _is_override(path.name):
+        if _is_override(rel):
             return _relevant(f"{rel} is an override file")
         text, _why = read_text(path, max_bytes)
         if text is None:
             return _relevant(f"{rel} cannot be read")
-        is_json = path.name.endswith(".json")
+        is_json = rel.endswith(".json")
         outline = outline_text(text, is_json=is_json)
         if outline.problems:
             return _relevant(f"{rel} does not tokenize")
@@ -235,8 +317,8 @@ def unit_relevance(unit_dir: Path, root: Path, max_bytes: int) -> Relevance:
         lowered = text.lower()
         marked = marked or any(m in lowered for m in _MARKERS)
         for block in outline.blocks:
-            written = [key for key, _ in block.attributes]
-            if len(set(written)) != len(written):
+            written = {key for key, _ in block.attributes}
+            if len(written) != len(block.attributes):
                 return _relevant(f"{rel}:{block.line} sets an argument twice")
             if block.type == "locals":
                 if local_names.intersection(written):
@@ -246,7 +328,7 @@ def unit_relevance(unit_dir: Path, root: Path, max_bytes: int) -> Relevance:
             if block.type not in _DECLARED_ONCE:
                 continue
             key = (block.type, block.labels)
-            if key in declared or any(label is None for label in block.labels):
+            if key in declared or None in block.labels:
                 return _relevant(f"{rel}:{block.line} declares {block.type} twice or oddly")
             declared.add(key)
             if block.type == "module":
