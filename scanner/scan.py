@@ -26,6 +26,7 @@ from scanner.options import ScanOptions, scan_root
 from scanner.parsers import InputLayer, UnitInputs, load_units
 from scanner.parsers.common import relpath
 from scanner.parsers.paths import resolving_once
+from scanner.parsers.reads import listings_seen
 from scanner.results import EngineResult, Evaluation, FileSummary, Finding, ScanResult, Status
 
 
@@ -190,7 +191,9 @@ def run_scan(options: ScanOptions, progress: Progress | None = None) -> ScanResu
     """One scan. ``progress``, when given, hears of every unit parsed and is finished
     before this returns or raises."""
     try:
-        with _permanent_objects_frozen(), resolving_once():
+        # Discovery's listings are kept for the cache's checks (no use without a cache).
+        seen = listings_seen() if options.cache_dir is not None else contextlib.nullcontext()
+        with _permanent_objects_frozen(), resolving_once(), seen:
             return _run_scan(options, progress)
     finally:
         if progress is not None:

@@ -106,6 +106,7 @@ def test_reports_are_the_same_with_forked_phases(
 
     monkeypatch.setattr(os, "fork", counting_fork)
     monkeypatch.setattr(load, "FORK_MIN_ROOTS", 1)
+    monkeypatch.setattr(load, "FORK_PROBE_ROOTS", 0)
     monkeypatch.setattr(load, "FORK_MIN_BYTES", 0)
     monkeypatch.setattr(load, "FORK_MIN_MIXED_BYTES", 0)
     monkeypatch.setattr(load, "POOL_MIN_BYTES", 1 << 40)
@@ -117,3 +118,28 @@ def test_reports_are_the_same_with_forked_phases(
     assert _report(target, None, cache) == expected
     assert _report(target, None, cache) == expected
     assert forks
+
+
+def test_a_warm_pre_pass_stays_in_the_scanning_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the first roots' relevance comes from the cache, the rest is checked here:
+    sending a checked entry back from a copy costs more than checking it."""
+    target = ROOT / "samples"
+    cache = tmp_path / "cache"
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counting_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    monkeypatch.setattr(load, "FORK_MIN_ROOTS", 1)
+    monkeypatch.setattr(load, "POOL_MIN_BYTES", 1 << 40)
+    monkeypatch.setattr(load, "can_fork", lambda jobs: jobs != 1)
+    cold = _report(target, None, cache)
+    assert forks  # the cold pre-pass (and the load) forked
+    forks.clear()
+    assert _report(target, None, cache) == cold
+    assert forks == []

@@ -378,3 +378,19 @@ def test_plans_are_never_cached(tmp_path: Path) -> None:
         load_units([], [], plans, plans=found.plans, cache_dir=cache, stats=stats)
         assert (stats.loaded, stats.cache_hits) == (len(found.plans), 0)
     assert not cache.exists() or not _entries(cache)
+
+
+def test_discovery_listings_serve_the_cache_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A directory discovery listed is not listed again to check an entry: within a scan
+    its fingerprint is the one discovery saw, the same a new listing gives."""
+    from scanner.parsers import reads
+
+    root = _tree(tmp_path)
+    (root / "roots" / "a" / "link").symlink_to(root / "modules")
+    directory = str(root / "roots" / "a")
+    fresh = reads.listing_print(directory)
+    with reads.listings_seen():
+        discover([root], root, Limits())
+        monkeypatch.setattr(os, "scandir", lambda *_: (_ for _ in ()).throw(OSError("listed again")))
+        assert reads.listing_print(directory) == fresh
+    assert reads.listing_print(directory) == "-"  # outside a scan: listed (and failing here)

@@ -18,6 +18,7 @@ from pathlib import Path
 from scanner.discovery.ignore import IgnoreFile, Rules, parse_lines
 from scanner.model import ParseProblem, Span
 from scanner.parsers.common import too_large
+from scanner.parsers.reads import saw_listing
 from scanner.valueclass import ValueObject, value_class
 
 SKIP_DIRS = frozenset(
@@ -203,6 +204,7 @@ class Walker:
         except OSError as exc:
             self.problem(self.rel(real), f"directory cannot be read: {exc.strerror or exc}")
             return []
+        saw_listing(real, entries)
         subdirs: list[tuple[str, str, Rules]] = []
         parent_rel = self.rel(real)
         for entry in entries:

@@ -24,7 +24,7 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import field
 from pathlib import Path
 
@@ -92,23 +92,57 @@ def file_unchanged(path: str, recorded: str, max_bytes: int) -> bool:
 
 def listing_print(directory: str) -> str:
     """A directory's fingerprint: the sorted names of its entries, a symlink with its
-    target (retargeting a link can move a file out of the scan root)."""
+    target (retargeting a link can move a file out of the scan root). A directory the
+    scan's discovery already listed (``listings_seen``) is not listed again."""
+    known = _seen_listings.get(directory) if _seen_listings is not None else None
+    if known is not None:
+        return known
     try:
-        names = []
         with os.scandir(directory) as entries:
-            for entry in entries:
-                name = entry.name
-                if entry.is_symlink():
-                    try:
-                        name += " -> " + os.readlink(entry.path)
-                    except OSError:
-                        name += " -> ?"
-                elif entry.is_dir():
-                    name += "/"
-                names.append(name)
+            return listing_of(entries)
     except OSError:
         return "-"
+
+
+def listing_of(entries: Iterable[os.DirEntry[str]]) -> str:
+    """The fingerprint of a directory from its entries (``listing_print``)."""
+    names = []
+    for entry in entries:
+        name = entry.name
+        if entry.is_symlink():
+            try:
+                name += " -> " + os.readlink(entry.path)
+            except OSError:
+                name += " -> ?"
+        elif entry.is_dir():
+            name += "/"
+        names.append(name)
     return _digest("\n".join(sorted(names)).encode("utf-8", "surrogateescape"))
+
+
+# The fingerprints of the directories listed so far in this scan (``listings_seen``).
+_seen_listings: dict[str, str] | None = None
+
+
+@contextlib.contextmanager
+def listings_seen() -> Iterator[None]:
+    """Within: a directory that discovery listed (``saw_listing``) is not listed again to
+    check a cache entry (the disk is taken not to change under a scan)."""
+    global _seen_listings
+    outermost = _seen_listings is None
+    if outermost:
+        _seen_listings = {}
+    try:
+        yield
+    finally:
+        if outermost:
+            _seen_listings = None
+
+
+def saw_listing(directory: str, entries: Iterable[os.DirEntry[str]]) -> None:
+    """Discovery listed ``directory`` (as given: absolute) and found ``entries``."""
+    if _seen_listings is not None:
+        _seen_listings[directory] = listing_of(entries)
 
 
 def probe_print(path: str) -> str:

@@ -60,6 +60,10 @@ _FIELDS: dict[type, tuple[tuple[str, object], ...]] = {
 _INIT: dict[type, frozenset[str]] = {
     cls: frozenset(f.name for f in dataclasses.fields(cls) if f.init) for cls in _DATACLASSES.values()
 }
+# Fields carried but set after ``__init__`` (not passed to it).
+_LATE: dict[type, frozenset[str]] = {
+    cls: frozenset(name for name, _ in _FIELDS[cls]) - _INIT[cls] for cls in _DATACLASSES.values()
+}
 
 
 def _schema() -> str:
@@ -118,11 +122,11 @@ def _decode_object(data: dict[str, Any]) -> Any:  # noqa: ANN401 - any model val
         kwargs: dict[str, Any] = {}
         late: dict[str, Any] = {}
         for key, raw in data.items():
-            if key == "$":
-                continue
             if key in init:
-                kwargs[key] = _decode(raw)
-            elif any(key == name for name, _ in _FIELDS[cls]):
+                kwargs[key] = raw if raw is None or type(raw) is str else _decode(raw)
+            elif key == "$":
+                continue
+            elif key in _LATE[cls]:
                 late[key] = _decode(raw)
             else:
                 raise ValueError(f"{cls.__name__} has no field {key!r}")
@@ -173,12 +177,11 @@ def decode(data: Any) -> Any:  # noqa: ANN401 - any model value
 
 
 def _decode(data: Any) -> Any:  # noqa: ANN401 - any model value
-    if data is None or isinstance(data, (bool, str)):
+    kind = type(data)
+    if data is None or kind is str or kind is bool or kind is int:
         return data
-    if isinstance(data, int):
-        return data
-    if isinstance(data, list):
-        return tuple(_decode(v) for v in data)
-    if isinstance(data, dict):
+    if kind is list:
+        return tuple([v if v is None or type(v) is str else _decode(v) for v in data])
+    if kind is dict:
         return _decode_object(data)
-    raise ValueError(f"not an encoded value: {type(data).__name__}")
+    raise ValueError(f"not an encoded value: {kind.__name__}")

@@ -68,6 +68,7 @@ POOL_MIN_BYTES = 384 * 1024
 # text (HCL-equivalent bytes, ``_text_size``), or less when the load mixes Terraform roots
 # with templates or plans (each kind then skips the other's fixed cost).
 FORK_MIN_ROOTS = 64
+FORK_PROBE_ROOTS = 8
 FORK_MIN_BYTES = 128 * 1024
 FORK_MIN_MIXED_BYTES = 16 * 1024
 
@@ -257,13 +258,22 @@ class _Run:
         return _Entry(relevance, reads, None, fresh=True)
 
     def relevances(self, roots: Sequence[int]) -> dict[int, Relevance]:
-        """Every root's relevance, half of them in a forked copy when there are enough."""
-        if len(roots) < FORK_MIN_ROOTS or not can_fork(self.options.jobs):
-            return {i: self.relevance(i) for i in roots}
-        entries = split(roots, self.relevance_entry, _Entry.as_data,
-                        lambda data: _Entry.from_data(data, self.max_bytes))
-        for index, entry in zip(roots, entries, strict=True):
-            self.entries[index] = entry
+        """Every root's relevance, half of them in a forked copy when there are enough to
+        read. The first few are read here: when they come from the cache, the rest
+        most likely do too, and checking an entry costs less than sending it back from
+        a copy would (the copy pays when the outlines must be made)."""
+        head, rest = roots[:FORK_PROBE_ROOTS], roots[FORK_PROBE_ROOTS:]
+        for index in head:
+            self.relevance(index)
+        from_cache = sum(not self.entries[i].fresh for i in head)
+        if len(roots) < FORK_MIN_ROOTS or from_cache * 2 > len(head) or not can_fork(self.options.jobs):
+            for index in rest:
+                self.relevance(index)
+        else:
+            entries = split(rest, self.relevance_entry, _Entry.as_data,
+                            lambda data: _Entry.from_data(data, self.max_bytes))
+            for index, entry in zip(rest, entries, strict=True):
+                self.entries[index] = entry
         return {i: self.entries[i].relevance for i in roots}
 
     def unread(self, indexes: Sequence[int]) -> None:
