@@ -201,7 +201,7 @@ def discover(
 
     if found.terraform_dirs and tf_targets != set():
         calls = terraform_calls(found.terraform_dirs, limits, walker.inside, found.terraform_files,
-                                root=walker.root)
+                                root=walker.root, has_terragrunt=found.has_terragrunt)
         roots = entry_points(calls, found.terraform_dirs)
         if tf_targets is not None:
             wanted = ancestors(calls, tf_targets)

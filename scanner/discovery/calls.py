@@ -23,15 +23,20 @@ def _is_override(name: str) -> bool:
     return stem == "override" or stem.endswith("_override")
 
 
-def _read_text(path: str, limits: Limits) -> str | None:
+def _read_text(path: str, limits: Limits, word: bytes | None = None) -> str | None:
+    """The file's text; None when it cannot be read (the loader reads it again and
+    reports why) or, with ``word``, when it does not contain that word."""
     try:
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode) or st.st_size > limits.max_file_bytes:
             return None
         with open(path, "rb") as fh:
-            return fh.read().decode("utf-8-sig")
+            data = fh.read()
+        if word is not None and word not in data:
+            return None
+        return data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
-        return None  # the loader reads it again and reports why
+        return None
 
 
 def _terraform_files(directory: str) -> list[tuple[str, str]]:
@@ -69,8 +74,8 @@ def module_targets(
                 continue
             if not inside(path):
                 continue  # the loader never reads a file linked from outside the root
-            text = _read_text(path, limits)
-            if text is None or "module" not in text:
+            text = _read_text(path, limits, b"module")
+            if text is None:
                 continue  # a module block is written with the word `module`
             outline = outline_text(text, is_json=name.endswith(".json"))
             if outline.problems:
@@ -124,22 +129,30 @@ def terraform_calls(
     inside: Callable[[str], bool],
     listings: dict[str, list[tuple[str, str]]] | None = None,
     root: str | None = None,
+    has_terragrunt: Callable[[str], bool] | None = None,
 ) -> dict[str, set[str]]:
     """The call graph from ``directories``, followed into every module they reach (each
     directory read once). ``listings``: the .tf files of the directories the walk saw.
     With ``root`` (the scan root), a directory with a ``terragrunt.hcl`` also calls what
-    that file names (``terragrunt_targets``)."""
+    that file names (``terragrunt_targets``); ``has_terragrunt`` says whether the file is
+    there from the walk's listings (else each directory is asked)."""
     from scanner.discovery.walk import TERRAGRUNT_FILE
 
     calls: dict[str, set[str]] = {}
     listings = listings or {}
+
+    def terragrunt_here(directory: str) -> bool:
+        if has_terragrunt is not None:
+            return has_terragrunt(directory)
+        return os.path.isfile(os.path.join(directory, TERRAGRUNT_FILE))
+
     queue = sorted(directories, reverse=True)
     while queue:
         directory = queue.pop()
         if directory in calls:
             continue
         targets = module_targets(directory, limits, inside, listings.get(directory))
-        if root is not None and os.path.isfile(os.path.join(directory, TERRAGRUNT_FILE)):
+        if root is not None and terragrunt_here(directory):
             targets |= terragrunt_targets(directory, root, limits, inside)
         calls[directory] = targets
         queue.extend(sorted((t for t in targets if t not in calls), reverse=True))

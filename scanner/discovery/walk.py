@@ -96,6 +96,17 @@ class Walked(ValueObject):
     plan_candidates: set[str] = field(default_factory=set)
     not_ours: list[str] = field(default_factory=list)  # relative to the root
     problems: list[ParseProblem] = field(default_factory=list)
+    # Real directories listed, and those of them holding a terragrunt.hcl file (ignored or
+    # not: the call graph asks whether the file is there).
+    listed_dirs: set[str] = field(default_factory=set)
+    terragrunt_files: set[str] = field(default_factory=set)
+
+    def has_terragrunt(self, directory: str) -> bool:
+        """Whether ``directory`` (real) holds a terragrunt.hcl file (a file, or a link to
+        one): from the walk's listing when it listed the directory."""
+        if directory in self.listed_dirs:
+            return directory in self.terragrunt_files
+        return os.path.isfile(os.path.join(directory, TERRAGRUNT_FILE))
 
 
 class Walker:
@@ -194,17 +205,20 @@ class Walker:
         return IgnoreFile(tree, patterns, where) if patterns else None
 
     def _scan_dir(self, tree: str, real: str, rules: Rules) -> list[tuple[str, str, Rules]]:
-        if self.gitignore:
-            own = self._read_gitignore(tree, real)
-            if own is not None:
-                rules = rules.with_gitignore(own)
         try:
             with os.scandir(real) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
+            if self.gitignore:  # its patterns would apply to nothing
+                self._read_gitignore(tree, real)
             self.problem(self.rel(real), f"directory cannot be read: {exc.strerror or exc}")
             return []
         saw_listing(real, entries)
+        self.found.listed_dirs.add(real)
+        if self.gitignore and any(entry.name == ".gitignore" for entry in entries):
+            own = self._read_gitignore(tree, real)
+            if own is not None:
+                rules = rules.with_gitignore(own)
         subdirs: list[tuple[str, str, Rules]] = []
         parent_rel = self.rel(real)
         for entry in entries:
@@ -229,6 +243,8 @@ class Walker:
                 self.problem(where, f"cannot be read: {exc.strerror or exc}")
                 continue
             is_dir = stat.S_ISDIR(mode)
+            if name == TERRAGRUNT_FILE and stat.S_ISREG(mode):
+                self.found.terragrunt_files.add(real)
             if is_dir and (name in SKIP_DIRS or (name.startswith("asset.") and os.path.basename(real) == "cdk.out")):
                 continue
             ignored = bool(rules) and rules.ignored(entry_tree, is_dir)
