@@ -8,7 +8,6 @@ isolation: a policy that raises costs that policy a CT900 finding, never the sca
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 import pkgutil
@@ -18,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 
+from scanner.digest import sha256
 from scanner.lifetime import for_good
 from scanner.model import INTERNAL_ERROR, PARSE_ERROR, Model, Span
 from scanner.policy import Fail, PolicySpec, Related, Unknown, spec_of
@@ -102,7 +102,7 @@ def _user_specs(directory: Path) -> Iterator[tuple[PolicySpec, str]]:
     if not directory.is_dir():
         raise PolicyLoadError(f"policies directory {directory} does not exist")
     # One private namespace per directory, so two directories may both have ``rules.py``.
-    digest = hashlib.sha256(str(directory.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    digest = sha256(str(directory.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:12]
     found = False
     for path in sorted(directory.glob("*.py")):
         if path.name.startswith("_"):

@@ -8,12 +8,12 @@ reader depend on the data without depending on how it was computed.
 from __future__ import annotations
 
 import enum
-import hashlib
 from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from scanner.config import Config
+from scanner.digest import sha256
 from scanner.model import (
     INTERNAL_ERROR,
     PARSE_ERROR,
@@ -83,7 +83,7 @@ class Finding(ValueObject):
     def fingerprint(self) -> str:
         """Stable across edits that move lines: id + path + resource, never the line."""
         key = f"{self.id}\x00{self.span.path}\x00{self.resource}"
-        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        return sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
     def sort_key(self) -> tuple[Any, ...]:
         return (

@@ -143,3 +143,55 @@ def test_a_warm_pre_pass_stays_in_the_scanning_process(tmp_path: Path, monkeypat
     forks.clear()
     assert _report(target, None, cache) == cold
     assert forks == []
+
+
+def test_roots_drawn_in_or_left_unread_after_a_forked_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy makes the unread models of the roots only a name could draw in: a root
+    drawn in after all is loaded in full (its model from the copy unused), one that is
+    not uses it; the report is the one a scan that never forks gives."""
+    root = tmp_path / "repo"
+    files = {
+        "trail/main.tf": 'resource "aws_cloudtrail" "t" {\n  name           = "t"\n  s3_bucket_name = "logs-x"\n}\n',
+        "bucket/main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "logs-x"\n}\n',
+        "role/main.tf": 'resource "aws_iam_role" "r" {\n  name = "unrelated"\n}\n',
+        "role/terraform.tfvars": 'env = "dev"\nenv = "prod"\n',  # a problem the unread model carries
+        "vpc/main.tf": 'resource "aws_vpc" "v" {\n  cidr_block = "10.0.0.0/16"\n}\n',
+        "stack.yaml": 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  T:\n    Type: AWS::CloudTrail::Trail\n'
+                      "    Properties: {S3BucketName: cfn-logs, IsLogging: true}\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    expected = _report(root, 1, None)
+    spare_used: list[int] = []
+    real_unread = load._Run.unread
+
+    def unread(self: load._Run, indexes: list[int]) -> None:
+        spare_used.extend(i for i in indexes if i in self.spare)
+        real_unread(self, indexes)
+
+    monkeypatch.setattr(load._Run, "unread", unread)
+    monkeypatch.setattr(load, "FORK_MIN_ROOTS", 1)
+    monkeypatch.setattr(load, "FORK_PROBE_ROOTS", 0)
+    monkeypatch.setattr(load, "FORK_MIN_MIXED_BYTES", 0)
+    monkeypatch.setattr(load, "can_fork", lambda jobs: jobs != 1)
+    assert _report(root, None, None) == expected
+    assert len(spare_used) == 1  # the role's root; the bucket's was drawn in
+    cache = tmp_path / "cache"
+    assert _report(root, None, cache) == expected
+    assert _report(root, None, cache) == expected
+
+
+def test_a_plain_unread_model_travels_as_its_unit() -> None:
+    from scanner.model import Model, ParseProblem, Span, Unit
+    from scanner.parsers.batch.jobs import Outcome
+    from scanner.parsers.reads import Reads
+
+    plain = Model(units=(Unit(id="a", format="terraform", files=("a/main.tf",)),))
+    data = load._outcome_data(Outcome(plain, Reads(max_bytes=10)))
+    assert isinstance(data, dict) and "unit" in data and "model" not in data
+    assert load._outcome_from_data(data, 10).model == plain
+    with_problem = Model(units=plain.units, problems=(ParseProblem(span=Span(path="a/x"), message="m"),))
+    data = load._outcome_data(Outcome(with_problem, Reads(max_bytes=10)))
+    assert isinstance(data, dict) and "model" in data
+    assert load._outcome_from_data(data, 10).model == with_problem

@@ -64,8 +64,6 @@ def module_targets(
     .tf files as the walk listed them (name, real path), else it is listed here.
     Override files (``override.tf``, ``*_override.tf``) replace a module's source, as
     Terraform does."""
-    from scanner.parsers.terraform.outline import outline_text
-
     listed = sorted(files) if files is not None else _terraform_files(directory)
     sources: dict[str, str | None] = {}
     for override in (False, True):
@@ -77,6 +75,9 @@ def module_targets(
             text = _read_text(path, limits, b"module")
             if text is None:
                 continue  # a module block is written with the word `module`
+            # Imported here: a tree without module calls never compiles its patterns.
+            from scanner.parsers.terraform.outline import outline_text
+
             outline = outline_text(text, is_json=name.endswith(".json"))
             if outline.problems:
                 continue  # not trusted: the loader reports the file

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import hashlib
 import os
 import stat
 import time
@@ -28,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import field
 from pathlib import Path
 
+from scanner.digest import sha256
 from scanner.parsers.paths import real_str
 from scanner.valueclass import ValueObject, value_class
 
@@ -37,7 +37,7 @@ _current: contextvars.ContextVar[Reads | None] = contextvars.ContextVar("trailsc
 
 
 def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:40]
+    return sha256(data).hexdigest()[:40]
 
 
 def file_print(path: str, max_bytes: int, data: bytes | None = None, seen: os.stat_result | None = None) -> str:

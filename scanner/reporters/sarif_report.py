@@ -12,11 +12,11 @@ over the same tree give identical bytes and a SARIF diff in review means a real 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 from urllib.parse import quote
 
+from scanner.digest import sha256
 from scanner.model import ERROR_IDS, INTERNAL_ERROR, Severity, Span
 from scanner.policy import PolicySpec
 from scanner.reporters import RenderOptions
@@ -164,7 +164,7 @@ def line_hash(sources: SourceFiles, path: str, line: int) -> str | None:
 
     wanted = key(lines[line - 1])
     occurrence = sum(1 for text in lines[:line] if key(text) == wanted)
-    digest = hashlib.sha256(wanted.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    digest = sha256(wanted.encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return f"{digest}:{occurrence}"
 
 

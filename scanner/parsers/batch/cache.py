@@ -27,7 +27,6 @@ into the cache directory.
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.util
 import itertools
 import json
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner import __version__
+from scanner.digest import sha256
 from scanner.model import Model
 from scanner.parsers.batch import codec
 from scanner.parsers.batch.jobs import (
@@ -92,7 +92,7 @@ def code_fingerprint() -> str:
         except OSError:
             st = None
         parts.append(f"{name}:{origin}:{st.st_size if st else ''}:{st.st_mtime_ns if st else ''}")
-    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+    return sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def unit_key(kind: str, job: Job, inputs: Inputs) -> str:
@@ -103,7 +103,7 @@ def unit_key(kind: str, job: Job, inputs: Inputs) -> str:
     read (the layers' files among them) is checked against the entry's reads instead."""
     text = "\0".join((_inputs_key(inputs), kind, job.kind, str(job.path.absolute()),
                       _layers_key(job.layers, os.getcwd())))
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+    return sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 @functools.lru_cache(maxsize=256)
@@ -119,7 +119,7 @@ def _inputs_key(inputs: Inputs) -> str:
     unit; ``Inputs`` is frozen)."""
     payload = {"code": code_fingerprint(), "inputs": inputs_data(inputs)}
     text = json.dumps(payload, sort_keys=True, ensure_ascii=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return sha256(text.encode()).hexdigest()
 
 
 @value_class(frozen=False)

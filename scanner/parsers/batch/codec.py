@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import hashlib
 import math
 from typing import Any
 
 from scanner import model as _model
+from scanner.digest import sha256
 
 __all__ = ["SCHEMA", "decode", "encode"]
 
@@ -73,7 +73,7 @@ def _schema() -> str:
         parts.append(f"{name}({fields})")
     for name, cls in _ENUMS.items():
         parts.append(f"{name}[{','.join(f'{m.name}={m.value!r}' for m in cls)}]")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 # Changes whenever a model class gains, loses or retypes a field (or an enum a member).

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scanner.model import Model, Trail
+from scanner.model import Model, Trail, Unit
 from scanner.parsers.batch.cache import (
     CACHED_KINDS,
     UnitCache,
@@ -114,6 +114,8 @@ class _Run:
         self.max_bytes = inputs.limits.max_file_bytes
         self.workers: Workers | None = None
         self.entries: dict[int, _Entry] = {}
+        # Unread models made ahead of need (``load``'s ``spare``), by root.
+        self.spare: dict[int, Outcome] = {}
 
     # -- one unit ----------------------------------------------------------------------
 
@@ -144,50 +146,67 @@ class _Run:
         self.finish(index, Model(problems=(problem,)))
 
     def load_here(self, index: int) -> None:
-        self.done(index, self.outcome(index))
+        self.done(index, self.outcome(self.jobs[index]))
 
     # -- many units --------------------------------------------------------------------
 
-    def load(self, indexes: Sequence[int], *, workers: bool = True) -> None:
-        """Load the units at ``indexes`` (from the cache, in workers or here)."""
+    def load(self, indexes: Sequence[int], *, workers: bool = True, unread: Sequence[int] = (),
+             spare: Sequence[int] = ()) -> None:
+        """Load the units at ``indexes`` (from the cache, in workers or here) and make the
+        roots at ``unread`` unread roots (``unread``). When a forked copy takes a share,
+        it also makes the unread models of the roots at ``spare`` (roots that will be
+        unread unless something names them, ``_load``), kept for ``unread``."""
         todo = [i for i in indexes if not self.cached(i, self.jobs[i])]
         pool = self._pool(todo) if workers else None
         if pool is not None:
             left = pool.run([(i, self.jobs[i]) for i in todo], self.done, self.failed)
             self.stats.workers = pool.started
             todo = sorted(i for i, _ in left)
-        theirs = self._forked_share(todo)
+        unread_todo = self.unread_jobs(unread)
+        items = [(i, self.jobs[i]) for i in (*todo, *unread_todo)]
+        theirs = self._forked_share([job for _, job in items])
         if theirs is None:
             for index in todo:
                 self.load_here(index)
+            for index in unread_todo:
+                self.finish_unread(index, self.outcome(self.jobs[index]))
             return
-        outcomes = split(todo, self.outcome, _outcome_data, lambda data: _outcome_from_data(data, self.max_bytes),
-                         theirs=theirs)
-        for index, outcome in zip(todo, outcomes, strict=True):
-            self.done(index, outcome)
+        extra = [(i, dataclasses.replace(self.jobs[i], kind=TERRAFORM_UNREAD)) for i in spare
+                 if self.entries[i].unread is None]
+        outcomes = split([*items, *extra], lambda item: self.outcome(item[1]), _outcome_data,
+                         lambda data: _outcome_from_data(data, self.max_bytes),
+                         theirs=[*theirs, *(True for _ in extra)])
+        made_unread, loading = set(unread_todo), set(todo)
+        for (index, _), outcome in zip([*items, *extra], outcomes, strict=True):
+            if index in made_unread:
+                self.finish_unread(index, outcome)
+            elif index in loading:
+                self.done(index, outcome)
+            else:
+                self.spare[index] = outcome
 
-    def outcome(self, index: int) -> Outcome:
+    def outcome(self, job: Job) -> Outcome:
         """Load one unit and write its cache entry (here or in a forked copy)."""
-        job = self.jobs[index]
         outcome = run_job(job, self.inputs, self.loaders, debug=self.options.debug,
                           record=self.cache is not None)
         store_outcome(self.options.cache_dir, job, self.inputs, outcome)
         return outcome
 
-    def _forked_share(self, todo: Sequence[int]) -> list[bool] | None:
-        """Which of ``todo`` a forked copy loads (the Terraform roots when there are
-        templates or plans too: each kind has its own fixed cost, lark's parse tables or
-        PyYAML and the CloudFormation front end; else the second half by text), or None
-        when the units are too few or too small to pay for the copy."""
-        if len(todo) < 2 or not can_fork(self.options.jobs):
+    def _forked_share(self, jobs: Sequence[Job]) -> list[bool] | None:
+        """Which of ``jobs`` a forked copy loads (the templates, plans and unread roots
+        when there are Terraform roots to parse too: parsing has its fixed cost, lark's
+        parse tables, and templates theirs, PyYAML and the CloudFormation front end;
+        else the second half by text), or None when the units are too few or too small
+        to pay for the copy."""
+        if len(jobs) < 2 or not can_fork(self.options.jobs):
             return None
-        terraform = [self.jobs[i].kind == TERRAFORM for i in todo]
-        size = _text_size(self.jobs[i] for i in todo)
-        if any(terraform) and not all(terraform):
-            return terraform if size >= FORK_MIN_MIXED_BYTES else None
+        others = [job.kind != TERRAFORM for job in jobs]
+        size = _text_size(jobs)
+        if any(others) and not all(others):
+            return others if size >= FORK_MIN_MIXED_BYTES else None
         if size < FORK_MIN_BYTES:
             return None
-        sizes = [_text_size([self.jobs[i]]) for i in todo]
+        sizes = [_text_size([job]) for job in jobs]
         half, running, share = sum(sizes) / 2, 0, []
         for item in sizes:
             share.append(running >= half)
@@ -278,9 +297,17 @@ class _Run:
 
     def unread(self, indexes: Sequence[int]) -> None:
         """The roots nothing is read from: their unread-unit models (a listing and the
-        variables files: cheap, so always here), kept with their relevance."""
+        variables files: cheap, so here), kept with their relevance."""
+        for index in self.unread_jobs(indexes):
+            made = self.spare.pop(index, None)  # made by a forked copy while others loaded
+            self.finish_unread(index, made if made is not None else self.outcome(self.jobs[index]))
+
+    def unread_jobs(self, indexes: Sequence[int]) -> list[int]:
+        """Make ``indexes`` unread roots; finish those whose unread model is in their
+        relevance entry, and return the others (to be loaded as unread)."""
+        todo = []
         for index in indexes:
-            job = self.jobs[index] = dataclasses.replace(self.jobs[index], kind=TERRAFORM_UNREAD)
+            self.jobs[index] = dataclasses.replace(self.jobs[index], kind=TERRAFORM_UNREAD)
             entry = self.entries[index]
             self.stats.unread += 1
             if entry.unread is not None:
@@ -294,13 +321,16 @@ class _Run:
                     continue
             if self.cache is not None:
                 self.stats.cache_misses += 1
-            outcome = run_job(job, self.inputs, self.loaders, debug=self.options.debug,
-                              record=self.cache is not None)
-            self.done(index, outcome)
-            if outcome.cacheable and outcome.model is not None:
-                entry.reads.merge(outcome.reads)
-                entry.unread = encode_model(outcome.model)
-                entry.fresh = True
+            todo.append(index)
+        return todo
+
+    def finish_unread(self, index: int, outcome: Outcome) -> None:
+        self.done(index, outcome)
+        if outcome.cacheable and outcome.model is not None:
+            entry = self.entries[index]
+            entry.reads.merge(outcome.reads)
+            entry.unread = encode_model(outcome.model)
+            entry.fresh = True
 
     def store_relevance(self) -> None:
         if self.cache is None:
@@ -346,21 +376,48 @@ class _Entry(ValueObject):
 
 def _outcome_data(outcome: Outcome) -> object:
     """An outcome as JSON-ready data for the trip from a forked copy (None: its model has
-    something the codec cannot carry, so it is loaded again in the scanning process)."""
+    something the codec cannot carry, so it is loaded again in the scanning process). The
+    model of a root left unread that holds nothing but its unit travels as that unit's
+    three fields (most of a monorepo's roots: the codec's form costs several times more)."""
+    data: dict[str, object] = {"reads": outcome.reads.as_data(), "cacheable": outcome.cacheable}
+    unit = _plain_unit(outcome.model)
+    if unit is not None:
+        data["unit"] = [unit.id, unit.format, list(unit.files)]
+        return data
     try:
-        model = encode_model(outcome.model)
+        data["model"] = encode_model(outcome.model)
     except (TypeError, RecursionError):
         return None
-    return {"model": model, "reads": outcome.reads.as_data(), "cacheable": outcome.cacheable}
+    return data
+
+
+def _plain_unit(model: Model | None) -> Unit | None:
+    """The one unit of a model that holds nothing else (every other field as a new
+    ``Model`` has it, the unit's own fields but ``id``, ``format``, ``files`` too)."""
+    if model is None or len(model.units) != 1:
+        return None
+    unit = model.units[0]
+    plain = Unit(id=unit.id, format=unit.format, files=unit.files)
+    return unit if unit == plain and model == Model(units=(plain,)) else None
 
 
 def _outcome_from_data(data: object, max_bytes: int) -> Outcome:
     if not isinstance(data, dict):
         raise ValueError("outcome: not an object")
-    return Outcome(decode_model(data.get("model")), Reads.from_data(data.get("reads"), max_bytes),
-                   bool(data.get("cacheable")))
+    unit = data.get("unit")
+    if unit is not None:
+        if not (isinstance(unit, list) and len(unit) == 3 and isinstance(unit[0], str)
+                and isinstance(unit[1], str) and isinstance(unit[2], list)
+                and all(isinstance(f, str) for f in unit[2])):
+            raise ValueError("outcome: bad unit")
+        model: Model | None = Model(units=(Unit(id=unit[0], format=unit[1], files=tuple(unit[2])),))
+    else:
+        model = decode_model(data.get("model"))
+    return Outcome(model, Reads.from_data(data.get("reads"), max_bytes), bool(data.get("cacheable")))
 
 
+# A root left unread (a listing, its variables files) costs about as much as this much HCL.
+_UNREAD_WEIGHT = 128
 # Bytes of a template or plan that cost as much to load as one byte of HCL (YAML and JSON
 # decode an order of magnitude faster than python-hcl2 parses).
 _DECODE_DISCOUNT = 10
@@ -377,6 +434,8 @@ def _text_size(jobs: Iterable[Job]) -> int:
                 with os.scandir(path) as entries:
                     total += sum(e.stat().st_size for e in entries
                                  if e.name.endswith((".tf", ".tf.json")) and e.is_file())
+            elif job.kind == TERRAFORM_UNREAD:
+                total += _UNREAD_WEIGHT
             else:
                 total += path.stat().st_size // _DECODE_DISCOUNT
         except OSError:
@@ -427,7 +486,11 @@ def _load(run: _Run, root_count: int) -> None:
     relevant = [i for i in roots if kinds[i].kind == "relevant"]
     maybe = [i for i in roots if kinds[i].kind == "names"]
     nothing = [i for i in roots if kinds[i].kind == "none"]
-    run.load([*relevant, *others])
+    # The roots with nothing a policy reads are made unread alongside the load, and a
+    # forked copy, if any, also makes the unread models of the roots that only something
+    # naming them would draw in: it takes them with the templates while this process
+    # parses (a model made for a root drawn in after all is not used).
+    run.load([*relevant, *others], unread=nothing, spare=maybe)
     external = Model(trails=run.options.external_trails)
     while maybe:
         values = naming_values([external, *(m for m in run.outcomes.values() if m is not None)])
@@ -437,7 +500,7 @@ def _load(run: _Run, root_count: int) -> None:
         taken = set(drawn)
         maybe = [i for i in maybe if i not in taken]
         run.load(drawn)
-    run.unread([*maybe, *nothing])
+    run.unread(maybe)
 
 
 __all__ = ["LoadStats", "Options", "decode_model", "encode_model", "load_all"]

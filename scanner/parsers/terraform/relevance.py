@@ -47,13 +47,15 @@ import re
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scanner.model import Attr, Model, Origin, Record, Span, Suppression
 from scanner.parsers.common import is_within, read_text
 from scanner.parsers.reads import note_listing, note_probe
-from scanner.parsers.terraform.outline import OutlineBlock, outline_text
 from scanner.valueclass import ValueObject, value_class
+
+if TYPE_CHECKING:
+    from scanner.parsers.terraform.outline import OutlineBlock
 
 __all__ = ["ALWAYS", "ATTACHED", "NAMED", "Names", "Relevance", "naming_values", "unit_relevance"]
 
@@ -286,6 +288,10 @@ def _name_pattern(block: OutlineBlock, attribute: str) -> Pattern:
 
 def unit_relevance(unit_dir: Path, root: Path, max_bytes: int) -> Relevance:
     """The kind of the root module in ``unit_dir`` (reads and tokenizes its files)."""
+    # Imported here: a run whose relevance entries all come from the cache never
+    # compiles the outline's patterns.
+    from scanner.parsers.terraform.outline import outline_text
+
     real_root = _real_root(root)
     directory = _real_unit(unit_dir, root, real_root)
     root = real_root
