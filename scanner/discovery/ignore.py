@@ -210,6 +210,10 @@ class Pattern(ValueObject):
         segments = self.segments
         if len(segments) == 2 and segments[0] is None and segments[1] is not None:
             return segments[1].matches(parts[-1])  # the common unanchored name
+        if None not in segments:  # no `**`: one segment per part
+            return len(segments) == len(parts) and all(
+                s.matches(part) for s, part in zip(segments, parts, strict=True)  # type: ignore[union-attr]
+            )
         return _greedy(segments, parts, None, _segment_matches)
 
 
