@@ -86,15 +86,9 @@ def _report(path: Path, jobs: int | None, cache: Path | None) -> str:
     return render("json", run_scan(options), RenderOptions())
 
 
-@pytest.mark.parametrize("tree", ["samples", "tests/corpus/modules"])
-def test_reports_are_the_same_with_forked_phases(
-    tree: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every phase that can fork does (thresholds at zero, no worker pool), and the JSON
-    report is byte-identical to a scan that never forks: without the cache, with a cold
-    cache and with a warm one."""
-    target = ROOT / tree
-    expected = _report(target, 1, None)
+def _forks_counted(monkeypatch: pytest.MonkeyPatch, *, probe: bool = True) -> list[int]:
+    """Let every phase that can fork do so (thresholds at zero, no worker pool; with
+    ``probe`` the warm pre-pass still checks its first roots here) and count the forks."""
     forks: list[int] = []
     real_fork = os.fork
 
@@ -106,11 +100,25 @@ def test_reports_are_the_same_with_forked_phases(
 
     monkeypatch.setattr(os, "fork", counting_fork)
     monkeypatch.setattr(load, "FORK_MIN_ROOTS", 1)
-    monkeypatch.setattr(load, "FORK_PROBE_ROOTS", 0)
+    if not probe:
+        monkeypatch.setattr(load, "FORK_PROBE_ROOTS", 0)
     monkeypatch.setattr(load, "FORK_MIN_BYTES", 0)
     monkeypatch.setattr(load, "FORK_MIN_MIXED_BYTES", 0)
     monkeypatch.setattr(load, "POOL_MIN_BYTES", 1 << 40)
     monkeypatch.setattr(load, "can_fork", lambda jobs: jobs != 1)
+    return forks
+
+
+@pytest.mark.parametrize("tree", ["samples", "tests/corpus/modules"])
+def test_reports_are_the_same_with_forked_phases(
+    tree: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every phase that can fork does (thresholds at zero, no worker pool), and the JSON
+    report is byte-identical to a scan that never forks: without the cache, with a cold
+    cache and with a warm one."""
+    target = ROOT / tree
+    expected = _report(target, 1, None)
+    forks = _forks_counted(monkeypatch, probe=False)
     assert _report(target, None, None) == expected
     assert len(forks) >= 2  # the pre-pass and the load
     forks.clear()
@@ -125,19 +133,7 @@ def test_a_warm_pre_pass_stays_in_the_scanning_process(tmp_path: Path, monkeypat
     sending a checked entry back from a copy costs more than checking it."""
     target = ROOT / "samples"
     cache = tmp_path / "cache"
-    forks: list[int] = []
-    real_fork = os.fork
-
-    def counting_fork() -> int:
-        pid = real_fork()
-        if pid:
-            forks.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", counting_fork)
-    monkeypatch.setattr(load, "FORK_MIN_ROOTS", 1)
-    monkeypatch.setattr(load, "POOL_MIN_BYTES", 1 << 40)
-    monkeypatch.setattr(load, "can_fork", lambda jobs: jobs != 1)
+    forks = _forks_counted(monkeypatch)
     cold = _report(target, None, cache)
     assert forks  # the cold pre-pass (and the load) forked
     forks.clear()
@@ -171,10 +167,7 @@ def test_roots_drawn_in_or_left_unread_after_a_forked_load(tmp_path: Path, monke
         real_unread(self, indexes)
 
     monkeypatch.setattr(load._Run, "unread", unread)
-    monkeypatch.setattr(load, "FORK_MIN_ROOTS", 1)
-    monkeypatch.setattr(load, "FORK_PROBE_ROOTS", 0)
-    monkeypatch.setattr(load, "FORK_MIN_MIXED_BYTES", 0)
-    monkeypatch.setattr(load, "can_fork", lambda jobs: jobs != 1)
+    _forks_counted(monkeypatch, probe=False)
     assert _report(root, None, None) == expected
     assert len(spare_used) == 1  # the role's root; the bucket's was drawn in
     cache = tmp_path / "cache"

@@ -594,6 +594,24 @@ def _outline_hcl(text: str, *, skim: bool) -> Outline:
     last_line = 1
     depth = 0
 
+    def open_bracket(char: str, line: int, column: int, level: int) -> None:
+        """A bracket opens at ``level`` of nesting (1: a top-level block's brace)."""
+        nonlocal depth
+        brackets.append((char, line, column))
+        open_count[char] += 1
+        depth = max(depth, level)
+
+    def set_lexer_depth() -> None:
+        """What the lexer may skip from here (``_Lexer.deep``): inside nested brackets,
+        everything but brackets, strings, heredocs and comments; on the rest of a block
+        item's line, that and line ends too."""
+        if len(brackets) >= 2:
+            lexer.deep = 2
+        elif brackets and body is not None and body.state in ("value", "rest", "skip"):
+            lexer.deep = 1
+        else:
+            lexer.deep = 0
+
     def close_block(end_line: int) -> None:
         nonlocal body
         if body is not None:
@@ -649,9 +667,7 @@ def _outline_hcl(text: str, *, skim: bool) -> Outline:
                 block_type, block_line = m.group("type"), line
                 attributes: list[tuple[str, str | None]] = []
                 templates: list[tuple[str, tuple[str, ...] | None]] = []
-                brackets.append(("{", line, brace - line_start + 1))
-                open_count["{"] += 1
-                depth = max(depth, 1)
+                open_bracket("{", line, brace - line_start + 1, 1)
                 last_line = line
                 i = end
                 if end > brace + 1:  # the line ends after the brace
@@ -663,26 +679,28 @@ def _outline_hcl(text: str, *, skim: bool) -> Outline:
                 block = body.block
                 block_type, labels, block_line = block.type, block.labels, block.line
                 attributes, templates = block.attributes, block.templates
-            elif nb == 1 and body is not None:
-                if body.state not in ("value", "rest", "skip"):
+            elif (nb == 1 and body is not None) or (not nb and skipping and not header):
+                # The rest of a line whose item is known: a block body's item, or a
+                # top-level attribute's (a .tfvars file).
+                if body is not None and nb and body.state not in ("value", "rest", "skip"):
                     break
-                # The rest of a line whose item is known.
                 end = _TAIL.match(text, i).end()  # type: ignore[union-attr]
                 if end >= n:
                     break
                 i = end
                 c = text[end]
                 if c == "\n":
-                    body.end_item()
+                    if nb and body is not None:
+                        body.end_item()
+                    else:
+                        skipping = False
                     last_line = line
                     line += 1
                     line_start = end + 1
                 elif c in _OPENERS:
-                    brackets.append((c, line, end - line_start + 1))
-                    open_count[c] += 1
-                    depth = max(depth, 2)
+                    open_bracket(c, line, end - line_start + 1, nb + 1)
                     last_line = line
-                elif c == "}":
+                elif c == "}" and nb:
                     brackets.pop()
                     open_count["{"] -= 1
                     close_block(line)
@@ -703,36 +721,13 @@ def _outline_hcl(text: str, *, skim: bool) -> Outline:
                 i = end
                 c = text[end]
                 if c in _OPENERS:
-                    brackets.append((c, line, end - line_start + 1))
-                    open_count[c] += 1
-                    depth = max(depth, nb + 1)
+                    open_bracket(c, line, end - line_start + 1, nb + 1)
                 elif c in _CLOSE and brackets[-1][0] == _CLOSE[c]:
                     char, _, _ = brackets.pop()
                     open_count[char] -= 1
                 else:
                     break
                 last_line = line
-                i = end + 1
-                continue
-            elif skipping and not header:
-                # The rest of a top-level attribute's line (a .tfvars file).
-                end = _TAIL.match(text, i).end()  # type: ignore[union-attr]
-                if end >= n:
-                    break
-                i = end
-                c = text[end]
-                if c == "\n":
-                    skipping = False
-                    last_line = line
-                    line += 1
-                    line_start = end + 1
-                elif c in _OPENERS:
-                    brackets.append((c, line, end - line_start + 1))
-                    open_count[c] += 1
-                    depth = max(depth, 1)
-                    last_line = line
-                else:
-                    break
                 i = end + 1
                 continue
             else:
@@ -791,12 +786,7 @@ def _outline_hcl(text: str, *, skim: bool) -> Outline:
             else:
                 body.state = "skip"
         lexer.i, lexer.line, lexer.line_start = i, line, line_start
-        if len(brackets) >= 2:
-            lexer.deep = 2
-        elif brackets and body is not None and body.state in ("value", "rest", "skip"):
-            lexer.deep = 1
-        else:
-            lexer.deep = 0
+        set_lexer_depth()
 
     if skim:
         skim_items()
@@ -833,9 +823,7 @@ def _outline_hcl(text: str, *, skim: bool) -> Outline:
         elif len(brackets) == 1 and body is not None and not (kind in _CLOSE and brackets[-1][0] == _CLOSE[kind]):
             body.token(tok)
         if kind in open_count:
-            brackets.append((kind, tok.line, tok.column))
-            open_count[kind] += 1
-            depth = max(depth, len(brackets))
+            open_bracket(kind, tok.line, tok.column, len(brackets) + 1)
         elif kind in _CLOSE:
             opener = _CLOSE[kind]
             if not open_count[opener]:
@@ -853,12 +841,7 @@ def _outline_hcl(text: str, *, skim: bool) -> Outline:
                     break
             if not brackets:
                 close_block(tok.line)
-        if len(brackets) >= 2:
-            lexer.deep = 2
-        elif brackets and body is not None and body.state in ("value", "rest", "skip"):
-            lexer.deep = 1
-        else:
-            lexer.deep = 0
+        set_lexer_depth()
         if skim and (kind == "newline" or kind in _BRACKETS):
             skim_items()
     if header:
