@@ -133,8 +133,13 @@ def unit_inputs(
         )
         for i, entry in enumerate(config.inputs)
     ]
+    # What a unit no ``[[inputs]]`` entry matches is given (one value for all of them).
+    command_line_only = UnitInputs(terraform=(command_line_tf,), cloudformation=(command_line_cfn,))
     out: dict[Path, UnitInputs] = {}
     for unit in units:
+        if not config.inputs:
+            out[unit] = command_line_only
+            continue
         unit_id = relpath(unit, root)
         matched = [pair for pair, entry in zip(layers, config.inputs, strict=True) if entry.matches(unit_id)]
         out[unit] = UnitInputs(
