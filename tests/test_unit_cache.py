@@ -394,3 +394,31 @@ def test_discovery_listings_serve_the_cache_checks(tmp_path: Path, monkeypatch: 
         monkeypatch.setattr(os, "scandir", lambda *_: (_ for _ in ()).throw(OSError("listed again")))
         assert reads.listing_print(directory) == fresh
     assert reads.listing_print(directory) == "-"  # outside a scan: listed (and failing here)
+
+
+def test_an_entry_whose_unread_model_is_damaged_is_rebuilt_with_all_its_reads(tmp_path: Path) -> None:
+    """A relevance entry from the cache keeps its reads as read; when its unread model
+    cannot be decoded, the model is made anew and the entry rewritten with the reads of
+    the relevance too (editing the root's file afterwards is still seen)."""
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    (root / "svc").mkdir()
+    (root / "svc" / "main.tf").write_text('resource "aws_vpc" "v" {}\n')
+    first, _ = _load(root, cache)
+    damaged = 0
+    for path in cache.rglob("*.json"):
+        entry = json.loads(path.read_text())
+        if isinstance(entry.get("data"), dict) and "unread" in entry["data"]:
+            entry["data"]["unread"] = {"$": "NoSuchClass"}
+            path.write_text(json.dumps(entry))
+            damaged += 1
+    assert damaged == 1
+    second, stats = _load(root, cache)
+    assert second == first and stats.unread == 1
+    rewritten = [json.loads(p.read_text()) for p in cache.rglob("*.json")]
+    (entry,) = [e for e in rewritten if isinstance(e.get("data"), dict) and "unread" in e["data"]]
+    assert entry["data"]["unread"] != {"$": "NoSuchClass"}
+    assert any(path.endswith("svc/main.tf") for path, _ in entry["reads"]["files"])
+    (root / "svc" / "main.tf").write_text('resource "aws_cloudtrail" "t" {}\n')
+    models, stats = _load(root, cache)
+    assert (stats.unread, stats.loaded) == (0, 1)
+    assert any(m.trails for m in models if m.units[0].id == "svc")

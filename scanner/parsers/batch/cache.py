@@ -142,9 +142,10 @@ class UnitCache:
 
     # -- reading --------------------------------------------------------------------
 
-    def get(self, key: str, max_bytes: int) -> tuple[Any, Reads] | None:  # noqa: ANN401
-        """The data stored under ``key`` and the reads behind it, when those reads still
-        match the disk; else None."""
+    def get(self, key: str, max_bytes: int) -> tuple[Any, Any] | None:  # noqa: ANN401
+        """The data stored under ``key`` and the reads behind it (as data: ``Reads.from_data``
+        makes them ``Reads`` for a caller that needs them), when those reads still match
+        the disk; else None."""
         path = self._path(key)
         try:
             with open(path, "rb") as fh:
@@ -155,11 +156,12 @@ class UnitCache:
             entry = json.loads(raw)
             if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
                 raise ValueError("not an entry for this key")
-            reads = Reads.from_data(entry.get("reads"), max_bytes)
+            reads = entry.get("reads")
+            valid = Reads.data_still_valid(reads, max_bytes)
         except (ValueError, RecursionError, UnicodeDecodeError):
             self.stats.broken += 1
             return None
-        if not reads.still_valid():
+        if not valid:
             return None
         return entry.get("data"), reads
 

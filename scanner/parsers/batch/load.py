@@ -265,7 +265,8 @@ class _Run:
             if found is not None and isinstance(found[0], dict):
                 try:
                     relevance = Relevance.from_data(found[0].get("relevance"))
-                    return _Entry(relevance, found[1], found[0].get("unread"), fresh=False)
+                    return _Entry(relevance, Reads(max_bytes=self.max_bytes), found[0].get("unread"),
+                                  fresh=False, raw_reads=found[1])
                 except ValueError:
                     pass
         reads = Reads(max_bytes=self.max_bytes)
@@ -328,7 +329,7 @@ class _Run:
         self.done(index, outcome)
         if outcome.cacheable and outcome.model is not None:
             entry = self.entries[index]
-            entry.reads.merge(outcome.reads)
+            entry.full_reads(self.max_bytes).merge(outcome.reads)
             entry.unread = encode_model(outcome.model)
             entry.fresh = True
 
@@ -347,20 +348,28 @@ class _Run:
 @value_class(frozen=False)
 class _Entry(ValueObject):
     """A root's relevance entry in the cache: what was found, the reads behind it, the
-    model of the root unread (encoded) when there is one, and whether to write it."""
+    model of the root unread (encoded) when there is one, and whether to write it. The
+    reads of a complete entry from the cache are kept as read (``raw_reads``, JSON data)
+    and made ``Reads`` only if the entry is to be written again (its unread model could
+    not be decoded and is made anew, ``finish_unread``)."""
 
     relevance: Relevance
     reads: Reads
     unread: object
     fresh: bool
+    raw_reads: object = None
+
+    def full_reads(self, max_bytes: int) -> Reads:
+        if self.raw_reads is not None:
+            self.reads = Reads.from_data(self.raw_reads, max_bytes)
+            self.raw_reads = None
+        return self.reads
 
     def as_data(self) -> dict[str, object]:
-        """For the trip from a forked copy: the reads only of an entry that may be written
-        (a new one, or one without the model of its root unread, which ``unread`` may
-        add); those of a complete entry from the cache are not used again."""
-        needed = self.fresh or self.unread is None
-        return {"relevance": self.relevance.as_data(), "reads": self.reads.as_data() if needed else None,
-                "unread": self.unread, "fresh": self.fresh}
+        """For the trip from a forked copy."""
+        return {"relevance": self.relevance.as_data(),
+                "reads": self.reads.as_data() if self.raw_reads is None else None,
+                "raw_reads": self.raw_reads, "unread": self.unread, "fresh": self.fresh}
 
     @staticmethod
     def from_data(data: object, max_bytes: int) -> _Entry:
@@ -368,10 +377,10 @@ class _Entry(ValueObject):
 
         if not isinstance(data, dict):
             raise ValueError("entry: not an object")
-        fresh = bool(data.get("fresh"))
         given = data.get("reads")
         reads = Reads.from_data(given, max_bytes) if given is not None else Reads(max_bytes=max_bytes)
-        return _Entry(Relevance.from_data(data.get("relevance")), reads, data.get("unread"), fresh)
+        return _Entry(Relevance.from_data(data.get("relevance")), reads, data.get("unread"),
+                      bool(data.get("fresh")), data.get("raw_reads"))
 
 
 def _outcome_data(outcome: Outcome) -> object:
