@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from scanner.analysis import delivery, iam
 from scanner.analysis.trails import sorted_trails
 from scanner.model import Attr, KmsKey, Model, Origin, Trail
-from scanner.policy import Edit, Fail, NotFixed, Outcome, Reference, assign, judge, policy, record_of
+from scanner.policy import Edit, Fail, NotFixed, Outcome, judge, point_at_the_one_key, policy, record_of
 
 
 def _lets_cloudtrail(trail: Trail, key: KmsKey) -> bool:
@@ -34,13 +34,7 @@ def _fix(model: Model, fail: Fail) -> Iterator[Edit | NotFixed]:
             )
         return
     keys = [k for k in model.kms_keys if k.unit == trail.unit and _lets_cloudtrail(trail, k)]
-    if len(keys) != 1:
-        yield NotFixed(
-            "no KMS key of the unit lets CloudTrail use it" if not keys else
-            f"{len(keys)} KMS keys of the unit let CloudTrail use them: which one is the author's choice"
-        )
-        return
-    yield assign(trail, trail.kms_key_id, Reference(keys[0], "arn"))
+    yield point_at_the_one_key(trail, trail.kms_key_id, keys, "CloudTrail")
 
 
 @policy(

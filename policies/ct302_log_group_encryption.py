@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from scanner import arns
 from scanner.analysis import delivery, iam
 from scanner.model import KmsKey, LogGroup, Model
-from scanner.policy import Edit, Fail, NotFixed, Outcome, Reference, assign, judge, policy, record_of
+from scanner.policy import Edit, Fail, NotFixed, Outcome, judge, point_at_the_one_key, policy, record_of
 
 LOGS = f"logs.{arns.REGION}.amazonaws.com"
 # What CloudWatch Logs asks of the key to encrypt a group's events and read them back.
@@ -38,14 +38,7 @@ def _fix(model: Model, fail: Fail) -> Iterator[Edit | NotFixed]:
     if group is None:
         return
     keys = [k for k in model.kms_keys if k.unit == group.unit and _lets_logs(group, k)]
-    if len(keys) != 1:
-        yield NotFixed(
-            "no KMS key of the unit lets CloudWatch Logs use it for this group" if not keys else
-            f"{len(keys)} KMS keys of the unit let CloudWatch Logs use them: which one is the "
-            "author's choice"
-        )
-        return
-    yield assign(group, group.kms_key_id, Reference(keys[0], "arn"))
+    yield point_at_the_one_key(group, group.kms_key_id, keys, "CloudWatch Logs", " for this group")
 
 
 @policy(

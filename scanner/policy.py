@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import field
 from typing import Any, TypeVar
 
-from scanner.model import Attr, Model, Origin, Record, Severity, Span
+from scanner.model import Attr, KmsKey, Model, Origin, Record, Severity, Span
 from scanner.tri import Tri
 from scanner.valueclass import ValueObject, value_class
 
@@ -149,6 +149,20 @@ def assign(record: Record, attr: Attr[Any], value: FixValue) -> Edit | NotFixed:
     if record.kind and attr.name.startswith(record.kind + "_"):
         return AddResource(kind=attr.name, near=record, attr=attr, value=value)
     return AddAttribute(record=record, attr=attr, value=value)
+
+
+def point_at_the_one_key(
+    record: Record, attr: Attr[Any], keys: Sequence[KmsKey], user: str, purpose: str = ""
+) -> Edit | NotFixed:
+    """Make ``attr`` name the KMS key a repair may choose: the one key (of ``keys``, those of
+    the record's unit that let ``user`` use them ``purpose``) there is. None, or several,
+    leave the choice to the author."""
+    if len(keys) != 1:
+        return NotFixed(
+            f"no KMS key of the unit lets {user} use it{purpose}" if not keys else
+            f"{len(keys)} KMS keys of the unit let {user} use them: which one is the author's choice"
+        )
+    return assign(record, attr, Reference(keys[0], "arn"))
 
 
 def record_of(records: Iterable[R], subject: str) -> R | None:

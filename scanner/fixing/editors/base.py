@@ -41,6 +41,35 @@ class FileEditor(Protocol):
         ...
 
 
+class Planner:
+    """The one place an edit of ``scanner.policy``'s vocabulary is dispatched to an
+    editor's planning step; each format's editor says how it does each kind."""
+
+    def plan(self, edit: Edit) -> Step:
+        """The step for ``edit`` on the file as scanned; raises Refused."""
+        if isinstance(edit, SetAttribute):
+            if edit.attr.via and edit.attr.via_span is not None:
+                return self._plan_default(edit)  # the value comes from a default: change it there
+            return self._plan_set(edit)
+        if isinstance(edit, AddAttribute):
+            return self._plan_add(edit)
+        if isinstance(edit, AddResource):
+            return self._plan_companion(edit)
+        raise Refused(f"unknown edit {type(edit).__name__}")
+
+    def _plan_default(self, edit: SetAttribute) -> Step:
+        raise NotImplementedError
+
+    def _plan_set(self, edit: SetAttribute) -> Step:
+        raise NotImplementedError
+
+    def _plan_add(self, edit: AddAttribute) -> Step:
+        raise NotImplementedError
+
+    def _plan_companion(self, edit: AddResource) -> Step:
+        raise NotImplementedError
+
+
 class Workspace:
     """The scanned files an editor may read (never write): other files of a module, to
     see whether a variable is used elsewhere or a resource name is taken."""

@@ -18,6 +18,7 @@ from scanner.fixing.editors import json_text, yaml_text
 from scanner.fixing.editors.base import (
     DocValue,
     Intrinsic,
+    Planner,
     Refused,
     Step,
     Workspace,
@@ -27,7 +28,7 @@ from scanner.fixing.editors.base import (
 from scanner.fixing.editors.source import Change, Lines, NotEditable, Source, apply_changes
 from scanner.model import Attr, Record, Span
 from scanner.parsers.cloudformation.decode import DecodeError, PosDict, PosList, decode
-from scanner.policy import AddAttribute, AddResource, Edit, FixValue, Reference, SetAttribute
+from scanner.policy import AddAttribute, AddResource, FixValue, Reference, SetAttribute
 from scanner.valueclass import ValueObject, value_class
 
 KeyPath = tuple[str | int, ...]
@@ -104,7 +105,7 @@ def _text(value: bool | int | str) -> str:
     return str(value)
 
 
-class CloudFormationEditor:
+class CloudFormationEditor(Planner):
     """The edits of one template (YAML or JSON)."""
 
     def __init__(self, source: Source, workspace: Workspace) -> None:
@@ -116,16 +117,8 @@ class CloudFormationEditor:
 
     # -- planning ----------------------------------------------------------------
 
-    def plan(self, edit: Edit) -> Step:
-        if isinstance(edit, SetAttribute):
-            if edit.attr.via and edit.attr.via_span is not None:
-                return self._plan_default(edit)
-            return self._plan_set(edit)
-        if isinstance(edit, AddAttribute):
-            return self._plan_add(edit)
-        if isinstance(edit, AddResource):
-            raise Refused(f"a template has no {edit.kind}: the setting belongs on the resource")
-        raise Refused(f"unknown edit {type(edit).__name__}")
+    def _plan_companion(self, edit: AddResource) -> Step:
+        raise Refused(f"a template has no {edit.kind}: the setting belongs on the resource")
 
     def _plan_set(self, edit: SetAttribute) -> Step:
         path, mapping, key = self._entry_at(edit.attr.span)

@@ -24,7 +24,7 @@ from typing import Any
 
 from lark import Token, Tree
 
-from scanner.fixing.editors.base import Refused, Step, Workspace, module_prefix, short
+from scanner.fixing.editors.base import Planner, Refused, Step, Workspace, module_prefix, short
 from scanner.fixing.editors.hcl_layout import align_chain, chain_aligned, chain_of, realign_comments
 from scanner.fixing.editors.source import (
     Change,
@@ -39,7 +39,7 @@ from scanner.fixing.editors.source import (
 from scanner.model import Attr, Record, Span
 from scanner.parsers.terraform.hcl import Attribute, Block, SourceFile, node_span, parse_source
 from scanner.parsers.terraform.lexer import lex
-from scanner.policy import AddAttribute, AddResource, Edit, FixValue, Reference, SetAttribute
+from scanner.policy import AddAttribute, AddResource, FixValue, Reference, SetAttribute
 from scanner.valueclass import ValueObject, value_class
 
 BlockPath = tuple[tuple[str, tuple[str, ...], int], ...]
@@ -200,7 +200,7 @@ def _render(value: object) -> HclValue:
 # ---------------------------------------------------------------------------
 
 
-class TerraformEditor:
+class TerraformEditor(Planner):
     """The edits of one ``.tf`` file."""
 
     def __init__(self, source: Source, workspace: Workspace) -> None:
@@ -229,17 +229,6 @@ class TerraformEditor:
         self.unit = self._unit(self.lines)
 
     # -- planning (on the file as scanned) -------------------------------------
-
-    def plan(self, edit: Edit) -> Step:
-        if isinstance(edit, SetAttribute):
-            if edit.attr.via and edit.attr.via_span is not None:
-                return self._plan_default(edit)
-            return self._plan_set(edit)
-        if isinstance(edit, AddAttribute):
-            return self._plan_add(edit)
-        if isinstance(edit, AddResource):
-            return self._plan_companion(edit)
-        raise Refused(f"unknown edit {type(edit).__name__}")
 
     def _plan_set(self, edit: SetAttribute) -> Step:
         block, path, attribute = self._attribute_at(edit.attr.span)
