@@ -24,36 +24,91 @@ def _identity(value: object) -> object:
     return value
 
 
-def test_the_copy_computes_its_share_and_results_keep_their_order() -> None:
+class _Handshake:
+    """Two pipes that make both processes take part whatever the scheduler does: the copy
+    says when it starts its first item and waits there until this process has started
+    one too (``wait`` is this process's ``first``; ``step`` runs at the start of every
+    item)."""
+
+    def __init__(self) -> None:
+        self.to_us = os.pipe()
+        self.to_copy = os.pipe()
+        self.parent = os.getpid()
+        self.first = True
+
+    def step(self) -> None:
+        if not self.first:
+            return
+        self.first = False
+        if os.getpid() != self.parent:
+            os.write(self.to_us[1], b"x")
+            assert os.read(self.to_copy[0], 1) == b"x"
+        else:
+            os.write(self.to_copy[1], b"x")
+
+    def wait(self) -> None:
+        assert os.read(self.to_us[0], 1) == b"x"
+
+    def close(self) -> None:
+        for fd in (*self.to_us, *self.to_copy):
+            os.close(fd)
+
+
+def test_both_processes_take_items_and_results_keep_their_order() -> None:
     here = os.getpid()
-    results = forked.split(list(range(10)), lambda i: [i, os.getpid()], _identity, _identity)
+    started = _Handshake()
+
+    def work(i: int) -> list[int]:
+        started.step()
+        return [i, os.getpid()]
+
+    try:
+        results = forked.share(list(range(10)), work, _identity, _identity, first=started.wait)
+    finally:
+        started.close()
     assert [r[0] for r in results] == list(range(10))
-    pids = [r[1] for r in results]
-    assert pids[:5] == [here] * 5
-    assert all(pid != here for pid in pids[5:])  # the second half: another process
+    pids = {r[1] for r in results}
+    assert here in pids and len(pids) == 2  # this process and one copy
 
 
-def test_a_share_given_explicitly_goes_to_the_copy() -> None:
+def test_each_process_takes_its_own_queue_first() -> None:
+    """The copy starts with the items marked for it, this process with the others."""
     here = os.getpid()
-    theirs = [True, False, True, False]
-    results = forked.split(list(range(4)), lambda i: os.getpid(), _identity, _identity, theirs=theirs)
-    assert [pid != here for pid in results] == theirs
+    started = _Handshake()
+    order: list[int] = []
+
+    def work(i: int) -> int:
+        started.step()
+        if os.getpid() == here:
+            order.append(i)
+        return os.getpid()
+
+    theirs = [i % 2 == 1 for i in range(8)]
+    try:
+        pids = forked.share(list(range(8)), work, _identity, _identity, theirs=theirs, first=started.wait)
+    finally:
+        started.close()
+    copy = [i for i, pid in enumerate(pids) if pid != here]
+    assert copy and theirs[copy[0]]  # the copy's first item was one of its own
+    assert order and not theirs[order[0]]
 
 
 @pytest.mark.parametrize("failure", ["raises", "undecodable", "cannot_travel", "killed"])
 def test_what_the_copy_fails_to_deliver_is_computed_here(failure: str) -> None:
     parent = os.getpid()
+    started = _Handshake()
 
     def work(i: int) -> int:
+        started.step()
         if os.getpid() != parent:
-            if failure == "raises":
+            if failure == "raises" and i >= 6:
                 raise RuntimeError("boom")
             if failure == "killed":
                 os.kill(os.getpid(), 9)
         return i * 10
 
     def encode(value: int) -> object:
-        if os.getpid() != parent and failure == "cannot_travel" and value == 40:
+        if os.getpid() != parent and failure == "cannot_travel" and value >= 40:
             return None
         return value
 
@@ -63,7 +118,20 @@ def test_what_the_copy_fails_to_deliver_is_computed_here(failure: str) -> None:
         assert isinstance(value, int)
         return value
 
-    assert forked.split([0, 1, 2, 3, 4], work, encode, decode) == [0, 10, 20, 30, 40]
+    theirs = [i >= 3 for i in range(8)]
+    try:
+        results = forked.share(list(range(8)), work, encode, decode, theirs=theirs, first=started.wait)
+    finally:
+        started.close()
+    assert results == [i * 10 for i in range(8)]
+
+
+def test_no_copy_is_left_behind() -> None:
+    """A copy is waited for, at once or by ``reap``: none stays a zombie."""
+    forked.share(list(range(6)), _identity, _identity, _identity, theirs=[True] * 3 + [False] * 3)
+    forked.reap()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
 
 
 def test_no_fork_with_one_job_or_another_thread(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -133,12 +201,21 @@ def test_a_warm_pre_pass_stays_in_the_scanning_process(tmp_path: Path, monkeypat
     sending a checked entry back from a copy costs more than checking it."""
     target = ROOT / "samples"
     cache = tmp_path / "cache"
-    forks = _forks_counted(monkeypatch)
+    _forks_counted(monkeypatch)
+    shared: list[str] = []  # what each shared phase was: the pre-pass or a load
+    real_share = forked.share
+
+    def share(items: list[object], *args: object, **kwargs: object) -> object:
+        pre_pass = any(isinstance(item, tuple) and item[0] == load._RELEVANCE for item in items)
+        shared.append("pre-pass" if pre_pass else "load")
+        return real_share(items, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load, "share", share)
     cold = _report(target, None, cache)
-    assert forks  # the cold pre-pass (and the load) forked
-    forks.clear()
+    assert "pre-pass" in shared  # the cold pre-pass forked
+    shared.clear()
     assert _report(target, None, cache) == cold
-    assert forks == []
+    assert "pre-pass" not in shared
 
 
 def test_roots_drawn_in_or_left_unread_after_a_forked_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -185,6 +262,55 @@ def test_a_plain_unread_model_travels_as_its_unit() -> None:
     assert isinstance(data, dict) and "unit" in data and "model" not in data
     assert load._outcome_from_data(data, 10).model == plain
     with_problem = Model(units=plain.units, problems=(ParseProblem(span=Span(path="a/x"), message="m"),))
-    data = load._outcome_data(Outcome(with_problem, Reads(max_bytes=10)))
-    assert isinstance(data, dict) and "model" in data
-    assert load._outcome_from_data(data, 10).model == with_problem
+    unread_module = Model(units=(Unit(id="a", format="terraform", files=(), unread_modules=("module.x",)),))
+    for model in (with_problem, unread_module):
+        data = load._outcome_data(Outcome(model, Reads(max_bytes=10)))
+        assert isinstance(data, dict) and "model" in data
+        assert load._outcome_from_data(data, 10).model == model
+
+
+def test_reads_travel_whole_and_empty_reads_as_nothing() -> None:
+    from scanner.model import Model
+    from scanner.parsers.batch.jobs import Outcome
+    from scanner.parsers.reads import Reads
+
+    empty = load._outcome_data(Outcome(Model(), Reads(max_bytes=10)))
+    assert isinstance(empty, dict) and empty["reads"] is None
+    assert load._outcome_from_data(empty, 10).reads == Reads(max_bytes=10)
+    reads = Reads(max_bytes=10, files={"/a": "f"}, probes={"/b": "none:/b"})
+    data = load._outcome_data(Outcome(Model(), reads))
+    assert load._outcome_from_data(data, 10).reads == reads
+
+
+def test_the_parser_is_readied_here_while_the_copy_loads_templates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a forked pre-pass this process readies the Terraform parser once, from the
+    first relevant root it reads, and the templates are loaded by the copy (the report
+    is the one a scan that never forks gives)."""
+    from scanner.parsers.batch.jobs import Loaders
+
+    target = ROOT / "samples"
+    here = os.getpid()
+    readied: list[int] = []
+    templates_here: list[str] = []
+    real_ready = Loaders.ready_terraform
+    real_outcome = load._Run.outcome
+
+    def ready(self: Loaders) -> None:
+        readied.append(os.getpid())
+        real_ready(self)
+
+    def outcome(self: load._Run, job: object) -> object:
+        if os.getpid() == here and getattr(job, "kind", "") == "cloudformation":
+            templates_here.append(str(job.path))  # type: ignore[attr-defined]
+        return real_outcome(self, job)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Loaders, "ready_terraform", ready)
+    monkeypatch.setattr(load._Run, "outcome", outcome)
+    expected = _report(target, 1, None)
+    every_template = len(templates_here)
+    assert every_template > 10 and not readied  # one process: nothing to ready ahead
+    templates_here.clear()
+    _forks_counted(monkeypatch, probe=False)
+    assert _report(target, None, None) == expected
+    assert readied and set(readied) == {here}
+    assert len(templates_here) < every_template  # the copy loaded templates (this process may help)

@@ -75,3 +75,60 @@ def test_real_path_memo_agrees_with_resolve(tmp_path, monkeypatch) -> None:
         assert common.real_path(tmp_path / "real" / "deep" / "g") == expected
         assert lstats == [str(tmp_path / "real" / "deep" / "g")]  # its parent was known
     assert common._resolved is None and common._resolved_paths is None
+
+
+def test_a_probe_says_what_the_long_way_says(tmp_path, monkeypatch) -> None:
+    """``probe_print`` takes one ``lstat`` when the name is no symlink; for every kind of
+    path (missing, file, directory, symlinks to each, broken, looping, below a symlinked
+    directory, a FIFO) it answers what ``real_str`` and ``os.stat`` say, with and without
+    the memo."""
+    import os
+    import stat
+
+    from scanner.parsers import paths
+    from scanner.parsers.reads import probe_print
+
+    def long_way(path: str) -> str:
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):
+            mode = 0
+        kind = "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "none"
+        return f"{kind}:{paths.real_str(path)}"
+
+    (tmp_path / "real" / "deep").mkdir(parents=True)
+    (tmp_path / "real" / "f.hcl").write_text("")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "to_file").symlink_to(tmp_path / "real" / "f.hcl")
+    (tmp_path / "real" / "broken").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "real" / "loop").symlink_to(tmp_path / "real" / "loop")
+    os.mkfifo(tmp_path / "real" / "fifo")
+    names = ["f.hcl", "deep", "missing", "to_file", "broken", "loop", "fifo", "deep/missing"]
+    cases = [str(tmp_path / top / name) for top in ("real", "link") for name in names]
+    cases += [str(tmp_path / "missing" / "x"), str(tmp_path / "link"), str(tmp_path / "real" / "deep") + "/"]
+    for path in cases:
+        assert probe_print(path) == long_way(path), path
+    with paths.resolving_once():
+        paths.saw_real(str(tmp_path / "link2"), str(tmp_path / "real"))  # as discovery would say
+        for path in cases * 2:
+            assert probe_print(path) == long_way(path), path
+
+
+def test_discovery_tells_the_memo_the_directories_it_walked(tmp_path, monkeypatch) -> None:
+    """A directory found by the walk (no symlink) needs no ``lstat`` later in the scan."""
+    import os
+
+    from scanner.discovery import discover
+    from scanner.limits import Limits
+    from scanner.parsers import paths
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
+    root = tmp_path.resolve()
+    with paths.resolving_once():
+        discover([root], root, Limits(), lambda _text: False)
+        lstats: list[str] = []
+        real_lstat = os.lstat
+        monkeypatch.setattr(os, "lstat", lambda p: lstats.append(p) or real_lstat(p))
+        assert paths.real_str(str(root / "a" / "b")) == str(root / "a" / "b")
+        assert lstats == []

@@ -18,6 +18,7 @@ from pathlib import Path
 from scanner.discovery.ignore import IgnoreFile, Rules, parse_lines
 from scanner.model import ParseProblem, Span
 from scanner.parsers.common import too_large
+from scanner.parsers.paths import saw_real
 from scanner.parsers.reads import saw_listing
 from scanner.valueclass import ValueObject, value_class
 
@@ -255,6 +256,8 @@ class Walker:
                     self.problem(where, "symlink points outside the scanned root; not read")
                 continue
             if is_dir:
+                if not is_link:
+                    saw_real(entry_tree, entry_real)
                 subdirs.append((entry_tree, entry_real, rules))
             elif stat.S_ISREG(mode):
                 kind = classify_name(name)

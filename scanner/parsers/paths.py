@@ -16,7 +16,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["real_path", "real_str", "resolving_once"]
+__all__ = ["real_path", "real_str", "resolving_once", "saw_real"]
 
 # The paths resolved so far in this scan (``resolving_once``), as given -> real, else None;
 # the same for ``Path`` objects (making one costs more than looking it up).
@@ -74,6 +74,14 @@ def real_str(path: str) -> str:
     for below, name in reversed(pending):
         known = memo[below] = os.path.join(known, name)
     return known
+
+
+def saw_real(path: str, real: str) -> None:
+    """Discovery found ``path`` (not a symlink) in a directory whose real path it knew:
+    its real path is ``real``, with no call to make later."""
+    memo = _resolved
+    if memo is not None:
+        memo.setdefault(path, real)
 
 
 def _resolve(path: Path) -> Path:

@@ -148,13 +148,28 @@ def saw_listing(directory: str, entries: Iterable[os.DirEntry[str]]) -> None:
 def probe_print(path: str) -> str:
     """Whether ``path`` exists, as what, and where it leads (its real path: a module
     directory reached through a symlink may move out of the scan root)."""
+    parent, name = os.path.split(path)
+    if name not in ("", ".", "..") and parent and parent != path:
+        # The common case in one ``lstat``: no symlink at the end, so the real path is the
+        # parent's and the kind is what ``lstat`` says (a missing name included).
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            mode = 0
+        except (OSError, ValueError):
+            mode = stat.S_IFLNK  # looked at below the long way
+        if not stat.S_ISLNK(mode):
+            return f"{_kind(mode)}:{os.path.join(real_str(parent), name)}"
     real = real_str(path)
     try:
         mode = os.stat(path).st_mode
     except (OSError, ValueError):
         mode = 0
-    kind = "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "none"
-    return f"{kind}:{real}"
+    return f"{_kind(mode)}:{real}"
+
+
+def _kind(mode: int) -> str:
+    return "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "none"
 
 
 @value_class(frozen=False)

@@ -1,21 +1,26 @@
-"""Half of a phase's work in a forked copy of the scanning process: the second core for
+"""A phase's work shared with a forked copy of the scanning process: the second core for
 the phases too short to pay for a worker pool.
 
 A worker of the pool (``pool``) is a fresh interpreter that imports trailscan and lark
 before its first job, about 0.15 s; a monorepo's relevance pre-pass, or its few relevant
 roots and templates, take less than that in all. A forked copy of the scanning process
 starts in a millisecond with everything imported and every memo of the run (real paths,
-parse tables once loaded) in place, and runs no other program: it computes its share of
-the phase, writes the results down a pipe as JSON and ends with ``os._exit``. The
-scanning process computes the other share meanwhile, then reads the copy's results and
-places everything by position, so the outcome does not depend on which process computed
-what (``tests/test_forked.py`` compares reports with and without it).
+parse tables once loaded) in place, and runs no other program.
+
+The two processes take the phase's items one at a time from two queues (pipes both read,
+filled before the fork: a read of a few bytes from a pipe is atomic, so each item is taken
+once): each empties its own queue first (the items it is better placed for), then helps
+with the other's, so neither waits for the other when the copy runs slower than planned (a
+busy core, pages copied on first write) or an item costs more than guessed. The copy
+writes its results down a second pipe as JSON and ends with ``os._exit``; the scanning
+process places everything by position, so the outcome does not depend on which process
+computed what (``tests/test_forked.py`` compares reports with and without it).
 
 Only on Linux (on macOS a forked process may not use the system frameworks some
 libraries load; Windows has no ``fork``), only while the scanning process has no other
 thread (a lock held by another thread would stay held in the copy), and never inside a
-worker. A copy that fails in any way (killed, out of memory, an exception, output that
-does not decode) costs nothing but time: its share is computed again here.
+worker. Whatever the copy fails to deliver (it was killed, ran out of memory, raised,
+wrote something that does not decode) costs nothing but time: it is computed again here.
 """
 
 from __future__ import annotations
@@ -27,10 +32,20 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["can_fork", "split"]
+__all__ = ["can_fork", "reap", "share"]
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+# Queue entries: an item's position, in this many bytes. A pipe holds 64 KiB before a
+# write blocks, and the queue is filled before anyone reads it: longer phases take items
+# in runs of several.
+_ENTRY = 4
+_QUEUE_ENTRIES = 16 * 1024 - 1
+
+# Copies whose results are in but that had not yet ended (reaped at the next phase or by
+# ``reap``: waiting for a copy's teardown costs the scan milliseconds for nothing).
+_ENDING: list[int] = []
 
 
 def can_fork(jobs: int | None) -> bool:
@@ -46,77 +61,143 @@ def can_fork(jobs: int | None) -> bool:
     return threading.active_count() == 1
 
 
-def split(
+def share(
     items: Sequence[T],
     work: Callable[[T], R],
     encode: Callable[[R], Any],
     decode: Callable[[Any], R],
     *,
     theirs: Sequence[bool] | None = None,
+    first: Callable[[], object] | None = None,
 ) -> list[R]:
-    """``work(item)`` for every item, in order: the items marked in ``theirs`` (by
-    default the second half) in a forked copy, the others here. ``encode`` turns a
-    result into JSON-ready data (``None``: it cannot travel, computed again here) and
-    ``decode`` turns it back (``ValueError``: computed again here)."""
-    if theirs is None:
-        cut = (len(items) + 1) // 2
-        theirs = [i >= cut for i in range(len(items))]
-    mine = [i for i, flag in enumerate(theirs) if not flag]
-    other = [i for i, flag in enumerate(theirs) if flag]
-    results: list[Any] = [None] * len(items)
-    if not mine or not other:
-        return [work(item) for item in items]
+    """``work(item)`` for every item, in order, computed by this process and a forked copy
+    together. The items marked in ``theirs`` (default: none) are queued for the copy, the
+    others for this process; each takes from its own queue first, then from the other's,
+    one item at a time, so both finish together however the work falls. ``first`` runs
+    here before this process takes any item (what only it needs, such as readying a
+    parser). ``encode`` turns a result into JSON-ready data (``None``: it cannot travel,
+    computed again here) and ``decode`` turns it back (``ValueError``: computed again
+    here)."""
+    reap()
+    if len(items) < 2:
+        return _here(items, work, first)
+    flags = list(theirs) if theirs is not None else [False] * len(items)
+    run = -(-len(items) // _QUEUE_ENTRIES)  # items taken per read
+    queues: list[int] = []
     try:
+        for wanted in (False, True):  # this process's queue, then the copy's
+            starts = [start for start in range(0, len(items), run) if flags[start] == wanted]
+            read_end, write_end = os.pipe()
+            queues.append(read_end)
+            os.write(write_end, b"".join(start.to_bytes(_ENTRY, "big") for start in starts))
+            os.close(write_end)
         read_end, write_end = os.pipe()
     except OSError:
-        return [work(item) for item in items]
+        for fd in queues:
+            os.close(fd)
+        return _here(items, work, first)
     try:
         pid = os.fork()
     except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        return [work(item) for item in items]
-    if pid == 0:  # the copy: its share, down the pipe, and gone
+        for fd in (*queues, read_end, write_end):
+            os.close(fd)
+        return _here(items, work, first)
+    ours, copys = queues
+    if pid == 0:  # the copy: items from its queue, then from ours; results down the pipe
         code = 1
         try:
             os.close(read_end)
-            data = json.dumps([encode(work(items[i])) for i in other], ensure_ascii=True,
-                              separators=(",", ":")).encode("ascii")
-            with os.fdopen(write_end, "wb") as channel:
-                channel.write(data)
+            delivered: list[list[Any]] = []
+            try:
+                for index in _taken((copys, ours), run, len(items)):
+                    data = encode(work(items[index]))
+                    if data is not None:
+                        delivered.append([index, data])
+            finally:  # what was computed travels even when an item raised
+                payload = json.dumps(delivered, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+                with os.fdopen(write_end, "wb") as channel:
+                    channel.write(payload)
             code = 0
         finally:
             os._exit(code)
     os.close(write_end)
+    results: list[Any] = [None] * len(items)
+    done = [False] * len(items)
     try:
-        for i in mine:
-            results[i] = work(items[i])
+        if first is not None:
+            first()
+        for index in _taken((ours, copys), run, len(items)):
+            results[index] = work(items[index])
+            done[index] = True
     finally:
+        for fd in queues:
+            os.close(fd)
         with os.fdopen(read_end, "rb") as channel:
             data = channel.read()
-        _, status = os.waitpid(pid, 0)
-    decoded = _decoded(data, status, len(other), decode)
-    for position, i in enumerate(other):
-        value = decoded[position] if decoded is not None else None
-        results[i] = value if value is not None else work(items[i])
+        _reap_or_later(pid)
+    for index, value in _decoded(data, len(items), decode):
+        if not done[index]:
+            results[index], done[index] = value, True
+    for index, finished in enumerate(done):
+        if not finished:  # the copy took it and did not deliver it
+            results[index] = work(items[index])
     return results
 
 
-def _decoded(data: bytes, status: int, count: int, decode: Callable[[Any], R]) -> list[R | None] | None:
-    """The copy's results (``None`` for one that could not travel), or None when the
-    copy failed as a whole."""
-    if os.waitstatus_to_exitcode(status) != 0:
-        return None
+def reap() -> None:
+    """Wait for the copies whose results are in (they end within milliseconds of sending
+    them), so none is left behind as a zombie in a longer-lived process."""
+    while _ENDING:
+        pid = _ENDING.pop()
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _here(items: Sequence[T], work: Callable[[T], R], first: Callable[[], object] | None) -> list[R]:
+    if first is not None:
+        first()
+    return [work(item) for item in items]
+
+
+def _taken(queues: Sequence[int], run: int, count: int) -> Any:  # noqa: ANN401 - an iterator of positions
+    """The positions this process takes, from each queue in turn until it is empty (the
+    other process took the rest), a read (one entry) at a time."""
+    for queue in queues:
+        while True:
+            entry = os.read(queue, _ENTRY)
+            if len(entry) != _ENTRY:
+                break
+            start = int.from_bytes(entry, "big")
+            yield from range(start, min(start + run, count))
+
+
+def _reap_or_later(pid: int) -> None:
+    try:
+        ended, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return
+    if not ended:
+        _ENDING.append(pid)
+
+
+def _decoded(data: bytes, count: int, decode: Callable[[Any], R]) -> list[tuple[int, R]]:
+    """The copy's results by position (nothing for one that could not travel or does not
+    decode; nothing at all when its output is not whole)."""
     try:
         raw = json.loads(data)
     except ValueError:
-        return None
-    if not isinstance(raw, list) or len(raw) != count:
-        return None
-    out: list[R | None] = []
+        return []
+    if not isinstance(raw, list):
+        return []
+    out: list[tuple[int, R]] = []
     for item in raw:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], int)
+                and 0 <= item[0] < count):
+            return []
         try:
-            out.append(None if item is None else decode(item))
+            out.append((item[0], decode(item[1])))
         except ValueError:
-            out.append(None)
+            continue
     return out

@@ -83,6 +83,7 @@ class Loaders:
 
     def __init__(self) -> None:
         self._parses: Any = None
+        self._ready = False
 
     def load(self, job: Job, inputs: Inputs) -> Model | None:
         if job.kind == TERRAFORM:
@@ -110,6 +111,16 @@ class Loaders:
                 job.path, inputs.root, layers=job.layers, limits=inputs.limits,
             )
         raise ValueError(f"unknown job kind {job.kind!r}")
+
+    def ready_terraform(self) -> None:
+        """Pay the Terraform parser's fixed costs ahead of the first root
+        (``terraform.ready_parser``), once."""
+        if self._ready:
+            return
+        self._ready = True
+        from scanner.parsers import terraform
+
+        terraform.ready_parser()
 
     @property
     def parses(self) -> Any:  # noqa: ANN401 - the Terraform front end's ParseCache

@@ -24,6 +24,7 @@ all): the reports are the same, except for what only the full parser reports.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -38,7 +39,7 @@ from scanner.parsers.batch.cache import (
     store_outcome,
     unit_key,
 )
-from scanner.parsers.batch.forked import can_fork, split
+from scanner.parsers.batch.forked import can_fork, reap, share
 from scanner.parsers.batch.jobs import (
     CLOUDFORMATION,
     PLAN,
@@ -116,6 +117,8 @@ class _Run:
         self.entries: dict[int, _Entry] = {}
         # Unread models made ahead of need (``load``'s ``spare``), by root.
         self.spare: dict[int, Outcome] = {}
+        # Templates and plans loaded by a forked copy during the pre-pass, by unit.
+        self.early: dict[int, Outcome] = {}
 
     # -- one unit ----------------------------------------------------------------------
 
@@ -156,7 +159,13 @@ class _Run:
         roots at ``unread`` unread roots (``unread``). When a forked copy takes a share,
         it also makes the unread models of the roots at ``spare`` (roots that will be
         unread unless something names them, ``_load``), kept for ``unread``."""
-        todo = [i for i in indexes if not self.cached(i, self.jobs[i])]
+        todo = []
+        for index in indexes:
+            made = self.early.pop(index, None)  # loaded by a forked copy during the pre-pass
+            if made is not None:
+                self.done(index, made)
+            elif index not in self.outcomes and not self.cached(index, self.jobs[index]):
+                todo.append(index)
         pool = self._pool(todo) if workers else None
         if pool is not None:
             left = pool.run([(i, self.jobs[i]) for i in todo], self.done, self.failed)
@@ -164,18 +173,17 @@ class _Run:
             todo = sorted(i for i, _ in left)
         unread_todo = self.unread_jobs(unread)
         items = [(i, self.jobs[i]) for i in (*todo, *unread_todo)]
-        theirs = self._forked_share([job for _, job in items])
-        if theirs is None:
+        wanted = [i for i in spare if self.entries[i].unread is None]
+        if not self._worth_forking([job for _, job in items], len(wanted)):
             for index in todo:
                 self.load_here(index)
             for index in unread_todo:
                 self.finish_unread(index, self.outcome(self.jobs[index]))
             return
-        extra = [(i, dataclasses.replace(self.jobs[i], kind=TERRAFORM_UNREAD)) for i in spare
-                 if self.entries[i].unread is None]
-        outcomes = split([*items, *extra], lambda item: self.outcome(item[1]), _outcome_data,
+        extra = [(i, dataclasses.replace(self.jobs[i], kind=TERRAFORM_UNREAD)) for i in wanted]
+        outcomes = share([*items, *extra], lambda item: self.outcome(item[1]), _outcome_data,
                          lambda data: _outcome_from_data(data, self.max_bytes),
-                         theirs=[*theirs, *(True for _ in extra)])
+                         theirs=[job.kind != TERRAFORM for _, job in (*items, *extra)])
         made_unread, loading = set(unread_todo), set(todo)
         for (index, _), outcome in zip([*items, *extra], outcomes, strict=True):
             if index in made_unread:
@@ -192,26 +200,19 @@ class _Run:
         store_outcome(self.options.cache_dir, job, self.inputs, outcome)
         return outcome
 
-    def _forked_share(self, jobs: Sequence[Job]) -> list[bool] | None:
-        """Which of ``jobs`` a forked copy loads (the templates, plans and unread roots
-        when there are Terraform roots to parse too: parsing has its fixed cost, lark's
-        parse tables, and templates theirs, PyYAML and the CloudFormation front end;
-        else the second half by text), or None when the units are too few or too small
-        to pay for the copy."""
-        if len(jobs) < 2 or not can_fork(self.options.jobs):
-            return None
+    def _worth_forking(self, jobs: Sequence[Job], spare: int = 0) -> bool:
+        """Whether loading ``jobs`` and making ``spare`` unread models ahead of need (the
+        roots that will be unread unless something names them) pays for a forked copy:
+        enough text, less when the jobs mix Terraform roots with templates, plans or
+        unread roots (each process then mostly pays one kind's fixed cost: lark's parse
+        tables, or PyYAML and the CloudFormation front end)."""
+        if len(jobs) + spare < 2 or not jobs or not can_fork(self.options.jobs):
+            return False
         others = [job.kind != TERRAFORM for job in jobs]
-        size = _text_size(jobs)
-        if any(others) and not all(others):
-            return others if size >= FORK_MIN_MIXED_BYTES else None
-        if size < FORK_MIN_BYTES:
-            return None
-        sizes = [_text_size([job]) for job in jobs]
-        half, running, share = sum(sizes) / 2, 0, []
-        for item in sizes:
-            share.append(running >= half)
-            running += item
-        return share if any(share) and not all(share) else None
+        size = _text_size(jobs) + spare * _UNREAD_WEIGHT
+        if (any(others) or spare) and not all(others):
+            return size >= FORK_MIN_MIXED_BYTES
+        return size >= FORK_MIN_BYTES
 
     def _pool(self, todo: Sequence[int]) -> Workers | None:
         """The run's workers, started when these units are worth them."""
@@ -277,12 +278,13 @@ class _Run:
                 relevance = unit_relevance(job.path, self.inputs.root, self.max_bytes)
         return _Entry(relevance, reads, None, fresh=True)
 
-    def relevances(self, roots: Sequence[int]) -> dict[int, Relevance]:
-        """Every root's relevance, half of them in a forked copy when there are enough to
-        read. The first few are read here: when they come from the cache, the rest
-        most likely do too, and checking an entry costs less than sending it back from
-        a copy would (the copy pays when the outlines must be made)."""
-        head, rest = roots[:FORK_PROBE_ROOTS], roots[FORK_PROBE_ROOTS:]
+    def relevances(self, roots: Sequence[int], others: Sequence[int] = ()) -> dict[int, Relevance]:
+        """Every root's relevance. The first few are read here: when they come from the
+        cache, the rest most likely do too, and checking an entry costs less than sending
+        it back from a forked copy would. When the outlines must be made and there are
+        enough of them, a forked copy makes part of them (``_relevances_forked``)."""
+        probe = FORK_PROBE_ROOTS if self.cache is not None else 0  # without a cache, nothing to probe
+        head, rest = roots[:probe], roots[probe:]
         for index in head:
             self.relevance(index)
         from_cache = sum(not self.entries[i].fresh for i in head)
@@ -290,11 +292,38 @@ class _Run:
             for index in rest:
                 self.relevance(index)
         else:
-            entries = split(rest, self.relevance_entry, _Entry.as_data,
-                            lambda data: _Entry.from_data(data, self.max_bytes))
-            for index, entry in zip(rest, entries, strict=True):
-                self.entries[index] = entry
+            self._relevances_forked(head, rest, others)
         return {i: self.entries[i].relevance for i in roots}
+
+    def _relevances_forked(self, head: Sequence[int], rest: Sequence[int], others: Sequence[int]) -> None:
+        """The relevance of the roots in ``rest``, shared with a forked copy, which also
+        loads ``others`` (the templates and plans, which no relevance changes): they are
+        queued for the copy, the roots for this process, which readies the Terraform
+        parser (``ready_parser``) from the first relevant root it sees: the parsing that
+        follows the pre-pass then starts at once. Each process helps with the other's
+        queue once its own is empty."""
+        loads = [i for i in others if not self.cached(i, self.jobs[i])]
+        tasks = [*((_RELEVANCE, i) for i in rest), *((_LOAD, i) for i in loads)]
+        ready = any(self.entries[i].relevance.kind == "relevant" for i in head)
+        scanning = os.getpid()
+
+        def task(task: tuple[str, int]) -> tuple[str, object]:
+            what, index = task
+            if what == _LOAD:
+                return what, self.outcome(self.jobs[index])
+            entry = self.relevance_entry(index)
+            if entry.relevance.kind == "relevant" and os.getpid() == scanning:
+                self.loaders.ready_terraform()  # once; a copy's parser would end with it
+            return what, entry
+
+        results = share(tasks, task, _task_data, lambda data: _task_from_data(data, self.max_bytes),
+                        theirs=[what == _LOAD for what, _ in tasks],
+                        first=self.loaders.ready_terraform if ready else None)
+        for (what, index), (_, result) in zip(tasks, results, strict=True):
+            if what == _RELEVANCE:
+                self.entries[index] = result  # type: ignore[assignment]  # tagged by ``what``
+            else:
+                self.early[index] = result  # type: ignore[assignment]
 
     def unread(self, indexes: Sequence[int]) -> None:
         """The roots nothing is read from: their unread-unit models (a listing and the
@@ -368,7 +397,7 @@ class _Entry(ValueObject):
     def as_data(self) -> dict[str, object]:
         """For the trip from a forked copy."""
         return {"relevance": self.relevance.as_data(),
-                "reads": self.reads.as_data() if self.raw_reads is None else None,
+                "reads": _reads_data(self.reads) if self.raw_reads is None else None,
                 "raw_reads": self.raw_reads, "unread": self.unread, "fresh": self.fresh}
 
     @staticmethod
@@ -387,8 +416,9 @@ def _outcome_data(outcome: Outcome) -> object:
     """An outcome as JSON-ready data for the trip from a forked copy (None: its model has
     something the codec cannot carry, so it is loaded again in the scanning process). The
     model of a root left unread that holds nothing but its unit travels as that unit's
-    three fields (most of a monorepo's roots: the codec's form costs several times more)."""
-    data: dict[str, object] = {"reads": outcome.reads.as_data(), "cacheable": outcome.cacheable}
+    three fields (most of a monorepo's roots: the codec's form costs several times more),
+    and reads that hold nothing (a run without the cache) as nothing."""
+    data: dict[str, object] = {"reads": _reads_data(outcome.reads), "cacheable": outcome.cacheable}
     unit = _plain_unit(outcome.model)
     if unit is not None:
         data["unit"] = [unit.id, unit.format, list(unit.files)]
@@ -400,14 +430,33 @@ def _outcome_data(outcome: Outcome) -> object:
     return data
 
 
+def _reads_data(reads: Reads) -> object:
+    """Reads for the trip from a forked copy: None when they hold nothing (a run without
+    the cache records none)."""
+    return reads.as_data() if reads.files or reads.listings or reads.probes else None
+
+
+_MODEL_FIELDS = tuple(f.name for f in dataclasses.fields(Model) if f.name != "units")
+_UNIT_FIELDS = tuple(f.name for f in dataclasses.fields(Unit) if f.name not in ("id", "format", "files"))
+
+
 def _plain_unit(model: Model | None) -> Unit | None:
     """The one unit of a model that holds nothing else (every other field as a new
     ``Model`` has it, the unit's own fields but ``id``, ``format``, ``files`` too)."""
     if model is None or len(model.units) != 1:
         return None
     unit = model.units[0]
-    plain = Unit(id=unit.id, format=unit.format, files=unit.files)
-    return unit if unit == plain and model == Model(units=(plain,)) else None
+    blank_model, blank_unit = _blanks()
+    if any(getattr(unit, name) != getattr(blank_unit, name) for name in _UNIT_FIELDS):
+        return None
+    if any(getattr(model, name) != getattr(blank_model, name) for name in _MODEL_FIELDS):
+        return None
+    return unit
+
+
+@functools.cache
+def _blanks() -> tuple[Model, Unit]:
+    return Model(), Unit(id="", format="", files=())
 
 
 def _outcome_from_data(data: object, max_bytes: int) -> Outcome:
@@ -422,7 +471,35 @@ def _outcome_from_data(data: object, max_bytes: int) -> Outcome:
         model: Model | None = Model(units=(Unit(id=unit[0], format=unit[1], files=tuple(unit[2])),))
     else:
         model = decode_model(data.get("model"))
-    return Outcome(model, Reads.from_data(data.get("reads"), max_bytes), bool(data.get("cacheable")))
+    given = data.get("reads")
+    reads = Reads(max_bytes=max_bytes) if given is None else Reads.from_data(given, max_bytes)
+    return Outcome(model, reads, bool(data.get("cacheable")))
+
+
+# The tasks of a pre-pass shared with a forked copy (``_Run.task``).
+_RELEVANCE = "relevance"  # a root's relevance entry
+_LOAD = "load"  # a template or plan loaded
+
+
+def _task_data(result: tuple[str, object]) -> object:
+    """A pre-pass task's result as JSON-ready data for the trip from a forked copy (None:
+    it cannot travel, computed again here)."""
+    what, value = result
+    if what == _RELEVANCE:
+        return [what, value.as_data()]  # type: ignore[attr-defined]  # an _Entry
+    data = _outcome_data(value)  # type: ignore[arg-type]  # an Outcome
+    return None if data is None else [what, data]
+
+
+def _task_from_data(data: object, max_bytes: int) -> tuple[str, object]:
+    if not isinstance(data, list) or len(data) != 2:
+        raise ValueError("task: not a pair")
+    what, value = data
+    if what == _RELEVANCE:
+        return what, _Entry.from_data(value, max_bytes)
+    if what == _LOAD:
+        return what, _outcome_from_data(value, max_bytes)
+    raise ValueError(f"task: unknown kind {what!r}")
 
 
 # A root left unread (a listing, its variables files) costs about as much as this much HCL.
@@ -478,6 +555,7 @@ def load_all(
         run.store_relevance()
     finally:
         run.close()
+        reap()
     if run.loaders.parses is not None:
         run.stats.parsed = run.loaders.parses.parsed
     return [run.outcomes[i] for i in range(len(jobs))]
@@ -491,7 +569,7 @@ def _load(run: _Run, root_count: int) -> None:
         return
     from scanner.parsers.terraform.relevance import naming_values
 
-    kinds = run.relevances(roots)
+    kinds = run.relevances(roots, others)
     relevant = [i for i in roots if kinds[i].kind == "relevant"]
     maybe = [i for i in roots if kinds[i].kind == "names"]
     nothing = [i for i in roots if kinds[i].kind == "none"]
