@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from scanner.model import ERROR_IDS
 from scanner.reporters import RenderOptions
 from scanner.reporters.common import summary
+from scanner.reporters.jsontext import indented_json
 from scanner.results import ScanResult, finding_dict
 
 
@@ -46,4 +46,4 @@ def report_dict(result: ScanResult, options: RenderOptions) -> dict[str, Any]:
 
 
 def render(result: ScanResult, options: RenderOptions) -> str:
-    return json.dumps(report_dict(result, options), indent=2, sort_keys=False) + "\n"
+    return indented_json(report_dict(result, options)) + "\n"

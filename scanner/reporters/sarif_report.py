@@ -12,7 +12,6 @@ over the same tree give identical bytes and a SARIF diff in review means a real 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
@@ -27,6 +26,7 @@ from scanner.reporters.common import (
     spec_index,
     visible_findings,
 )
+from scanner.reporters.jsontext import indented_json
 from scanner.results import Finding, ScanResult
 
 SCHEMA_URI = (
@@ -310,4 +310,4 @@ def report_dict(result: ScanResult, options: RenderOptions) -> dict[str, Any]:
 
 
 def render(result: ScanResult, options: RenderOptions) -> str:
-    return json.dumps(report_dict(result, options), indent=2, ensure_ascii=False) + "\n"
+    return indented_json(report_dict(result, options), ensure_ascii=False) + "\n"

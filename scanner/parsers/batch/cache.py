@@ -136,9 +136,11 @@ class UnitCache:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.stats = Stats()
+        self._entries = os.path.join(os.fspath(directory), f"v{FORMAT}")
 
-    def _path(self, key: str) -> Path:
-        return self.directory / f"v{FORMAT}" / key[:2] / f"{key}.json"
+    def _path(self, key: str) -> str:
+        """The entry's file (as text: a warm run looks up one per unit)."""
+        return os.path.join(self._entries, key[:2], f"{key}.json")
 
     # -- reading --------------------------------------------------------------------
 
@@ -190,12 +192,13 @@ class UnitCache:
         except (TypeError, ValueError, RecursionError):
             return
         path = self._path(key)
-        staging = str(path.parent / f".tmp-{os.getpid()}-{next(_STAGING)}-{path.name}")
+        folder, name = os.path.split(path)
+        staging = os.path.join(folder, f".tmp-{os.getpid()}-{next(_STAGING)}-{name}")
         try:
             try:
                 fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o600)
             except FileNotFoundError:
-                os.makedirs(path.parent, mode=0o700, exist_ok=True)
+                os.makedirs(folder, mode=0o700, exist_ok=True)
                 fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o600)
         except OSError:
             return

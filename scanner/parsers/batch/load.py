@@ -247,8 +247,10 @@ class _Run:
         """The root's relevance entry: keyed like its model (its input layers included,
         since the entry also holds the model of the root unread, whose variables files
         those layers name)."""
-        return unit_key("relevance", dataclasses.replace(self.jobs[index], kind=TERRAFORM),
-                        self.inputs)
+        job = self.jobs[index]
+        if job.kind != TERRAFORM:  # made an unread root since
+            job = dataclasses.replace(job, kind=TERRAFORM)
+        return unit_key("relevance", job, self.inputs)
 
     def relevance(self, index: int) -> Relevance:
         """The root's relevance: from the cache, or read now."""
