@@ -225,3 +225,19 @@ def test_config_exclude_must_be_strings(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="exclude must be a string or a list of strings"):
         parse_config({"exclude": [1]})
+
+
+def test_the_line_index_answers_as_every_line_in_turn_would() -> None:
+    """``IgnoreFile.verdict`` looks only at the lines that could match a path (by its
+    length and last name): on random pattern sets and paths it answers what trying every
+    line, last first, answers."""
+    rng = random.Random(15)
+    names = [*DIRS, *FILES, "gen", "build", "x"]
+    for _ in range(300):
+        lines = rng.sample(PATTERNS, rng.randint(1, 8)) + rng.sample(["gen", "build/", "!gen", "x", "/x"], 2)
+        ignore = IgnoreFile("/r", parse_lines(lines))
+        for _ in range(20):
+            parts = [rng.choice(names) for _ in range(rng.randint(1, 4))]
+            is_dir = rng.random() < 0.5
+            expected = next((not p.negate for p in reversed(ignore.patterns) if p.matches(parts, is_dir)), None)
+            assert ignore.verdict("/r/" + "/".join(parts), is_dir) == expected, (lines, parts, is_dir)

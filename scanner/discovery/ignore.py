@@ -240,10 +240,62 @@ class IgnoreFile(ValueObject):
         if rel is None:
             return None
         parts = rel.split("/")
-        for pattern in reversed(self.patterns):
+        for pattern in _index(self.patterns).candidates(len(parts), parts[-1]):
             if pattern.matches(parts, is_dir):
                 return not pattern.negate
         return None
+
+
+class _Index:
+    """The lines of one file that could match a path, last line first: a line without
+    ``**`` only a path of as many parts as it has segments, an unanchored plain name
+    (``build/``, ``.venv``) only a path ending in that name. A walk asks about every
+    entry, and most lines can be passed over without looking at them."""
+
+    def __init__(self, patterns: tuple[Pattern, ...]) -> None:
+        self.by_name: dict[str, list[tuple[int, Pattern]]] = {}
+        self.by_length: dict[int, list[tuple[int, Pattern]]] = {}
+        self.any_length: list[tuple[int, Pattern]] = []
+        for number, pattern in enumerate(patterns):
+            segments = pattern.segments
+            last = segments[-1] if segments else None
+            if len(segments) == 2 and segments[0] is None and last is not None and last.kind == "equal":
+                self.by_name.setdefault(last.text, []).append((number, pattern))
+            elif None not in segments:
+                self.by_length.setdefault(len(segments), []).append((number, pattern))
+            else:
+                self.any_length.append((number, pattern))
+        # by path length: the numbered lines, and the lines alone (the common answer)
+        self._lengths: dict[int, tuple[list[tuple[int, Pattern]], list[Pattern]]] = {}
+
+    def candidates(self, length: int, name: str) -> list[Pattern]:
+        fixed = self._lengths.get(length)
+        if fixed is None:
+            numbered = sorted([*self.by_length.get(length, ()), *self.any_length], key=_number, reverse=True)
+            fixed = self._lengths[length] = (numbered, [pattern for _, pattern in numbered])
+        named = self.by_name.get(name)
+        if named is None:
+            return fixed[1]
+        return [pattern for _, pattern in sorted([*fixed[0], *named], key=_number, reverse=True)]
+
+
+def _number(item: tuple[int, Pattern]) -> int:
+    return item[0]
+
+
+# The index of each file's lines, by the identity of its tuple of lines (kept with it, so
+# the id cannot be reused); a scan reads a few files, a long-lived process many: bounded.
+_INDEXES: dict[int, tuple[tuple[Pattern, ...], _Index]] = {}
+_INDEXES_KEPT = 256
+
+
+def _index(patterns: tuple[Pattern, ...]) -> _Index:
+    known = _INDEXES.get(id(patterns))
+    if known is None or known[0] is not patterns:
+        if len(_INDEXES) >= _INDEXES_KEPT:
+            _INDEXES.clear()
+        known = _INDEXES[id(patterns)] = (patterns, _Index(patterns))
+    return known[1]
 
 
 def _relative(path: str, base: str) -> str | None:

@@ -339,12 +339,13 @@ class _Run:
         relevance entry, and return the others (to be loaded as unread)."""
         todo = []
         for index in indexes:
-            self.jobs[index] = dataclasses.replace(self.jobs[index], kind=TERRAFORM_UNREAD)
+            job = self.jobs[index]
+            self.jobs[index] = Job(TERRAFORM_UNREAD, job.path, job.layers)
             entry = self.entries[index]
             self.stats.unread += 1
             if entry.unread is not None:
                 try:
-                    model = decode_model(entry.unread)
+                    model = _model_from_data(entry.unread)
                 except ValueError:
                     model = None
                 if model is not None:
@@ -361,7 +362,7 @@ class _Run:
         if outcome.cacheable and outcome.model is not None:
             entry = self.entries[index]
             entry.full_reads(self.max_bytes).merge(outcome.reads)
-            entry.unread = encode_model(outcome.model)
+            entry.unread = _model_data(outcome.model)
             entry.fresh = True
 
     def store_relevance(self) -> None:
@@ -420,16 +421,39 @@ def _outcome_data(outcome: Outcome) -> object:
     model of a root left unread that holds nothing but its unit travels as that unit's
     three fields (most of a monorepo's roots: the codec's form costs several times more),
     and reads that hold nothing (a run without the cache) as nothing."""
-    data: dict[str, object] = {"reads": _reads_data(outcome.reads), "cacheable": outcome.cacheable}
-    unit = _plain_unit(outcome.model)
+    model = _model_data(outcome.model)
+    if model is None:
+        return None
+    return {"reads": _reads_data(outcome.reads), "cacheable": outcome.cacheable, **model}
+
+
+def _model_data(model: Model | None) -> dict[str, object] | None:
+    """A model as JSON-ready data: ``{"unit": [id, format, files]}`` for the model of a
+    root left unread that holds nothing but its unit (most of a monorepo's roots, in the
+    cache and on the trip from a forked copy: the codec's form costs several times more
+    to write and to read), else ``{"model": ...}`` in the codec's form; None when the
+    codec cannot carry it."""
+    unit = _plain_unit(model)
     if unit is not None:
-        data["unit"] = [unit.id, unit.format, list(unit.files)]
-        return data
+        return {"unit": [unit.id, unit.format, list(unit.files)]}
     try:
-        data["model"] = encode_model(outcome.model)
+        return {"model": encode_model(model)}
     except (TypeError, RecursionError):
         return None
-    return data
+
+
+def _model_from_data(data: object) -> Model | None:
+    """The inverse of ``_model_data``; ``ValueError`` on anything else."""
+    if not isinstance(data, dict):
+        raise ValueError("model: not an object")
+    unit = data.get("unit")
+    if unit is None:
+        return decode_model(data.get("model"))
+    if not (isinstance(unit, list) and len(unit) == 3 and isinstance(unit[0], str)
+            and isinstance(unit[1], str) and isinstance(unit[2], list)
+            and all(isinstance(f, str) for f in unit[2])):
+        raise ValueError("model: bad unit")
+    return Model(units=(Unit(id=unit[0], format=unit[1], files=tuple(unit[2])),))
 
 
 def _reads_data(reads: Reads) -> object:
@@ -464,15 +488,7 @@ def _blanks() -> tuple[Model, Unit]:
 def _outcome_from_data(data: object, max_bytes: int) -> Outcome:
     if not isinstance(data, dict):
         raise ValueError("outcome: not an object")
-    unit = data.get("unit")
-    if unit is not None:
-        if not (isinstance(unit, list) and len(unit) == 3 and isinstance(unit[0], str)
-                and isinstance(unit[1], str) and isinstance(unit[2], list)
-                and all(isinstance(f, str) for f in unit[2])):
-            raise ValueError("outcome: bad unit")
-        model: Model | None = Model(units=(Unit(id=unit[0], format=unit[1], files=tuple(unit[2])),))
-    else:
-        model = decode_model(data.get("model"))
+    model = _model_from_data(data)
     given = data.get("reads")
     reads = Reads(max_bytes=max_bytes) if given is None else Reads.from_data(given, max_bytes)
     return Outcome(model, reads, bool(data.get("cacheable")))
