@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -58,7 +57,10 @@ def can_fork(jobs: int | None) -> bool:
 
         if default_jobs() < 2:
             return False
-    return threading.active_count() == 1
+    # A thread started through ``threading`` is the only kind ``active_count`` sees; a
+    # process that never imported it has none (and need not import it to know).
+    module = sys.modules.get("threading")
+    return module is None or module.active_count() == 1
 
 
 def share(
