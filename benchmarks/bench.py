@@ -30,7 +30,9 @@ Usage::
                                --trailscan after=.venv/bin/python       # before/after, one run
 
 Absolute seconds depend on the machine; the ratios over the same files in the same run
-are the figures to quote.
+are the figures to quote. A ratio goal is judged on wall time, the time a user or a CI job
+waits for (the issue asks for every core: a forked copy of the scan spends CPU on the
+second core to cut it); the CPU ratio is printed beside it.
 """
 
 from __future__ import annotations
@@ -457,8 +459,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 continue
             cpu = results[peer_name].median_cpu() / results[n].median_cpu()
             wall = results[peer_name].median_wall() / results[n].median_wall()
-            mark = "ok" if min(cpu, wall) >= goal else "below goal"
-            summary[n][key] = f"{wall:5.1f}x wall, {cpu:5.1f}x cpu (goal >= {goal:g}x: {mark})"
+            mark = "ok" if wall >= goal else "below goal"
+            summary[n][key] = f"{wall:5.1f}x wall, {cpu:5.1f}x cpu (goal >= {goal:g}x wall: {mark})"
 
     memory: dict[str, list[float]] = {n: [] for n in names}
 
@@ -485,7 +487,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 continue
             cpu = warm[peer_name].median_cpu() / warm[tool.name].median_cpu()
             wall = warm[peer_name].median_wall() / warm[tool.name].median_wall()
-            mark = "" if goal is None else f" (goal >= {goal:g}x: {'ok' if min(cpu, wall) >= goal else 'below goal'})"
+            mark = "" if goal is None else f" (goal >= {goal:g}x wall: {'ok' if wall >= goal else 'below goal'})"
             summary[tool.name][key] = f"{wall:5.1f}x wall, {cpu:5.1f}x cpu{mark}"
 
     def note_memory(results: dict[str, Runs]) -> None:

@@ -111,6 +111,20 @@ def test_what_is_linked_from_outside_the_root_is_never_read(tree: tuple[Path, Pa
     assert unit_relevance(root / "links", root, limit).kind == "none"
 
 
+def test_a_scan_s_memo_gives_the_same_relevance(tree: tuple[Path, Path]) -> None:
+    """Inside a scan (``resolving_once``) the root and the directory come from the
+    real-path memo: every unit's relevance is the one found without it."""
+    from scanner.parsers.paths import resolving_once
+
+    root, _ = tree
+    limit = Limits().max_file_bytes
+    for given_root in (root, root.parent / "root-link"):
+        units = [u for u in _units(given_root) if u.name != "main.tf"]
+        expected = [unit_relevance(unit, given_root, limit) for unit in units]
+        with resolving_once():
+            assert [unit_relevance(unit, given_root, limit) for unit in units] == expected
+
+
 def test_the_remembered_root_follows_a_root_that_moves(tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()

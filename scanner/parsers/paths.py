@@ -16,7 +16,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["real_path", "real_str", "resolving_once", "saw_real"]
+__all__ = ["real_path", "real_str", "resolving", "resolving_once", "saw_real"]
 
 # The paths resolved so far in this scan (``resolving_once``), as given -> real, else None;
 # the same for ``Path`` objects (making one costs more than looking it up).
@@ -36,6 +36,12 @@ def resolving_once() -> Iterator[None]:
     finally:
         if outermost:
             _resolved, _resolved_paths = None, None
+
+
+def resolving() -> bool:
+    """Whether a scan's memo is in place (``resolving_once``): a real path then costs a
+    lookup, most often, where elsewhere it costs a system call per component."""
+    return _resolved is not None
 
 
 def real_path(path: Path) -> Path:

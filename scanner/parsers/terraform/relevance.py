@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 from scanner.model import Attr, Model, Origin, Record, Span, Suppression
 from scanner.parsers.common import is_within, read_text
+from scanner.parsers.paths import real_path, resolving
 from scanner.parsers.reads import note_listing, note_probe
 from scanner.valueclass import ValueObject, value_class
 
@@ -292,8 +293,11 @@ def unit_relevance(unit_dir: Path, root: Path, max_bytes: int) -> Relevance:
     # compiles the outline's patterns.
     from scanner.parsers.terraform.outline import outline_text
 
-    real_root = _real_root(root)
-    directory = _real_unit(unit_dir, root, real_root)
+    if resolving():  # a scan: its memo knows the root and, from discovery, the directory
+        real_root, directory = real_path(root), real_path(unit_dir)
+    else:
+        real_root = _real_root(root)
+        directory = _real_unit(unit_dir, root, real_root)
     root = real_root
     declared: set[tuple[str, tuple[str | None, ...]]] = set()
     local_names: set[str] = set()
