@@ -18,7 +18,7 @@ from pathlib import Path
 from scanner.discovery.ignore import IgnoreFile, Rules, parse_lines
 from scanner.model import ParseProblem, Span
 from scanner.parsers.common import too_large
-from scanner.parsers.paths import saw_real
+from scanner.parsers.paths import saw_entries, saw_real
 from scanner.parsers.reads import saw_listing
 from scanner.valueclass import ValueObject, value_class
 
@@ -215,6 +215,7 @@ class Walker:
             self.problem(self.rel(real), f"directory cannot be read: {exc.strerror or exc}")
             return []
         saw_listing(real, entries)
+        saw_entries(real, entries)
         self.found.listed_dirs.add(real)
         if self.gitignore and any(entry.name == ".gitignore" for entry in entries):
             own = self._read_gitignore(tree, real)

@@ -1,4 +1,4 @@
-"""Real paths, resolved once per scan.
+"""Real paths, resolved once per scan; directories, listed once per scan.
 
 A scan asks for the real path of the same root and unit directories many times (the
 pre-pass, the loaders, the cache's probes, the relative path of every finding), and
@@ -11,31 +11,36 @@ The disk is taken not to change under a scan.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["real_path", "real_str", "resolving", "resolving_once", "saw_real"]
+__all__ = ["NOT_THERE", "entries_of", "real_path", "real_str", "resolving", "resolving_once", "saw_entries", "saw_real"]
 
 # The paths resolved so far in this scan (``resolving_once``), as given -> real, else None;
 # the same for ``Path`` objects (making one costs more than looking it up).
 _resolved: dict[str, str] | None = None
 _resolved_paths: dict[Path, Path] | None = None
+# The entries of the directories listed so far in this scan, by directory as given (text):
+# discovery lists every directory once, and the pre-pass and the loaders list a root's
+# again for its ``.tf`` and variables files.
+_entries: dict[str, list[os.DirEntry[str]]] | None = None
 
 
 @contextlib.contextmanager
 def resolving_once() -> Iterator[None]:
     """Within: each path is resolved once (nested uses share the outermost memo)."""
-    global _resolved, _resolved_paths
+    global _resolved, _resolved_paths, _entries
     outermost = _resolved is None
     if outermost:
-        _resolved, _resolved_paths = {}, {}
+        _resolved, _resolved_paths, _entries = {}, {}, {}
     try:
         yield
     finally:
         if outermost:
-            _resolved, _resolved_paths = None, None
+            _resolved, _resolved_paths, _entries = None, None, None
 
 
 def resolving() -> bool:
@@ -88,6 +93,34 @@ def saw_real(path: str, real: str) -> None:
     memo = _resolved
     if memo is not None:
         memo.setdefault(path, real)
+
+
+# The errors ``pathlib`` takes for "no such file or directory" (``Path.is_file``,
+# ``Path.is_dir``); any other is raised.
+NOT_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+
+
+def saw_entries(directory: str, entries: list[os.DirEntry[str]]) -> None:
+    """Discovery listed ``directory`` and found ``entries`` (kept for ``entries_of``)."""
+    memo = _entries
+    if memo is not None:
+        memo.setdefault(directory, entries)
+
+
+def entries_of(directory: str) -> list[os.DirEntry[str]]:
+    """``list(os.scandir(directory))``, once per scan (``resolving_once``; an error is
+    raised as ``os.scandir`` raises it, and not remembered). The entries are shared: their
+    ``is_file()`` and ``stat()`` answers are cached in them, as a listing's are."""
+    memo = _entries
+    if memo is not None:
+        known = memo.get(directory)
+        if known is not None:
+            return known
+    with os.scandir(directory) as found:
+        entries = list(found)
+    if memo is not None:
+        memo[directory] = entries
+    return entries
 
 
 def _resolve(path: Path) -> Path:

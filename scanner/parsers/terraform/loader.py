@@ -8,7 +8,6 @@ Nothing here knows about module instances or model records; ``instance.py`` buil
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from lark import Token, Tree
 from scanner.limits import Budget, Limits
 from scanner.model import NotCreated, ParseProblem, Span
 from scanner.parsers.common import InputLayer, is_within, printable_path, read_text, real_path, relpath
+from scanner.parsers.paths import NOT_THERE, entries_of
 from scanner.parsers.reads import note_listing, note_probe
 from scanner.parsers.terraform.declarations import ModuleSource
 from scanner.parsers.terraform.expressions import Evaluator, Scope
@@ -130,12 +130,18 @@ class Loader:
         the scan root is reported and left out. Every one of them counts as read."""
         note_listing(directory)
         entries: list[tuple[str, bool]] = []  # (name, is a symlink)
-        if directory.is_dir():
-            with os.scandir(directory) as found:
-                for entry in found:
-                    name = entry.name
-                    if (name.endswith(".tf") or name.endswith(".tf.json")) and entry.is_file():
-                        entries.append((name, entry.is_symlink()))
+        try:
+            found = entries_of(str(directory))
+        except ValueError:
+            found = []
+        except OSError as exc:
+            if exc.errno not in NOT_THERE:
+                raise
+            found = []  # not a directory, or not there: what ``Path.is_dir`` says no to
+        for entry in found:
+            name = entry.name
+            if (name.endswith(".tf") or name.endswith(".tf.json")) and entry.is_file():
+                entries.append((name, entry.is_symlink()))
         entries.sort()
         # ``directory`` is a real path: a plain file in it is where it is, so only a
         # symlink needs resolving (one realpath per link, not two per file).
@@ -269,13 +275,13 @@ def _tfvars_files(unit_dir: Path) -> list[Path]:
     note_listing(unit_dir)
     found: dict[str, Path] = {}
     try:
-        with os.scandir(unit_dir) as entries:
-            for entry in entries:
-                name = entry.name
-                if (name in _TFVARS or name.endswith(_AUTO_TFVARS)) and entry.is_file():
-                    found[name] = unit_dir / name
-    except OSError:
+        entries = entries_of(str(unit_dir))
+    except (OSError, ValueError):
         return []
+    for entry in entries:
+        name = entry.name
+        if (name in _TFVARS or name.endswith(_AUTO_TFVARS)) and entry.is_file():
+            found[name] = unit_dir / name
     fixed = [found[name] for name in _TFVARS if name in found]
     return fixed + sorted(path for name, path in found.items() if name not in _TFVARS)
 

@@ -40,7 +40,6 @@ block, an invalid ``count``. ``--no-prefilter`` parses every file.
 from __future__ import annotations
 
 import dataclasses
-import errno
 import json
 import os
 import re
@@ -51,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from scanner.model import Attr, Model, Origin, Record, Span, Suppression
 from scanner.parsers.common import is_within, read_text
-from scanner.parsers.paths import real_path, resolving
+from scanner.parsers.paths import NOT_THERE, entries_of, real_path, resolving
 from scanner.parsers.reads import note_listing, note_probe
 from scanner.valueclass import ValueObject, value_class
 
@@ -155,28 +154,22 @@ def _module_files(directory: Path, root: Path) -> list[Path]:
     which also reports the ones linked from outside the root: those are never read)."""
     note_listing(directory)
     try:
-        listing = os.scandir(directory)
+        entries = entries_of(str(directory))
     except ValueError:
         return []
     except OSError as exc:
-        if exc.errno in _NOT_THERE:
+        if exc.errno in NOT_THERE:
             return []  # what ``Path.is_dir`` takes for "not a directory"
         raise
     inside = _is_under(directory, root)
     files = []
-    with listing as entries:
-        for entry in entries:
-            name = entry.name
-            if (name.endswith(".tf") or name.endswith(".tf.json")) and entry.is_file():
-                path = directory / name
-                if (inside and not entry.is_symlink()) or is_within(path, root):
-                    files.append(path)
+    for entry in entries:
+        name = entry.name
+        if (name.endswith(".tf") or name.endswith(".tf.json")) and entry.is_file():
+            path = directory / name
+            if (inside and not entry.is_symlink()) or is_within(path, root):
+                files.append(path)
     return sorted(files, key=lambda p: p.name)
-
-
-# The errors ``pathlib`` takes for "no such file or directory" (``Path.is_file``,
-# ``Path.is_dir``); any other is raised.
-_NOT_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 
 
 def _is_file(path: str) -> bool:
@@ -186,7 +179,7 @@ def _is_file(path: str) -> bool:
     except ValueError:
         return False
     except OSError as exc:
-        if exc.errno in _NOT_THERE:
+        if exc.errno in NOT_THERE:
             return False
         raise
 
