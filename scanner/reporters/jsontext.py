@@ -15,6 +15,7 @@ import json
 import math
 from collections.abc import Callable
 from json.encoder import encode_basestring, encode_basestring_ascii
+from typing import Any
 
 __all__ = ["indented_json"]
 
@@ -35,40 +36,35 @@ def _write(value: object, indent: int, quote: Callable[[str], str]) -> str:
     out: list[str] = []
     put = out.append
 
+    def container(members: Any, depth: int, brackets: str, keyed: bool) -> None:  # noqa: ANN401
+        """An object (``keyed``: its members are (key, value) pairs) or an array."""
+        if not members:
+            put(brackets)
+            return
+        inner = "\n" + " " * (indent * (depth + 1))
+        between = "," + inner
+        put(brackets[0])
+        first = True
+        for member in members:
+            put(inner if first else between)
+            first = False
+            if keyed:
+                key, member = member
+                if type(key) is not str:
+                    raise _NotPlain
+                put(quote(key))
+                put(": ")
+            write(member, depth + 1)
+        put("\n" + " " * (indent * depth) + brackets[1])
+
     def write(item: object, depth: int) -> None:
         kind = type(item)
         if kind is str:
             put(quote(item))  # type: ignore[arg-type]
         elif kind is dict:
-            if not item:
-                put("{}")
-                return
-            inner = "\n" + " " * (indent * (depth + 1))
-            between = "," + inner
-            put("{")
-            first = True
-            for key, member in item.items():  # type: ignore[attr-defined]
-                if type(key) is not str:
-                    raise _NotPlain
-                put(inner if first else between)
-                first = False
-                put(quote(key))
-                put(": ")
-                write(member, depth + 1)
-            put("\n" + " " * (indent * depth) + "}")
+            container(item.items(), depth, "{}", True)  # type: ignore[attr-defined]
         elif kind is list or kind is tuple:
-            if not item:
-                put("[]")
-                return
-            inner = "\n" + " " * (indent * (depth + 1))
-            between = "," + inner
-            put("[")
-            first = True
-            for member in item:  # type: ignore[attr-defined]
-                put(inner if first else between)
-                first = False
-                write(member, depth + 1)
-            put("\n" + " " * (indent * depth) + "]")
+            container(item, depth, "[]", False)
         elif item is None:
             put("null")
         elif item is True:
