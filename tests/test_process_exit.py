@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -266,3 +267,40 @@ def test_a_program_importing_trailscan_keeps_lark_whole(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code, str(tree)], cwd=tmp_path, env=_env(),
                           capture_output=True, text=True, timeout=300, check=False)
     assert proc.stderr.strip().splitlines()[-1] == "True", proc.stderr
+
+
+def test_own_process_compiles_yaml_reader_pattern_on_first_use(tmp_path: Path) -> None:
+    """In trailscan's own process PyYAML is imported with its pure-Python reader's
+    pattern of non-printable characters compiled on first use (libyaml parses the
+    templates): it then finds exactly what the compiled pattern finds, and the pure-Python
+    loader still rejects such characters. Elsewhere PyYAML is imported as installed."""
+    code = textwrap.dedent(
+        """
+        import json, re, sys
+        from scanner.lifetime import claim_process
+        if sys.argv[1] == "own":
+            claim_process()
+        from scanner.parsers import cloudformation
+        cloudformation.load_cloudformation
+        import yaml, yaml.reader
+        deferred = yaml.reader.Reader.NON_PRINTABLE
+        real = re.compile(cloudformation._NON_PRINTABLE)
+        texts = ["plain", "tab\\tand\\nnewline", "bell\\x07", "\\ud800 lone", "\\ufffe", "emoji \\U0001F600", "\\x85\\xa0"]
+        same = all((real.search(t) and real.search(t).span()) == (deferred.search(t) and deferred.search(t).span())
+                   for t in texts)
+        try:
+            yaml.load("a: \\x07", Loader=yaml.SafeLoader)
+            rejected = False
+        except yaml.reader.ReaderError:
+            rejected = True
+        print(json.dumps({"type": type(deferred).__name__, "same": same, "rejected": rejected}))
+        """
+    )
+    seen = {}
+    for mode in ("own", "imported"):
+        proc = subprocess.run([sys.executable, "-c", code, mode], cwd=tmp_path, env=_env(),
+                              capture_output=True, text=True, timeout=300, check=False)
+        assert proc.returncode == 0, proc.stderr
+        seen[mode] = json.loads(proc.stdout.splitlines()[-1])
+    assert seen["own"] == {"type": "_PatternOnFirstUse", "same": True, "rejected": True}
+    assert seen["imported"] == {"type": "Pattern", "same": True, "rejected": True}
