@@ -229,6 +229,7 @@ def _run_scan(options: ScanOptions, progress: Progress | None) -> ScanResult:
         return looks_like_template(text)
 
     ignores = Ignores(
+        own_dirs=(options.cache_dir,) if options.cache_dir is not None else (),
         exclude=options.exclude,
         config_exclude=config.exclude,
         config_dir=Path(config.source).parent if config.source else None,

@@ -60,7 +60,7 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
                 "scanner.parsers.paths"),
     "model": ("scanner.model",),
     "leaves": ("scanner.tri", "scanner.arns", "scanner.limits", "scanner.valueclass", "scanner.lifetime",
-               "scanner.digest",
+               "scanner.digest", "scanner.cachedir",
                "scanner"),
 }
 _EXACT = {"scanner", "scanner.parsers"}

@@ -422,3 +422,37 @@ def test_an_entry_whose_unread_model_is_damaged_is_rebuilt_with_all_its_reads(tm
     models, stats = _load(root, cache)
     assert (stats.unread, stats.loaded) == (0, 1)
     assert any(m.trails for m in models if m.units[0].id == "svc")
+
+
+def test_a_cache_inside_the_scanned_tree_is_never_scanned(tmp_path: Path) -> None:
+    """A cache directory inside the repository (``--cache-dir .cache``) is tagged as a cache
+    (``CACHEDIR.TAG``) and the walk never enters it: its JSON entries are never read as
+    candidate plans or templates, and the report is the same with the cache cold, warm
+    or off (``--no-cache``, when only the tag says what the directory is)."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "main.tf").write_text((ROOT / "samples/terraform/CT008/fail/main.tf").read_text(encoding="utf-8"))
+    cache = repo / ".cache"
+
+    def report(cache_dir: Path | None) -> str:
+        return render("json", run_scan(ScanOptions(paths=(repo,), root=repo, cache_dir=cache_dir, jobs=1)),
+                      RenderOptions())
+
+    cold = report(cache)
+    assert (cache / "CACHEDIR.TAG").read_bytes().startswith(b"Signature: 8a477f597d28d172789f06886806bc55")
+    assert any(cache.rglob("*.json"))
+    assert report(cache) == cold
+    assert report(None) == cold
+    assert json.loads(cold)["files"]["not_ours"] == []
+
+
+def test_any_directory_tagged_as_a_cache_is_left_out(tmp_path: Path) -> None:
+    """Another tool's tagged cache is left out as trailscan's is; a tag without the
+    signature does not count."""
+    template = (ROOT / "samples/cloudformation/CT008/fail.yaml").read_text(encoding="utf-8")
+    for name, tag in (("tagged", b"Signature: 8a477f597d28d172789f06886806bc55\n"), ("unsigned", b"not a tag\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "CACHEDIR.TAG").write_bytes(tag)
+        (tmp_path / name / "stack.yaml").write_text(template, encoding="utf-8")
+    found = discover([tmp_path], tmp_path, Limits())
+    assert [p.parent.name for p in found.templates] == ["unsigned"]

@@ -91,6 +91,10 @@ class Ignores(ValueObject):
     config_dir: Path | None = None
     # Honour .gitignore files (and .git/info/exclude); --no-gitignore turns it off.
     gitignore: bool = True
+    # trailscan's own directories (the cache between runs): never walked, wherever they
+    # are. A cache inside the scanned tree holds JSON files the walk would read as
+    # candidate plans and templates, and more of them after every run.
+    own_dirs: tuple[Path, ...] = ()
 
 
 def _user_patterns(patterns: Sequence[str], base: Path | str, source: str) -> tuple[IgnoreFile, ...]:
@@ -171,7 +175,8 @@ def discover(
     are kept.
     """
     ignores = ignores or Ignores()
-    walker = Walker(root, limits.max_file_bytes, ignores.gitignore)
+    walker = Walker(root, limits.max_file_bytes, ignores.gitignore,
+                    own_dirs=frozenset(os.path.realpath(d) for d in ignores.own_dirs))
     base_rules = _exclude_rules(ignores, walker.root)
     for given in paths:
         if not os.path.lexists(given):

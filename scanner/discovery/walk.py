@@ -15,6 +15,7 @@ import stat
 from dataclasses import field
 from pathlib import Path
 
+from scanner import cachedir
 from scanner.discovery.ignore import IgnoreFile, Rules, parse_lines
 from scanner.model import ParseProblem, Span
 from scanner.parsers.common import too_large
@@ -111,10 +112,12 @@ class Walked(ValueObject):
 
 
 class Walker:
-    def __init__(self, root: Path, max_file_bytes: int, gitignore: bool) -> None:
+    def __init__(self, root: Path, max_file_bytes: int, gitignore: bool,
+                 own_dirs: frozenset[str] = frozenset()) -> None:
         self.root = os.path.realpath(root)
         self.max_file_bytes = max_file_bytes
         self.gitignore = gitignore
+        self.own_dirs = own_dirs  # real paths of directories never walked (``Ignores.own_dirs``)
         self.found = Walked()
         self._seen_dirs: set[str] = set()
 
@@ -216,6 +219,8 @@ class Walker:
             return []
         saw_listing(real, entries)
         saw_entries(real, entries)
+        if any(entry.name == cachedir.TAG_NAME for entry in entries) and cachedir.is_tagged(real):
+            return []  # a cache (trailscan's own, or another tool's): nothing of ours in it
         self.found.listed_dirs.add(real)
         if self.gitignore and any(entry.name == ".gitignore" for entry in entries):
             own = self._read_gitignore(tree, real)
@@ -247,7 +252,8 @@ class Walker:
             is_dir = stat.S_ISDIR(mode)
             if name == TERRAGRUNT_FILE and stat.S_ISREG(mode):
                 self.found.terragrunt_files.add(real)
-            if is_dir and (name in SKIP_DIRS or (name.startswith("asset.") and os.path.basename(real) == "cdk.out")):
+            if is_dir and (name in SKIP_DIRS or (name.startswith("asset.") and os.path.basename(real) == "cdk.out")
+                           or entry_real in self.own_dirs):
                 continue
             ignored = bool(rules) and rules.ignored(entry_tree, is_dir)
             if ignored and (is_dir or not name.endswith(TERRAFORM_SUFFIXES)):

@@ -34,7 +34,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from scanner import __version__
+from scanner import __version__, cachedir
 from scanner.digest import sha256
 from scanner.model import Model
 from scanner.parsers.batch import codec
@@ -199,6 +199,7 @@ class UnitCache:
                 fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o600)
             except FileNotFoundError:
                 os.makedirs(folder, mode=0o700, exist_ok=True)
+                cachedir.tag(self.directory)  # backup tools and trailscan's walk leave it out
                 fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o600)
         except OSError:
             return
@@ -258,3 +259,4 @@ def store_outcome(directory: Path | None, job: Job, inputs: Inputs, outcome: Out
     if job.kind == CLOUDFORMATION and _text_bytes(outcome.reads) > MAX_CACHED_TEMPLATE_BYTES:
         return
     UnitCache(directory).put_model(unit_key("model", job, inputs), outcome.reads, outcome.model)
+
