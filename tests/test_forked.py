@@ -314,3 +314,27 @@ def test_the_parser_is_readied_here_while_the_copy_loads_templates(monkeypatch: 
     assert _report(target, None, None) == expected
     assert readied and set(readied) == {here}
     assert len(templates_here) < every_template  # the copy loaded templates (this process may help)
+
+
+def test_a_queue_that_does_not_fit_in_its_pipe_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pipe may hold as little as one page (many pipes open): a queue that does not fit
+    is never waited on; the phase runs in this process alone, results the same."""
+    forks: list[int] = []
+    real_fork, real_pipe = os.fork, os.pipe
+
+    def small_pipe() -> tuple[int, int]:
+        ends = real_pipe()
+        import fcntl
+
+        fcntl.fcntl(ends[1], fcntl.F_SETPIPE_SZ, 4096)  # one page
+        return ends
+
+    def counting_fork() -> int:
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "pipe", small_pipe)
+    monkeypatch.setattr(os, "fork", counting_fork)
+    items = list(range(3000))  # 12,000 bytes of queue
+    assert forked.share(items, lambda i: i * 2, _identity, _identity) == [i * 2 for i in items]
+    assert forks == []

@@ -91,8 +91,10 @@ def share(
             starts = [start for start in range(0, len(items), run) if flags[start] == wanted]
             read_end, write_end = os.pipe()
             queues.append(read_end)
-            os.write(write_end, b"".join(start.to_bytes(_ENTRY, "big") for start in starts))
+            filled = _fill(write_end, b"".join(start.to_bytes(_ENTRY, "big") for start in starts))
             os.close(write_end)
+            if not filled:
+                raise OSError("the queue does not fit in a pipe")
         read_end, write_end = os.pipe()
     except OSError:
         for fd in queues:
@@ -161,6 +163,20 @@ def _here(items: Sequence[T], work: Callable[[T], R], first: Callable[[], object
     if first is not None:
         first()
     return [work(item) for item in items]
+
+
+def _fill(pipe: int, data: bytes) -> bool:
+    """Write the whole queue into the pipe before anyone reads it, without waiting: a pipe
+    holds 64 KiB, but as little as one page when the user has many pipes open
+    (``pipe-user-pages-soft``), and a blocking write would then wait for a reader that
+    never comes. False when it does not fit (the phase then runs here alone)."""
+    if not data:
+        return True
+    os.set_blocking(pipe, False)
+    try:
+        return os.write(pipe, data) == len(data)
+    except BlockingIOError:
+        return False
 
 
 def _taken(queues: Sequence[int], run: int, count: int) -> Any:  # noqa: ANN401 - an iterator of positions
