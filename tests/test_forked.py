@@ -338,3 +338,19 @@ def test_a_queue_that_does_not_fit_in_its_pipe_runs_here(monkeypatch: pytest.Mon
     items = list(range(3000))  # 12,000 bytes of queue
     assert forked.share(items, lambda i: i * 2, _identity, _identity) == [i * 2 for i in items]
     assert forks == []
+
+
+def test_a_parser_that_cannot_be_readied_costs_only_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Readying the parser is done ahead of need: when it fails (a grammar that no longer
+    takes its text, say), the scan goes on and each root's own load reports what fails."""
+    from scanner.parsers import terraform
+
+    target = ROOT / "samples"
+    expected = _report(target, 1, None)
+
+    def broken() -> None:
+        raise RuntimeError("cannot ready")
+
+    monkeypatch.setattr(terraform, "ready_parser", broken)
+    _forks_counted(monkeypatch, probe=False)
+    assert _report(target, None, None) == expected

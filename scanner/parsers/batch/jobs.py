@@ -118,9 +118,12 @@ class Loaders:
         if self._ready:
             return
         self._ready = True
-        from scanner.parsers import terraform
+        try:
+            from scanner.parsers import terraform
 
-        terraform.ready_parser()
+            terraform.ready_parser()
+        except Exception:  # noqa: BLE001 - ahead of need only: a root's own load meets and reports it
+            return
 
     @property
     def parses(self) -> Any:  # noqa: ANN401 - the Terraform front end's ParseCache
