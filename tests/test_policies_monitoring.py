@@ -214,6 +214,27 @@ def test_unknown_pattern_or_group_is_unknown() -> None:
     assert "not defined in the scanned code" in out.reason and out.span.line == 5
 
 
+def test_an_unknown_says_which_metric_or_action_cannot_be_resolved() -> None:
+    """An UNKNOWN names what could not be resolved and why: the filter's metric, an
+    alarm's metric, an alarm's actions."""
+    def unresolved(line: int) -> Any:
+        return unk(line, "var.project_name has no default and no value")
+
+    pattern = pattern_for("CT405")
+    f = replace(mfilter("aws_cloudwatch_log_metric_filter.t", pattern, "T"), metric_name=unresolved(123))
+    a = replace(alarm("aws_cloudwatch_metric_alarm.t", "T"), metric_name=unresolved(141))
+    out = only(verdict("CT405", watched("CT405", f, alarms=(a,))), Unknown)
+    assert ("the metric of filter aws_cloudwatch_log_metric_filter.t cannot be resolved "
+            "(var.project_name has no default and no value)") in out.reason
+    known = mfilter("aws_cloudwatch_log_metric_filter.t", pattern, "T")
+    out = only(verdict("CT405", watched("CT405", known, alarms=(a,))), Unknown)
+    assert ("the metric of alarm aws_cloudwatch_metric_alarm.t cannot be resolved "
+            "(var.project_name has no default and no value): it may be this one") in out.reason
+    silent = alarm("aws_cloudwatch_metric_alarm.T", "T", actions=unresolved(143))
+    out = only(verdict("CT405", watched("CT405", known, alarms=(silent,))), Unknown)
+    assert "the actions of alarm aws_cloudwatch_metric_alarm.T cannot be resolved (var.project_name" in out.reason
+
+
 def test_eventbridge_rule_replaces_filters() -> None:
     pattern = {"source": ["aws.cloudtrail"], "detail": {"eventName": ["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"]}}
     m = model(delivering_trail(), event_rules=(event_rule(pattern),))

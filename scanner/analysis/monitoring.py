@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from scanner.analysis import cloudtrail_events, links, trails
 from scanner.analysis.event_pattern import as_eventbridge_event, event_rule_matches
-from scanner.model import Alarm, EventRule, LogGroup, MetricFilter, Model, Origin, Span, Trail
+from scanner.model import Alarm, Attr, EventRule, LogGroup, MetricFilter, Model, Origin, Span, Trail
 from scanner.policy import Fail, Outcome, Pass, Related, judge
 from scanner.tri import Tri, all_of, any_of
 from scanner.valueclass import ValueObject, value_class
@@ -128,6 +128,7 @@ def _decide_action(model: Model, alarm: Alarm, notes: Notes) -> Tri:
         notes.add(f"alarm {alarm.subject} has {alarm.actions_enabled.name} = false")
         return False
     if alarm.actions.origin is Origin.UNKNOWN:
+        notes.add(f"the actions of alarm {alarm.subject} cannot be resolved ({alarm.actions.reason or 'unresolved'})")
         return None
     if not alarm.actions.value:
         notes.add(f"alarm {alarm.subject} has no alarm actions")
@@ -148,10 +149,20 @@ def _decide_action(model: Model, alarm: Alarm, notes: Notes) -> Tri:
     return all_of((alarm.actions_enabled.truth() is not False, any_of(results)))
 
 
+def _unresolved(*attrs: Attr[Any]) -> str:
+    """Why the first of ``attrs`` that cannot be resolved cannot be (for a note)."""
+    for attr in attrs:
+        if not attr.known:
+            return attr.reason or "unresolved"
+    return "unresolved"
+
+
 def _alarm_ok(model: Model, metric_filter: MetricFilter) -> tuple[Tri, tuple[str, ...]]:
     """Whether the filter's metric has an alarm with an action (and the notes)."""
     if not (metric_filter.metric_name.known and metric_filter.metric_namespace.known):
-        return None, ()
+        why = _unresolved(metric_filter.metric_name, metric_filter.metric_namespace)
+        return None, (f"the metric of filter {metric_filter.subject} cannot be resolved ({why}), "
+                      "so whether an alarm watches it cannot be told",)
     namespace = str(metric_filter.metric_namespace.value)
     name = str(metric_filter.metric_name.value)
     table = _memo(model, "monitoring.metrics")
@@ -174,8 +185,15 @@ def _decide_metric(model: Model, metric_filter: MetricFilter) -> tuple[Tri, tupl
         ok, texts = _action_ok(model, alarm)
         results.append(ok)
         notes.extend(texts)
-    if links.alarms_undecided(model):
+    undecided = links.alarms_undecided(model)
+    if undecided:
         results.append(None)  # an alarm whose metric cannot be resolved may be on this one
+        if not alarms or not any(r is True for r in results):
+            first = undecided[0]
+            why = _unresolved(first.metric_name, first.namespace)
+            others = f" and {len(undecided) - 1} other alarms" if len(undecided) > 1 else ""
+            notes.add(f"the metric of alarm {first.subject}{others} cannot be resolved ({why}): "
+                      "it may be this one")
     return any_of(results), tuple(notes.items), bool(alarms)
 
 
