@@ -64,10 +64,11 @@ if TYPE_CHECKING:
 # lark, about 0.2 s of CPU each) when the units to parse hold at least this much text;
 # python-hcl2 parses some 0.3 MB a second.
 POOL_MIN_BYTES = 384 * 1024
-# A forked copy (``forked``) starts in a millisecond: it takes half of the relevance
-# pre-pass from this many roots on (about 0.1 ms each), and half of a load from this much
-# text (HCL-equivalent bytes, ``_text_size``), or less when the load mixes Terraform roots
-# with templates or plans (each kind then skips the other's fixed cost).
+# A forked copy (``forked``) starts in a millisecond: it shares the relevance pre-pass
+# from this many roots on (about 0.1 ms each; when there is a cache, once the first
+# ``FORK_PROBE_ROOTS`` are found not to be in it), and a load from this much text
+# (HCL-equivalent bytes, ``_text_size``), or less when the load mixes Terraform roots with
+# templates, plans or unread roots (each process then mostly pays one kind's fixed cost).
 FORK_MIN_ROOTS = 64
 FORK_PROBE_ROOTS = 8
 FORK_MIN_BYTES = 128 * 1024
