@@ -11,6 +11,7 @@ the convention leave it out too.
 from __future__ import annotations
 
 import os
+import stat
 
 __all__ = ["TAG_NAME", "is_tagged", "tag"]
 
@@ -32,11 +33,19 @@ def tag(directory: str | os.PathLike[str]) -> None:
 
 
 def is_tagged(directory: str) -> bool:
-    """Whether ``directory`` holds a cache directory tag (a regular file, or a link to
-    one, starting with the signature). Only called for a directory whose listing has the
-    name: the file is opened, never the directory walked for it."""
+    """Whether ``directory`` holds a cache directory tag: a regular file (never a symlink,
+    which could lead out of the scanned root; never a FIFO, whose opening would block)
+    starting with the signature. Only called for a directory whose listing has the name."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(os.path.join(directory, TAG_NAME), "rb") as fh:
-            return fh.read(len(_SIGNATURE)) == _SIGNATURE
+        fd = os.open(os.path.join(directory, TAG_NAME), flags)
     except OSError:
         return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        return os.read(fd, len(_SIGNATURE)) == _SIGNATURE
+    except OSError:
+        return False
+    finally:
+        os.close(fd)

@@ -454,5 +454,13 @@ def test_any_directory_tagged_as_a_cache_is_left_out(tmp_path: Path) -> None:
         (tmp_path / name).mkdir()
         (tmp_path / name / "CACHEDIR.TAG").write_bytes(tag)
         (tmp_path / name / "stack.yaml").write_text(template, encoding="utf-8")
+    # A tag that is a FIFO is never opened (the walk would block), nor one that is a
+    # symlink (it could lead out of the scanned root): neither makes a cache.
+    (tmp_path / "fifo").mkdir()
+    os.mkfifo(tmp_path / "fifo" / "CACHEDIR.TAG")
+    (tmp_path / "fifo" / "stack.yaml").write_text(template, encoding="utf-8")
+    (tmp_path / "linked").mkdir()
+    (tmp_path / "linked" / "CACHEDIR.TAG").symlink_to(tmp_path / "tagged" / "CACHEDIR.TAG")
+    (tmp_path / "linked" / "stack.yaml").write_text(template, encoding="utf-8")
     found = discover([tmp_path], tmp_path, Limits())
-    assert [p.parent.name for p in found.templates] == ["unsigned"]
+    assert sorted(p.parent.name for p in found.templates) == ["fifo", "linked", "unsigned"]
