@@ -132,6 +132,10 @@ class Attr(ValueObject, Generic[T]):
     def known(self) -> bool:
         return self.origin is not Origin.UNKNOWN
 
+    def why(self, fallback: str = "unresolved") -> str:
+        """Why the value is unknown, for a message (``fallback`` when nobody said)."""
+        return self.reason or fallback
+
     def truth(self) -> Tri:
         """Three-valued truth: None when unknown, else ``bool(value)``."""
         if self.origin is Origin.UNKNOWN:

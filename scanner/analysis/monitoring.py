@@ -128,7 +128,7 @@ def _decide_action(model: Model, alarm: Alarm, notes: Notes) -> Tri:
         notes.add(f"alarm {alarm.subject} has {alarm.actions_enabled.name} = false")
         return False
     if alarm.actions.origin is Origin.UNKNOWN:
-        notes.add(f"the actions of alarm {alarm.subject} cannot be resolved ({alarm.actions.reason or 'unresolved'})")
+        notes.add(f"the actions of alarm {alarm.subject} cannot be resolved ({alarm.actions.why()})")
         return None
     if not alarm.actions.value:
         notes.add(f"alarm {alarm.subject} has no alarm actions")
@@ -151,10 +151,7 @@ def _decide_action(model: Model, alarm: Alarm, notes: Notes) -> Tri:
 
 def _unresolved(*attrs: Attr[Any]) -> str:
     """Why the first of ``attrs`` that cannot be resolved cannot be (for a note)."""
-    for attr in attrs:
-        if not attr.known:
-            return attr.reason or "unresolved"
-    return "unresolved"
+    return next((attr.why() for attr in attrs if not attr.known), "unresolved")
 
 
 def _alarm_ok(model: Model, metric_filter: MetricFilter) -> tuple[Tri, tuple[str, ...]]:

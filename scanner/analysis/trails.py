@@ -287,11 +287,11 @@ def _selectors_unknown(trail: Recorder) -> str:
     """Why the selector configuration as a whole cannot be known ('' if it can)."""
     adv = trail.advanced_event_selectors
     if adv.origin is Origin.UNKNOWN:
-        return f"{adv.name}: {adv.reason or 'unresolved'}"
+        return f"{adv.name}: {adv.why()}"
     if isinstance(trail, Trail):
         cls = trail.event_selectors
         if not _advanced(trail) and cls.origin is Origin.UNKNOWN:
-            return f"{cls.name}: {cls.reason or 'unresolved'}"
+            return f"{cls.name}: {cls.why()}"
     return ""
 
 
@@ -416,16 +416,16 @@ def global_events_unknown_reason(trail: Recorder) -> str:
     if isinstance(trail, Trail):
         glob = trail.include_global_service_events
         if glob.origin is Origin.UNKNOWN:
-            reasons.append(f"{glob.name}: {glob.reason or 'unresolved'}")
+            reasons.append(f"{glob.name}: {glob.why()}")
     elif is_multi_region(trail) is not True:
         multi = trail.is_multi_region
         reasons.append(
-            f"{multi.name}: {multi.reason or 'unresolved'}" if not multi.known else
+            f"{multi.name}: {multi.why()}" if not multi.known else
             "a single-Region event data store records global service events only in "
             "us-east-1, and its Region is not in the code"
         )
     if logging.origin is Origin.UNKNOWN:
-        reasons.append(f"{logging.name}: {logging.reason or 'unresolved'}")
+        reasons.append(f"{logging.name}: {logging.why()}")
     cov = management_coverage(trail)
     if any_of((cov.read, cov.write)) is None:
         reasons.append(cov.reason or "event selectors unresolved")
